@@ -1,0 +1,217 @@
+// Detection kernel: for every (event, sensor within reach) pair, the received level, the
+// stochastic detection, arrival delay and bearing. Composed after rng.wgsl and
+// propagation.wgsl. CPU f64 reference: src/detect/reference.rs.
+
+const WORKGROUP_SIZE: u32 = 64u;
+const MODALITY_SEISMIC: u32 = 1u;
+
+struct Params {
+    temperature_c: f32,
+    relative_humidity_pct: f32,
+    pressure_kpa: f32,
+    sound_speed_mps: f32,
+    wind_to_x_mps: f32,
+    wind_to_y_mps: f32,
+    dtdz_day_k_per_m: f32,
+    dtdz_night_k_per_m: f32,
+    shadow_max_db: f32,
+    noise_acoustic_day_db: f32,
+    noise_acoustic_night_db: f32,
+    noise_seismic_day_db: f32,
+    noise_seismic_night_db: f32,
+    rayleigh_speed_mps: f32,
+    seismic_q: f32,
+    seed_lo: u32,
+    seed_hi: u32,
+    grid_nx: u32,
+    grid_ny: u32,
+    cell_size_m: f32,
+    grid_origin_x: f32,
+    grid_origin_y: f32,
+    item_count: u32,
+    capacity: u32,
+}
+
+struct Event {
+    x: f32,
+    y: f32,
+    z: f32,
+    id: u32,
+    acoustic_db: f32,
+    acoustic_freq_hz: f32,
+    seismic_db: f32,
+    seismic_freq_hz: f32,
+    reach_acoustic_m: f32,
+    reach_seismic_m: f32,
+    is_day: u32,
+    pad: u32,
+}
+
+struct Sensor {
+    x: f32,
+    y: f32,
+    z: f32,
+    id: u32,
+    modality: u32,
+    active: u32,
+    threshold_db: f32,
+    fluctuation_db: f32,
+    timing_sigma_s: f32,
+    bearing_sigma_rad: f32,
+    bearing_floor_rad: f32,
+    pad: u32,
+}
+
+struct Detection {
+    event_id: u32,
+    sensor_id: u32,
+    delay_s: f32,
+    snr_db: f32,
+    level_db: f32,
+    bearing_rad: f32,
+}
+
+struct PairOut {
+    level_db: f32,
+    snr_db: f32,
+    delay_s: f32,
+    bearing_rad: f32,
+    detected: u32,
+    range_m: f32,
+    margin_db: f32,
+    pad: u32,
+}
+
+struct Outcome {
+    level_db: f32,
+    snr_db: f32,
+    delay_s: f32,
+    bearing_rad: f32,
+    detected: bool,
+    range_m: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> events: array<Event>;
+@group(0) @binding(2) var<storage, read> sensors: array<Sensor>;
+@group(0) @binding(3) var<storage, read> cell_start: array<u32>;
+@group(0) @binding(4) var<storage, read_write> detections: array<Detection>;
+@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>, 2>;
+@group(0) @binding(6) var<storage, read> pairs: array<vec2<u32>>;
+@group(0) @binding(7) var<storage, read_write> pair_out: array<PairOut>;
+
+fn quiet_nan() -> f32 {
+    return bitcast<f32>(0x7fc00000u);
+}
+
+fn wrap_angle(a: f32) -> f32 {
+    return a - TAU * floor((a + PI) / TAU);
+}
+
+fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
+    let dx = e.x - s.x;
+    let dy = e.y - s.y;
+    let dz = e.z - s.z;
+    let horizontal = sqrt(dx * dx + dy * dy);
+    let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
+    let is_day = e.is_day != 0u;
+    var level: f32;
+    var noise: f32;
+    var speed: f32;
+    if s.modality == MODALITY_SEISMIC {
+        level = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
+        noise = select(params.noise_seismic_night_db, params.noise_seismic_day_db, is_day);
+        speed = params.rayleigh_speed_mps;
+    } else {
+        // Wind component along the path from source to sensor.
+        var wind_along = 0.0;
+        if horizontal > 0.0 {
+            wind_along = -(dx * params.wind_to_x_mps + dy * params.wind_to_y_mps) / horizontal;
+        }
+        let dtdz = select(params.dtdz_night_k_per_m, params.dtdz_day_k_per_m, is_day);
+        let gradient = effective_gradient_per_s(params.temperature_c, dtdz, wind_along);
+        let alpha = absorption_db_per_m(e.acoustic_freq_hz, params.temperature_c,
+                                        params.relative_humidity_pct, params.pressure_kpa);
+        level = e.acoustic_db - spreading_db(range) - alpha * range
+            - ground_attenuation_db(range, e.z, s.z)
+            - shadow_attenuation_db(range, gradient, params.sound_speed_mps, e.z, s.z, params.shadow_max_db);
+        noise = select(params.noise_acoustic_night_db, params.noise_acoustic_day_db, is_day);
+        speed = params.sound_speed_mps + wind_along;
+    }
+    let z = pair_normals(params.seed_lo, params.seed_hi, e.id, s.id);
+    let fluctuation = s.fluctuation_db * z.x;
+    let snr = level - noise + fluctuation;
+    var bearing = quiet_nan();
+    if s.bearing_sigma_rad > 0.0 {
+        let sigma = max(s.bearing_floor_rad, s.bearing_sigma_rad * pow(10.0, -(snr - s.threshold_db) / 20.0));
+        bearing = wrap_angle(atan2(dx, dy) + sigma * z.z);
+    }
+    return Outcome(level + fluctuation, snr, range / speed + s.timing_sigma_s * z.y, bearing,
+                   snr >= s.threshold_db && s.active != 0u, range);
+}
+
+fn reach_of(e: Event, s: Sensor) -> f32 {
+    return select(e.reach_acoustic_m, e.reach_seismic_m, s.modality == MODALITY_SEISMIC);
+}
+
+// One workgroup per event; its lanes stride over the sensors of the grid cells within reach.
+// Sensors are sorted by cell, row-major, so each grid row of the search box is one contiguous
+// run of sensors.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
+    let event_index = group.x;
+    if event_index >= params.item_count {
+        return;
+    }
+    let e = events[event_index];
+    let reach = max(e.reach_acoustic_m, e.reach_seismic_m);
+    if reach <= 0.0 {
+        return;
+    }
+    let nx = i32(params.grid_nx);
+    let ny = i32(params.grid_ny);
+    let cx0 = clamp(i32(floor((e.x - reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1);
+    let cx1 = clamp(i32(floor((e.x + reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1);
+    let cy0 = clamp(i32(floor((e.y - reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
+    let cy1 = clamp(i32(floor((e.y + reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
+    var evaluated = 0u;
+    for (var cy = cy0; cy <= cy1; cy++) {
+        let start = cell_start[u32(cy * nx + cx0)];
+        let end = cell_start[u32(cy * nx + cx1 + 1)];
+        for (var j = start + lane; j < end; j += WORKGROUP_SIZE) {
+            let s = sensors[j];
+            let dx = e.x - s.x;
+            let dy = e.y - s.y;
+            let dz = e.z - s.z;
+            let r = reach_of(e, s);
+            if dx * dx + dy * dy + dz * dz > r * r {
+                continue;
+            }
+            evaluated += 1u;
+            let o = evaluate_pair(e, s);
+            if o.detected {
+                let slot = atomicAdd(&counters[0], 1u);
+                if slot < params.capacity {
+                    detections[slot] = Detection(e.id, s.id, o.delay_s, o.snr_db, o.level_db, o.bearing_rad);
+                }
+            }
+        }
+    }
+    if evaluated > 0u {
+        atomicAdd(&counters[1], evaluated);
+    }
+}
+
+// Every listed pair, unconditionally: the GPU side of the GPU-against-CPU tests.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn evaluate_pairs(@builtin(global_invocation_id) id: vec3<u32>) {
+    let k = id.x;
+    if k >= params.item_count {
+        return;
+    }
+    let e = events[pairs[k].x];
+    let s = sensors[pairs[k].y];
+    let o = evaluate_pair(e, s);
+    pair_out[k] = PairOut(o.level_db, o.snr_db, o.delay_s, o.bearing_rad, select(0u, 1u, o.detected),
+                          o.range_m, o.snr_db - s.threshold_db, 0u);
+}

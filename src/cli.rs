@@ -1,0 +1,142 @@
+//! The `linewatch` command line (DESIGN §8).
+
+use crate::error::{exit, Error, Result};
+use crate::run::{RunOptions, RunSummary};
+use crate::scenario::LoadedScenario;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "linewatch", version, about = "Simulate ceasefire-monitoring sensor grids along a line of contact, on the GPU")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario (default: the embedded full line) and write an HDF5 result file.
+    Run {
+        /// Scenario TOML; absent: the embedded full-line scenario.
+        scenario: Option<PathBuf>,
+        /// Result file to write.
+        #[arg(short, long, default_value = "linewatch.h5")]
+        output: PathBuf,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// No progress bar even on a terminal.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Parse and check a scenario without running it.
+    Validate { scenario: PathBuf },
+    /// Summarise a result file.
+    Info { file: PathBuf },
+    /// List the GPUs wgpu can see and the one linewatch would use.
+    Adapters,
+    /// Measure detection throughput (pairs per second), GPU against the CPU reference.
+    Bench {
+        /// Scenario TOML; absent: the embedded full line.
+        scenario: Option<PathBuf>,
+        /// Simulated hours of events to measure on.
+        #[arg(long, default_value_t = 3.0)]
+        hours: f64,
+    },
+}
+
+/// Parse arguments, run, print errors, and return the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::BAD_INPUT } else { exit::SUCCESS };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match execute(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<u8> {
+    match command {
+        Command::Run { scenario, output, seed, quiet } => {
+            let loaded = LoadedScenario::load(scenario.as_deref())?;
+            let summary = crate::run::run(&loaded, &output, &RunOptions { seed, progress: !quiet })?;
+            print_summary(&summary, &output);
+            Ok(exit::SUCCESS)
+        }
+        Command::Validate { scenario } => {
+            let loaded = LoadedScenario::load(Some(&scenario))?;
+            let (_, line) = crate::geo::load_line(&loaded)?;
+            let s = &loaded.scenario;
+            println!(
+                "{}: valid — '{}', {:.1} km of line, {} sensor rows, {} violation classes, {} h",
+                loaded.file,
+                s.name,
+                line.length_km(),
+                s.rows.len(),
+                s.classes.len(),
+                s.duration_h
+            );
+            Ok(exit::SUCCESS)
+        }
+        Command::Info { file } => {
+            print!("{}", crate::info::describe(&file)?);
+            Ok(exit::SUCCESS)
+        }
+        Command::Adapters => {
+            let adapters = crate::gpu::list_adapters();
+            if adapters.is_empty() {
+                println!("no adapters");
+            }
+            for a in &adapters {
+                println!("{} ({:?}, {:?}, driver {})", a.name, a.backend, a.device_type, a.driver_info);
+            }
+            let gpu = crate::gpu::Gpu::new()?;
+            println!("linewatch uses: {}", gpu.describe());
+            Ok(exit::SUCCESS)
+        }
+        Command::Bench { scenario, hours } => {
+            if !(hours.is_finite() && hours > 0.0 && hours <= 24.0 * 366.0) {
+                return Err(Error::file("--hours", "hours", format!("{hours} is not in (0, 8784]")));
+            }
+            let loaded = LoadedScenario::load(scenario.as_deref())?;
+            let report = crate::bench::detection(&loaded, hours)?;
+            println!("{report}");
+            Ok(exit::SUCCESS)
+        }
+    }
+}
+
+fn print_summary(s: &RunSummary, output: &std::path::Path) {
+    println!("linewatch run '{}' → {}", s.scenario, output.display());
+    println!("  adapter        {}", s.adapter);
+    println!("  line           {:.1} km", s.line_km);
+    let by_modality: Vec<String> = s.sensors_by_modality.iter().map(|(m, n)| format!("{n} {m}")).collect();
+    println!("  sensors        {} ({})", s.sensors, by_modality.join(", "));
+    println!("  simulated      {} h", s.duration_h);
+    println!("  violations     {} ({} source events)", s.violations, s.events);
+    println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
+    println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
+    println!("  {:<12} {:>9} {:>8} {:>12} {:>12} {:>11}", "class", "events", "detected", "≥1 sensor", "≥3 sensors", "detections");
+    for c in &s.classes {
+        let rate = |n: u64| if c.events > 0 { 100.0 * n as f64 / c.events as f64 } else { 0.0 };
+        println!(
+            "  {:<12} {:>9} {:>8} {:>11.1}% {:>11.1}% {:>11}",
+            c.name,
+            c.events,
+            c.detected_events,
+            rate(c.detected_events),
+            rate(c.located_events),
+            c.detections
+        );
+    }
+    println!("  time           {:.1} s ({:.1} s in GPU detection)", s.seconds, s.gpu_seconds);
+}

@@ -1,0 +1,301 @@
+//! Runs `shaders/detect.wgsl` through wgpu: chunked dispatches within the adapter's limits,
+//! an output buffer that grows (or a chunk that splits) when detections overflow it.
+
+use super::layout::*;
+use super::model::SensorGrid;
+use crate::error::{Error, Result};
+use crate::gpu::Gpu;
+use crate::shaders;
+use bytemuck::Pod;
+use wgpu::util::DeviceExt;
+
+/// Workgroup size of both entry points; a test checks it against the shader.
+pub const WORKGROUP_SIZE: u32 = 64;
+/// First capacity of the detections buffer (rows); it grows on demand.
+const INITIAL_CAPACITY: u64 = 1 << 20;
+
+/// The compiled detection kernel.
+pub struct DetectKernel {
+    detect_events: wgpu::ComputePipeline,
+    evaluate_pairs: wgpu::ComputePipeline,
+}
+
+impl DetectKernel {
+    pub fn new(gpu: &Gpu) -> Result<Self> {
+        let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let source = shaders::detect_kernel();
+        let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("detect.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let pipeline = |entry: &str| {
+            gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(entry),
+                layout: None,
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            })
+        };
+        let kernel = Self { detect_events: pipeline("detect_events"), evaluate_pairs: pipeline("evaluate_pairs") };
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(Error::Gpu(format!("detect.wgsl does not compile on {}: {e}", gpu.describe())));
+        }
+        Ok(kernel)
+    }
+}
+
+/// Counts from one detection pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DetectStats {
+    /// (event, sensor) pairs within reach that the kernel evaluated.
+    pub pairs: u64,
+    pub dispatches: u64,
+    /// Bytes copied to and from the device.
+    pub bytes_moved: u64,
+}
+
+/// The sensors on the device, ready to take events.
+pub struct GpuDetector<'g> {
+    gpu: &'g Gpu,
+    kernel: DetectKernel,
+    params: GpuParams,
+    sensors: wgpu::Buffer,
+    cell_start: wgpu::Buffer,
+    counters: wgpu::Buffer,
+    detections: wgpu::Buffer,
+    capacity: u64,
+    max_capacity: u64,
+    max_events_per_dispatch: usize,
+    pub stats: DetectStats,
+}
+
+impl<'g> GpuDetector<'g> {
+    pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid) -> Result<Self> {
+        let limits = gpu.limits();
+        let max_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
+        let sensor_bytes = std::mem::size_of_val(grid.sensors.as_slice()) as u64;
+        if sensor_bytes > max_binding {
+            return Err(Error::Gpu(format!(
+                "{} sensors need {sensor_bytes} bytes, over the adapter's {max_binding}-byte storage binding",
+                grid.sensors.len()
+            )));
+        }
+        grid.apply(&mut params);
+        let kernel = DetectKernel::new(gpu)?;
+        let record = std::mem::size_of::<GpuDetection>() as u64;
+        let max_capacity = (max_binding / record).min(u64::from(u32::MAX));
+        let capacity = INITIAL_CAPACITY.min(max_capacity);
+        let event_size = std::mem::size_of::<GpuEvent>() as u64;
+        let max_events_per_dispatch =
+            (limits.max_compute_workgroups_per_dimension as u64).min(max_binding / event_size).max(1) as usize;
+        let device = &gpu.device;
+        Ok(Self {
+            sensors: storage_init(device, "sensors", &nonempty(&grid.sensors)),
+            cell_start: storage_init(device, "cell_start", &grid.cell_start),
+            counters: device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("counters"),
+                size: 8,
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }),
+            detections: output_buffer(device, capacity * record),
+            gpu,
+            kernel,
+            params,
+            capacity,
+            max_capacity,
+            max_events_per_dispatch,
+            stats: DetectStats { bytes_moved: sensor_bytes, ..Default::default() },
+        })
+    }
+
+    /// Every detection of `events`, in no particular order (the caller sorts).
+    pub fn detect(&mut self, events: &[GpuEvent]) -> Result<Vec<GpuDetection>> {
+        let mut out = Vec::new();
+        for chunk in events.chunks(self.max_events_per_dispatch) {
+            self.detect_chunk(chunk, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn detect_chunk(&mut self, events: &[GpuEvent], out: &mut Vec<GpuDetection>) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let (found, pairs) = self.dispatch(events)?;
+        if found > self.capacity {
+            if found <= self.max_capacity {
+                self.capacity = found;
+                let bytes = found * std::mem::size_of::<GpuDetection>() as u64;
+                self.detections = output_buffer(&self.gpu.device, bytes);
+            } else if events.len() > 1 {
+                let (a, b) = events.split_at(events.len() / 2);
+                self.detect_chunk(a, out)?;
+                return self.detect_chunk(b, out);
+            } else {
+                return Err(Error::Gpu(format!(
+                    "one event has {found} detections, more than one buffer of this adapter holds"
+                )));
+            }
+            return self.detect_chunk(events, out);
+        }
+        self.stats.pairs += pairs;
+        let rows: Vec<GpuDetection> = read_back(self.gpu, &self.detections, found as usize)?;
+        self.stats.bytes_moved += std::mem::size_of_val(rows.as_slice()) as u64;
+        out.extend(rows);
+        Ok(())
+    }
+
+    /// One dispatch over `events`: returns (detections found, pairs evaluated).
+    fn dispatch(&mut self, events: &[GpuEvent]) -> Result<(u64, u64)> {
+        let device = &self.gpu.device;
+        let mut params = self.params;
+        params.item_count = events.len() as u32;
+        params.capacity = self.capacity as u32;
+        let uniform = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("params"),
+            contents: bytemuck::bytes_of(&params),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        let event_buffer = storage_init(device, "events", events);
+        self.gpu.queue.write_buffer(&self.counters, 0, &[0u8; 8]);
+        let bind = bind_group(
+            device,
+            &self.kernel.detect_events,
+            &[&uniform, &event_buffer, &self.sensors, &self.cell_start, &self.detections, &self.counters],
+            &[0, 1, 2, 3, 4, 5],
+        );
+        let mut encoder = device.create_command_encoder(&Default::default());
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_pipeline(&self.kernel.detect_events);
+            pass.set_bind_group(0, &bind, &[]);
+            pass.dispatch_workgroups(events.len() as u32, 1, 1);
+        }
+        self.gpu.queue.submit([encoder.finish()]);
+        self.stats.dispatches += 1;
+        self.stats.bytes_moved += std::mem::size_of_val(events) as u64 + 8;
+        let counts: Vec<u32> = read_back(self.gpu, &self.counters, 2)?;
+        Ok((u64::from(counts[0]), u64::from(counts[1])))
+    }
+}
+
+/// Evaluate explicit (event index, sensor index) pairs on the GPU: the kernel side of the
+/// GPU-against-CPU tests and of the pair benchmark.
+pub fn evaluate_pairs(
+    gpu: &Gpu,
+    params: &GpuParams,
+    events: &[GpuEvent],
+    sensors: &[GpuSensor],
+    pairs: &[[u32; 2]],
+) -> Result<Vec<GpuPairOut>> {
+    let kernel = DetectKernel::new(gpu)?;
+    let device = &gpu.device;
+    let limits = gpu.limits();
+    let per_dispatch = (limits.max_compute_workgroups_per_dimension as usize * WORKGROUP_SIZE as usize)
+        .min((limits.max_storage_buffer_binding_size / std::mem::size_of::<GpuPairOut>() as u64) as usize);
+    let event_buffer = storage_init(device, "events", &nonempty(events));
+    let sensor_buffer = storage_init(device, "sensors", &nonempty(sensors));
+    let mut out = Vec::with_capacity(pairs.len());
+    for chunk in pairs.chunks(per_dispatch.max(1)) {
+        let mut p = *params;
+        p.item_count = chunk.len() as u32;
+        let uniform = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("params"),
+            contents: bytemuck::bytes_of(&p),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        let pair_buffer = storage_init(device, "pairs", chunk);
+        let results = output_buffer(device, std::mem::size_of_val(chunk) as u64 * 4);
+        let bind = bind_group(
+            device,
+            &kernel.evaluate_pairs,
+            &[&uniform, &event_buffer, &sensor_buffer, &pair_buffer, &results],
+            &[0, 1, 2, 6, 7],
+        );
+        let mut encoder = device.create_command_encoder(&Default::default());
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_pipeline(&kernel.evaluate_pairs);
+            pass.set_bind_group(0, &bind, &[]);
+            pass.dispatch_workgroups((chunk.len() as u32).div_ceil(WORKGROUP_SIZE), 1, 1);
+        }
+        gpu.queue.submit([encoder.finish()]);
+        out.extend(read_back::<GpuPairOut>(gpu, &results, chunk.len())?);
+    }
+    Ok(out)
+}
+
+/// wgpu refuses zero-sized bindings; an empty table binds one zeroed element.
+fn nonempty<T: Pod + Default>(items: &[T]) -> std::borrow::Cow<'_, [T]> {
+    if items.is_empty() { std::borrow::Cow::Owned(vec![T::default()]) } else { std::borrow::Cow::Borrowed(items) }
+}
+
+fn storage_init<T: Pod>(device: &wgpu::Device, label: &str, items: &[T]) -> wgpu::Buffer {
+    device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents: bytemuck::cast_slice(items),
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+    })
+}
+
+fn output_buffer(device: &wgpu::Device, bytes: u64) -> wgpu::Buffer {
+    device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("output"),
+        size: bytes.max(16),
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    })
+}
+
+fn bind_group(
+    device: &wgpu::Device,
+    pipeline: &wgpu::ComputePipeline,
+    buffers: &[&wgpu::Buffer],
+    bindings: &[u32],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+        .iter()
+        .zip(bindings)
+        .map(|(b, &binding)| wgpu::BindGroupEntry { binding, resource: b.as_entire_binding() })
+        .collect();
+    device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: None,
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &entries,
+    })
+}
+
+/// Copy the first `count` elements of a device buffer back to the host.
+pub fn read_back<T: Pod>(gpu: &Gpu, buffer: &wgpu::Buffer, count: usize) -> Result<Vec<T>> {
+    let bytes = (count * std::mem::size_of::<T>()) as u64;
+    if bytes == 0 {
+        return Ok(Vec::new());
+    }
+    let staging = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("staging"),
+        size: bytes.next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT),
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    encoder.copy_buffer_to_buffer(buffer, 0, &staging, 0, bytes.next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT));
+    gpu.queue.submit([encoder.finish()]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    staging.map_async(wgpu::MapMode::Read, .., move |r| {
+        let _ = tx.send(r);
+    });
+    gpu.device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))?;
+    rx.recv()
+        .map_err(|e| Error::Gpu(format!("map callback lost: {e}")))?
+        .map_err(|e| Error::Gpu(format!("cannot map the result buffer: {e}")))?;
+    let view = staging.get_mapped_range(..).map_err(|e| Error::Gpu(format!("cannot read the result buffer: {e}")))?;
+    let out = bytemuck::cast_slice::<u8, T>(&view[..bytes as usize]).to_vec();
+    drop(view);
+    staging.unmap();
+    Ok(out)
+}

@@ -1,0 +1,98 @@
+//! Byte layouts shared with `shaders/detect.wgsl` (field order and sizes must match it).
+
+use bytemuck::{Pod, Zeroable};
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuParams {
+    pub temperature_c: f32,
+    pub relative_humidity_pct: f32,
+    pub pressure_kpa: f32,
+    pub sound_speed_mps: f32,
+    pub wind_to_x_mps: f32,
+    pub wind_to_y_mps: f32,
+    pub dtdz_day_k_per_m: f32,
+    pub dtdz_night_k_per_m: f32,
+    pub shadow_max_db: f32,
+    pub noise_acoustic_day_db: f32,
+    pub noise_acoustic_night_db: f32,
+    pub noise_seismic_day_db: f32,
+    pub noise_seismic_night_db: f32,
+    pub rayleigh_speed_mps: f32,
+    pub seismic_q: f32,
+    pub seed_lo: u32,
+    pub seed_hi: u32,
+    pub grid_nx: u32,
+    pub grid_ny: u32,
+    pub cell_size_m: f32,
+    pub grid_origin_x: f32,
+    pub grid_origin_y: f32,
+    /// Events in this dispatch (detect_events) or pairs (evaluate_pairs).
+    pub item_count: u32,
+    /// Capacity of the detections buffer.
+    pub capacity: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuEvent {
+    pub x: f32,
+    pub y: f32,
+    pub z: f32,
+    pub id: u32,
+    pub acoustic_db: f32,
+    pub acoustic_freq_hz: f32,
+    pub seismic_db: f32,
+    pub seismic_freq_hz: f32,
+    pub reach_acoustic_m: f32,
+    pub reach_seismic_m: f32,
+    pub is_day: u32,
+    pub pad: u32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuSensor {
+    pub x: f32,
+    pub y: f32,
+    pub z: f32,
+    pub id: u32,
+    pub modality: u32,
+    pub active: u32,
+    pub threshold_db: f32,
+    pub fluctuation_db: f32,
+    pub timing_sigma_s: f32,
+    pub bearing_sigma_rad: f32,
+    pub bearing_floor_rad: f32,
+    pub pad: u32,
+}
+
+/// One detection as the kernel writes it; the delay is relative to the event's origin time so
+/// that f32 keeps microseconds.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuDetection {
+    pub event_id: u32,
+    pub sensor_id: u32,
+    pub delay_s: f32,
+    pub snr_db: f32,
+    pub level_db: f32,
+    pub bearing_rad: f32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuPairOut {
+    pub level_db: f32,
+    pub snr_db: f32,
+    pub delay_s: f32,
+    pub bearing_rad: f32,
+    pub detected: u32,
+    pub range_m: f32,
+    pub margin_db: f32,
+    pub pad: u32,
+}
+
+/// Modality codes as the kernel and the result files use them.
+pub const MODALITY_ACOUSTIC: u32 = 0;
+pub const MODALITY_SEISMIC: u32 = 1;

@@ -1,0 +1,208 @@
+//! From scenario, sensors and events to what the kernel reads: parameters, the spatial grid of
+//! sensors, and each event's reach.
+
+use super::layout::*;
+use crate::deploy::Sensor;
+use crate::events::Event;
+use crate::physics::{acoustic, seismic};
+use crate::scenario::{Environment, Modality};
+
+/// P(detect) beyond an event's reach is below 1e-6 in the most favourable conditions:
+/// the fluctuation would have to exceed 4.753 σ (upper tail of the standard normal).
+pub const REACH_TAIL_SIGMAS: f64 = 4.753;
+/// Largest range ever searched, m: beyond the curvature of the earth a flat plane is wrong.
+pub const MAX_REACH_M: f64 = 2.0e6;
+/// Grid cells, at most (the cell grows to keep the index small).
+const MAX_GRID_CELLS: f64 = 4.0e6;
+/// Default grid cell, m: about the reach of the shortest-range sources.
+pub const DEFAULT_CELL_M: f64 = 10_000.0;
+
+pub fn modality_code(m: Modality) -> u32 {
+    match m {
+        Modality::Acoustic => MODALITY_ACOUSTIC,
+        Modality::Seismic => MODALITY_SEISMIC,
+        Modality::Radar => 2,
+        Modality::EoIr => 3,
+        Modality::Rf => 4,
+    }
+}
+
+/// The kernel parameters that do not depend on the grid.
+pub fn params(env: &Environment, seed: u64) -> GpuParams {
+    // Wind "from" direction, clockwise from grid north; the air moves the opposite way.
+    let to = (env.wind_from_deg + 180.0).to_radians();
+    GpuParams {
+        temperature_c: env.temperature_c as f32,
+        relative_humidity_pct: env.relative_humidity_pct as f32,
+        pressure_kpa: env.pressure_kpa as f32,
+        sound_speed_mps: acoustic::sound_speed_mps(env.temperature_c) as f32,
+        wind_to_x_mps: (env.wind_speed_mps * to.sin()) as f32,
+        wind_to_y_mps: (env.wind_speed_mps * to.cos()) as f32,
+        dtdz_day_k_per_m: env.temperature_gradient_day_k_per_m as f32,
+        dtdz_night_k_per_m: env.temperature_gradient_night_k_per_m as f32,
+        shadow_max_db: env.shadow_max_db as f32,
+        noise_acoustic_day_db: env.acoustic_noise_day_db as f32,
+        noise_acoustic_night_db: env.acoustic_noise_night_db as f32,
+        noise_seismic_day_db: env.seismic_noise_day_db as f32,
+        noise_seismic_night_db: env.seismic_noise_night_db as f32,
+        rayleigh_speed_mps: env.rayleigh_speed_mps as f32,
+        seismic_q: env.seismic_q as f32,
+        seed_lo: seed as u32,
+        seed_hi: (seed >> 32) as u32,
+        ..GpuParams::default()
+    }
+}
+
+pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
+    GpuSensor {
+        x: s.x as f32,
+        y: s.y as f32,
+        z: s.z as f32,
+        id: s.id,
+        modality: modality_code(s.modality),
+        active: u32::from(s.active),
+        threshold_db: s.threshold_db as f32,
+        fluctuation_db: s.fluctuation_db as f32,
+        timing_sigma_s: s.timing_sigma_s as f32,
+        bearing_sigma_rad: s.bearing_sigma_rad as f32,
+        bearing_floor_rad: s.bearing_floor_rad as f32,
+        pad: 0,
+    }
+}
+
+/// The most favourable detection conditions over a deployment, per simulated modality.
+#[derive(Debug, Clone, Copy)]
+pub struct BestCase {
+    /// Lowest threshold minus the largest tail fluctuation, per modality (acoustic, seismic).
+    pub margin_db: [f64; 2],
+    pub present: [bool; 2],
+}
+
+impl BestCase {
+    pub fn of(sensors: &[Sensor]) -> Self {
+        let mut margin = [f64::INFINITY; 2];
+        let mut present = [false; 2];
+        for s in sensors {
+            let k = match s.modality {
+                Modality::Acoustic => 0,
+                Modality::Seismic => 1,
+                _ => continue,
+            };
+            present[k] = true;
+            margin[k] = margin[k].min(s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db);
+        }
+        Self { margin_db: margin, present }
+    }
+}
+
+/// Range beyond which no sensor of the modality detects the event with P ≥ 1e-6: the level
+/// with only the losses that are never negative (spreading, absorption) against the quietest
+/// noise and the most favourable threshold and fluctuation. Monotone, so bisection.
+pub fn reach_m(event: &Event, env: &Environment, best: &BestCase, modality: usize) -> f64 {
+    if !best.present[modality] {
+        return 0.0;
+    }
+    let src = &event.source;
+    let level_at = |r: f64| -> f64 {
+        if modality == 0 {
+            let alpha =
+                acoustic::absorption_db_per_m(src.acoustic_freq_hz, env.temperature_c, env.relative_humidity_pct, env.pressure_kpa);
+            src.acoustic_db - acoustic::spreading_db(r) - alpha * r
+                - env.acoustic_noise_day_db.min(env.acoustic_noise_night_db)
+        } else {
+            seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps)
+                - env.seismic_noise_day_db.min(env.seismic_noise_night_db)
+        }
+    };
+    let margin = best.margin_db[modality];
+    if level_at(1.0) < margin {
+        return 0.0;
+    }
+    if level_at(MAX_REACH_M) >= margin {
+        return MAX_REACH_M;
+    }
+    let (mut lo, mut hi) = (1.0, MAX_REACH_M);
+    while hi - lo > 1.0 {
+        let mid = 0.5 * (lo + hi);
+        if level_at(mid) >= margin { lo = mid } else { hi = mid }
+    }
+    // One more metre for the f32 rounding of positions on the GPU.
+    hi + 1.0
+}
+
+pub fn gpu_event(e: &Event, env: &Environment, best: &BestCase) -> GpuEvent {
+    GpuEvent {
+        x: e.x as f32,
+        y: e.y as f32,
+        z: e.z as f32,
+        id: e.id,
+        acoustic_db: e.source.acoustic_db as f32,
+        acoustic_freq_hz: e.source.acoustic_freq_hz as f32,
+        seismic_db: e.source.seismic_db as f32,
+        seismic_freq_hz: e.source.seismic_freq_hz as f32,
+        reach_acoustic_m: reach_m(e, env, best, 0) as f32,
+        reach_seismic_m: reach_m(e, env, best, 1) as f32,
+        is_day: u32::from(e.is_day),
+        pad: 0,
+    }
+}
+
+/// Sensors bucketed in a uniform grid, sorted by cell row-major, so the sensors of a run of
+/// cells in one grid row are contiguous.
+#[derive(Debug, Clone)]
+pub struct SensorGrid {
+    pub sensors: Vec<GpuSensor>,
+    /// Index of the first sensor of each cell; `nx·ny + 1` entries.
+    pub cell_start: Vec<u32>,
+    pub nx: u32,
+    pub ny: u32,
+    pub origin: [f64; 2],
+    pub cell_m: f64,
+}
+
+impl SensorGrid {
+    pub fn build(sensors: &[GpuSensor], cell_m: f64) -> Self {
+        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+        for s in sensors {
+            for (k, v) in [f64::from(s.x), f64::from(s.y)].into_iter().enumerate() {
+                lo[k] = lo[k].min(v);
+                hi[k] = hi[k].max(v);
+            }
+        }
+        if sensors.is_empty() {
+            lo = [0.0; 2];
+            hi = [0.0; 2];
+        }
+        let mut cell = cell_m;
+        let cells = |c: f64| ((hi[0] - lo[0]) / c + 1.0).floor() * ((hi[1] - lo[1]) / c + 1.0).floor();
+        while cells(cell) > MAX_GRID_CELLS {
+            cell *= 2.0;
+        }
+        let nx = ((hi[0] - lo[0]) / cell).floor() as u32 + 1;
+        let ny = ((hi[1] - lo[1]) / cell).floor() as u32 + 1;
+        let cell_of = |s: &GpuSensor| {
+            let cx = (((f64::from(s.x) - lo[0]) / cell).floor() as u32).min(nx - 1);
+            let cy = (((f64::from(s.y) - lo[1]) / cell).floor() as u32).min(ny - 1);
+            cy * nx + cx
+        };
+        let mut sorted = sensors.to_vec();
+        sorted.sort_by_key(|s| (cell_of(s), s.id));
+        let mut cell_start = vec![0u32; (nx * ny + 1) as usize];
+        for s in &sorted {
+            cell_start[cell_of(s) as usize + 1] += 1;
+        }
+        for i in 1..cell_start.len() {
+            cell_start[i] += cell_start[i - 1];
+        }
+        Self { sensors: sorted, cell_start, nx, ny, origin: lo, cell_m: cell }
+    }
+
+    /// Copy the grid's geometry into the kernel parameters.
+    pub fn apply(&self, p: &mut GpuParams) {
+        p.grid_nx = self.nx;
+        p.grid_ny = self.ny;
+        p.cell_size_m = self.cell_m as f32;
+        p.grid_origin_x = self.origin[0] as f32;
+        p.grid_origin_y = self.origin[1] as f32;
+    }
+}

@@ -1,0 +1,67 @@
+//! Errors and the exit codes they map to (DESIGN §8).
+
+use std::fmt;
+
+/// Exit codes of the `linewatch` binary.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    pub const EXPECTATIONS_FAILED: u8 = 1;
+    pub const BAD_INPUT: u8 = 2;
+    pub const GPU_FAILURE: u8 = 3;
+}
+
+/// Where in an input file something is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    /// 1-based; 0 when the file has no line structure to point at.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input: a scenario field, a referenced file, an output path.
+    #[error("{location}: {field}: {message}")]
+    Input { location: Location, field: String, message: String },
+    /// No usable GPU adapter, or the device failed.
+    #[error("GPU: {0}")]
+    Gpu(String),
+    /// Writing or reading a result file failed after the input was accepted.
+    #[error("{path}: {message}")]
+    Output { path: String, message: String },
+}
+
+impl Error {
+    pub fn input(location: Location, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Input { location, field: field.into(), message: message.into() }
+    }
+
+    /// A problem with a whole file (no line to point at), e.g. an unwritable output path.
+    pub fn file(path: impl Into<String>, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::input(Location { file: path.into(), line: 0, column: 0 }, field, message)
+    }
+
+    pub fn output(path: impl Into<String>, message: impl fmt::Display) -> Self {
+        Self::Output { path: path.into(), message: message.to_string() }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Input { .. } | Self::Output { .. } => exit::BAD_INPUT,
+            Self::Gpu(_) => exit::GPU_FAILURE,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

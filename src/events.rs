@@ -1,0 +1,266 @@
+//! Ground-truth violations, generated block by block (one hour each) so memory stays bounded
+//! however long the run.
+
+use crate::deploy::sub_seed;
+use crate::error::Result;
+use crate::geo::{ContactLine, Plane, Side};
+use crate::physics::explosion;
+use crate::scenario::{ClassKind, FieldPath, LoadedScenario, Signature};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Poisson};
+
+/// Length of one generation and detection block, s.
+pub const BLOCK_S: f64 = 3600.0;
+
+/// Seismic coupling of a surface or shallow burst relative to the confined blasts behind the
+/// USBM law: −20 dB (a tenth of the amplitude). An engineering assumption, not a measurement;
+/// calibrate it with site trials.
+pub const DEFAULT_SEISMIC_COUPLING_DB: f64 = -20.0;
+/// Dominant frequency of blast-generated surface waves in soft soil, Hz (5–20 Hz is typical
+/// of near-surface explosions; an assumption to replace with site data).
+pub const DEFAULT_SEISMIC_FREQ_HZ: f64 = 10.0;
+/// Tries to place a source on its own side of a winding line before giving up.
+const PLACEMENT_TRIES: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Launch,
+    Impact,
+    Fire,
+    Movement,
+}
+
+impl EventKind {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// What one source emits, resolved from the scenario's signature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SourceModel {
+    pub acoustic_db: f64,
+    pub acoustic_freq_hz: f64,
+    pub seismic_db: f64,
+    pub seismic_freq_hz: f64,
+    pub height_m: f64,
+}
+
+impl SourceModel {
+    pub fn from_signature(s: &Signature) -> Self {
+        let tnt = s.tnt_kg.unwrap_or(0.0);
+        let coupling = s.seismic_coupling_db.unwrap_or(DEFAULT_SEISMIC_COUPLING_DB);
+        Self {
+            acoustic_db: s.acoustic_db.unwrap_or_else(|| explosion::acoustic_source_db(tnt)),
+            acoustic_freq_hz: s.acoustic_freq_hz.unwrap_or_else(|| explosion::dominant_frequency_hz(tnt)),
+            seismic_db: s.seismic_db.unwrap_or_else(|| explosion::seismic_source_db(tnt, coupling)),
+            seismic_freq_hz: s.seismic_freq_hz.unwrap_or(DEFAULT_SEISMIC_FREQ_HZ),
+            height_m: s.height_m.unwrap_or(0.0),
+        }
+    }
+}
+
+/// One ground-truth event: a source at a place and time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: u32,
+    pub class: u16,
+    pub kind: EventKind,
+    pub responsible: Side,
+    pub t_s: f64,
+    pub x: f64,
+    pub y: f64,
+    pub z: f64,
+    pub lon: f64,
+    pub lat: f64,
+    pub chainage_km: f64,
+    pub offset_m: f64,
+    /// Launch ↔ impact partner, or −1.
+    pub linked_id: i64,
+    pub source: SourceModel,
+    /// Whether it is local daytime at the event (noise, refraction).
+    pub is_day: bool,
+}
+
+/// Generates the events of each block from the seed alone.
+pub struct EventGenerator<'a> {
+    loaded: &'a LoadedScenario,
+    plane: &'a Plane,
+    line: &'a ContactLine,
+    sources: Vec<(SourceModel, Option<SourceModel>)>,
+    /// Mean longitude of the line, degrees: where block-level diurnal rates are read.
+    mean_lon_deg: f64,
+    pub block_count: u32,
+    next_id: u32,
+}
+
+impl<'a> EventGenerator<'a> {
+    pub fn new(loaded: &'a LoadedScenario, plane: &'a Plane, line: &'a ContactLine) -> Self {
+        let s = &loaded.scenario;
+        let sources = s
+            .classes
+            .iter()
+            .map(|c| (SourceModel::from_signature(&c.source), c.impact.as_ref().map(SourceModel::from_signature)))
+            .collect();
+        let mean_lon = line.lonlat.iter().map(|p| p[0]).sum::<f64>() / line.lonlat.len().max(1) as f64;
+        Self {
+            loaded,
+            plane,
+            line,
+            sources,
+            mean_lon_deg: mean_lon,
+            block_count: (s.duration_h * 3600.0 / BLOCK_S).ceil() as u32,
+            next_id: 0,
+        }
+    }
+
+    /// Local solar hour (0–24) at scenario time t (t = 0 is local civil midnight at
+    /// UTC + utc_offset_h), at a longitude.
+    pub fn solar_hour(&self, t_s: f64, lon_deg: f64) -> f64 {
+        (t_s / 3600.0 - self.loaded.scenario.utc_offset_h + lon_deg / 15.0).rem_euclid(24.0)
+    }
+
+    fn is_day(&self, t_s: f64, lon_deg: f64) -> bool {
+        let env = &self.loaded.scenario.environment;
+        let h = self.solar_hour(t_s, lon_deg);
+        h >= env.day_start_h && h < env.day_end_h
+    }
+
+    /// Events of block `b`, ordered by time, with ids continuing from the previous block.
+    /// Blocks must be generated in order.
+    pub fn block(&mut self, b: u32) -> Result<Vec<Event>> {
+        let s = &self.loaded.scenario;
+        let t0 = f64::from(b) * BLOCK_S;
+        let t1 = (t0 + BLOCK_S).min(s.duration_h * 3600.0);
+        let hour = self.solar_hour(0.5 * (t0 + t1), self.mean_lon_deg);
+        let mut drafts: Vec<Draft> = Vec::new();
+        for (ci, class) in s.classes.iter().enumerate() {
+            let weight = class.diurnal.as_ref().map_or(1.0, |d| {
+                let mean = d.iter().sum::<f64>() / 24.0;
+                d[(hour.floor() as usize).min(23)] / mean
+            });
+            let expected = class.rate_per_day * weight * (t1 - t0) / 86_400.0;
+            let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(s.seed, 0xe7e7 + ci as u32, b));
+            let count = if expected > 0.0 {
+                Poisson::new(expected).map(|p| p.sample(&mut rng) as u64).map_err(|e| {
+                    self.loaded.error_at(&FieldPath::default().key("classes").index(ci).key("rate_per_day"), e.to_string())
+                })?
+            } else {
+                0
+            };
+            let p_a = class.side_weights[0] / (class.side_weights[0] + class.side_weights[1]);
+            for _ in 0..count {
+                let side = if rng.random::<f64>() < p_a { Side::A } else { Side::B };
+                let t = rng.random_range(t0..t1);
+                let chainage = rng.random_range(0.0..=self.line.length_km());
+                let Some(launch) = self.place(&mut rng, chainage, side, class.depth_km) else { continue };
+                let (source, impact_source) = self.sources[ci];
+                let mut draft = Draft { class: ci as u16, t, side, at: launch, source, impact: None };
+                if let (ClassKind::IndirectFire, Some(depth), Some(flight), Some(impact_source)) =
+                    (class.kind, class.impact_depth_km, class.flight_time_s, impact_source)
+                {
+                    // Impacts fall across the line within a few km of the launch's chainage.
+                    let reach_km = 0.5 * (class.depth_km[1] + depth[1]);
+                    let c = (chainage + rng.random_range(-reach_km..=reach_km)).clamp(0.0, self.line.length_km());
+                    let Some(hit) = self.place(&mut rng, c, side.other(), depth) else { continue };
+                    let tof = rng.random_range(flight[0]..=flight[1]);
+                    draft.impact = Some((hit, t + tof, impact_source));
+                }
+                drafts.push(draft);
+            }
+        }
+        drafts.sort_by(|a, b| a.t.total_cmp(&b.t));
+        let mut events = Vec::with_capacity(drafts.len() * 2);
+        for d in drafts {
+            let kind = match s.classes[d.class as usize].kind {
+                ClassKind::IndirectFire => EventKind::Launch,
+                ClassKind::DirectFire => EventKind::Fire,
+                ClassKind::Movement => EventKind::Movement,
+            };
+            let id = self.take_id();
+            let mut first = self.event(id, d.class, kind, d.side, d.t, d.at, d.source)?;
+            if let Some((hit, t_hit, impact_source)) = d.impact {
+                let impact_id = self.take_id();
+                first.linked_id = i64::from(impact_id);
+                let mut second = self.event(impact_id, d.class, EventKind::Impact, d.side, t_hit, hit, impact_source)?;
+                second.linked_id = i64::from(id);
+                events.push(first);
+                events.push(second);
+            } else {
+                events.push(first);
+            }
+        }
+        Ok(events)
+    }
+
+    fn take_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// A point at `depth_km` (uniform) behind the line on `side`, near `chainage`, whose
+    /// nearest-segment offset really is on that side.
+    fn place(&self, rng: &mut ChaCha8Rng, chainage: f64, side: Side, depth_km: [f64; 2]) -> Option<Placed> {
+        for _ in 0..PLACEMENT_TRIES {
+            let depth_m = rng.random_range(depth_km[0]..=depth_km[1]) * 1000.0;
+            let xy = self.line.point_at(chainage, side.sign() * depth_m.max(1.0));
+            let at = self.line.locate(xy);
+            if Side::of_offset(at.offset_m) == side && at.offset_m != 0.0 {
+                return Some(Placed { xy, chainage_km: at.chainage_km, offset_m: at.offset_m });
+            }
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        &self,
+        id: u32,
+        class: u16,
+        kind: EventKind,
+        side: Side,
+        t_s: f64,
+        at: Placed,
+        source: SourceModel,
+    ) -> Result<Event> {
+        let [lon, lat] = self
+            .plane
+            .inverse(at.xy[0], at.xy[1])
+            .map_err(|e| self.loaded.error_at(&FieldPath::parse("line"), e))?;
+        Ok(Event {
+            id,
+            class,
+            kind,
+            responsible: side,
+            t_s,
+            x: at.xy[0],
+            y: at.xy[1],
+            z: source.height_m,
+            lon,
+            lat,
+            chainage_km: at.chainage_km,
+            offset_m: at.offset_m,
+            linked_id: -1,
+            source,
+            is_day: self.is_day(t_s, lon),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    xy: [f64; 2],
+    chainage_km: f64,
+    offset_m: f64,
+}
+
+struct Draft {
+    class: u16,
+    t: f64,
+    side: Side,
+    at: Placed,
+    source: SourceModel,
+    impact: Option<(Placed, f64, SourceModel)>,
+}

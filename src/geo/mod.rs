@@ -1,0 +1,9 @@
+//! Geometry: the working plane, the contact line and the corridor frame along it.
+
+mod line;
+mod load;
+mod projection;
+
+pub use line::{ContactLine, LinePoint, Side};
+pub use load::{load_line, parse_line_geojson, EMBEDDED_LINE_GEOJSON};
+pub use projection::Plane;

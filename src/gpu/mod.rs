@@ -1,0 +1,58 @@
+//! The wgpu device: picked from the environment (WGPU_BACKEND, WGPU_ADAPTER_NAME), lavapipe on
+//! machines without a GPU, with the adapter's own limits.
+
+use crate::error::{Error, Result};
+
+/// A device and queue with the adapter they came from.
+pub struct Gpu {
+    pub adapter: wgpu::Adapter,
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+}
+
+impl std::fmt::Debug for Gpu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// One line per adapter wgpu can see on the environment's backends.
+pub fn list_adapters() -> Vec<wgpu::AdapterInfo> {
+    let instance = instance();
+    pollster::block_on(instance.enumerate_adapters(backends())).into_iter().map(|a| a.get_info()).collect()
+}
+
+fn backends() -> wgpu::Backends {
+    wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY | wgpu::Backends::GL)
+}
+
+fn instance() -> wgpu::Instance {
+    wgpu::Instance::new(wgpu::InstanceDescriptor { backends: backends(), ..wgpu::InstanceDescriptor::new_without_display_handle_from_env() })
+}
+
+impl Gpu {
+    /// The adapter named by WGPU_ADAPTER_NAME if set, else the high-performance default.
+    pub fn new() -> Result<Self> {
+        let instance = instance();
+        let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(&instance, None))
+            .map_err(|e| Error::Gpu(format!("no usable adapter ({e}); install mesa-vulkan-drivers for lavapipe")))?;
+        let info = adapter.get_info();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("linewatch"),
+            required_limits: adapter.limits(),
+            ..Default::default()
+        }))
+        .map_err(|e| Error::Gpu(format!("cannot open {}: {e}", info.name)))?;
+        Ok(Self { adapter, device, queue, info })
+    }
+
+    /// "name (backend, device type)".
+    pub fn describe(&self) -> String {
+        format!("{} ({:?}, {:?})", self.info.name, self.info.backend, self.info.device_type)
+    }
+
+    pub fn limits(&self) -> wgpu::Limits {
+        self.device.limits()
+    }
+}

@@ -1,0 +1,23 @@
+//! linewatch: GPU simulation of ceasefire-monitoring sensor grids along a line of contact.
+//!
+//! The pipeline (DESIGN §1): [`scenario`] → [`geo`] → [`deploy`] and [`events`] →
+//! [`detect`] on the GPU → [`output`] (HDF5). [`run::run`] ties it together.
+
+pub mod bench;
+pub mod cli;
+pub mod deploy;
+pub mod detect;
+pub mod error;
+pub mod events;
+pub mod geo;
+pub mod gpu;
+pub mod info;
+pub mod output;
+pub mod physics;
+pub mod progress;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod shaders;
+
+pub use error::{Error, Result};

@@ -1,0 +1,7 @@
+//! Result files: HDF5 per DESIGN §7, written to a temporary name and renamed when complete.
+
+pub mod records;
+mod writer;
+
+pub use records::*;
+pub use writer::{ResultWriter, RootAttributes, FORMAT, SCHEMA_VERSION};

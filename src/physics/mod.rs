@@ -1,0 +1,43 @@
+//! Signal propagation and source models, f64: the CPU reference of `shaders/propagation.wgsl`.
+//!
+//! Each function here has a WGSL twin of the same name and shape; the detection tests hold the
+//! two together on random inputs.
+
+pub mod acoustic;
+pub mod explosion;
+pub mod seismic;
+
+/// Standard normal cumulative distribution, Φ(x).
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// Complementary error function, Numerical Recipes 3rd ed. §6.2.2 (Chebyshev fit,
+/// fractional error below 1.2e-7 everywhere).
+pub fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let r = t * poly.exp();
+    if x >= 0.0 { r } else { 2.0 - r }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_cdf_matches_table_values() {
+        // Abramowitz & Stegun Table 26.1.
+        for (x, p) in [(0.0, 0.5), (1.0, 0.841_344_7), (1.644_853_6, 0.95), (-2.0, 0.022_750_1)] {
+            assert!((normal_cdf(x) - p).abs() < 1e-6, "Φ({x}) = {} not {p}", normal_cdf(x));
+        }
+    }
+}

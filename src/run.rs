@@ -1,0 +1,255 @@
+//! The headless run: scenario → line → sensors → events → GPU detections → HDF5, streamed one
+//! block (an hour) at a time.
+
+use crate::deploy::{self, Sensor};
+use crate::detect::{self, false_alarms::false_alarms, BestCase, GpuDetector, SensorGrid};
+use crate::error::Result;
+use crate::events::{Event, EventGenerator, EventKind, BLOCK_S};
+use crate::geo::{self, Side};
+use crate::gpu::Gpu;
+use crate::output::*;
+use crate::scenario::{LoadedScenario, Modality};
+use std::path::Path;
+use std::time::Instant;
+
+/// Per-class counts for the summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClassSummary {
+    pub name: String,
+    /// Violations (a launch and its impact count once).
+    pub violations: u64,
+    pub events: u64,
+    /// Events with at least one detection.
+    pub detected_events: u64,
+    /// Events with at least three detections (enough to locate by time differences).
+    pub located_events: u64,
+    pub detections: u64,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    pub scenario: String,
+    pub adapter: String,
+    pub line_km: f64,
+    pub sensors: usize,
+    pub sensors_by_modality: Vec<(String, usize)>,
+    pub duration_h: f64,
+    pub events: u64,
+    pub violations: u64,
+    pub detections: u64,
+    pub false_alarms: u64,
+    pub pairs_evaluated: u64,
+    pub classes: Vec<ClassSummary>,
+    pub seconds: f64,
+    pub gpu_seconds: f64,
+}
+
+/// Options of `linewatch run`.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub seed: Option<u64>,
+    pub progress: bool,
+}
+
+/// Execute a scenario and write the result file.
+pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<RunSummary> {
+    let started = Instant::now();
+    let mut loaded = loaded.clone();
+    if let Some(seed) = opts.seed {
+        loaded.scenario.seed = seed;
+    }
+    let s = &loaded.scenario;
+    let (plane, line) = geo::load_line(&loaded)?;
+    let sensors = deploy::deploy(&loaded, &plane, &line)?;
+    let mut writer = ResultWriter::create(out)?;
+    let gpu = Gpu::new()?;
+
+    writer.write_root(&RootAttributes {
+        seed: s.seed,
+        scenario_name: s.name.clone(),
+        scenario_toml: loaded.text.clone(),
+        crs: plane.definition.clone(),
+        adapter: gpu.describe(),
+        duration_s: s.duration_h * 3600.0,
+    })?;
+    writer.write_line(&line.lonlat, &line.xy, &line.chainage_km)?;
+    let row_names: Vec<String> = s.rows.iter().map(|r| r.name.clone()).collect();
+    writer.write_sensors(&sensors.iter().map(sensor_record).collect::<Vec<_>>(), &row_names)?;
+    let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
+    writer.set_class_names(&class_names)?;
+
+    let grid = SensorGrid::build(&sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(), detect::model::DEFAULT_CELL_M);
+    let best = BestCase::of(&sensors);
+    let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid)?;
+    let mut generator = EventGenerator::new(&loaded, &plane, &line);
+    let progress = crate::progress::bar(u64::from(generator.block_count), "hours simulated", opts.progress);
+
+    let mut summary = RunSummary {
+        scenario: s.name.clone(),
+        adapter: gpu.describe(),
+        line_km: line.length_km(),
+        sensors: sensors.len(),
+        sensors_by_modality: Modality::ALL
+            .iter()
+            .map(|m| (m.name().to_string(), sensors.iter().filter(|x| x.modality == *m).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect(),
+        duration_h: s.duration_h,
+        classes: class_names.iter().map(|n| ClassSummary { name: n.clone(), ..Default::default() }).collect(),
+        ..Default::default()
+    };
+    // Detections whose arrival falls after the current block wait here, so that the table is
+    // sorted by arrival time across blocks.
+    let mut pending: Vec<DetectionRecord> = Vec::new();
+    for b in 0..generator.block_count {
+        let events = generator.block(b)?;
+        let gpu_events: Vec<_> = events.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)).collect();
+        let gpu_started = Instant::now();
+        let found = detector.detect(&gpu_events)?;
+        summary.gpu_seconds += gpu_started.elapsed().as_secs_f64();
+
+        let first_id = events.first().map_or(0, |e| e.id);
+        let mut per_event = vec![0u32; events.len()];
+        for d in &found {
+            let e = &events[(d.event_id - first_id) as usize];
+            per_event[(d.event_id - first_id) as usize] += 1;
+            let sensor = &sensors[d.sensor_id as usize];
+            pending.push(DetectionRecord {
+                event_id: i64::from(d.event_id),
+                sensor_id: d.sensor_id,
+                modality: modality_code(sensor.modality),
+                t_s: e.t_s + f64::from(d.delay_s),
+                snr_db: d.snr_db,
+                level_db: d.level_db,
+                bearing_rad: d.bearing_rad,
+            });
+        }
+        let t0 = f64::from(b) * BLOCK_S;
+        let t1 = (t0 + BLOCK_S).min(s.duration_h * 3600.0);
+        let alarms = false_alarms(s.seed, b, t0, t1, &sensors);
+        summary.false_alarms += alarms.len() as u64;
+        pending.extend(alarms.iter().map(|a| {
+            let sensor = &sensors[a.sensor_id as usize];
+            DetectionRecord {
+                event_id: -1,
+                sensor_id: a.sensor_id,
+                modality: modality_code(sensor.modality),
+                t_s: a.t_s,
+                snr_db: a.snr_db as f32,
+                level_db: (a.snr_db + noise_db(s, sensor, &generator, a.t_s)) as f32,
+                bearing_rad: a.bearing_rad as f32,
+            }
+        }));
+        tally(&mut summary, &events, &per_event);
+        summary.pairs_evaluated = detector.stats.pairs;
+        writer.append_events(&events.iter().map(event_record).collect::<Vec<_>>())?;
+
+        let last_block = b + 1 == generator.block_count;
+        pending.sort_by(|a, b| a.t_s.total_cmp(&b.t_s).then(a.sensor_id.cmp(&b.sensor_id)));
+        let ready = if last_block { pending.len() } else { pending.partition_point(|d| d.t_s < t1) };
+        writer.append_detections(&pending[..ready])?;
+        summary.detections += ready as u64;
+        pending.drain(..ready);
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    writer.finish()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn tally(summary: &mut RunSummary, events: &[Event], per_event: &[u32]) {
+    for (e, &n) in events.iter().zip(per_event) {
+        let c = &mut summary.classes[e.class as usize];
+        c.events += 1;
+        if e.kind != EventKind::Impact {
+            c.violations += 1;
+            summary.violations += 1;
+        }
+        summary.events += 1;
+        c.detections += u64::from(n);
+        c.detected_events += u64::from(n >= 1);
+        c.located_events += u64::from(n >= 3);
+    }
+}
+
+fn noise_db(s: &crate::scenario::Scenario, sensor: &Sensor, generator: &EventGenerator<'_>, t: f64) -> f64 {
+    let env = &s.environment;
+    let h = generator.solar_hour(t, sensor.lon);
+    let day = h >= env.day_start_h && h < env.day_end_h;
+    match (sensor.modality, day) {
+        (Modality::Seismic, true) => env.seismic_noise_day_db,
+        (Modality::Seismic, false) => env.seismic_noise_night_db,
+        (_, true) => env.acoustic_noise_day_db,
+        (_, false) => env.acoustic_noise_night_db,
+    }
+}
+
+pub fn modality_code(m: Modality) -> ModalityCode {
+    match m {
+        Modality::Acoustic => ModalityCode::Acoustic,
+        Modality::Seismic => ModalityCode::Seismic,
+        Modality::Radar => ModalityCode::Radar,
+        Modality::EoIr => ModalityCode::EoIr,
+        Modality::Rf => ModalityCode::Rf,
+    }
+}
+
+fn side_code(s: Side) -> SideCode {
+    match s {
+        Side::A => SideCode::A,
+        Side::B => SideCode::B,
+    }
+}
+
+fn sensor_record(s: &Sensor) -> SensorRecord {
+    SensorRecord {
+        id: s.id,
+        modality: modality_code(s.modality),
+        row: s.row,
+        lon: s.lon,
+        lat: s.lat,
+        x: s.x,
+        y: s.y,
+        z: s.z,
+        chainage_km: s.chainage_km,
+        offset_m: s.offset_m,
+        side: side_code(s.side),
+        status: u8::from(!s.active),
+        threshold_db: s.threshold_db as f32,
+        fluctuation_db: s.fluctuation_db as f32,
+        timing_sigma_ms: (s.timing_sigma_s * 1e3) as f32,
+        bearing_sigma_deg: s.bearing_sigma_rad.to_degrees() as f32,
+        false_alarms_per_day: s.false_alarms_per_day as f32,
+        cost_eur: s.cost_eur,
+    }
+}
+
+fn event_record(e: &Event) -> EventRecord {
+    EventRecord {
+        id: e.id,
+        class: e.class,
+        kind: match e.kind {
+            EventKind::Launch => EventKindCode::Launch,
+            EventKind::Impact => EventKindCode::Impact,
+            EventKind::Fire => EventKindCode::Fire,
+            EventKind::Movement => EventKindCode::Movement,
+        },
+        responsible_side: side_code(e.responsible),
+        t_s: e.t_s,
+        lon: e.lon,
+        lat: e.lat,
+        x: e.x,
+        y: e.y,
+        z: e.z,
+        chainage_km: e.chainage_km,
+        offset_m: e.offset_m,
+        linked_id: e.linked_id,
+        acoustic_db: e.source.acoustic_db as f32,
+        acoustic_freq_hz: e.source.acoustic_freq_hz as f32,
+        seismic_db: e.source.seismic_db as f32,
+        seismic_freq_hz: e.source.seismic_freq_hz as f32,
+        is_day: u8::from(e.is_day),
+    }
+}

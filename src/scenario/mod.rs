@@ -1,0 +1,130 @@
+//! Scenario files: parse, check every field, and point at the offending line when one is wrong.
+
+mod model;
+pub mod span;
+mod validate;
+
+pub use model::*;
+pub use span::FieldPath;
+
+use crate::error::{Error, Location, Result};
+use std::path::{Path, PathBuf};
+
+/// The embedded default: the whole contact line.
+pub const FULL_LINE_TOML: &str = include_str!("../../scenarios/full-line.toml");
+/// Name under which the embedded default is reported.
+pub const EMBEDDED_NAME: &str = "<embedded full-line.toml>";
+
+/// A parsed and checked scenario with the text it came from, for error locations and for the
+/// copy stored in every result file.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    pub scenario: Scenario,
+    pub text: String,
+    /// Display name of the file (or the embedded marker).
+    pub file: String,
+    /// Directory that relative paths in the scenario are resolved against.
+    pub base_dir: PathBuf,
+}
+
+impl LoadedScenario {
+    /// Load from a file, or the embedded default when `path` is `None`.
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        match path {
+            None => Self::from_text(FULL_LINE_TOML.to_string(), EMBEDDED_NAME.to_string(), PathBuf::from(".")),
+            Some(p) => {
+                let file = p.display().to_string();
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| Error::file(&file, "scenario", format!("cannot read the scenario file: {e}")))?;
+                let base = p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                Self::from_text(text, file, base)
+            }
+        }
+    }
+
+    pub fn from_text(text: String, file: String, base_dir: PathBuf) -> Result<Self> {
+        let scenario: Scenario = toml::from_str(&text).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |s| span::line_column(&text, s.start));
+            let field = field_of_syntax_error(e.message());
+            Error::input(Location { file: file.clone(), line, column }, field, e.message().trim())
+        })?;
+        let loaded = Self { scenario, text, file, base_dir };
+        validate::check(&loaded.scenario).map_err(|(path, message)| loaded.error_at(&path, message))?;
+        Ok(loaded)
+    }
+
+    /// An input error located at a field of this scenario.
+    pub fn error_at(&self, path: &FieldPath, message: impl Into<String>) -> Error {
+        let (line, column) = span::locate(&self.text, path).map_or((0, 0), |s| span::line_column(&self.text, s.start));
+        Error::input(Location { file: self.file.clone(), line, column }, path.to_string(), message)
+    }
+
+    /// Resolve a path written in the scenario relative to the scenario's directory.
+    pub fn resolve(&self, relative: &str) -> PathBuf {
+        let p = Path::new(relative);
+        if p.is_absolute() { p.to_path_buf() } else { self.base_dir.join(p) }
+    }
+}
+
+/// serde's messages name the offending key in backticks ("unknown field `spacing`"); use it as
+/// the field when there is one.
+fn field_of_syntax_error(message: &str) -> String {
+    message
+        .split('`')
+        .nth(1)
+        .filter(|s| !s.is_empty())
+        .map_or_else(|| "syntax".to_string(), str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_parses_and_validates() {
+        let loaded = LoadedScenario::load(None).expect("embedded scenario is valid");
+        assert!(!loaded.scenario.rows.is_empty());
+        assert!(!loaded.scenario.classes.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_line_and_field() {
+        let text = format!("{}\n[environment]\ntemperature = 3\n", minimal());
+        let err = LoadedScenario::from_text(text, "t.toml".into(), ".".into()).expect_err("must fail");
+        let msg = err.to_string();
+        assert!(msg.starts_with("t.toml:"), "{msg}");
+        assert!(msg.contains("temperature"), "{msg}");
+        assert_eq!(err.exit_code(), crate::error::exit::BAD_INPUT);
+    }
+
+    #[test]
+    fn negative_spacing_points_at_its_line() {
+        let text = minimal().replace("spacing_km = 2.0", "spacing_km = -2.0");
+        let err = LoadedScenario::from_text(text.clone(), "t.toml".into(), ".".into()).expect_err("must fail");
+        let line = text.lines().position(|l| l.contains("spacing_km")).expect("line") + 1;
+        let msg = err.to_string();
+        assert!(msg.starts_with(&format!("t.toml:{line}:")), "{msg}");
+        assert!(msg.contains("rows[0].spacing_km"), "{msg}");
+    }
+
+    fn minimal() -> String {
+        r#"name = "t"
+seed = 1
+duration_h = 1.0
+[[rows]]
+name = "r"
+modality = "acoustic"
+offset_km = -2.0
+spacing_km = 2.0
+threshold_db = 10.0
+timing_sigma_ms = 1.0
+[[classes]]
+name = "artillery"
+kind = "direct_fire"
+rate_per_day = 10.0
+depth_km = [1.0, 2.0]
+source = { tnt_kg = 1.0 }
+"#
+        .to_string()
+    }
+}

@@ -1,0 +1,269 @@
+//! The scenario file's data model (TOML, `deny_unknown_fields` everywhere).
+//!
+//! Defaults cite their source; everything a user may want to change is a field here.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario: one simulated deployment and the violations it must catch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Seed of every random draw in the run.
+    pub seed: u64,
+    /// Simulated time span in hours.
+    pub duration_h: f64,
+    /// Local solar offset from UTC used for day and night (Ukraine: UTC+2 in winter).
+    #[serde(default = "default_utc_offset_h")]
+    pub utc_offset_h: f64,
+    #[serde(default)]
+    pub line: LineSpec,
+    #[serde(default)]
+    pub environment: Environment,
+    #[serde(default)]
+    pub rows: Vec<SensorRow>,
+    #[serde(default)]
+    pub classes: Vec<ViolationClass>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+fn default_utc_offset_h() -> f64 {
+    2.0
+}
+
+/// Where the contact line comes from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineSpec {
+    /// GeoJSON file (LineString, MultiLineString or a Feature/FeatureCollection of them),
+    /// relative to the scenario file. Absent: the embedded default line.
+    pub geojson: Option<String>,
+    /// Keep only the stretch between these chainages (km) of the line.
+    pub chainage_km: Option<[f64; 2]>,
+    /// PROJ string of the working plane. Absent: transverse Mercator on the line's central meridian.
+    pub projection: Option<String>,
+}
+
+/// Weather and background noise, constant over the run except day and night.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Environment {
+    pub temperature_c: f64,
+    pub relative_humidity_pct: f64,
+    pub pressure_kpa: f64,
+    pub wind_speed_mps: f64,
+    /// Direction the wind blows from, degrees clockwise from grid north (meteorological).
+    pub wind_from_deg: f64,
+    /// Vertical temperature gradient by day and by night, K/m.
+    pub temperature_gradient_day_k_per_m: f64,
+    pub temperature_gradient_night_k_per_m: f64,
+    /// Cap of the refraction shadow-zone attenuation, dB.
+    pub shadow_max_db: f64,
+    /// Local solar hours at which day begins and ends.
+    pub day_start_h: f64,
+    pub day_end_h: f64,
+    /// Acoustic background in the detection band, Leq over 1 s, dB re 20 µPa.
+    pub acoustic_noise_day_db: f64,
+    pub acoustic_noise_night_db: f64,
+    /// Ground-velocity background, dB re 1 nm/s.
+    pub seismic_noise_day_db: f64,
+    pub seismic_noise_night_db: f64,
+    /// Rayleigh-wave speed of the near surface, m/s.
+    pub rayleigh_speed_mps: f64,
+    /// Seismic quality factor Q of the near surface.
+    pub seismic_q: f64,
+}
+
+impl Default for Environment {
+    fn default() -> Self {
+        Self {
+            // A winter day on the steppe: ISO 2533 standard pressure; ~5 °C and 80 % RH are the
+            // November climate normals of Zaporizhzhia (Ukrainian Hydrometeorological Center).
+            temperature_c: 5.0,
+            relative_humidity_pct: 80.0,
+            pressure_kpa: 101.325,
+            wind_speed_mps: 4.0,
+            wind_from_deg: 270.0,
+            // Daytime lapse of the ICAO standard atmosphere (ISO 2533: −6.5 K/km); a mild
+            // nocturnal inversion of +2 K per 100 m (Stull, An Introduction to Boundary Layer
+            // Meteorology, 1988, §1.6: nocturnal inversions of a few K over ~100 m).
+            temperature_gradient_day_k_per_m: -0.0065,
+            temperature_gradient_night_k_per_m: 0.02,
+            // Embleton 1996 §V: shadow-zone excess attenuation of 20–30 dB.
+            shadow_max_db: 20.0,
+            day_start_h: 7.0,
+            day_end_h: 17.0,
+            // ANSI/ASA S12.9-2013/Part 3 Table 1: quiet rural day/night Leq about 45/35 dB.
+            acoustic_noise_day_db: 45.0,
+            acoustic_noise_night_db: 35.0,
+            // Peterson (1993) high-noise model, 1–10 Hz: ~1 µm/s (60 dB re 1 nm/s) with cultural
+            // noise by day, ~10 dB quieter at night (McNamara & Buland 2004).
+            seismic_noise_day_db: 60.0,
+            seismic_noise_night_db: 50.0,
+            // Unconsolidated sediments: Rayleigh speed 200–500 m/s (DESIGN §3), Q ≈ 20
+            // (Rix, Lai & Spang 2000, near-surface Q of soils 10–50).
+            rayleigh_speed_mps: 300.0,
+            seismic_q: 20.0,
+        }
+    }
+}
+
+/// Kind of sensor. The data model holds all five; acoustic and seismic are simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    Acoustic,
+    Seismic,
+    Radar,
+    EoIr,
+    Rf,
+}
+
+impl Modality {
+    pub const ALL: [Modality; 5] = [Self::Acoustic, Self::Seismic, Self::Radar, Self::EoIr, Self::Rf];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Acoustic => "acoustic",
+            Self::Seismic => "seismic",
+            Self::Radar => "radar",
+            Self::EoIr => "eo_ir",
+            Self::Rf => "rf",
+        }
+    }
+
+    /// Whether this build simulates detections for the modality.
+    pub fn is_simulated(self) -> bool {
+        matches!(self, Self::Acoustic | Self::Seismic)
+    }
+}
+
+/// A row of sensors parallel to the line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensorRow {
+    pub name: String,
+    pub modality: Modality,
+    /// Signed offset from the line, km: negative on side A, positive on side B.
+    pub offset_km: f64,
+    /// Spacing along the line, km.
+    pub spacing_km: f64,
+    /// Standard deviation of the random placement error in each direction, m.
+    #[serde(default)]
+    pub jitter_m: f64,
+    /// Height of the sensor above ground, m.
+    #[serde(default = "default_height_m")]
+    pub height_m: f64,
+    /// Detection threshold on the signal-to-noise ratio, dB.
+    pub threshold_db: f64,
+    /// Standard deviation of the level fluctuation (turbulence, site effects), dB.
+    pub fluctuation_db: Option<f64>,
+    /// Standard deviation of the arrival-time error, ms (GNSS time base plus picking).
+    pub timing_sigma_ms: f64,
+    /// Bearing error at threshold SNR, degrees; absent: the sensor gives no bearing.
+    pub bearing_sigma_deg: Option<f64>,
+    /// Floor of the bearing error at high SNR, degrees.
+    pub bearing_floor_deg: Option<f64>,
+    /// False alarms per sensor per day.
+    #[serde(default)]
+    pub false_alarms_per_day: f64,
+    /// Unit cost, EUR.
+    #[serde(default)]
+    pub unit_cost_eur: f64,
+    /// Keep this row only within these chainages (km).
+    pub chainage_km: Option<[f64; 2]>,
+}
+
+fn default_height_m() -> f64 {
+    2.0
+}
+
+impl SensorRow {
+    /// Fluctuation σ: DESIGN §3 takes ≈5 dB for acoustic turbulence (Daigle, Piercy & Embleton,
+    /// JASA 74, 1983: 4–6 dB at a few hundred metres); 3 dB for seismic site variability.
+    pub fn fluctuation_or_default(&self) -> f64 {
+        self.fluctuation_db.unwrap_or(match self.modality {
+            Modality::Seismic => 3.0,
+            _ => 5.0,
+        })
+    }
+
+    /// Bearing floor: a tenth of the threshold error unless stated.
+    pub fn bearing_floor_or_default(&self) -> Option<f64> {
+        self.bearing_sigma_deg.map(|s| self.bearing_floor_deg.unwrap_or(0.1 * s))
+    }
+}
+
+/// How a violation class shows up in the ground truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassKind {
+    /// Artillery, mortar, MLRS: a launch on the firing side and an impact on the other.
+    IndirectFire,
+    /// Small arms and other fire near the line: one event on the firing side.
+    DirectFire,
+    /// Vehicle or infantry movement: a source on the moving side.
+    Movement,
+}
+
+/// What a source emits, per modality.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// TNT-equivalent mass; levels and frequency derive from it unless given.
+    pub tnt_kg: Option<f64>,
+    /// Acoustic source level, dB re (20 µPa)²·s at 1 m.
+    pub acoustic_db: Option<f64>,
+    pub acoustic_freq_hz: Option<f64>,
+    /// Seismic source level at 10 m, dB re 1 nm/s.
+    pub seismic_db: Option<f64>,
+    pub seismic_freq_hz: Option<f64>,
+    /// Correction of the USBM law for a surface or shallow burst, dB.
+    pub seismic_coupling_db: Option<f64>,
+    /// Source height above ground, m.
+    pub height_m: Option<f64>,
+}
+
+/// A class of violation and how often it happens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViolationClass {
+    pub name: String,
+    pub kind: ClassKind,
+    /// Violations per day along the whole (selected) line.
+    pub rate_per_day: f64,
+    /// Relative weight of side A and side B as the responsible side.
+    #[serde(default = "default_side_weights")]
+    pub side_weights: [f64; 2],
+    /// Depth of the source behind the line on the responsible side, km (uniform).
+    pub depth_km: [f64; 2],
+    /// Depth of the impact behind the line on the other side, km (indirect fire).
+    pub impact_depth_km: Option<[f64; 2]>,
+    /// Time of flight from launch to impact, s (uniform; indirect fire).
+    pub flight_time_s: Option<[f64; 2]>,
+    /// Relative rate in each local hour 0–23; absent: uniform.
+    pub diurnal: Option<Vec<f64>>,
+    pub source: Signature,
+    pub impact: Option<Signature>,
+}
+
+fn default_side_weights() -> [f64; 2] {
+    [0.5, 0.5]
+}
+
+/// Guards against requests that would not fit in memory or on disk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_sensors: u64,
+    pub max_events: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_sensors: 1_000_000, max_events: 100_000_000 }
+    }
+}

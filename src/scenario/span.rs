@@ -1,0 +1,108 @@
+//! Finds where a field sits in a TOML text, so that a semantic error (a negative spacing, a
+//! NaN) can name its line and column like a syntax error does.
+
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+
+/// One step of a field path: a key, or an index into an array (of tables).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A field path such as `rows[2].spacing_km`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldPath(pub Vec<Step>);
+
+impl FieldPath {
+    pub fn key(&self, k: &str) -> Self {
+        let mut p = self.clone();
+        p.0.push(Step::Key(k.to_string()));
+        p
+    }
+
+    pub fn index(&self, i: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(Step::Index(i));
+        p
+    }
+
+    pub fn parse(dotted: &str) -> Self {
+        Self(dotted.split('.').map(|k| Step::Key(k.to_string())).collect())
+    }
+}
+
+impl std::fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, step) in self.0.iter().enumerate() {
+            match step {
+                Step::Key(k) if i == 0 => write!(f, "{k}")?,
+                Step::Key(k) => write!(f, ".{k}")?,
+                Step::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Byte range of the deepest part of `path` present in `text` (the value if it is there, else
+/// the closest enclosing table), or `None` if the text does not parse.
+pub fn locate(text: &str, path: &FieldPath) -> Option<Range<usize>> {
+    let root = DeTable::parse(text).ok()?;
+    let mut best = None;
+    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
+    let mut array: Option<&toml::de::DeArray<'_>> = None;
+    for step in &path.0 {
+        let value = match step {
+            Step::Key(k) => table.and_then(|t| t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str())).map(
+                |(key, value)| {
+                    best = Some(key.span());
+                    value
+                },
+            ),
+            Step::Index(i) => array.and_then(|a| a.get(*i)),
+        };
+        let Some(value) = value else { break };
+        if !matches!(value.get_ref(), DeValue::Table(_)) || matches!(step, Step::Index(_)) {
+            best = Some(value.span());
+        }
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
+        }
+    }
+    best
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_field_inside_an_array_of_tables() {
+        let text = "name = \"x\"\n[[rows]]\nspacing_km = 1\n[[rows]]\nname = \"b\"\nspacing_km = -1\n";
+        let path = FieldPath::default().key("rows").index(1).key("spacing_km");
+        let span = locate(text, &path).expect("found");
+        assert_eq!(line_column(text, span.start), (6, 1));
+        assert_eq!(path.to_string(), "rows[1].spacing_km");
+    }
+
+    #[test]
+    fn falls_back_to_the_enclosing_table() {
+        let text = "[environment]\ntemperature_c = 3\n";
+        let span = locate(text, &FieldPath::parse("environment.wind_speed_mps")).expect("found");
+        assert_eq!(line_column(text, span.start).0, 1);
+    }
+}

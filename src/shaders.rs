@@ -1,0 +1,16 @@
+//! WGSL sources, composed from shared pieces (vello-style): each kernel is the concatenation
+//! of the modules it uses. A naga test validates every composed kernel on any machine.
+
+pub const RNG: &str = include_str!("../shaders/rng.wgsl");
+pub const PROPAGATION: &str = include_str!("../shaders/propagation.wgsl");
+pub const DETECT: &str = include_str!("../shaders/detect.wgsl");
+
+/// The detection kernel with its dependencies, in order.
+pub fn detect_kernel() -> String {
+    [RNG, PROPAGATION, DETECT].join("\n")
+}
+
+/// Every composed kernel by name, for validation.
+pub fn all_kernels() -> Vec<(&'static str, String)> {
+    vec![("detect", detect_kernel())]
+}
