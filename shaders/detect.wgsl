@@ -4,6 +4,7 @@
 
 const WORKGROUP_SIZE: u32 = 64u;
 const MODALITY_SEISMIC: u32 = 1u;
+const BEARING_EXPONENT_MAX: f32 = 8.0;
 
 struct Params {
     temperature_c: f32,
@@ -44,7 +45,9 @@ struct Event {
     reach_acoustic_m: f32,
     reach_seismic_m: f32,
     is_day: u32,
-    pad: u32,
+    // ISO 9613-1 absorption at the source's frequency in this weather, dB/m: computed once per
+    // event in f64 on the host (f32 exp/pow would cost ~1e-5 relative over 200 dB of loss).
+    alpha_db_per_m: f32,
 }
 
 struct Sensor {
@@ -53,7 +56,7 @@ struct Sensor {
     z: f32,
     id: u32,
     modality: u32,
-    active: u32,
+    enabled: u32,
     threshold_db: f32,
     fluctuation_db: f32,
     timing_sigma_s: f32,
@@ -130,9 +133,7 @@ fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
         }
         let dtdz = select(params.dtdz_night_k_per_m, params.dtdz_day_k_per_m, is_day);
         let gradient = effective_gradient_per_s(params.temperature_c, dtdz, wind_along);
-        let alpha = absorption_db_per_m(e.acoustic_freq_hz, params.temperature_c,
-                                        params.relative_humidity_pct, params.pressure_kpa);
-        level = e.acoustic_db - spreading_db(range) - alpha * range
+        level = e.acoustic_db - spreading_db(range) - e.alpha_db_per_m * range
             - ground_attenuation_db(range, e.z, s.z)
             - shadow_attenuation_db(range, gradient, params.sound_speed_mps, e.z, s.z, params.shadow_max_db);
         noise = select(params.noise_acoustic_night_db, params.noise_acoustic_day_db, is_day);
@@ -143,11 +144,14 @@ fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
     let snr = level - noise + fluctuation;
     var bearing = quiet_nan();
     if s.bearing_sigma_rad > 0.0 {
-        let sigma = max(s.bearing_floor_rad, s.bearing_sigma_rad * pow(10.0, -(snr - s.threshold_db) / 20.0));
+        // Error ∝ 1/√SNR (linear), from the floor up to π (no information); the exponent is
+        // clamped so that f32 never overflows.
+        let growth = pow(10.0, min(-(snr - s.threshold_db) / 20.0, BEARING_EXPONENT_MAX));
+        let sigma = clamp(s.bearing_sigma_rad * growth, s.bearing_floor_rad, PI);
         bearing = wrap_angle(atan2(dx, dy) + sigma * z.z);
     }
     return Outcome(level + fluctuation, snr, range / speed + s.timing_sigma_s * z.y, bearing,
-                   snr >= s.threshold_db && s.active != 0u, range);
+                   snr >= s.threshold_db && s.enabled != 0u, range);
 }
 
 fn reach_of(e: Event, s: Sensor) -> f32 {

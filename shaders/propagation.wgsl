@@ -1,26 +1,12 @@
 // Propagation models, f32; the Rust f64 twins are in src/physics/. Constants and sources are
-// documented there.
+// documented there. ISO 9613-1 absorption is not here: it depends only on the source and the
+// weather, so the host computes it once per event in f64 (GpuEvent.alpha_db_per_m).
 
 const LOG10_E: f32 = 0.4342944819032518;
 const PI: f32 = 3.141592653589793;
 
 fn log10_f32(x: f32) -> f32 {
     return log(x) * LOG10_E;
-}
-
-// ISO 9613-1:1993 pure-tone absorption, dB/m.
-fn absorption_db_per_m(freq_hz: f32, temp_c: f32, rh_pct: f32, pressure_kpa: f32) -> f32 {
-    let t = temp_c + 273.15;
-    let pa = pressure_kpa / 101.325;
-    let exponent = -6.8346 * pow(273.16 / t, 1.261) + 4.6151;
-    let h = rh_pct * pow(10.0, exponent) / pa;
-    let tr = t / 293.15;
-    let fr_o = pa * (24.0 + 4.04e4 * h * (0.02 + h) / (0.391 + h));
-    let fr_n = pa * pow(tr, -0.5) * (9.0 + 280.0 * h * exp(-4.170 * (pow(tr, -1.0 / 3.0) - 1.0)));
-    let f2 = freq_hz * freq_hz;
-    return 8.686 * f2 * (1.84e-11 / pa * sqrt(tr)
-        + pow(tr, -2.5) * (0.01275 * exp(-2239.1 / t) / (fr_o + f2 / fr_o)
-        + 0.1068 * exp(-3352.0 / t) / (fr_n + f2 / fr_n)));
 }
 
 // ISO 9613-2:1996 eq. (10).

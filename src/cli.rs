@@ -1,13 +1,17 @@
 //! The `linewatch` command line (DESIGN §8).
 
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Result, exit};
 use crate::run::{RunOptions, RunSummary};
 use crate::scenario::LoadedScenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "linewatch", version, about = "Simulate ceasefire-monitoring sensor grids along a line of contact, on the GPU")]
+#[command(
+    name = "linewatch",
+    version,
+    about = "Simulate ceasefire-monitoring sensor grids along a line of contact, on the GPU"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -50,7 +54,11 @@ pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::BAD_INPUT } else { exit::SUCCESS };
+            let code = if e.use_stderr() {
+                exit::BAD_INPUT
+            } else {
+                exit::SUCCESS
+            };
             let _ = e.print();
             return code;
         }
@@ -66,9 +74,21 @@ pub fn main() -> u8 {
 
 fn execute(command: Command) -> Result<u8> {
     match command {
-        Command::Run { scenario, output, seed, quiet } => {
+        Command::Run {
+            scenario,
+            output,
+            seed,
+            quiet,
+        } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
-            let summary = crate::run::run(&loaded, &output, &RunOptions { seed, progress: !quiet })?;
+            let summary = crate::run::run(
+                &loaded,
+                &output,
+                &RunOptions {
+                    seed,
+                    progress: !quiet,
+                },
+            )?;
             print_summary(&summary, &output);
             Ok(exit::SUCCESS)
         }
@@ -97,7 +117,10 @@ fn execute(command: Command) -> Result<u8> {
                 println!("no adapters");
             }
             for a in &adapters {
-                println!("{} ({:?}, {:?}, driver {})", a.name, a.backend, a.device_type, a.driver_info);
+                println!(
+                    "{} ({:?}, {:?}, driver {})",
+                    a.name, a.backend, a.device_type, a.driver_info
+                );
             }
             let gpu = crate::gpu::Gpu::new()?;
             println!("linewatch uses: {}", gpu.describe());
@@ -105,7 +128,11 @@ fn execute(command: Command) -> Result<u8> {
         }
         Command::Bench { scenario, hours } => {
             if !(hours.is_finite() && hours > 0.0 && hours <= 24.0 * 366.0) {
-                return Err(Error::file("--hours", "hours", format!("{hours} is not in (0, 8784]")));
+                return Err(Error::file(
+                    "--hours",
+                    "hours",
+                    format!("{hours} is not in (0, 8784]"),
+                ));
             }
             let loaded = LoadedScenario::load(scenario.as_deref())?;
             let report = crate::bench::detection(&loaded, hours)?;
@@ -119,15 +146,41 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
     println!("linewatch run '{}' → {}", s.scenario, output.display());
     println!("  adapter        {}", s.adapter);
     println!("  line           {:.1} km", s.line_km);
-    let by_modality: Vec<String> = s.sensors_by_modality.iter().map(|(m, n)| format!("{n} {m}")).collect();
-    println!("  sensors        {} ({})", s.sensors, by_modality.join(", "));
+    let by_modality: Vec<String> = s
+        .sensors_by_modality
+        .iter()
+        .map(|(m, n)| format!("{n} {m}"))
+        .collect();
+    println!(
+        "  sensors        {} ({})",
+        s.sensors,
+        by_modality.join(", ")
+    );
     println!("  simulated      {} h", s.duration_h);
-    println!("  violations     {} ({} source events)", s.violations, s.events);
-    println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
-    println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
-    println!("  {:<12} {:>9} {:>8} {:>12} {:>12} {:>11}", "class", "events", "detected", "≥1 sensor", "≥3 sensors", "detections");
+    println!(
+        "  violations     {} ({} source events)",
+        s.violations, s.events
+    );
+    println!(
+        "  detections     {} ({} false alarms)",
+        s.detections, s.false_alarms
+    );
+    println!(
+        "  pairs in reach {} evaluated on the GPU",
+        s.pairs_evaluated
+    );
+    println!(
+        "  {:<12} {:>9} {:>8} {:>12} {:>12} {:>11}",
+        "class", "events", "detected", "≥1 sensor", "≥3 sensors", "detections"
+    );
     for c in &s.classes {
-        let rate = |n: u64| if c.events > 0 { 100.0 * n as f64 / c.events as f64 } else { 0.0 };
+        let rate = |n: u64| {
+            if c.events > 0 {
+                100.0 * n as f64 / c.events as f64
+            } else {
+                0.0
+            }
+        };
         println!(
             "  {:<12} {:>9} {:>8} {:>11.1}% {:>11.1}% {:>11}",
             c.name,
@@ -138,5 +191,8 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
             c.detections
         );
     }
-    println!("  time           {:.1} s ({:.1} s in GPU detection)", s.seconds, s.gpu_seconds);
+    println!(
+        "  time           {:.1} s ({:.1} s in GPU detection)",
+        s.seconds, s.gpu_seconds
+    );
 }

@@ -2,9 +2,9 @@
 //! block (an hour) at a time.
 
 use crate::deploy::{self, Sensor};
-use crate::detect::{self, false_alarms::false_alarms, BestCase, GpuDetector, SensorGrid};
+use crate::detect::{self, BestCase, GpuDetector, SensorGrid, false_alarms::false_alarms};
 use crate::error::Result;
-use crate::events::{Event, EventGenerator, EventKind, BLOCK_S};
+use crate::events::{BLOCK_S, Event, EventGenerator, EventKind};
 use crate::geo::{self, Side};
 use crate::gpu::Gpu;
 use crate::output::*;
@@ -75,15 +75,29 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     })?;
     writer.write_line(&line.lonlat, &line.xy, &line.chainage_km)?;
     let row_names: Vec<String> = s.rows.iter().map(|r| r.name.clone()).collect();
-    writer.write_sensors(&sensors.iter().map(sensor_record).collect::<Vec<_>>(), &row_names)?;
+    writer.write_sensors(
+        &sensors.iter().map(sensor_record).collect::<Vec<_>>(),
+        &row_names,
+    )?;
     let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
     writer.set_class_names(&class_names)?;
 
-    let grid = SensorGrid::build(&sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(), detect::model::DEFAULT_CELL_M);
+    let grid = SensorGrid::build(
+        &sensors
+            .iter()
+            .map(detect::model::gpu_sensor)
+            .collect::<Vec<_>>(),
+        detect::model::DEFAULT_CELL_M,
+    );
     let best = BestCase::of(&sensors);
-    let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid)?;
+    let mut detector =
+        GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid)?;
     let mut generator = EventGenerator::new(&loaded, &plane, &line);
-    let progress = crate::progress::bar(u64::from(generator.block_count), "hours simulated", opts.progress);
+    let progress = crate::progress::bar(
+        u64::from(generator.block_count),
+        "hours simulated",
+        opts.progress,
+    );
 
     let mut summary = RunSummary {
         scenario: s.name.clone(),
@@ -92,11 +106,22 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         sensors: sensors.len(),
         sensors_by_modality: Modality::ALL
             .iter()
-            .map(|m| (m.name().to_string(), sensors.iter().filter(|x| x.modality == *m).count()))
+            .map(|m| {
+                (
+                    m.name().to_string(),
+                    sensors.iter().filter(|x| x.modality == *m).count(),
+                )
+            })
             .filter(|(_, n)| *n > 0)
             .collect(),
         duration_h: s.duration_h,
-        classes: class_names.iter().map(|n| ClassSummary { name: n.clone(), ..Default::default() }).collect(),
+        classes: class_names
+            .iter()
+            .map(|n| ClassSummary {
+                name: n.clone(),
+                ..Default::default()
+            })
+            .collect(),
         ..Default::default()
     };
     // Detections whose arrival falls after the current block wait here, so that the table is
@@ -104,7 +129,10 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     let mut pending: Vec<DetectionRecord> = Vec::new();
     for b in 0..generator.block_count {
         let events = generator.block(b)?;
-        let gpu_events: Vec<_> = events.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)).collect();
+        let gpu_events: Vec<_> = events
+            .iter()
+            .map(|e| detect::model::gpu_event(e, &s.environment, &best))
+            .collect();
         let gpu_started = Instant::now();
         let found = detector.detect(&gpu_events)?;
         summary.gpu_seconds += gpu_started.elapsed().as_secs_f64();
@@ -147,7 +175,11 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
 
         let last_block = b + 1 == generator.block_count;
         pending.sort_by(|a, b| a.t_s.total_cmp(&b.t_s).then(a.sensor_id.cmp(&b.sensor_id)));
-        let ready = if last_block { pending.len() } else { pending.partition_point(|d| d.t_s < t1) };
+        let ready = if last_block {
+            pending.len()
+        } else {
+            pending.partition_point(|d| d.t_s < t1)
+        };
         writer.append_detections(&pending[..ready])?;
         summary.detections += ready as u64;
         pending.drain(..ready);
@@ -174,7 +206,12 @@ fn tally(summary: &mut RunSummary, events: &[Event], per_event: &[u32]) {
     }
 }
 
-fn noise_db(s: &crate::scenario::Scenario, sensor: &Sensor, generator: &EventGenerator<'_>, t: f64) -> f64 {
+fn noise_db(
+    s: &crate::scenario::Scenario,
+    sensor: &Sensor,
+    generator: &EventGenerator<'_>,
+    t: f64,
+) -> f64 {
     let env = &s.environment;
     let h = generator.solar_hour(t, sensor.lon);
     let day = h >= env.day_start_h && h < env.day_end_h;

@@ -2,7 +2,7 @@
 //! O(sensors) work per block, so it runs on the CPU, from counter-seeded streams that make it
 //! independent of thread order like everything else.
 
-use crate::deploy::{sub_seed, Sensor};
+use crate::deploy::{Sensor, sub_seed};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, Poisson};
@@ -23,16 +23,26 @@ pub struct FalseAlarm {
 }
 
 /// The false alarms of every sensor in [t0, t1) of block `block`.
-pub fn false_alarms(seed: u64, block: u32, t0: f64, t1: f64, sensors: &[Sensor]) -> Vec<FalseAlarm> {
+pub fn false_alarms(
+    seed: u64,
+    block: u32,
+    t0: f64,
+    t1: f64,
+    sensors: &[Sensor],
+) -> Vec<FalseAlarm> {
     let mut out = Vec::new();
-    let Ok(excess) = Exp::new(1.0 / EXCESS_MEAN_DB) else { return out };
+    let Ok(excess) = Exp::new(1.0 / EXCESS_MEAN_DB) else {
+        return out;
+    };
     for s in sensors {
         let expected = s.false_alarms_per_day * (t1 - t0) / 86_400.0;
         if !(expected > 0.0) || !s.active {
             continue;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, PURPOSE ^ block, s.id));
-        let Ok(poisson) = Poisson::new(expected) else { continue };
+        let Ok(poisson) = Poisson::new(expected) else {
+            continue;
+        };
         let n = poisson.sample(&mut rng) as u64;
         for _ in 0..n {
             let bearing = if s.bearing_sigma_rad > 0.0 {
@@ -87,7 +97,10 @@ mod tests {
         let fa = false_alarms(9, 0, 0.0, 3600.0, &sensors);
         // 1000 sensors × 1 per hour: Poisson(1000), 5 σ ≈ 158.
         assert!((fa.len() as f64 - 1000.0).abs() < 158.0, "{}", fa.len());
-        assert!(fa.iter().all(|f| f.snr_db >= 10.0 && (0.0..3600.0).contains(&f.t_s)));
+        assert!(
+            fa.iter()
+                .all(|f| f.snr_db >= 10.0 && (0.0..3600.0).contains(&f.t_s))
+        );
         assert_eq!(fa, false_alarms(9, 0, 0.0, 3600.0, &sensors));
         assert_ne!(fa, false_alarms(10, 0, 0.0, 3600.0, &sensors));
     }

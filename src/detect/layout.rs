@@ -47,7 +47,8 @@ pub struct GpuEvent {
     pub reach_acoustic_m: f32,
     pub reach_seismic_m: f32,
     pub is_day: u32,
-    pub pad: u32,
+    /// ISO 9613-1 absorption at `acoustic_freq_hz` in the run's weather, dB/m (host, f64).
+    pub alpha_db_per_m: f32,
 }
 
 #[repr(C)]
@@ -58,7 +59,7 @@ pub struct GpuSensor {
     pub z: f32,
     pub id: u32,
     pub modality: u32,
-    pub active: u32,
+    pub enabled: u32,
     pub threshold_db: f32,
     pub fluctuation_db: f32,
     pub timing_sigma_s: f32,

@@ -60,7 +60,7 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         z: s.z as f32,
         id: s.id,
         modality: modality_code(s.modality),
-        active: u32::from(s.active),
+        enabled: u32::from(s.active),
         threshold_db: s.threshold_db as f32,
         fluctuation_db: s.fluctuation_db as f32,
         timing_sigma_s: s.timing_sigma_s as f32,
@@ -91,7 +91,10 @@ impl BestCase {
             present[k] = true;
             margin[k] = margin[k].min(s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db);
         }
-        Self { margin_db: margin, present }
+        Self {
+            margin_db: margin,
+            present,
+        }
     }
 }
 
@@ -105,13 +108,24 @@ pub fn reach_m(event: &Event, env: &Environment, best: &BestCase, modality: usiz
     let src = &event.source;
     let level_at = |r: f64| -> f64 {
         if modality == 0 {
-            let alpha =
-                acoustic::absorption_db_per_m(src.acoustic_freq_hz, env.temperature_c, env.relative_humidity_pct, env.pressure_kpa);
-            src.acoustic_db - acoustic::spreading_db(r) - alpha * r
+            let alpha = acoustic::absorption_db_per_m(
+                src.acoustic_freq_hz,
+                env.temperature_c,
+                env.relative_humidity_pct,
+                env.pressure_kpa,
+            );
+            src.acoustic_db
+                - acoustic::spreading_db(r)
+                - alpha * r
                 - env.acoustic_noise_day_db.min(env.acoustic_noise_night_db)
         } else {
-            seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps)
-                - env.seismic_noise_day_db.min(env.seismic_noise_night_db)
+            seismic::level_db(
+                src.seismic_db,
+                r,
+                src.seismic_freq_hz,
+                env.seismic_q,
+                env.rayleigh_speed_mps,
+            ) - env.seismic_noise_day_db.min(env.seismic_noise_night_db)
         }
     };
     let margin = best.margin_db[modality];
@@ -124,7 +138,11 @@ pub fn reach_m(event: &Event, env: &Environment, best: &BestCase, modality: usiz
     let (mut lo, mut hi) = (1.0, MAX_REACH_M);
     while hi - lo > 1.0 {
         let mid = 0.5 * (lo + hi);
-        if level_at(mid) >= margin { lo = mid } else { hi = mid }
+        if level_at(mid) >= margin {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     // One more metre for the f32 rounding of positions on the GPU.
     hi + 1.0
@@ -143,7 +161,12 @@ pub fn gpu_event(e: &Event, env: &Environment, best: &BestCase) -> GpuEvent {
         reach_acoustic_m: reach_m(e, env, best, 0) as f32,
         reach_seismic_m: reach_m(e, env, best, 1) as f32,
         is_day: u32::from(e.is_day),
-        pad: 0,
+        alpha_db_per_m: acoustic::absorption_db_per_m(
+            e.source.acoustic_freq_hz,
+            env.temperature_c,
+            env.relative_humidity_pct,
+            env.pressure_kpa,
+        ) as f32,
     }
 }
 
@@ -174,7 +197,8 @@ impl SensorGrid {
             hi = [0.0; 2];
         }
         let mut cell = cell_m;
-        let cells = |c: f64| ((hi[0] - lo[0]) / c + 1.0).floor() * ((hi[1] - lo[1]) / c + 1.0).floor();
+        let cells =
+            |c: f64| ((hi[0] - lo[0]) / c + 1.0).floor() * ((hi[1] - lo[1]) / c + 1.0).floor();
         while cells(cell) > MAX_GRID_CELLS {
             cell *= 2.0;
         }
@@ -194,7 +218,14 @@ impl SensorGrid {
         for i in 1..cell_start.len() {
             cell_start[i] += cell_start[i - 1];
         }
-        Self { sensors: sorted, cell_start, nx, ny, origin: lo, cell_m: cell }
+        Self {
+            sensors: sorted,
+            cell_start,
+            nx,
+            ny,
+            origin: lo,
+            cell_m: cell,
+        }
     }
 
     /// Copy the grid's geometry into the kernel parameters.

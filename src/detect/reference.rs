@@ -6,6 +6,10 @@ use crate::physics::{acoustic, seismic};
 use crate::rng;
 use rayon::prelude::*;
 
+/// Bearing error grows as 1/√SNR below threshold, up to 10^8 times its threshold value (then
+/// it is capped at π anyway); the cap keeps the kernel's f32 finite.
+const BEARING_EXPONENT_MAX: f64 = 8.0;
+
 /// What one (event, sensor) pair yields.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
@@ -37,27 +41,49 @@ pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
     let is_day = e.is_day != 0;
     let (level, noise, speed) = if s.modality == MODALITY_SEISMIC {
         (
-            seismic::level_db(f(e.seismic_db), range, f(e.seismic_freq_hz), f(p.seismic_q), f(p.rayleigh_speed_mps)),
-            if is_day { f(p.noise_seismic_day_db) } else { f(p.noise_seismic_night_db) },
+            seismic::level_db(
+                f(e.seismic_db),
+                range,
+                f(e.seismic_freq_hz),
+                f(p.seismic_q),
+                f(p.rayleigh_speed_mps),
+            ),
+            if is_day {
+                f(p.noise_seismic_day_db)
+            } else {
+                f(p.noise_seismic_night_db)
+            },
             f(p.rayleigh_speed_mps),
         )
     } else {
-        let wind_along =
-            if horizontal > 0.0 { -(dx * f(p.wind_to_x_mps) + dy * f(p.wind_to_y_mps)) / horizontal } else { 0.0 };
-        let dtdz = if is_day { f(p.dtdz_day_k_per_m) } else { f(p.dtdz_night_k_per_m) };
+        let wind_along = if horizontal > 0.0 {
+            -(dx * f(p.wind_to_x_mps) + dy * f(p.wind_to_y_mps)) / horizontal
+        } else {
+            0.0
+        };
+        let dtdz = if is_day {
+            f(p.dtdz_day_k_per_m)
+        } else {
+            f(p.dtdz_night_k_per_m)
+        };
         let gradient = acoustic::effective_gradient_per_s(f(p.temperature_c), dtdz, wind_along);
-        let alpha = acoustic::absorption_db_per_m(
-            f(e.acoustic_freq_hz),
-            f(p.temperature_c),
-            f(p.relative_humidity_pct),
-            f(p.pressure_kpa),
-        );
         let level = f(e.acoustic_db)
             - acoustic::spreading_db(range)
-            - alpha * range
+            - f(e.alpha_db_per_m) * range
             - acoustic::ground_attenuation_db(range, f(e.z), f(s.z))
-            - acoustic::shadow_attenuation_db(range, gradient, f(p.sound_speed_mps), f(e.z), f(s.z), f(p.shadow_max_db));
-        let noise = if is_day { f(p.noise_acoustic_day_db) } else { f(p.noise_acoustic_night_db) };
+            - acoustic::shadow_attenuation_db(
+                range,
+                gradient,
+                f(p.sound_speed_mps),
+                f(e.z),
+                f(s.z),
+                f(p.shadow_max_db),
+            );
+        let noise = if is_day {
+            f(p.noise_acoustic_day_db)
+        } else {
+            f(p.noise_acoustic_night_db)
+        };
         (level, noise, f(p.sound_speed_mps) + wind_along)
     };
     let seed = u64::from(p.seed_lo) | (u64::from(p.seed_hi) << 32);
@@ -65,7 +91,9 @@ pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
     let fluctuation = f(s.fluctuation_db) * z[0];
     let snr = level - noise + fluctuation;
     let bearing = if s.bearing_sigma_rad > 0.0 {
-        let sigma = f(s.bearing_floor_rad).max(f(s.bearing_sigma_rad) * 10f64.powf(-(snr - f(s.threshold_db)) / 20.0));
+        let growth = 10f64.powf((-(snr - f(s.threshold_db)) / 20.0).min(BEARING_EXPONENT_MAX));
+        let sigma =
+            (f(s.bearing_sigma_rad) * growth).clamp(f(s.bearing_floor_rad), std::f64::consts::PI);
         wrap_angle(dx.atan2(dy) + sigma * z[2])
     } else {
         f64::NAN
@@ -75,7 +103,7 @@ pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
         snr_db: snr,
         delay_s: range / speed + f(s.timing_sigma_s) * z[1],
         bearing_rad: bearing,
-        detected: snr >= f(s.threshold_db) && s.active != 0,
+        detected: snr >= f(s.threshold_db) && s.enabled != 0,
         range_m: range,
         mean_level_db: level,
     }
@@ -91,14 +119,22 @@ pub struct ReferenceDetection {
 
 /// Every detection of `events` against the grid's sensors, in parallel over events, and the
 /// number of pairs within reach. Sorted by (event, sensor).
-pub fn detect_events(p: &GpuParams, events: &[GpuEvent], grid: &SensorGrid) -> (Vec<ReferenceDetection>, u64) {
+pub fn detect_events(
+    p: &GpuParams,
+    events: &[GpuEvent],
+    grid: &SensorGrid,
+) -> (Vec<ReferenceDetection>, u64) {
     let per_event: Vec<(Vec<ReferenceDetection>, u64)> = events
         .par_iter()
         .map(|e| {
             let mut found = Vec::new();
             let mut evaluated = 0u64;
             for_each_candidate(e, grid, |s| {
-                let reach = if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m };
+                let reach = if s.modality == MODALITY_SEISMIC {
+                    e.reach_seismic_m
+                } else {
+                    e.reach_acoustic_m
+                };
                 let (dx, dy, dz) = (e.x - s.x, e.y - s.y, e.z - s.z);
                 if dx * dx + dy * dy + dz * dz > reach * reach {
                     return;
@@ -106,7 +142,11 @@ pub fn detect_events(p: &GpuParams, events: &[GpuEvent], grid: &SensorGrid) -> (
                 evaluated += 1;
                 let o = evaluate_pair(p, e, s);
                 if o.detected {
-                    found.push(ReferenceDetection { event_id: e.id, sensor_id: s.id, outcome: o });
+                    found.push(ReferenceDetection {
+                        event_id: e.id,
+                        sensor_id: s.id,
+                        outcome: o,
+                    });
                 }
             });
             found.sort_by_key(|d| d.sensor_id);
@@ -125,7 +165,11 @@ fn for_each_candidate(e: &GpuEvent, grid: &SensorGrid, mut visit: impl FnMut(&Gp
         return;
     }
     let (nx, ny) = (grid.nx as i32, grid.ny as i32);
-    let (ox, oy, cell) = (grid.origin[0] as f32, grid.origin[1] as f32, grid.cell_m as f32);
+    let (ox, oy, cell) = (
+        grid.origin[0] as f32,
+        grid.origin[1] as f32,
+        grid.cell_m as f32,
+    );
     let index = |v: f32, o: f32, n: i32| (((v - o) / cell).floor() as i32).clamp(0, n - 1);
     let (cx0, cx1) = (index(e.x - reach, ox, nx), index(e.x + reach, ox, nx));
     let (cy0, cy1) = (index(e.y - reach, oy, ny), index(e.y + reach, oy, ny));

@@ -5,5 +5,5 @@ mod load;
 mod projection;
 
 pub use line::{ContactLine, LinePoint, Side};
-pub use load::{load_line, parse_line_geojson, EMBEDDED_LINE_GEOJSON};
+pub use load::{EMBEDDED_LINE_GEOJSON, load_line, parse_line_geojson};
 pub use projection::Plane;

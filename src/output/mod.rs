@@ -4,4 +4,4 @@ pub mod records;
 mod writer;
 
 pub use records::*;
-pub use writer::{ResultWriter, RootAttributes, FORMAT, SCHEMA_VERSION};
+pub use writer::{FORMAT, ResultWriter, RootAttributes, SCHEMA_VERSION};

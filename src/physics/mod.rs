@@ -36,8 +36,17 @@ mod tests {
     #[test]
     fn normal_cdf_matches_table_values() {
         // Abramowitz & Stegun Table 26.1.
-        for (x, p) in [(0.0, 0.5), (1.0, 0.841_344_7), (1.644_853_6, 0.95), (-2.0, 0.022_750_1)] {
-            assert!((normal_cdf(x) - p).abs() < 1e-6, "Φ({x}) = {} not {p}", normal_cdf(x));
+        for (x, p) in [
+            (0.0, 0.5),
+            (1.0, 0.841_344_7),
+            (1.644_853_6, 0.95),
+            (-2.0, 0.022_750_1),
+        ] {
+            assert!(
+                (normal_cdf(x) - p).abs() < 1e-6,
+                "Φ({x}) = {} not {p}",
+                normal_cdf(x)
+            );
         }
     }
 }

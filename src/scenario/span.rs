@@ -29,7 +29,12 @@ impl FieldPath {
     }
 
     pub fn parse(dotted: &str) -> Self {
-        Self(dotted.split('.').map(|k| Step::Key(k.to_string())).collect())
+        Self(
+            dotted
+                .split('.')
+                .map(|k| Step::Key(k.to_string()))
+                .collect(),
+        )
     }
 }
 
@@ -55,12 +60,15 @@ pub fn locate(text: &str, path: &FieldPath) -> Option<Range<usize>> {
     let mut array: Option<&toml::de::DeArray<'_>> = None;
     for step in &path.0 {
         let value = match step {
-            Step::Key(k) => table.and_then(|t| t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str())).map(
-                |(key, value)| {
+            Step::Key(k) => table
+                .and_then(|t| {
+                    t.iter()
+                        .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                })
+                .map(|(key, value)| {
                     best = Some(key.span());
                     value
-                },
-            ),
+                }),
             Step::Index(i) => array.and_then(|a| a.get(*i)),
         };
         let Some(value) = value else { break };
@@ -78,6 +86,61 @@ pub fn locate(text: &str, path: &FieldPath) -> Option<Range<usize>> {
     best
 }
 
+/// The deepest field whose key or value contains byte `offset`, e.g. `rows[1].modality`.
+pub fn path_at(text: &str, offset: usize) -> FieldPath {
+    let Ok(root) = DeTable::parse(text) else {
+        return FieldPath::default();
+    };
+    let mut path = FieldPath::default();
+    let mut value: Option<&DeValue<'_>> = None;
+    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
+    loop {
+        let next = if let Some(t) = table {
+            t.iter()
+                .find(|(k, v)| k.span().contains(&offset) || extent(v).contains(&offset))
+                .map(|(k, v)| {
+                    path.0.push(Step::Key(k.get_ref().to_string()));
+                    v
+                })
+        } else if let Some(DeValue::Array(a)) = value {
+            a.iter()
+                .enumerate()
+                .find(|(_, v)| extent(v).contains(&offset))
+                .map(|(i, v)| {
+                    path.0.push(Step::Index(i));
+                    v
+                })
+        } else {
+            None
+        };
+        let Some(next) = next else { return path };
+        value = Some(next.get_ref());
+        table = match next.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+}
+
+/// Bytes a value covers with everything inside it: a table of an array of tables spans only
+/// its `[[header]]`, its keys lie beyond.
+fn extent(v: &toml::Spanned<DeValue<'_>>) -> Range<usize> {
+    let mut r = v.span();
+    let mut widen = |s: Range<usize>| {
+        r.start = r.start.min(s.start);
+        r.end = r.end.max(s.end);
+    };
+    match v.get_ref() {
+        DeValue::Table(t) => t.iter().for_each(|(k, x)| {
+            widen(k.span());
+            widen(extent(x));
+        }),
+        DeValue::Array(a) => a.iter().for_each(|x| widen(extent(x))),
+        _ => {}
+    }
+    r
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -92,11 +155,23 @@ mod tests {
 
     #[test]
     fn finds_a_field_inside_an_array_of_tables() {
-        let text = "name = \"x\"\n[[rows]]\nspacing_km = 1\n[[rows]]\nname = \"b\"\nspacing_km = -1\n";
+        let text =
+            "name = \"x\"\n[[rows]]\nspacing_km = 1\n[[rows]]\nname = \"b\"\nspacing_km = -1\n";
         let path = FieldPath::default().key("rows").index(1).key("spacing_km");
         let span = locate(text, &path).expect("found");
-        assert_eq!(line_column(text, span.start), (6, 1));
+        assert_eq!(
+            line_column(text, span.start),
+            (6, 14),
+            "points at the value"
+        );
         assert_eq!(path.to_string(), "rows[1].spacing_km");
+    }
+
+    #[test]
+    fn names_the_field_at_an_offset() {
+        let text = "[[rows]]\nname = \"a\"\n[[rows]]\nmodality = \"sonar\"\n";
+        let offset = text.find("sonar").expect("present");
+        assert_eq!(path_at(text, offset).to_string(), "rows[1].modality");
     }
 
     #[test]

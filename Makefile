@@ -1,0 +1,57 @@
+# linewatch — the two commands: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Debian/Ubuntu packages: lavapipe (a real Vulkan device without a GPU), HDF5 (library and
+# h5dump), pkg-config for hdf5-sys, python3-venv for the h5py/xarray readers in the tests.
+APT_PACKAGES := mesa-vulkan-drivers libvulkan1 libhdf5-dev hdf5-tools pkg-config python3-venv python3-pip
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+OUT := out
+# The Vulkan loader complains without a runtime dir; give it a private one.
+export XDG_RUNTIME_DIR ?= /tmp/linewatch-xdg-$(shell id -u)
+
+.PHONY: run test deps venv lint bench smoke clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; else \
+	    echo "linewatch needs these system packages:$$missing"; \
+	    echo "install them with:  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs) and retry"; exit 1; }
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+
+$(VENV)/.ready: tests/python-requirements.txt | deps
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/python-requirements.txt
+	touch $@
+
+venv: $(VENV)/.ready
+
+## The main job: the embedded full-line scenario, headless, to out/full-line.h5.
+run: deps
+	cargo build --release
+	@mkdir -p $(OUT)
+	./target/release/linewatch run -o $(OUT)/full-line.h5
+	./target/release/linewatch info $(OUT)/full-line.h5
+
+## The whole test suite: formatting, lints, unit and integration tests on lavapipe.
+test: deps venv
+	cargo fmt --check
+	@if cargo clippy --version >/dev/null 2>&1; then cargo clippy --all-targets --quiet -- -D warnings; else echo "clippy not installed: lint skipped"; fi
+	LINEWATCH_PYTHON=$(CURDIR)/$(PYTHON) cargo test --all-targets
+
+## Detection throughput on the full line, GPU against the CPU reference.
+bench: deps
+	cargo build --release
+	./target/release/linewatch bench
+
+smoke: deps
+	cargo run --release -- run scenarios/ci-smoke.toml -o $(OUT)/ci-smoke.h5
+
+clean:
+	rm -rf $(OUT) $(VENV)

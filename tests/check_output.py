@@ -1,0 +1,84 @@
+"""Reads a linewatch result with h5py and checks the schema of DESIGN.md section 7.
+
+Used by the integration tests (tests/integration/output_files.rs); exits non-zero on any
+problem and prints "schema ok" when everything is there and consistent.
+"""
+import sys
+
+import h5py
+import numpy as np
+
+ROOT_ATTRS = ["format", "schema_version", "linewatch_version", "created_utc", "seed",
+              "scenario_toml", "crs", "adapter"]
+TABLES = {
+    "sensors": ["id", "modality", "lon", "lat", "x", "y", "z", "chainage_km", "offset_m",
+                "side", "row", "status", "cost_eur"],
+    "events": ["id", "class", "responsible_side", "t_s", "lon", "lat", "x", "y",
+               "chainage_km", "offset_m", "linked_id"],
+    "detections": ["event_id", "sensor_id", "modality", "t_s", "snr_db", "level_db",
+                   "bearing_rad"],
+}
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def main(path):
+    with h5py.File(path, "r") as f:
+        for a in ROOT_ATTRS:
+            if a not in f.attrs:
+                fail(f"root attribute {a} missing")
+        if f.attrs["format"] != "linewatch" or int(f.attrs["schema_version"]) != 1:
+            fail("format/schema_version")
+        for name in ["lonlat", "xy", "chainage_km"]:
+            d = f["line"][name]
+            if "units" not in d.attrs or "description" not in d.attrs:
+                fail(f"/line/{name} lacks units or description")
+        if f["line/lonlat"].shape[1] != 2 or np.any(np.diff(f["line/chainage_km"][:]) < 0):
+            fail("/line shape or chainage order")
+        for table, fields in TABLES.items():
+            d = f[table]
+            for attr in ["units", "description"]:
+                if attr not in d.attrs:
+                    fail(f"/{table} lacks {attr}")
+            units = d.attrs["units"]
+            for field in fields:
+                if field not in d.dtype.names:
+                    fail(f"/{table} lacks column {field}")
+                if f"{field}:" not in units:
+                    fail(f"/{table} units do not describe {field}")
+        if h5py.check_enum_dtype(f["detections"].dtype["modality"]) is None:
+            fail("modality is not an HDF5 enum")
+        sensors = f["sensors"][:]
+        events = f["events"][:]
+        det = f["detections"][:]
+        if len(sensors) == 0 or len(events) == 0 or len(det) == 0:
+            fail("empty tables")
+        if not np.array_equal(sensors["id"], np.arange(len(sensors))):
+            fail("sensor ids are not 0..n")
+        event_ids = set(events["id"].tolist())
+        refs = det["event_id"]
+        bad = [e for e in np.unique(refs) if e != -1 and e not in event_ids]
+        if bad:
+            fail(f"detections refer to missing events {bad[:5]}")
+        if np.any(det["sensor_id"] >= len(sensors)):
+            fail("detections refer to missing sensors")
+        if np.any(np.diff(det["t_s"]) < 0):
+            fail("detections are not sorted by arrival time")
+        linked = events["linked_id"]
+        for i in np.nonzero(linked >= 0)[0][:200]:
+            partner = events[events["id"] == linked[i]]
+            if len(partner) != 1 or partner["linked_id"][0] != events["id"][i]:
+                fail(f"launch/impact link of event {events['id'][i]} is not mutual")
+        class_names = list(f["events"].attrs["class_names"])
+        if np.any(events["class"] >= len(class_names)):
+            fail("class index beyond class_names")
+        n_false = int(np.sum(refs == -1))
+    print(f"schema ok: {len(sensors)} sensors, {len(events)} events, {len(det)} detections "
+          f"({n_false} false alarms), classes {class_names}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,315 @@
+//! Bad input of every kind: exit code 2, a message naming the file, line and field, and no
+//! output file (nor a temporary one) left behind.
+
+use super::support::{linewatch, smoke_scenario, text};
+use std::path::Path;
+
+const SELF_TOUCHING: &str =
+    r#"{"type":"LineString","coordinates":[[37.0,48.0],[37.5,48.0],[37.5,48.4],[37.2,47.8]]}"#;
+const ONE_POINT: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0]]}"#;
+
+/// One bad input: how to make it, and what the message must contain.
+struct Case {
+    name: &'static str,
+    /// Edits of the smoke scenario text: (find, replace); an empty find appends.
+    edits: &'static [(&'static str, &'static str)],
+    /// Extra files to write beside the scenario: (name, content).
+    files: &'static [(&'static str, &'static str)],
+    /// Output path relative to the work directory (default out.h5).
+    output: &'static str,
+    /// Arguments after `run SCENARIO -o OUTPUT`.
+    extra: &'static [&'static str],
+    /// The message must contain each of these.
+    expect: &'static [&'static str],
+    /// Whether the message must carry `file:line:column` of the scenario.
+    located: bool,
+}
+
+const BASE: Case = Case {
+    name: "",
+    edits: &[],
+    files: &[],
+    output: "out.h5",
+    extra: &[],
+    expect: &[],
+    located: true,
+};
+
+const CASES: &[Case] = &[
+    Case {
+        name: "unknown key",
+        edits: &[("", "\n[environment]\ntemperature = 3.0\n")],
+        expect: &["environment.temperature", "unknown field"],
+        ..BASE
+    },
+    Case {
+        name: "NaN",
+        edits: &[("jitter_m = 100.0", "jitter_m = nan")],
+        expect: &["rows[0].jitter_m", "finite"],
+        ..BASE
+    },
+    Case {
+        name: "negative spacing",
+        edits: &[("spacing_km = 2.0", "spacing_km = -2.0")],
+        expect: &["rows[0].spacing_km"],
+        ..BASE
+    },
+    Case {
+        name: "infinite offset",
+        edits: &[("offset_km = 3.0", "offset_km = inf")],
+        expect: &["rows[1].offset_km", "finite"],
+        ..BASE
+    },
+    Case {
+        name: "wrong type",
+        edits: &[("seed = 7", "seed = \"seven\"")],
+        expect: &["seed"],
+        ..BASE
+    },
+    Case {
+        name: "unknown modality",
+        edits: &[("modality = \"seismic\"", "modality = \"sonar\"")],
+        expect: &["rows[2].modality", "sonar"],
+        ..BASE
+    },
+    Case {
+        name: "modality not simulated",
+        edits: &[("modality = \"acoustic\"", "modality = \"radar\"")],
+        expect: &["rows[0].modality", "not simulated"],
+        ..BASE
+    },
+    Case {
+        name: "missing field",
+        edits: &[(
+            "threshold_db = 10.0\ntiming_sigma_ms = 1.0\nbearing",
+            "timing_sigma_ms = 1.0\nbearing",
+        )],
+        expect: &["rows[0].threshold_db", "missing field"],
+        ..BASE
+    },
+    Case {
+        name: "inverted interval",
+        edits: &[("depth_km = [5.0, 20.0]", "depth_km = [20.0, 5.0]")],
+        expect: &["classes[0].depth_km", "interval"],
+        ..BASE
+    },
+    Case {
+        name: "short diurnal profile",
+        edits: &[(
+            "rate_per_day = 1200.0\ndepth_km = [5.0",
+            "rate_per_day = 1200.0\ndiurnal = [1.0, 2.0]\ndepth_km = [5.0",
+        )],
+        expect: &["classes[0].diurnal", "24"],
+        ..BASE
+    },
+    Case {
+        name: "indirect fire without impact",
+        edits: &[("impact = { tnt_kg = 6.0 }\n", "")],
+        expect: &["classes[0].impact"],
+        ..BASE
+    },
+    Case {
+        name: "duplicate row name",
+        edits: &[("name = \"B-acoustic\"", "name = \"A-acoustic\"")],
+        expect: &["rows[1].name", "twice"],
+        ..BASE
+    },
+    Case {
+        name: "absurd event count",
+        edits: &[("rate_per_day = 1200.0", "rate_per_day = 1e12")],
+        expect: &["classes[0].rate_per_day", "max_events"],
+        ..BASE
+    },
+    Case {
+        name: "absurd sensor count",
+        edits: &[
+            ("chainage_km = [560.0, 620.0]\n", ""),
+            ("spacing_km = 2.0", "spacing_km = 0.001"),
+            ("spacing_km = 2.0", "spacing_km = 0.001"),
+        ],
+        expect: &["rows[1].spacing_km", "max_sensors"],
+        ..BASE
+    },
+    Case {
+        name: "absurd duration",
+        edits: &[("duration_h = 2.0", "duration_h = 1e9")],
+        expect: &["duration_h", "range"],
+        ..BASE
+    },
+    Case {
+        name: "missing GeoJSON",
+        edits: &[("[line]\n", "[line]\ngeojson = \"missing.geojson\"\n")],
+        expect: &["line.geojson", "cannot read", "missing.geojson"],
+        ..BASE
+    },
+    Case {
+        name: "corrupt GeoJSON",
+        edits: &[("[line]\n", "[line]\ngeojson = \"corrupt.geojson\"\n")],
+        files: &[(
+            "corrupt.geojson",
+            "{\"type\": \"LineString\",\n \"coordinates\": [[1, 2],, ]}",
+        )],
+        expect: &["line.geojson", "corrupt.geojson:2:", "not valid JSON"],
+        ..BASE
+    },
+    Case {
+        name: "empty line",
+        edits: &[(
+            "[line]\nchainage_km = [560.0, 620.0]\n",
+            "[line]\ngeojson = \"one.geojson\"\n",
+        )],
+        files: &[("one.geojson", ONE_POINT)],
+        expect: &["line.geojson", "empty"],
+        ..BASE
+    },
+    Case {
+        name: "self-touching line",
+        edits: &[(
+            "[line]\nchainage_km = [560.0, 620.0]\n",
+            "[line]\ngeojson = \"loop.geojson\"\n",
+        )],
+        files: &[("loop.geojson", SELF_TOUCHING)],
+        expect: &["line.geojson", "touches itself"],
+        ..BASE
+    },
+    Case {
+        name: "bad projection",
+        edits: &[("[line]\n", "[line]\nprojection = \"+proj=nonsense\"\n")],
+        expect: &["line.projection"],
+        ..BASE
+    },
+    Case {
+        name: "chainage beyond the line",
+        edits: &[(
+            "chainage_km = [560.0, 620.0]",
+            "chainage_km = [5000.0, 5100.0]",
+        )],
+        expect: &["line.chainage_km", "long"],
+        ..BASE
+    },
+    Case {
+        name: "unwritable output path",
+        output: "no-such-dir/out.h5",
+        expect: &["no-such-dir", "output", "does not exist"],
+        located: false,
+        ..BASE
+    },
+    Case {
+        name: "output is a directory",
+        output: ".",
+        expect: &["output", "directory"],
+        located: false,
+        ..BASE
+    },
+    Case {
+        name: "seed not a number",
+        extra: &["--seed", "abc"],
+        expect: &["--seed"],
+        located: false,
+        ..BASE
+    },
+];
+
+fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
+    let mut scenario = std::fs::read_to_string(smoke_scenario()).expect("smoke scenario");
+    for (find, replace) in case.edits {
+        if find.is_empty() {
+            scenario.push_str(replace);
+        } else {
+            assert!(
+                scenario.contains(find),
+                "{}: edit target {find:?} not in the smoke scenario",
+                case.name
+            );
+            scenario = scenario.replacen(find, replace, 1);
+        }
+    }
+    for (name, content) in case.files {
+        std::fs::write(dir.join(name), content).expect("write fixture");
+    }
+    let path = dir.join("bad.toml");
+    std::fs::write(&path, scenario).expect("write scenario");
+    path
+}
+
+#[test]
+fn every_bad_input_exits_2_names_the_field_and_writes_nothing() {
+    assert!(CASES.len() >= 15);
+    for case in CASES {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let scenario = prepare(dir.path(), case);
+        let mut args = vec!["run", "bad.toml", "-o", case.output];
+        args.extend_from_slice(case.extra);
+        let o = linewatch(dir.path(), &args);
+        let stderr = text(&o.stderr);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: exit code, stderr:\n{stderr}",
+            case.name
+        );
+        for needle in case.expect {
+            assert!(
+                stderr.contains(needle),
+                "{}: message lacks {needle:?}:\n{stderr}",
+                case.name
+            );
+        }
+        if case.located {
+            let prefix = format!(
+                "error: {}:",
+                scenario
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+            );
+            let rest = stderr
+                .strip_prefix(&prefix)
+                .unwrap_or_else(|| panic!("{}: no file name:\n{stderr}", case.name));
+            let mut parts = rest.splitn(3, ':');
+            let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+            let column: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+            assert!(
+                line > 0 && column > 0,
+                "{}: no line and column:\n{stderr}",
+                case.name
+            );
+        }
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", case.name);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.contains(".h5"))
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{}: output left behind: {left:?}",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn validate_reports_the_same_errors_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = prepare(dir.path(), &CASES[2]);
+    let o = linewatch(dir.path(), &["validate", scenario.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("rows[0].spacing_km"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn missing_scenario_and_corrupt_result_files_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = linewatch(dir.path(), &["run", "nope.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("nope.toml"));
+    std::fs::write(dir.path().join("junk.h5"), b"not hdf5 at all").expect("write");
+    let o = linewatch(dir.path(), &["info", "junk.h5"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("junk.h5"), "{}", text(&o.stderr));
+}

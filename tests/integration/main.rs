@@ -1,0 +1,9 @@
+//! linewatch integration tests: one binary, one module per concern.
+
+mod bad_input;
+mod detection_gpu_vs_cpu;
+mod output_files;
+mod physics_closed_forms;
+mod reproducibility;
+mod shader_validation;
+mod support;

@@ -1,0 +1,63 @@
+//! Shared helpers: the real binary, temporary directories, a GPU, seeded random inputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn smoke_scenario() -> PathBuf {
+    repo().join("scenarios/ci-smoke.toml")
+}
+
+/// Run the `linewatch` binary with arguments, in `dir`.
+pub fn linewatch(dir: &Path, args: &[&str]) -> Output {
+    let xdg = std::env::temp_dir().join("linewatch-test-xdg");
+    let _ = std::fs::create_dir_all(&xdg);
+    Command::new(env!("CARGO_BIN_EXE_linewatch"))
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_RUNTIME_DIR", &xdg)
+        .env("CI", "1")
+        .output()
+        .expect("the linewatch binary runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// One GPU device for the whole test binary (lavapipe without a GPU). Tests fail, never skip,
+/// when there is none: every kernel must run.
+pub fn gpu() -> &'static linewatch::gpu::Gpu {
+    static GPU: OnceLock<linewatch::gpu::Gpu> = OnceLock::new();
+    GPU.get_or_init(|| {
+        let xdg = std::env::temp_dir().join("linewatch-test-xdg");
+        let _ = std::fs::create_dir_all(&xdg);
+        linewatch::gpu::Gpu::new()
+            .expect("a wgpu adapter (install mesa-vulkan-drivers for lavapipe)")
+    })
+}
+
+/// Run the smoke scenario into `dir/name` and return the path.
+pub fn run_smoke(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let scenario = smoke_scenario();
+    let mut args = vec![
+        "run",
+        scenario.to_str().expect("utf-8 path"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let o = linewatch(dir, &args);
+    assert!(
+        o.status.success(),
+        "run failed: {}\n{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    out
+}
