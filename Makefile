@@ -36,7 +36,7 @@ venv: $(VENV)/.ready
 run: deps
 	cargo build --release
 	@mkdir -p $(OUT)
-	./target/release/linewatch run -o $(OUT)/full-line.h5
+	./target/release/linewatch run -o $(OUT)/full-line.h5 --png $(OUT)/full-line.png
 	./target/release/linewatch info $(OUT)/full-line.h5
 
 ## The whole test suite: formatting, lints, unit and integration tests on lavapipe.

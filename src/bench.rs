@@ -33,11 +33,7 @@ impl fmt::Display for DetectionBench {
         writeln!(f, "  adapter            {}", self.adapter)?;
         writeln!(f, "  sensors × events   {} × {}", self.sensors, self.events)?;
         writeln!(f, "  pairs in reach     {}", self.pairs)?;
-        writeln!(
-            f,
-            "  detections         GPU {}  CPU {}",
-            self.gpu_detections, self.cpu_detections
-        )?;
+        writeln!(f, "  detections         GPU {}  CPU {}", self.gpu_detections, self.cpu_detections)?;
         writeln!(
             f,
             "  GPU (wgpu)         {:.3} s  {:.3e} pairs/s  {:.1} MB moved",
@@ -52,11 +48,7 @@ impl fmt::Display for DetectionBench {
             rate(self.cpu_seconds),
             self.cpu_threads
         )?;
-        write!(
-            f,
-            "  GPU / CPU speed-up {:.1}×",
-            self.cpu_seconds / self.gpu_seconds.max(1e-12)
-        )
+        write!(f, "  GPU / CPU speed-up {:.1}×", self.cpu_seconds / self.gpu_seconds.max(1e-12))
     }
 }
 
@@ -67,23 +59,14 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     let sensors = deploy::deploy(loaded, &plane, &line)?;
     let gpu = Gpu::new()?;
     let mut generator = EventGenerator::new(loaded, &plane, &line);
-    let blocks =
-        ((hours * 3600.0 / crate::events::BLOCK_S).ceil() as u32).min(generator.block_count);
+    let blocks = ((hours * 3600.0 / crate::events::BLOCK_S).ceil() as u32).min(generator.block_count);
     let best = BestCase::of(&sensors);
     let mut events = Vec::new();
     for b in 0..blocks {
-        events.extend(
-            generator
-                .block(b)?
-                .iter()
-                .map(|e| detect::model::gpu_event(e, &s.environment, &best)),
-        );
+        events.extend(generator.block(b)?.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)));
     }
     let grid = SensorGrid::build(
-        &sensors
-            .iter()
-            .map(detect::model::gpu_sensor)
-            .collect::<Vec<_>>(),
+        &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
         detect::model::DEFAULT_CELL_M,
     );
     let mut params = detect::model::params(&s.environment, s.seed);

@@ -29,6 +29,9 @@ pub enum Command {
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
+        /// Also draw a quick-look map (PNG): line, sensors, events by how well they were heard.
+        #[arg(long)]
+        png: Option<PathBuf>,
         /// No progress bar even on a terminal.
         #[arg(long)]
         quiet: bool,
@@ -54,11 +57,7 @@ pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() {
-                exit::BAD_INPUT
-            } else {
-                exit::SUCCESS
-            };
+            let code = if e.use_stderr() { exit::BAD_INPUT } else { exit::SUCCESS };
             let _ = e.print();
             return code;
         }
@@ -74,22 +73,14 @@ pub fn main() -> u8 {
 
 fn execute(command: Command) -> Result<u8> {
     match command {
-        Command::Run {
-            scenario,
-            output,
-            seed,
-            quiet,
-        } => {
+        Command::Run { scenario, output, seed, png, quiet } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
-            let summary = crate::run::run(
-                &loaded,
-                &output,
-                &RunOptions {
-                    seed,
-                    progress: !quiet,
-                },
-            )?;
+            let options = RunOptions { seed, progress: !quiet, png: png.clone() };
+            let summary = crate::run::run(&loaded, &output, &options)?;
             print_summary(&summary, &output);
+            if let Some(png) = png {
+                println!("  map            {}", png.display());
+            }
             Ok(exit::SUCCESS)
         }
         Command::Validate { scenario } => {
@@ -117,10 +108,7 @@ fn execute(command: Command) -> Result<u8> {
                 println!("no adapters");
             }
             for a in &adapters {
-                println!(
-                    "{} ({:?}, {:?}, driver {})",
-                    a.name, a.backend, a.device_type, a.driver_info
-                );
+                println!("{} ({:?}, {:?}, driver {})", a.name, a.backend, a.device_type, a.driver_info);
             }
             let gpu = crate::gpu::Gpu::new()?;
             println!("linewatch uses: {}", gpu.describe());
@@ -128,11 +116,7 @@ fn execute(command: Command) -> Result<u8> {
         }
         Command::Bench { scenario, hours } => {
             if !(hours.is_finite() && hours > 0.0 && hours <= 24.0 * 366.0) {
-                return Err(Error::file(
-                    "--hours",
-                    "hours",
-                    format!("{hours} is not in (0, 8784]"),
-                ));
+                return Err(Error::file("--hours", "hours", format!("{hours} is not in (0, 8784]")));
             }
             let loaded = LoadedScenario::load(scenario.as_deref())?;
             let report = crate::bench::detection(&loaded, hours)?;
@@ -146,40 +130,19 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
     println!("linewatch run '{}' → {}", s.scenario, output.display());
     println!("  adapter        {}", s.adapter);
     println!("  line           {:.1} km", s.line_km);
-    let by_modality: Vec<String> = s
-        .sensors_by_modality
-        .iter()
-        .map(|(m, n)| format!("{n} {m}"))
-        .collect();
-    println!(
-        "  sensors        {} ({})",
-        s.sensors,
-        by_modality.join(", ")
-    );
+    let by_modality: Vec<String> = s.sensors_by_modality.iter().map(|(m, n)| format!("{n} {m}")).collect();
+    println!("  sensors        {} ({})", s.sensors, by_modality.join(", "));
     println!("  simulated      {} h", s.duration_h);
-    println!(
-        "  violations     {} ({} source events)",
-        s.violations, s.events
-    );
-    println!(
-        "  detections     {} ({} false alarms)",
-        s.detections, s.false_alarms
-    );
-    println!(
-        "  pairs in reach {} evaluated on the GPU",
-        s.pairs_evaluated
-    );
+    println!("  violations     {} ({} source events)", s.violations, s.events);
+    println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
+    println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
     println!(
         "  {:<12} {:>9} {:>8} {:>12} {:>12} {:>11}",
         "class", "events", "detected", "≥1 sensor", "≥3 sensors", "detections"
     );
     for c in &s.classes {
         let rate = |n: u64| {
-            if c.events > 0 {
-                100.0 * n as f64 / c.events as f64
-            } else {
-                0.0
-            }
+            if c.events > 0 { 100.0 * n as f64 / c.events as f64 } else { 0.0 }
         };
         println!(
             "  {:<12} {:>9} {:>8} {:>11.1}% {:>11.1}% {:>11}",
@@ -191,8 +154,5 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
             c.detections
         );
     }
-    println!(
-        "  time           {:.1} s ({:.1} s in GPU detection)",
-        s.seconds, s.gpu_seconds
-    );
+    println!("  time           {:.1} s ({:.1} s in GPU detection)", s.seconds, s.gpu_seconds);
 }

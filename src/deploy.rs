@@ -43,11 +43,7 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
     for (i, row) in s.rows.iter().enumerate() {
         let [c0, c1] = row.chainage_km.unwrap_or([0.0, length]);
         let (c0, c1) = (c0.max(0.0), c1.min(length));
-        let count = if c1 > c0 {
-            ((c1 - c0) / row.spacing_km).floor() as u64 + 1
-        } else {
-            0
-        };
+        let count = if c1 > c0 { ((c1 - c0) / row.spacing_km).floor() as u64 + 1 } else { 0 };
         planned += count;
         if planned > s.limits.max_sensors {
             return Err(loaded.error_at(
@@ -63,36 +59,24 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
     let mut sensors = Vec::with_capacity(planned as usize);
     for (r, (row, (c0, count))) in s.rows.iter().zip(windows).enumerate() {
         let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(s.seed, 0x5e45, r as u32));
-        let jitter = Normal::new(0.0, row.jitter_m).map_err(|e| {
-            loaded.error_at(
-                &FieldPath::default().key("rows").index(r).key("jitter_m"),
-                e.to_string(),
-            )
-        })?;
+        let jitter = Normal::new(0.0, row.jitter_m)
+            .map_err(|e| loaded.error_at(&FieldPath::default().key("rows").index(r).key("jitter_m"), e.to_string()))?;
         for k in 0..count {
             let c = c0 + (k as f64 + 0.5) * row.spacing_km;
             if c > length {
                 break;
             }
             let nominal = line.point_at(c, row.offset_km * 1000.0);
-            let xy = [
-                nominal[0] + jitter.sample(&mut rng),
-                nominal[1] + jitter.sample(&mut rng),
-            ];
+            let xy = [nominal[0] + jitter.sample(&mut rng), nominal[1] + jitter.sample(&mut rng)];
             let where_ = line.locate(xy);
             // At a tight bend a point offset along one segment's normal can land across the
             // line; nobody would deploy a sensor there, so the row skips it.
-            if row.offset_km != 0.0
-                && Side::of_offset(where_.offset_m) != Side::of_offset(row.offset_km)
-            {
+            if row.offset_km != 0.0 && Side::of_offset(where_.offset_m) != Side::of_offset(row.offset_km) {
                 continue;
             }
-            let [lon, lat] = plane.inverse(xy[0], xy[1]).map_err(|e| {
-                loaded.error_at(
-                    &FieldPath::default().key("rows").index(r).key("offset_km"),
-                    e,
-                )
-            })?;
+            let [lon, lat] = plane
+                .inverse(xy[0], xy[1])
+                .map_err(|e| loaded.error_at(&FieldPath::default().key("rows").index(r).key("offset_km"), e))?;
             sensors.push(Sensor {
                 id: sensors.len() as u32,
                 modality: row.modality,
@@ -138,17 +122,7 @@ mod tests {
         assert!(sensors.len() >= 2000, "{} sensors", sensors.len());
         for s in &sensors {
             let row = &loaded.scenario.rows[s.row as usize];
-            assert_eq!(
-                s.side,
-                if row.offset_km < 0.0 {
-                    Side::A
-                } else {
-                    Side::B
-                },
-                "sensor {} of {}",
-                s.id,
-                row.name
-            );
+            assert_eq!(s.side, if row.offset_km < 0.0 { Side::A } else { Side::B }, "sensor {} of {}", s.id, row.name);
         }
         let again = deploy(&loaded, &plane, &line).expect("deploy");
         assert_eq!(sensors, again, "deployment is a function of the seed");

@@ -33,11 +33,7 @@ impl fmt::Display for Location {
 pub enum Error {
     /// Bad input: a scenario field, a referenced file, an output path.
     #[error("{location}: {field}: {message}")]
-    Input {
-        location: Location,
-        field: String,
-        message: String,
-    },
+    Input { location: Location, field: String, message: String },
     /// No usable GPU adapter, or the device failed.
     #[error("GPU: {0}")]
     Gpu(String),
@@ -48,35 +44,16 @@ pub enum Error {
 
 impl Error {
     pub fn input(location: Location, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Input {
-            location,
-            field: field.into(),
-            message: message.into(),
-        }
+        Self::Input { location, field: field.into(), message: message.into() }
     }
 
     /// A problem with a whole file (no line to point at), e.g. an unwritable output path.
-    pub fn file(
-        path: impl Into<String>,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::input(
-            Location {
-                file: path.into(),
-                line: 0,
-                column: 0,
-            },
-            field,
-            message,
-        )
+    pub fn file(path: impl Into<String>, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::input(Location { file: path.into(), line: 0, column: 0 }, field, message)
     }
 
     pub fn output(path: impl Into<String>, message: impl fmt::Display) -> Self {
-        Self::Output {
-            path: path.into(),
-            message: message.to_string(),
-        }
+        Self::Output { path: path.into(), message: message.to_string() }
     }
 
     pub fn exit_code(&self) -> u8 {

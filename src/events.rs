@@ -52,15 +52,9 @@ impl SourceModel {
         let tnt = s.tnt_kg.unwrap_or(0.0);
         let coupling = s.seismic_coupling_db.unwrap_or(DEFAULT_SEISMIC_COUPLING_DB);
         Self {
-            acoustic_db: s
-                .acoustic_db
-                .unwrap_or_else(|| explosion::acoustic_source_db(tnt)),
-            acoustic_freq_hz: s
-                .acoustic_freq_hz
-                .unwrap_or_else(|| explosion::dominant_frequency_hz(tnt)),
-            seismic_db: s
-                .seismic_db
-                .unwrap_or_else(|| explosion::seismic_source_db(tnt, coupling)),
+            acoustic_db: s.acoustic_db.unwrap_or_else(|| explosion::acoustic_source_db(tnt)),
+            acoustic_freq_hz: s.acoustic_freq_hz.unwrap_or_else(|| explosion::dominant_frequency_hz(tnt)),
+            seismic_db: s.seismic_db.unwrap_or_else(|| explosion::seismic_source_db(tnt, coupling)),
             seismic_freq_hz: s.seismic_freq_hz.unwrap_or(DEFAULT_SEISMIC_FREQ_HZ),
             height_m: s.height_m.unwrap_or(0.0),
         }
@@ -107,15 +101,9 @@ impl<'a> EventGenerator<'a> {
         let sources = s
             .classes
             .iter()
-            .map(|c| {
-                (
-                    SourceModel::from_signature(&c.source),
-                    c.impact.as_ref().map(SourceModel::from_signature),
-                )
-            })
+            .map(|c| (SourceModel::from_signature(&c.source), c.impact.as_ref().map(SourceModel::from_signature)))
             .collect();
-        let mean_lon =
-            line.lonlat.iter().map(|p| p[0]).sum::<f64>() / line.lonlat.len().max(1) as f64;
+        let mean_lon = line.lonlat.iter().map(|p| p[0]).sum::<f64>() / line.lonlat.len().max(1) as f64;
         Self {
             loaded,
             plane,
@@ -155,51 +143,29 @@ impl<'a> EventGenerator<'a> {
             let expected = class.rate_per_day * weight * (t1 - t0) / 86_400.0;
             let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(s.seed, 0xe7e7 + ci as u32, b));
             let count = if expected > 0.0 {
-                Poisson::new(expected)
-                    .map(|p| p.sample(&mut rng) as u64)
-                    .map_err(|e| {
-                        self.loaded.error_at(
-                            &FieldPath::default()
-                                .key("classes")
-                                .index(ci)
-                                .key("rate_per_day"),
-                            e.to_string(),
-                        )
-                    })?
+                Poisson::new(expected).map(|p| p.sample(&mut rng) as u64).map_err(|e| {
+                    self.loaded
+                        .error_at(&FieldPath::default().key("classes").index(ci).key("rate_per_day"), e.to_string())
+                })?
             } else {
                 0
             };
             let p_a = class.side_weights[0] / (class.side_weights[0] + class.side_weights[1]);
             for _ in 0..count {
-                let side = if rng.random::<f64>() < p_a {
-                    Side::A
-                } else {
-                    Side::B
-                };
+                let side = if rng.random::<f64>() < p_a { Side::A } else { Side::B };
                 let t = rng.random_range(t0..t1);
                 let chainage = rng.random_range(0.0..=self.line.length_km());
                 let Some(launch) = self.place(&mut rng, chainage, side, class.depth_km) else {
                     continue;
                 };
                 let (source, impact_source) = self.sources[ci];
-                let mut draft = Draft {
-                    class: ci as u16,
-                    t,
-                    side,
-                    at: launch,
-                    source,
-                    impact: None,
-                };
-                if let (ClassKind::IndirectFire, Some(depth), Some(flight), Some(impact_source)) = (
-                    class.kind,
-                    class.impact_depth_km,
-                    class.flight_time_s,
-                    impact_source,
-                ) {
+                let mut draft = Draft { class: ci as u16, t, side, at: launch, source, impact: None };
+                if let (ClassKind::IndirectFire, Some(depth), Some(flight), Some(impact_source)) =
+                    (class.kind, class.impact_depth_km, class.flight_time_s, impact_source)
+                {
                     // Impacts fall across the line within a few km of the launch's chainage.
                     let reach_km = 0.5 * (class.depth_km[1] + depth[1]);
-                    let c = (chainage + rng.random_range(-reach_km..=reach_km))
-                        .clamp(0.0, self.line.length_km());
+                    let c = (chainage + rng.random_range(-reach_km..=reach_km)).clamp(0.0, self.line.length_km());
                     let Some(hit) = self.place(&mut rng, c, side.other(), depth) else {
                         continue;
                     };
@@ -222,15 +188,8 @@ impl<'a> EventGenerator<'a> {
             if let Some((hit, t_hit, impact_source)) = d.impact {
                 let impact_id = self.take_id();
                 first.linked_id = i64::from(impact_id);
-                let mut second = self.event(
-                    impact_id,
-                    d.class,
-                    EventKind::Impact,
-                    d.side,
-                    t_hit,
-                    hit,
-                    impact_source,
-                )?;
+                let mut second =
+                    self.event(impact_id, d.class, EventKind::Impact, d.side, t_hit, hit, impact_source)?;
                 second.linked_id = i64::from(id);
                 events.push(first);
                 events.push(second);
@@ -249,23 +208,13 @@ impl<'a> EventGenerator<'a> {
 
     /// A point at `depth_km` (uniform) behind the line on `side`, near `chainage`, whose
     /// nearest-segment offset really is on that side.
-    fn place(
-        &self,
-        rng: &mut ChaCha8Rng,
-        chainage: f64,
-        side: Side,
-        depth_km: [f64; 2],
-    ) -> Option<Placed> {
+    fn place(&self, rng: &mut ChaCha8Rng, chainage: f64, side: Side, depth_km: [f64; 2]) -> Option<Placed> {
         for _ in 0..PLACEMENT_TRIES {
             let depth_m = rng.random_range(depth_km[0]..=depth_km[1]) * 1000.0;
             let xy = self.line.point_at(chainage, side.sign() * depth_m.max(1.0));
             let at = self.line.locate(xy);
             if Side::of_offset(at.offset_m) == side && at.offset_m != 0.0 {
-                return Some(Placed {
-                    xy,
-                    chainage_km: at.chainage_km,
-                    offset_m: at.offset_m,
-                });
+                return Some(Placed { xy, chainage_km: at.chainage_km, offset_m: at.offset_m });
             }
         }
         None
@@ -282,10 +231,8 @@ impl<'a> EventGenerator<'a> {
         at: Placed,
         source: SourceModel,
     ) -> Result<Event> {
-        let [lon, lat] = self
-            .plane
-            .inverse(at.xy[0], at.xy[1])
-            .map_err(|e| self.loaded.error_at(&FieldPath::parse("line"), e))?;
+        let [lon, lat] =
+            self.plane.inverse(at.xy[0], at.xy[1]).map_err(|e| self.loaded.error_at(&FieldPath::parse("line"), e))?;
         Ok(Event {
             id,
             class,

@@ -14,6 +14,7 @@ pub mod gpu;
 pub mod info;
 pub mod output;
 pub mod physics;
+pub mod plot;
 pub mod progress;
 pub mod rng;
 pub mod run;

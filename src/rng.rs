@@ -64,11 +64,7 @@ mod tests {
         for i in 0..4 {
             let mut v = [1, 2, 3, 4];
             v[i] ^= 1;
-            assert_ne!(
-                pcg4d(v),
-                base,
-                "flipping input word {i} must change the hash"
-            );
+            assert_ne!(pcg4d(v), base, "flipping input word {i} must change the hash");
         }
     }
 

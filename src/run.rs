@@ -8,6 +8,7 @@ use crate::events::{BLOCK_S, Event, EventGenerator, EventKind};
 use crate::geo::{self, Side};
 use crate::gpu::Gpu;
 use crate::output::*;
+use crate::plot::{Heard, MAX_PLOTTED_EVENTS, PlottedEvent, RunMap};
 use crate::scenario::{LoadedScenario, Modality};
 use std::path::Path;
 use std::time::Instant;
@@ -50,6 +51,8 @@ pub struct RunSummary {
 pub struct RunOptions {
     pub seed: Option<u64>,
     pub progress: bool,
+    /// Also draw a quick-look map here.
+    pub png: Option<std::path::PathBuf>,
 }
 
 /// Execute a scenario and write the result file.
@@ -75,29 +78,18 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     })?;
     writer.write_line(&line.lonlat, &line.xy, &line.chainage_km)?;
     let row_names: Vec<String> = s.rows.iter().map(|r| r.name.clone()).collect();
-    writer.write_sensors(
-        &sensors.iter().map(sensor_record).collect::<Vec<_>>(),
-        &row_names,
-    )?;
+    writer.write_sensors(&sensors.iter().map(sensor_record).collect::<Vec<_>>(), &row_names)?;
     let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
     writer.set_class_names(&class_names)?;
 
     let grid = SensorGrid::build(
-        &sensors
-            .iter()
-            .map(detect::model::gpu_sensor)
-            .collect::<Vec<_>>(),
+        &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
         detect::model::DEFAULT_CELL_M,
     );
     let best = BestCase::of(&sensors);
-    let mut detector =
-        GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid)?;
+    let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid)?;
     let mut generator = EventGenerator::new(&loaded, &plane, &line);
-    let progress = crate::progress::bar(
-        u64::from(generator.block_count),
-        "hours simulated",
-        opts.progress,
-    );
+    let progress = crate::progress::bar(u64::from(generator.block_count), "hours simulated", opts.progress);
 
     let mut summary = RunSummary {
         scenario: s.name.clone(),
@@ -106,33 +98,20 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         sensors: sensors.len(),
         sensors_by_modality: Modality::ALL
             .iter()
-            .map(|m| {
-                (
-                    m.name().to_string(),
-                    sensors.iter().filter(|x| x.modality == *m).count(),
-                )
-            })
+            .map(|m| (m.name().to_string(), sensors.iter().filter(|x| x.modality == *m).count()))
             .filter(|(_, n)| *n > 0)
             .collect(),
         duration_h: s.duration_h,
-        classes: class_names
-            .iter()
-            .map(|n| ClassSummary {
-                name: n.clone(),
-                ..Default::default()
-            })
-            .collect(),
+        classes: class_names.iter().map(|n| ClassSummary { name: n.clone(), ..Default::default() }).collect(),
         ..Default::default()
     };
     // Detections whose arrival falls after the current block wait here, so that the table is
     // sorted by arrival time across blocks.
     let mut pending: Vec<DetectionRecord> = Vec::new();
+    let mut plotted: Vec<PlottedEvent> = Vec::new();
     for b in 0..generator.block_count {
         let events = generator.block(b)?;
-        let gpu_events: Vec<_> = events
-            .iter()
-            .map(|e| detect::model::gpu_event(e, &s.environment, &best))
-            .collect();
+        let gpu_events: Vec<_> = events.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)).collect();
         let gpu_started = Instant::now();
         let found = detector.detect(&gpu_events)?;
         summary.gpu_seconds += gpu_started.elapsed().as_secs_f64();
@@ -170,22 +149,52 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
             }
         }));
         tally(&mut summary, &events, &per_event);
+        if opts.png.is_some() {
+            let room = MAX_PLOTTED_EVENTS.saturating_sub(plotted.len());
+            plotted.extend(events.iter().zip(&per_event).take(room).map(|(e, &n)| PlottedEvent {
+                x: e.x as f32,
+                y: e.y as f32,
+                heard: match n {
+                    0 => Heard::Unheard,
+                    1 | 2 => Heard::Few,
+                    _ => Heard::Located,
+                },
+            }));
+        }
         summary.pairs_evaluated = detector.stats.pairs;
         writer.append_events(&events.iter().map(event_record).collect::<Vec<_>>())?;
 
         let last_block = b + 1 == generator.block_count;
         pending.sort_by(|a, b| a.t_s.total_cmp(&b.t_s).then(a.sensor_id.cmp(&b.sensor_id)));
-        let ready = if last_block {
-            pending.len()
-        } else {
-            pending.partition_point(|d| d.t_s < t1)
-        };
+        let ready = if last_block { pending.len() } else { pending.partition_point(|d| d.t_s < t1) };
         writer.append_detections(&pending[..ready])?;
         summary.detections += ready as u64;
         pending.drain(..ready);
         progress.inc(1);
     }
     progress.finish_and_clear();
+    if let Some(png) = &opts.png {
+        let length = line.length_km();
+        let pick = |m: Modality| sensors.iter().filter(|x| x.modality == m).map(|x| [x.x, x.y]).collect();
+        crate::plot::draw(
+            png,
+            &RunMap {
+                title: format!(
+                    "{}: {} sensors, {} violations in {} h",
+                    s.name, summary.sensors, summary.violations, s.duration_h
+                ),
+                line_xy: &line.xy,
+                side_labels: {
+                    // A quarter of the way along, a fifth of the line's length (at most 40 km) deep.
+                    let depth = (200.0 * length).min(40_000.0);
+                    [line.point_at(0.25 * length, -depth), line.point_at(0.25 * length, depth)]
+                },
+                acoustic: pick(Modality::Acoustic),
+                seismic: pick(Modality::Seismic),
+                events: &plotted,
+            },
+        )?;
+    }
     writer.finish()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
@@ -206,12 +215,7 @@ fn tally(summary: &mut RunSummary, events: &[Event], per_event: &[u32]) {
     }
 }
 
-fn noise_db(
-    s: &crate::scenario::Scenario,
-    sensor: &Sensor,
-    generator: &EventGenerator<'_>,
-    t: f64,
-) -> f64 {
+fn noise_db(s: &crate::scenario::Scenario, sensor: &Sensor, generator: &EventGenerator<'_>, t: f64) -> f64 {
     let env = &s.environment;
     let h = generator.solar_hour(t, sensor.lon);
     let day = h >= env.day_start_h && h < env.day_end_h;

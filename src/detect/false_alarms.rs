@@ -23,20 +23,14 @@ pub struct FalseAlarm {
 }
 
 /// The false alarms of every sensor in [t0, t1) of block `block`.
-pub fn false_alarms(
-    seed: u64,
-    block: u32,
-    t0: f64,
-    t1: f64,
-    sensors: &[Sensor],
-) -> Vec<FalseAlarm> {
+pub fn false_alarms(seed: u64, block: u32, t0: f64, t1: f64, sensors: &[Sensor]) -> Vec<FalseAlarm> {
     let mut out = Vec::new();
     let Ok(excess) = Exp::new(1.0 / EXCESS_MEAN_DB) else {
         return out;
     };
     for s in sensors {
         let expected = s.false_alarms_per_day * (t1 - t0) / 86_400.0;
-        if !(expected > 0.0) || !s.active {
+        if expected <= 0.0 || expected.is_nan() || !s.active {
             continue;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, PURPOSE ^ block, s.id));
@@ -97,10 +91,7 @@ mod tests {
         let fa = false_alarms(9, 0, 0.0, 3600.0, &sensors);
         // 1000 sensors × 1 per hour: Poisson(1000), 5 σ ≈ 158.
         assert!((fa.len() as f64 - 1000.0).abs() < 158.0, "{}", fa.len());
-        assert!(
-            fa.iter()
-                .all(|f| f.snr_db >= 10.0 && (0.0..3600.0).contains(&f.t_s))
-        );
+        assert!(fa.iter().all(|f| f.snr_db >= 10.0 && (0.0..3600.0).contains(&f.t_s)));
         assert_eq!(fa, false_alarms(9, 0, 0.0, 3600.0, &sensors));
         assert_ne!(fa, false_alarms(10, 0, 0.0, 3600.0, &sensors));
     }

@@ -24,32 +24,23 @@ impl DetectKernel {
     pub fn new(gpu: &Gpu) -> Result<Self> {
         let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let source = shaders::detect_kernel();
-        let module = gpu
-            .device
-            .create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some("detect.wgsl"),
-                source: wgpu::ShaderSource::Wgsl(source.into()),
-            });
+        let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("detect.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
         let pipeline = |entry: &str| {
-            gpu.device
-                .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(entry),
-                    layout: None,
-                    module: &module,
-                    entry_point: Some(entry),
-                    compilation_options: Default::default(),
-                    cache: None,
-                })
+            gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(entry),
+                layout: None,
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            })
         };
-        let kernel = Self {
-            detect_events: pipeline("detect_events"),
-            evaluate_pairs: pipeline("evaluate_pairs"),
-        };
+        let kernel = Self { detect_events: pipeline("detect_events"), evaluate_pairs: pipeline("evaluate_pairs") };
         if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(Error::Gpu(format!(
-                "detect.wgsl does not compile on {}: {e}",
-                gpu.describe()
-            )));
+            return Err(Error::Gpu(format!("detect.wgsl does not compile on {}: {e}", gpu.describe())));
         }
         Ok(kernel)
     }
@@ -83,9 +74,7 @@ pub struct GpuDetector<'g> {
 impl<'g> GpuDetector<'g> {
     pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid) -> Result<Self> {
         let limits = gpu.limits();
-        let max_binding = limits
-            .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+        let max_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
         let sensor_bytes = std::mem::size_of_val(grid.sensors.as_slice()) as u64;
         if sensor_bytes > max_binding {
             return Err(Error::Gpu(format!(
@@ -99,9 +88,8 @@ impl<'g> GpuDetector<'g> {
         let max_capacity = (max_binding / record).min(u64::from(u32::MAX));
         let capacity = INITIAL_CAPACITY.min(max_capacity);
         let event_size = std::mem::size_of::<GpuEvent>() as u64;
-        let max_events_per_dispatch = (limits.max_compute_workgroups_per_dimension as u64)
-            .min(max_binding / event_size)
-            .max(1) as usize;
+        let max_events_per_dispatch =
+            (limits.max_compute_workgroups_per_dimension as u64).min(max_binding / event_size).max(1) as usize;
         let device = &gpu.device;
         Ok(Self {
             sensors: storage_init(device, "sensors", &nonempty(&grid.sensors)),
@@ -109,9 +97,7 @@ impl<'g> GpuDetector<'g> {
             counters: device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("counters"),
                 size: 8,
-                usage: wgpu::BufferUsages::STORAGE
-                    | wgpu::BufferUsages::COPY_SRC
-                    | wgpu::BufferUsages::COPY_DST,
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
             detections: output_buffer(device, capacity * record),
@@ -121,10 +107,7 @@ impl<'g> GpuDetector<'g> {
             capacity,
             max_capacity,
             max_events_per_dispatch,
-            stats: DetectStats {
-                bytes_moved: sensor_bytes,
-                ..Default::default()
-            },
+            stats: DetectStats { bytes_moved: sensor_bytes, ..Default::default() },
         })
     }
 
@@ -181,14 +164,7 @@ impl<'g> GpuDetector<'g> {
         let bind = bind_group(
             device,
             &self.kernel.detect_events,
-            &[
-                &uniform,
-                &event_buffer,
-                &self.sensors,
-                &self.cell_start,
-                &self.detections,
-                &self.counters,
-            ],
+            &[&uniform, &event_buffer, &self.sensors, &self.cell_start, &self.detections, &self.counters],
             &[0, 1, 2, 3, 4, 5],
         );
         let mut encoder = device.create_command_encoder(&Default::default());
@@ -218,11 +194,8 @@ pub fn evaluate_pairs(
     let kernel = DetectKernel::new(gpu)?;
     let device = &gpu.device;
     let limits = gpu.limits();
-    let per_dispatch =
-        (limits.max_compute_workgroups_per_dimension as usize * WORKGROUP_SIZE as usize).min(
-            (limits.max_storage_buffer_binding_size / std::mem::size_of::<GpuPairOut>() as u64)
-                as usize,
-        );
+    let per_dispatch = (limits.max_compute_workgroups_per_dimension as usize * WORKGROUP_SIZE as usize)
+        .min((limits.max_storage_buffer_binding_size / std::mem::size_of::<GpuPairOut>() as u64) as usize);
     let event_buffer = storage_init(device, "events", &nonempty(events));
     let sensor_buffer = storage_init(device, "sensors", &nonempty(sensors));
     let mut out = Vec::with_capacity(pairs.len());
@@ -239,13 +212,7 @@ pub fn evaluate_pairs(
         let bind = bind_group(
             device,
             &kernel.evaluate_pairs,
-            &[
-                &uniform,
-                &event_buffer,
-                &sensor_buffer,
-                &pair_buffer,
-                &results,
-            ],
+            &[&uniform, &event_buffer, &sensor_buffer, &pair_buffer, &results],
             &[0, 1, 2, 6, 7],
         );
         let mut encoder = device.create_command_encoder(&Default::default());
@@ -263,11 +230,7 @@ pub fn evaluate_pairs(
 
 /// wgpu refuses zero-sized bindings; an empty table binds one zeroed element.
 fn nonempty<T: Pod + Default>(items: &[T]) -> std::borrow::Cow<'_, [T]> {
-    if items.is_empty() {
-        std::borrow::Cow::Owned(vec![T::default()])
-    } else {
-        std::borrow::Cow::Borrowed(items)
-    }
+    if items.is_empty() { std::borrow::Cow::Owned(vec![T::default()]) } else { std::borrow::Cow::Borrowed(items) }
 }
 
 fn storage_init<T: Pod>(device: &wgpu::Device, label: &str, items: &[T]) -> wgpu::Buffer {
@@ -296,10 +259,7 @@ fn bind_group(
     let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
         .iter()
         .zip(bindings)
-        .map(|(b, &binding)| wgpu::BindGroupEntry {
-            binding,
-            resource: b.as_entire_binding(),
-        })
+        .map(|(b, &binding)| wgpu::BindGroupEntry { binding, resource: b.as_entire_binding() })
         .collect();
     device.create_bind_group(&wgpu::BindGroupDescriptor {
         label: None,
@@ -321,13 +281,7 @@ pub fn read_back<T: Pod>(gpu: &Gpu, buffer: &wgpu::Buffer, count: usize) -> Resu
         mapped_at_creation: false,
     });
     let mut encoder = gpu.device.create_command_encoder(&Default::default());
-    encoder.copy_buffer_to_buffer(
-        buffer,
-        0,
-        &staging,
-        0,
-        bytes.next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT),
-    );
+    encoder.copy_buffer_to_buffer(buffer, 0, &staging, 0, bytes.next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT));
     gpu.queue.submit([encoder.finish()]);
     let (tx, rx) = std::sync::mpsc::channel();
     staging.map_async(wgpu::MapMode::Read, .., move |r| {
@@ -339,9 +293,7 @@ pub fn read_back<T: Pod>(gpu: &Gpu, buffer: &wgpu::Buffer, count: usize) -> Resu
     rx.recv()
         .map_err(|e| Error::Gpu(format!("map callback lost: {e}")))?
         .map_err(|e| Error::Gpu(format!("cannot map the result buffer: {e}")))?;
-    let view = staging
-        .get_mapped_range(..)
-        .map_err(|e| Error::Gpu(format!("cannot read the result buffer: {e}")))?;
+    let view = staging.get_mapped_range(..).map_err(|e| Error::Gpu(format!("cannot read the result buffer: {e}")))?;
     let out = bytemuck::cast_slice::<u8, T>(&view[..bytes as usize]).to_vec();
     drop(view);
     staging.unmap();

@@ -91,10 +91,7 @@ impl BestCase {
             present[k] = true;
             margin[k] = margin[k].min(s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db);
         }
-        Self {
-            margin_db: margin,
-            present,
-        }
+        Self { margin_db: margin, present }
     }
 }
 
@@ -119,13 +116,8 @@ pub fn reach_m(event: &Event, env: &Environment, best: &BestCase, modality: usiz
                 - alpha * r
                 - env.acoustic_noise_day_db.min(env.acoustic_noise_night_db)
         } else {
-            seismic::level_db(
-                src.seismic_db,
-                r,
-                src.seismic_freq_hz,
-                env.seismic_q,
-                env.rayleigh_speed_mps,
-            ) - env.seismic_noise_day_db.min(env.seismic_noise_night_db)
+            seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps)
+                - env.seismic_noise_day_db.min(env.seismic_noise_night_db)
         }
     };
     let margin = best.margin_db[modality];
@@ -138,11 +130,7 @@ pub fn reach_m(event: &Event, env: &Environment, best: &BestCase, modality: usiz
     let (mut lo, mut hi) = (1.0, MAX_REACH_M);
     while hi - lo > 1.0 {
         let mid = 0.5 * (lo + hi);
-        if level_at(mid) >= margin {
-            lo = mid
-        } else {
-            hi = mid
-        }
+        if level_at(mid) >= margin { lo = mid } else { hi = mid }
     }
     // One more metre for the f32 rounding of positions on the GPU.
     hi + 1.0
@@ -197,8 +185,7 @@ impl SensorGrid {
             hi = [0.0; 2];
         }
         let mut cell = cell_m;
-        let cells =
-            |c: f64| ((hi[0] - lo[0]) / c + 1.0).floor() * ((hi[1] - lo[1]) / c + 1.0).floor();
+        let cells = |c: f64| ((hi[0] - lo[0]) / c + 1.0).floor() * ((hi[1] - lo[1]) / c + 1.0).floor();
         while cells(cell) > MAX_GRID_CELLS {
             cell *= 2.0;
         }
@@ -218,14 +205,7 @@ impl SensorGrid {
         for i in 1..cell_start.len() {
             cell_start[i] += cell_start[i - 1];
         }
-        Self {
-            sensors: sorted,
-            cell_start,
-            nx,
-            ny,
-            origin: lo,
-            cell_m: cell,
-        }
+        Self { sensors: sorted, cell_start, nx, ny, origin: lo, cell_m: cell }
     }
 
     /// Copy the grid's geometry into the kernel parameters.

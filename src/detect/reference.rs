@@ -41,31 +41,14 @@ pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
     let is_day = e.is_day != 0;
     let (level, noise, speed) = if s.modality == MODALITY_SEISMIC {
         (
-            seismic::level_db(
-                f(e.seismic_db),
-                range,
-                f(e.seismic_freq_hz),
-                f(p.seismic_q),
-                f(p.rayleigh_speed_mps),
-            ),
-            if is_day {
-                f(p.noise_seismic_day_db)
-            } else {
-                f(p.noise_seismic_night_db)
-            },
+            seismic::level_db(f(e.seismic_db), range, f(e.seismic_freq_hz), f(p.seismic_q), f(p.rayleigh_speed_mps)),
+            if is_day { f(p.noise_seismic_day_db) } else { f(p.noise_seismic_night_db) },
             f(p.rayleigh_speed_mps),
         )
     } else {
-        let wind_along = if horizontal > 0.0 {
-            -(dx * f(p.wind_to_x_mps) + dy * f(p.wind_to_y_mps)) / horizontal
-        } else {
-            0.0
-        };
-        let dtdz = if is_day {
-            f(p.dtdz_day_k_per_m)
-        } else {
-            f(p.dtdz_night_k_per_m)
-        };
+        let wind_along =
+            if horizontal > 0.0 { -(dx * f(p.wind_to_x_mps) + dy * f(p.wind_to_y_mps)) / horizontal } else { 0.0 };
+        let dtdz = if is_day { f(p.dtdz_day_k_per_m) } else { f(p.dtdz_night_k_per_m) };
         let gradient = acoustic::effective_gradient_per_s(f(p.temperature_c), dtdz, wind_along);
         let level = f(e.acoustic_db)
             - acoustic::spreading_db(range)
@@ -79,11 +62,7 @@ pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
                 f(s.z),
                 f(p.shadow_max_db),
             );
-        let noise = if is_day {
-            f(p.noise_acoustic_day_db)
-        } else {
-            f(p.noise_acoustic_night_db)
-        };
+        let noise = if is_day { f(p.noise_acoustic_day_db) } else { f(p.noise_acoustic_night_db) };
         (level, noise, f(p.sound_speed_mps) + wind_along)
     };
     let seed = u64::from(p.seed_lo) | (u64::from(p.seed_hi) << 32);
@@ -92,8 +71,7 @@ pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
     let snr = level - noise + fluctuation;
     let bearing = if s.bearing_sigma_rad > 0.0 {
         let growth = 10f64.powf((-(snr - f(s.threshold_db)) / 20.0).min(BEARING_EXPONENT_MAX));
-        let sigma =
-            (f(s.bearing_sigma_rad) * growth).clamp(f(s.bearing_floor_rad), std::f64::consts::PI);
+        let sigma = (f(s.bearing_sigma_rad) * growth).clamp(f(s.bearing_floor_rad), std::f64::consts::PI);
         wrap_angle(dx.atan2(dy) + sigma * z[2])
     } else {
         f64::NAN
@@ -119,22 +97,14 @@ pub struct ReferenceDetection {
 
 /// Every detection of `events` against the grid's sensors, in parallel over events, and the
 /// number of pairs within reach. Sorted by (event, sensor).
-pub fn detect_events(
-    p: &GpuParams,
-    events: &[GpuEvent],
-    grid: &SensorGrid,
-) -> (Vec<ReferenceDetection>, u64) {
+pub fn detect_events(p: &GpuParams, events: &[GpuEvent], grid: &SensorGrid) -> (Vec<ReferenceDetection>, u64) {
     let per_event: Vec<(Vec<ReferenceDetection>, u64)> = events
         .par_iter()
         .map(|e| {
             let mut found = Vec::new();
             let mut evaluated = 0u64;
             for_each_candidate(e, grid, |s| {
-                let reach = if s.modality == MODALITY_SEISMIC {
-                    e.reach_seismic_m
-                } else {
-                    e.reach_acoustic_m
-                };
+                let reach = if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m };
                 let (dx, dy, dz) = (e.x - s.x, e.y - s.y, e.z - s.z);
                 if dx * dx + dy * dy + dz * dz > reach * reach {
                     return;
@@ -142,11 +112,7 @@ pub fn detect_events(
                 evaluated += 1;
                 let o = evaluate_pair(p, e, s);
                 if o.detected {
-                    found.push(ReferenceDetection {
-                        event_id: e.id,
-                        sensor_id: s.id,
-                        outcome: o,
-                    });
+                    found.push(ReferenceDetection { event_id: e.id, sensor_id: s.id, outcome: o });
                 }
             });
             found.sort_by_key(|d| d.sensor_id);
@@ -165,11 +131,7 @@ fn for_each_candidate(e: &GpuEvent, grid: &SensorGrid, mut visit: impl FnMut(&Gp
         return;
     }
     let (nx, ny) = (grid.nx as i32, grid.ny as i32);
-    let (ox, oy, cell) = (
-        grid.origin[0] as f32,
-        grid.origin[1] as f32,
-        grid.cell_m as f32,
-    );
+    let (ox, oy, cell) = (grid.origin[0] as f32, grid.origin[1] as f32, grid.cell_m as f32);
     let index = |v: f32, o: f32, n: i32| (((v - o) / cell).floor() as i32).clamp(0, n - 1);
     let (cx0, cx1) = (index(e.x - reach, ox, nx), index(e.x + reach, ox, nx));
     let (cy0, cy1) = (index(e.y - reach, oy, ny), index(e.y + reach, oy, ny));

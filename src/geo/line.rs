@@ -63,10 +63,7 @@ pub struct ContactLine {
 
 impl std::fmt::Debug for ContactLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ContactLine")
-            .field("vertices", &self.xy.len())
-            .field("length_km", &self.length_km())
-            .finish()
+        f.debug_struct("ContactLine").field("vertices", &self.xy.len()).field("length_km", &self.length_km()).finish()
     }
 }
 
@@ -93,13 +90,7 @@ impl ContactLine {
             lonlat.extend(ll);
         }
         part_starts.push(xy.len());
-        Self {
-            lonlat,
-            xy,
-            chainage_km,
-            part_starts,
-            index: RTree::bulk_load(segments),
-        }
+        Self { lonlat, xy, chainage_km, part_starts, index: RTree::bulk_load(segments) }
     }
 
     pub fn length_km(&self) -> f64 {
@@ -113,10 +104,7 @@ impl ContactLine {
     /// Chainage and signed offset of a point, by the nearest segment.
     pub fn locate(&self, p: [f64; 2]) -> LinePoint {
         let Some(nearest) = self.index.nearest_neighbor(p) else {
-            return LinePoint {
-                chainage_km: 0.0,
-                offset_m: 0.0,
-            };
+            return LinePoint { chainage_km: 0.0, offset_m: 0.0 };
         };
         let i = nearest.data;
         let (a, b) = (self.xy[i], self.xy[i + 1]);
@@ -132,16 +120,9 @@ impl ContactLine {
         } else {
             right_normal(d)
         };
-        let sign = if (p[0] - foot[0]) * normal[0] + (p[1] - foot[1]) * normal[1] < 0.0 {
-            -1.0
-        } else {
-            1.0
-        };
+        let sign = if (p[0] - foot[0]) * normal[0] + (p[1] - foot[1]) * normal[1] < 0.0 { -1.0 } else { 1.0 };
         let len = len2.sqrt();
-        LinePoint {
-            chainage_km: self.chainage_km[i] + t * len / 1000.0,
-            offset_m: sign * distance,
-        }
+        LinePoint { chainage_km: self.chainage_km[i] + t * len / 1000.0, offset_m: sign * distance }
     }
 
     /// The point at a chainage and signed offset (along the local right normal), and the
@@ -149,10 +130,7 @@ impl ContactLine {
     pub fn point_at(&self, chainage_km: f64, offset_m: f64) -> [f64; 2] {
         let c = chainage_km.clamp(0.0, self.length_km());
         // Segment whose chainage span holds c (skipping the gaps between parts).
-        let mut i = self
-            .chainage_km
-            .partition_point(|&v| v <= c)
-            .saturating_sub(1);
+        let mut i = self.chainage_km.partition_point(|&v| v <= c).saturating_sub(1);
         while self.part_starts.contains(&(i + 1)) && i > 0 {
             i -= 1;
         }
@@ -164,28 +142,14 @@ impl ContactLine {
         let span = (self.chainage_km[i + 1] - self.chainage_km[i]).max(f64::MIN_POSITIVE);
         let t = ((c - self.chainage_km[i]) / span).clamp(0.0, 1.0);
         let n = right_normal(d);
-        [
-            a[0] + t * d[0] + offset_m * n[0],
-            a[1] + t * d[1] + offset_m * n[1],
-        ]
+        [a[0] + t * d[0] + offset_m * n[0], a[1] + t * d[1] + offset_m * n[1]]
     }
 
     /// Normal at a vertex: the mean of its segments' normals (the bisector at a bend).
     fn vertex_normal(&self, v: usize) -> [f64; 2] {
         let mut n = [0.0, 0.0];
-        let part_start = self
-            .part_starts
-            .iter()
-            .rev()
-            .find(|&&s| s <= v)
-            .copied()
-            .unwrap_or(0);
-        let part_end = self
-            .part_starts
-            .iter()
-            .find(|&&s| s > v)
-            .copied()
-            .unwrap_or(self.xy.len());
+        let part_start = self.part_starts.iter().rev().find(|&&s| s <= v).copied().unwrap_or(0);
+        let part_end = self.part_starts.iter().find(|&&s| s > v).copied().unwrap_or(self.xy.len());
         if v > part_start {
             let m = right_normal(sub(self.xy[v], self.xy[v - 1]));
             n = [n[0] + m[0], n[1] + m[1]];
@@ -202,10 +166,7 @@ impl ContactLine {
         let mut found = Vec::new();
         for seg in self.index.iter() {
             let (a, b) = (seg.geom().from, seg.geom().to);
-            let envelope = AABB::from_corners(
-                [a[0].min(b[0]), a[1].min(b[1])],
-                [a[0].max(b[0]), a[1].max(b[1])],
-            );
+            let envelope = AABB::from_corners([a[0].min(b[0]), a[1].min(b[1])], [a[0].max(b[0]), a[1].max(b[1])]);
             for other in self.index.locate_in_envelope_intersecting(envelope) {
                 let (i, j) = (seg.data, other.data);
                 if j <= i || self.adjacent(i, j) {
@@ -240,23 +201,13 @@ fn orient(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> f64 {
 }
 
 fn on_segment(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> bool {
-    p[0] >= a[0].min(b[0])
-        && p[0] <= a[0].max(b[0])
-        && p[1] >= a[1].min(b[1])
-        && p[1] <= a[1].max(b[1])
+    p[0] >= a[0].min(b[0]) && p[0] <= a[0].max(b[0]) && p[1] >= a[1].min(b[1]) && p[1] <= a[1].max(b[1])
 }
 
 /// Whether closed segments ab and cd share a point.
 fn segments_touch(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> bool {
-    let (o1, o2, o3, o4) = (
-        orient(a, b, c),
-        orient(a, b, d),
-        orient(c, d, a),
-        orient(c, d, b),
-    );
-    if ((o1 > 0.0 && o2 < 0.0) || (o1 < 0.0 && o2 > 0.0))
-        && ((o3 > 0.0 && o4 < 0.0) || (o3 < 0.0 && o4 > 0.0))
-    {
+    let (o1, o2, o3, o4) = (orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b));
+    if ((o1 > 0.0 && o2 < 0.0) || (o1 < 0.0 && o2 > 0.0)) && ((o3 > 0.0 && o4 < 0.0) || (o3 < 0.0 && o4 > 0.0)) {
         return true;
     }
     (o1 == 0.0 && on_segment(a, b, c))
@@ -281,10 +232,7 @@ mod tests {
         assert!((line.length_km() - 20.0).abs() < 1e-12);
         let left = line.locate([5_000.0, 300.0]);
         assert!((left.chainage_km - 5.0).abs() < 1e-9);
-        assert!(
-            (left.offset_m + 300.0).abs() < 1e-9,
-            "left of the direction is side A, negative"
-        );
+        assert!((left.offset_m + 300.0).abs() < 1e-9, "left of the direction is side A, negative");
         let right = line.locate([15_000.0, -200.0]);
         assert!((right.offset_m - 200.0).abs() < 1e-9);
         assert_eq!(Side::of_offset(right.offset_m), Side::B);

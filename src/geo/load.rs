@@ -5,29 +5,22 @@ use crate::error::Result;
 use crate::scenario::{FieldPath, LoadedScenario};
 
 /// The approximate line of contact on 2025-11-22 (see assets/README.md for provenance).
-pub const EMBEDDED_LINE_GEOJSON: &str =
-    include_str!("../../assets/contact-line-2025-11-22.geojson");
+pub const EMBEDDED_LINE_GEOJSON: &str = include_str!("../../assets/contact-line-2025-11-22.geojson");
 
 /// Longest line accepted, in vertices (a 1,200 km line at 1 m resolution is 1.2 M).
 const MAX_VERTICES: usize = 5_000_000;
 
 /// Parse GeoJSON text into parts of lon/lat vertices. Errors carry `file:line:column` of a JSON
 /// syntax error, or say which geometry is unusable.
-pub fn parse_line_geojson(
-    text: &str,
-    file: &str,
-) -> std::result::Result<Vec<Vec<[f64; 2]>>, String> {
-    let json: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("{file}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
-    let gj = serde_json::from_value::<geojson::GeoJson>(json)
-        .map_err(|e| format!("{file}: not valid GeoJSON: {e}"))?;
+pub fn parse_line_geojson(text: &str, file: &str) -> std::result::Result<Vec<Vec<[f64; 2]>>, String> {
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
+    let gj = serde_json::from_value::<geojson::GeoJson>(json).map_err(|e| format!("{file}: not valid GeoJSON: {e}"))?;
     let mut parts = Vec::new();
     let mut push_geometry = |g: &geojson::Geometry| -> std::result::Result<(), String> {
         match &g.value {
             geojson::GeometryValue::LineString { coordinates } => parts.push(coordinates.clone()),
-            geojson::GeometryValue::MultiLineString { coordinates } => {
-                parts.extend(coordinates.iter().cloned())
-            }
+            geojson::GeometryValue::MultiLineString { coordinates } => parts.extend(coordinates.iter().cloned()),
             other => {
                 return Err(format!(
                     "{file}: the line must be a LineString or MultiLineString, found {}",
@@ -39,11 +32,9 @@ pub fn parse_line_geojson(
     };
     match &gj {
         geojson::GeoJson::Geometry(g) => push_geometry(g)?,
-        geojson::GeoJson::Feature(f) => push_geometry(
-            f.geometry
-                .as_ref()
-                .ok_or_else(|| format!("{file}: the feature has no geometry"))?,
-        )?,
+        geojson::GeoJson::Feature(f) => {
+            push_geometry(f.geometry.as_ref().ok_or_else(|| format!("{file}: the feature has no geometry"))?)?
+        }
         geojson::GeoJson::FeatureCollection(fc) => {
             for f in &fc.features {
                 if let Some(g) = &f.geometry {
@@ -57,19 +48,12 @@ pub fn parse_line_geojson(
         let mut pts: Vec<[f64; 2]> = Vec::with_capacity(part.len());
         for (i, pos) in part.iter().enumerate() {
             if pos.len() < 2 {
-                return Err(format!(
-                    "{file}: part {k} vertex {i} has fewer than two coordinates"
-                ));
+                return Err(format!("{file}: part {k} vertex {i} has fewer than two coordinates"));
             }
             let (lon, lat) = (pos[0], pos[1]);
-            if !(lon.is_finite()
-                && lat.is_finite()
-                && (-180.0..=180.0).contains(&lon)
-                && (-90.0..=90.0).contains(&lat))
+            if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
             {
-                return Err(format!(
-                    "{file}: part {k} vertex {i}: ({lon}, {lat}) is not a WGS84 lon/lat"
-                ));
+                return Err(format!("{file}: part {k} vertex {i}: ({lon}, {lat}) is not a WGS84 lon/lat"));
             }
             if pts.last() != Some(&[lon, lat]) {
                 pts.push([lon, lat]);
@@ -81,14 +65,10 @@ pub fn parse_line_geojson(
     }
     let total: usize = out.iter().map(Vec::len).sum();
     if out.is_empty() {
-        return Err(format!(
-            "{file}: the line is empty (no part has two distinct vertices)"
-        ));
+        return Err(format!("{file}: the line is empty (no part has two distinct vertices)"));
     }
     if total > MAX_VERTICES {
-        return Err(format!(
-            "{file}: {total} vertices exceed the limit of {MAX_VERTICES}"
-        ));
+        return Err(format!("{file}: {total} vertices exceed the limit of {MAX_VERTICES}"));
     }
     Ok(out)
 }
@@ -97,20 +77,18 @@ pub fn parse_line_geojson(
 pub fn load_line(loaded: &LoadedScenario) -> Result<(Plane, ContactLine)> {
     let field = FieldPath::parse("line.geojson");
     let parts = match &loaded.scenario.line.geojson {
-        None => parse_line_geojson(EMBEDDED_LINE_GEOJSON, "<embedded line>")
-            .map_err(|e| loaded.error_at(&field, e))?,
+        None => parse_line_geojson(EMBEDDED_LINE_GEOJSON, "<embedded line>").map_err(|e| loaded.error_at(&field, e))?,
         Some(path) => {
             let resolved = loaded.resolve(path);
-            let text = std::fs::read_to_string(&resolved).map_err(|e| {
-                loaded.error_at(&field, format!("cannot read '{}': {e}", resolved.display()))
-            })?;
-            parse_line_geojson(&text, &resolved.display().to_string())
-                .map_err(|e| loaded.error_at(&field, e))?
+            let text = std::fs::read_to_string(&resolved)
+                .map_err(|e| loaded.error_at(&field, format!("cannot read '{}': {e}", resolved.display())))?;
+            parse_line_geojson(&text, &resolved.display().to_string()).map_err(|e| loaded.error_at(&field, e))?
         }
     };
     let plane = match &loaded.scenario.line.projection {
-        Some(def) => Plane::from_proj_string(def)
-            .map_err(|e| loaded.error_at(&FieldPath::parse("line.projection"), e))?,
+        Some(def) => {
+            Plane::from_proj_string(def).map_err(|e| loaded.error_at(&FieldPath::parse("line.projection"), e))?
+        }
         None => {
             let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
             for p in parts.iter().flatten() {
@@ -124,10 +102,7 @@ pub fn load_line(loaded: &LoadedScenario) -> Result<(Plane, ContactLine)> {
         }
     };
     let project = |parts: &[Vec<[f64; 2]>]| -> std::result::Result<Vec<Vec<[f64; 2]>>, String> {
-        parts
-            .iter()
-            .map(|part| part.iter().map(|p| plane.forward(p[0], p[1])).collect())
-            .collect()
+        parts.iter().map(|part| part.iter().map(|p| plane.forward(p[0], p[1])).collect()).collect()
     };
     let xy = project(&parts).map_err(|e| loaded.error_at(&field, e))?;
     let mut line = ContactLine::new(parts, xy);
@@ -142,24 +117,16 @@ pub fn load_line(loaded: &LoadedScenario) -> Result<(Plane, ContactLine)> {
         ));
     }
     if let Some([c0, c1]) = loaded.scenario.line.chainage_km {
-        line = cut(&plane, &line, c0, c1)
-            .map_err(|e| loaded.error_at(&FieldPath::parse("line.chainage_km"), e))?;
+        line = cut(&plane, &line, c0, c1).map_err(|e| loaded.error_at(&FieldPath::parse("line.chainage_km"), e))?;
     }
     Ok((plane, line))
 }
 
 /// The stretch of `line` between two chainages, as a one-part line.
-fn cut(
-    plane: &Plane,
-    line: &ContactLine,
-    c0: f64,
-    c1: f64,
-) -> std::result::Result<ContactLine, String> {
+fn cut(plane: &Plane, line: &ContactLine, c0: f64, c1: f64) -> std::result::Result<ContactLine, String> {
     let length = line.length_km();
     if c0 >= length {
-        return Err(format!(
-            "starts at {c0} km but the line is only {length:.1} km long"
-        ));
+        return Err(format!("starts at {c0} km but the line is only {length:.1} km long"));
     }
     let c1 = c1.min(length);
     let mut xy = vec![line.point_at(c0, 0.0)];
@@ -169,10 +136,7 @@ fn cut(
         }
     }
     xy.push(line.point_at(c1, 0.0));
-    let lonlat = xy
-        .iter()
-        .map(|p| plane.inverse(p[0], p[1]))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let lonlat = xy.iter().map(|p| plane.inverse(p[0], p[1])).collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(ContactLine::new(vec![lonlat], vec![xy]))
 }
 
@@ -187,11 +151,7 @@ mod tests {
         s.scenario.line.chainage_km = None;
         let (_, line) = load_line(&s).expect("line");
         assert_eq!(line.xy.len(), 226);
-        assert!(
-            (900.0..1000.0).contains(&line.length_km()),
-            "{} km",
-            line.length_km()
-        );
+        assert!((900.0..1000.0).contains(&line.length_km()), "{} km", line.length_km());
         // Kherson (32.62, 46.64) is on the Ukrainian-held bank: side A.
         let plane_pt = line.locate(line.point_at(10.0, -5_000.0));
         assert!(plane_pt.offset_m < 0.0);
@@ -200,19 +160,11 @@ mod tests {
     #[test]
     fn rejects_points_and_bad_json() {
         let point = r#"{"type":"Point","coordinates":[30.0,50.0]}"#;
-        assert!(
-            parse_line_geojson(point, "p.geojson")
-                .expect_err("point")
-                .contains("LineString")
-        );
+        assert!(parse_line_geojson(point, "p.geojson").expect_err("point").contains("LineString"));
         let broken = "{\n  \"type\": \"LineString\",\n  \"coordinates\": [[1,2],\n";
         let err = parse_line_geojson(broken, "b.geojson").expect_err("broken");
         assert!(err.starts_with("b.geojson:"), "{err}");
         let empty = r#"{"type":"LineString","coordinates":[[30.0,50.0]]}"#;
-        assert!(
-            parse_line_geojson(empty, "e.geojson")
-                .expect_err("empty")
-                .contains("empty")
-        );
+        assert!(parse_line_geojson(empty, "e.geojson").expect_err("empty").contains("empty"));
     }
 }

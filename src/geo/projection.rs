@@ -15,9 +15,7 @@ pub struct Plane {
 
 impl std::fmt::Debug for Plane {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Plane")
-            .field("definition", &self.definition)
-            .finish()
+        f.debug_struct("Plane").field("definition", &self.definition).finish()
     }
 }
 
@@ -31,18 +29,11 @@ impl Plane {
 
     pub fn from_proj_string(definition: &str) -> Result<Self, String> {
         let geographic = Proj::from_proj_string(WGS84).map_err(|e| format!("WGS84: {e}"))?;
-        let projected =
-            Proj::from_proj_string(definition).map_err(|e| format!("'{definition}': {e}"))?;
+        let projected = Proj::from_proj_string(definition).map_err(|e| format!("'{definition}': {e}"))?;
         if projected.is_latlong() {
-            return Err(format!(
-                "'{definition}' is geographic; the working plane must be projected in metres"
-            ));
+            return Err(format!("'{definition}' is geographic; the working plane must be projected in metres"));
         }
-        Ok(Self {
-            geographic,
-            projected,
-            definition: definition.to_string(),
-        })
+        Ok(Self { geographic, projected, definition: definition.to_string() })
     }
 
     /// lon/lat in degrees → x/y in metres.
@@ -70,18 +61,11 @@ mod tests {
     fn round_trip_and_metric_scale() {
         let plane = Plane::transverse_mercator(35.0, 48.0).expect("plane");
         let origin = plane.forward(35.0, 48.0).expect("fwd");
-        assert!(
-            origin[0].abs() < 1e-6 && origin[1].abs() < 1e-6,
-            "{origin:?}"
-        );
+        assert!(origin[0].abs() < 1e-6 && origin[1].abs() < 1e-6, "{origin:?}");
         // One degree of latitude near 48° N is about 111.2 km on the WGS84 ellipsoid.
         let north = plane.forward(35.0, 48.5).expect("fwd");
         let south = plane.forward(35.0, 47.5).expect("fwd");
-        assert!(
-            (north[1] - south[1] - 111_200.0).abs() < 300.0,
-            "{}",
-            north[1] - south[1]
-        );
+        assert!((north[1] - south[1] - 111_200.0).abs() < 300.0, "{}", north[1] - south[1]);
         let back = plane.inverse(north[0] + 1000.0, north[1]).expect("inv");
         let again = plane.forward(back[0], back[1]).expect("fwd");
         assert!((again[0] - north[0] - 1000.0).abs() < 1e-6);

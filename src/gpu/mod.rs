@@ -20,10 +20,7 @@ impl std::fmt::Debug for Gpu {
 /// One line per adapter wgpu can see on the environment's backends.
 pub fn list_adapters() -> Vec<wgpu::AdapterInfo> {
     let instance = instance();
-    pollster::block_on(instance.enumerate_adapters(backends()))
-        .into_iter()
-        .map(|a| a.get_info())
-        .collect()
+    pollster::block_on(instance.enumerate_adapters(backends())).into_iter().map(|a| a.get_info()).collect()
 }
 
 fn backends() -> wgpu::Backends {
@@ -41,14 +38,8 @@ impl Gpu {
     /// The adapter named by WGPU_ADAPTER_NAME if set, else the high-performance default.
     pub fn new() -> Result<Self> {
         let instance = instance();
-        let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(
-            &instance, None,
-        ))
-        .map_err(|e| {
-            Error::Gpu(format!(
-                "no usable adapter ({e}); install mesa-vulkan-drivers for lavapipe"
-            ))
-        })?;
+        let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(&instance, None))
+            .map_err(|e| Error::Gpu(format!("no usable adapter ({e}); install mesa-vulkan-drivers for lavapipe")))?;
         let info = adapter.get_info();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("linewatch"),
@@ -56,20 +47,12 @@ impl Gpu {
             ..Default::default()
         }))
         .map_err(|e| Error::Gpu(format!("cannot open {}: {e}", info.name)))?;
-        Ok(Self {
-            adapter,
-            device,
-            queue,
-            info,
-        })
+        Ok(Self { adapter, device, queue, info })
     }
 
     /// "name (backend, device type)".
     pub fn describe(&self) -> String {
-        format!(
-            "{} ({:?}, {:?})",
-            self.info.name, self.info.backend, self.info.device_type
-        )
+        format!("{} ({:?}, {:?})", self.info.name, self.info.backend, self.info.device_type)
     }
 
     pub fn limits(&self) -> wgpu::Limits {

@@ -45,19 +45,9 @@ struct Table {
 }
 
 impl Table {
-    fn create<T: H5Type>(
-        file: &hdf5::File,
-        name: &str,
-        description: &str,
-        units: &str,
-    ) -> hdf5::Result<Self> {
-        let dataset = file
-            .new_dataset::<T>()
-            .chunk(CHUNK_ROWS)
-            .shuffle()
-            .deflate(DEFLATE_LEVEL)
-            .shape(0..)
-            .create(name)?;
+    fn create<T: H5Type>(file: &hdf5::File, name: &str, description: &str, units: &str) -> hdf5::Result<Self> {
+        let dataset =
+            file.new_dataset::<T>().chunk(CHUNK_ROWS).shuffle().deflate(DEFLATE_LEVEL).shape(0..).create(name)?;
         text_attr(&dataset, "description", description)?;
         text_attr(&dataset, "units", units)?;
         Ok(Self { dataset, rows: 0 })
@@ -69,8 +59,7 @@ impl Table {
         }
         let end = self.rows + rows.len();
         self.dataset.resize(end)?;
-        self.dataset
-            .write_slice(ArrayView1::from(rows), s![self.rows..end])?;
+        self.dataset.write_slice(ArrayView1::from(rows), s![self.rows..end])?;
         self.rows = end;
         Ok(())
     }
@@ -90,40 +79,21 @@ impl ResultWriter {
     pub fn create(target: &Path) -> Result<Self> {
         let shown = target.display().to_string();
         if target.is_dir() {
-            return Err(Error::file(
-                &shown,
-                "output",
-                "is a directory; give a file name such as out.h5",
-            ));
+            return Err(Error::file(&shown, "output", "is a directory; give a file name such as out.h5"));
         }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
-            return Err(Error::file(
-                &shown,
-                "output",
-                format!("directory '{}' does not exist", dir.display()),
-            ));
+            return Err(Error::file(&shown, "output", format!("directory '{}' does not exist", dir.display())));
         }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out.h5".into());
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out.h5".into());
         let temp_path = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         // Probe writability with a plain file first: HDF5's own message for EACCES is opaque.
-        std::fs::File::create(&temp_path).map_err(|e| {
-            Error::file(
-                &shown,
-                "output",
-                format!("cannot write in '{}': {e}", dir.display()),
-            )
-        })?;
-        let temp = TempFile {
-            path: temp_path.clone(),
-            keep: false,
-        };
+        std::fs::File::create(&temp_path)
+            .map_err(|e| Error::file(&shown, "output", format!("cannot write in '{}': {e}", dir.display())))?;
+        let temp = TempFile { path: temp_path.clone(), keep: false };
         let h5 = |e: hdf5::Error| Error::output(&shown, e);
         let file = hdf5::File::create(&temp_path).map_err(h5)?;
         let events = Table::create::<EventRecord>(
@@ -140,13 +110,7 @@ impl ResultWriter {
             DETECTION_UNITS,
         )
         .map_err(h5)?;
-        Ok(Self {
-            file,
-            temp,
-            target: target.to_path_buf(),
-            events,
-            detections,
-        })
+        Ok(Self { file, temp, target: target.to_path_buf(), events, detections })
     }
 
     fn err(&self, e: hdf5::Error) -> Error {
@@ -157,66 +121,32 @@ impl ResultWriter {
         let f = &self.file;
         let run = || -> hdf5::Result<()> {
             text_attr(f, "format", FORMAT)?;
-            f.new_attr::<u32>()
-                .create("schema_version")?
-                .write_scalar(&SCHEMA_VERSION)?;
+            f.new_attr::<u32>().create("schema_version")?.write_scalar(&SCHEMA_VERSION)?;
             text_attr(f, "linewatch_version", env!("CARGO_PKG_VERSION"))?;
-            text_attr(
-                f,
-                "created_utc",
-                &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            )?;
+            text_attr(f, "created_utc", &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))?;
             f.new_attr::<u64>().create("seed")?.write_scalar(&a.seed)?;
             text_attr(f, "scenario_name", &a.scenario_name)?;
             text_attr(f, "scenario_toml", &a.scenario_toml)?;
             text_attr(f, "crs", &a.crs)?;
             text_attr(f, "adapter", &a.adapter)?;
-            f.new_attr::<f64>()
-                .create("duration_s")?
-                .write_scalar(&a.duration_s)?;
+            f.new_attr::<f64>().create("duration_s")?.write_scalar(&a.duration_s)?;
             Ok(())
         };
         run().map_err(|e| self.err(e))
     }
 
-    pub fn write_line(
-        &self,
-        lonlat: &[[f64; 2]],
-        xy: &[[f64; 2]],
-        chainage_km: &[f64],
-    ) -> Result<()> {
+    pub fn write_line(&self, lonlat: &[[f64; 2]], xy: &[[f64; 2]], chainage_km: &[f64]) -> Result<()> {
         let run = || -> hdf5::Result<()> {
             let g = self.file.create_group("line")?;
-            text_attr(
-                &g,
-                "description",
-                "The contact line: vertices in order; side A is left of its direction",
-            )?;
+            text_attr(&g, "description", "The contact line: vertices in order; side A is left of its direction")?;
             let to_array = |v: &[[f64; 2]]| Array2::from_shape_fn((v.len(), 2), |(i, k)| v[i][k]);
-            let d = g
-                .new_dataset_builder()
-                .with_data(&to_array(lonlat))
-                .create("lonlat")?;
+            let d = g.new_dataset_builder().with_data(&to_array(lonlat)).create("lonlat")?;
             text_attr(&d, "units", "degree_east, degree_north")?;
-            text_attr(
-                &d,
-                "description",
-                "WGS84 longitude and latitude of each vertex",
-            )?;
-            let d = g
-                .new_dataset_builder()
-                .with_data(&to_array(xy))
-                .create("xy")?;
+            text_attr(&d, "description", "WGS84 longitude and latitude of each vertex")?;
+            let d = g.new_dataset_builder().with_data(&to_array(xy)).create("xy")?;
             text_attr(&d, "units", "m")?;
-            text_attr(
-                &d,
-                "description",
-                "Vertices in the working plane (root attribute crs)",
-            )?;
-            let d = g
-                .new_dataset_builder()
-                .with_data(ArrayView1::from(chainage_km))
-                .create("chainage_km")?;
+            text_attr(&d, "description", "Vertices in the working plane (root attribute crs)")?;
+            let d = g.new_dataset_builder().with_data(ArrayView1::from(chainage_km)).create("chainage_km")?;
             text_attr(&d, "units", "km")?;
             text_attr(&d, "description", "Distance along the line to each vertex")?;
             Ok(())
@@ -226,12 +156,7 @@ impl ResultWriter {
 
     pub fn write_sensors(&self, rows: &[SensorRecord], row_names: &[String]) -> Result<()> {
         let run = || -> hdf5::Result<()> {
-            let mut t = Table::create::<SensorRecord>(
-                &self.file,
-                "sensors",
-                "Deployed sensors",
-                SENSOR_UNITS,
-            )?;
+            let mut t = Table::create::<SensorRecord>(&self.file, "sensors", "Deployed sensors", SENSOR_UNITS)?;
             t.append(rows)?;
             names_attr(&t.dataset, "row_names", row_names)?;
             Ok(())
@@ -256,16 +181,9 @@ impl ResultWriter {
     /// Close the file and move it to its name.
     pub fn finish(self) -> Result<PathBuf> {
         self.file.flush().map_err(|e| self.err(e))?;
-        let Self {
-            file,
-            mut temp,
-            target,
-            events,
-            detections,
-        } = self;
+        let Self { file, mut temp, target, events, detections } = self;
         drop((events, detections));
-        file.close()
-            .map_err(|e| Error::output(target.display().to_string(), e))?;
+        file.close().map_err(|e| Error::output(target.display().to_string(), e))?;
         std::fs::rename(&temp.path, &target).map_err(|e| {
             Error::file(
                 target.display().to_string(),
@@ -279,24 +197,14 @@ impl ResultWriter {
 }
 
 fn text_attr(loc: &hdf5::Location, name: &str, value: &str) -> hdf5::Result<()> {
-    let v: VarLenUnicode = value
-        .parse()
-        .map_err(|e| hdf5::Error::from(format!("attribute {name}: {e}")))?;
-    loc.new_attr::<VarLenUnicode>()
-        .create(name)?
-        .write_scalar(&v)
+    let v: VarLenUnicode = value.parse().map_err(|e| hdf5::Error::from(format!("attribute {name}: {e}")))?;
+    loc.new_attr::<VarLenUnicode>().create(name)?.write_scalar(&v)
 }
 
 fn names_attr(loc: &hdf5::Location, name: &str, names: &[String]) -> hdf5::Result<()> {
     let v = names
         .iter()
-        .map(|n| {
-            n.parse::<VarLenUnicode>()
-                .map_err(|e| hdf5::Error::from(format!("attribute {name}: {e}")))
-        })
+        .map(|n| n.parse::<VarLenUnicode>().map_err(|e| hdf5::Error::from(format!("attribute {name}: {e}"))))
         .collect::<hdf5::Result<Vec<_>>>()?;
-    loc.new_attr::<VarLenUnicode>()
-        .shape(v.len())
-        .create(name)?
-        .write(&ndarray::Array1::from(v))
+    loc.new_attr::<VarLenUnicode>().shape(v.len()).create(name)?.write(&ndarray::Array1::from(v))
 }

@@ -24,8 +24,7 @@ pub fn absorption_db_per_m(freq_hz: f64, temp_c: f64, rh_pct: f64, pressure_kpa:
     let h = rh_pct * 10f64.powf(exponent) / pa; // molar concentration of water vapour, %
     let tr = t / REFERENCE_TEMPERATURE_K;
     let fr_o = pa * (24.0 + 4.04e4 * h * (0.02 + h) / (0.391 + h));
-    let fr_n =
-        pa * tr.powf(-0.5) * (9.0 + 280.0 * h * (-4.170 * (tr.powf(-1.0 / 3.0) - 1.0)).exp());
+    let fr_n = pa * tr.powf(-0.5) * (9.0 + 280.0 * h * (-4.170 * (tr.powf(-1.0 / 3.0) - 1.0)).exp());
     let f2 = freq_hz * freq_hz;
     8.686
         * f2
@@ -52,8 +51,7 @@ pub fn sound_speed_mps(temp_c: f64) -> f64 {
 /// reported wind at the standard 10 m height.
 pub fn effective_gradient_per_s(temp_c: f64, dtdz_k_per_m: f64, wind_along_path_mps: f64) -> f64 {
     let c = sound_speed_mps(temp_c);
-    c / (2.0 * (temp_c + ZERO_CELSIUS_K)) * dtdz_k_per_m
-        + wind_along_path_mps / WIND_REFERENCE_HEIGHT_M
+    c / (2.0 * (temp_c + ZERO_CELSIUS_K)) * dtdz_k_per_m + wind_along_path_mps / WIND_REFERENCE_HEIGHT_M
 }
 
 /// Excess attenuation of the upward-refraction shadow zone (upwind, or a daytime lapse).
@@ -142,14 +140,8 @@ mod tests {
         assert_eq!(shadow_attenuation_db(5e4, 0.01, 340.0, 1.0, 2.0, 20.0), 0.0);
         let a = -0.0058;
         let onset = (2.0 * 340.0 / 0.0058f64).sqrt() * (1.0 + 2f64.sqrt());
-        assert_eq!(
-            shadow_attenuation_db(0.99 * onset, a, 340.0, 1.0, 2.0, 20.0),
-            0.0
-        );
+        assert_eq!(shadow_attenuation_db(0.99 * onset, a, 340.0, 1.0, 2.0, 20.0), 0.0);
         assert!((shadow_attenuation_db(1.5 * onset, a, 340.0, 1.0, 2.0, 20.0) - 10.0).abs() < 1e-9);
-        assert_eq!(
-            shadow_attenuation_db(10.0 * onset, a, 340.0, 1.0, 2.0, 20.0),
-            20.0
-        );
+        assert_eq!(shadow_attenuation_db(10.0 * onset, a, 340.0, 1.0, 2.0, 20.0), 20.0);
     }
 }

@@ -27,18 +27,14 @@ pub const USBM_BETA: f64 = 1.6;
 pub fn overpressure_ratio(scaled_distance: f64) -> f64 {
     let z = scaled_distance;
     808.0 * (1.0 + (z / 4.5).powi(2))
-        / ((1.0 + (z / 0.048).powi(2)).sqrt()
-            * (1.0 + (z / 0.32).powi(2)).sqrt()
-            * (1.0 + (z / 1.35).powi(2)).sqrt())
+        / ((1.0 + (z / 0.048).powi(2)).sqrt() * (1.0 + (z / 0.32).powi(2)).sqrt() * (1.0 + (z / 1.35).powi(2)).sqrt())
 }
 
 /// Positive-phase duration per kg^(1/3), ms, Kinney & Graham (1985) eq. (6-6).
 pub fn positive_phase_ms_per_cube_root_kg(scaled_distance: f64) -> f64 {
     let z = scaled_distance;
     980.0 * (1.0 + (z / 0.54).powi(10))
-        / ((1.0 + (z / 0.02).powi(3))
-            * (1.0 + (z / 0.74).powi(6))
-            * (1.0 + (z / 6.9).powi(2)).sqrt())
+        / ((1.0 + (z / 0.02).powi(3)) * (1.0 + (z / 0.74).powi(6)) * (1.0 + (z / 6.9).powi(2)).sqrt())
 }
 
 /// Acoustic source level of a TNT-equivalent mass: sound exposure level at 1 m,
@@ -47,8 +43,7 @@ pub fn acoustic_source_db(tnt_kg: f64) -> f64 {
     let cube_root = tnt_kg.cbrt();
     let range = WEAK_SHOCK_SCALED_DISTANCE * cube_root;
     let peak_pa = overpressure_ratio(WEAK_SHOCK_SCALED_DISTANCE) * SEA_LEVEL_PRESSURE_PA;
-    let duration_s =
-        positive_phase_ms_per_cube_root_kg(WEAK_SHOCK_SCALED_DISTANCE) * cube_root * 1e-3;
+    let duration_s = positive_phase_ms_per_cube_root_kg(WEAK_SHOCK_SCALED_DISTANCE) * cube_root * 1e-3;
     let friedlander_energy = (1.0 - (-2.0f64).exp()) / 4.0;
     20.0 * (peak_pa / REFERENCE_SOUND_PRESSURE_PA).log10()
         + 10.0 * (friedlander_energy * duration_s).log10()
@@ -57,8 +52,7 @@ pub fn acoustic_source_db(tnt_kg: f64) -> f64 {
 
 /// Dominant frequency of the blast pulse, Hz: the Friedlander spectrum peaks near 1/(2π t₊).
 pub fn dominant_frequency_hz(tnt_kg: f64) -> f64 {
-    let duration_s =
-        positive_phase_ms_per_cube_root_kg(WEAK_SHOCK_SCALED_DISTANCE) * tnt_kg.cbrt() * 1e-3;
+    let duration_s = positive_phase_ms_per_cube_root_kg(WEAK_SHOCK_SCALED_DISTANCE) * tnt_kg.cbrt() * 1e-3;
     1.0 / (std::f64::consts::TAU * duration_s)
 }
 
@@ -76,11 +70,7 @@ mod tests {
     #[test]
     fn overpressure_is_ten_atmospheres_at_unit_scaled_distance_and_acoustic_far_out() {
         // Kinney & Graham: about 10 atmospheres at Z = 1 m/kg^(1/3).
-        assert!(
-            (overpressure_ratio(1.0) - 10.0).abs() < 0.5,
-            "{}",
-            overpressure_ratio(1.0)
-        );
+        assert!((overpressure_ratio(1.0) - 10.0).abs() < 0.5, "{}", overpressure_ratio(1.0));
         // Far out the blast is an acoustic wave: amplitude ∝ 1/R.
         let ratio = overpressure_ratio(400.0) / overpressure_ratio(200.0);
         assert!((ratio - 0.5).abs() < 0.01, "{ratio}");

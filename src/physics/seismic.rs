@@ -8,18 +8,11 @@ pub const SURFACE_WAVE_SPREADING: f64 = 0.5;
 
 /// Level at range r (dB re the source unit) of a source of level `source_db` at 10 m:
 /// L = Ls − 20·n·log10(r/r0) − 8.686·π·f·(r − r0)/(Q·v). Inside r0 the level is Ls.
-pub fn level_db(
-    source_db: f64,
-    range_m: f64,
-    freq_hz: f64,
-    quality_factor: f64,
-    speed_mps: f64,
-) -> f64 {
+pub fn level_db(source_db: f64, range_m: f64, freq_hz: f64, quality_factor: f64, speed_mps: f64) -> f64 {
     let r = range_m.max(REFERENCE_DISTANCE_M);
     source_db
         - 20.0 * SURFACE_WAVE_SPREADING * (r / REFERENCE_DISTANCE_M).log10()
-        - 8.686 * std::f64::consts::PI * freq_hz * (r - REFERENCE_DISTANCE_M)
-            / (quality_factor * speed_mps)
+        - 8.686 * std::f64::consts::PI * freq_hz * (r - REFERENCE_DISTANCE_M) / (quality_factor * speed_mps)
 }
 
 #[cfg(test)]

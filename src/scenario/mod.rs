@@ -31,23 +31,12 @@ impl LoadedScenario {
     /// Load from a file, or the embedded default when `path` is `None`.
     pub fn load(path: Option<&Path>) -> Result<Self> {
         match path {
-            None => Self::from_text(
-                FULL_LINE_TOML.to_string(),
-                EMBEDDED_NAME.to_string(),
-                PathBuf::from("."),
-            ),
+            None => Self::from_text(FULL_LINE_TOML.to_string(), EMBEDDED_NAME.to_string(), PathBuf::from(".")),
             Some(p) => {
                 let file = p.display().to_string();
-                let text = std::fs::read_to_string(p).map_err(|e| {
-                    Error::file(
-                        &file,
-                        "scenario",
-                        format!("cannot read the scenario file: {e}"),
-                    )
-                })?;
-                let base = p
-                    .parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| Error::file(&file, "scenario", format!("cannot read the scenario file: {e}")))?;
+                let base = p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
                 Self::from_text(text, file, base)
             }
         }
@@ -55,57 +44,29 @@ impl LoadedScenario {
 
     pub fn from_text(text: String, file: String, base_dir: PathBuf) -> Result<Self> {
         let scenario: Scenario = toml::from_str(&text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map_or((0, 0), |s| span::line_column(&text, s.start));
-            let field = e
-                .span()
-                .map(|s| span::path_at(&text, s.start))
-                .unwrap_or_default();
+            let (line, column) = e.span().map_or((0, 0), |s| span::line_column(&text, s.start));
+            let field = e.span().map(|s| span::path_at(&text, s.start)).unwrap_or_default();
             Error::input(
-                Location {
-                    file: file.clone(),
-                    line,
-                    column,
-                },
+                Location { file: file.clone(), line, column },
                 field_name(&field, e.message()),
                 e.message().trim(),
             )
         })?;
-        let loaded = Self {
-            scenario,
-            text,
-            file,
-            base_dir,
-        };
-        validate::check(&loaded.scenario)
-            .map_err(|(path, message)| loaded.error_at(&path, message))?;
+        let loaded = Self { scenario, text, file, base_dir };
+        validate::check(&loaded.scenario).map_err(|(path, message)| loaded.error_at(&path, message))?;
         Ok(loaded)
     }
 
     /// An input error located at a field of this scenario.
     pub fn error_at(&self, path: &FieldPath, message: impl Into<String>) -> Error {
-        let (line, column) = span::locate(&self.text, path)
-            .map_or((0, 0), |s| span::line_column(&self.text, s.start));
-        Error::input(
-            Location {
-                file: self.file.clone(),
-                line,
-                column,
-            },
-            path.to_string(),
-            message,
-        )
+        let (line, column) = span::locate(&self.text, path).map_or((0, 0), |s| span::line_column(&self.text, s.start));
+        Error::input(Location { file: self.file.clone(), line, column }, path.to_string(), message)
     }
 
     /// Resolve a path written in the scenario relative to the scenario's directory.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         let p = Path::new(relative);
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.base_dir.join(p)
-        }
+        if p.is_absolute() { p.to_path_buf() } else { self.base_dir.join(p) }
     }
 }
 
@@ -115,9 +76,7 @@ fn field_name(at: &FieldPath, message: &str) -> String {
     let named = message.split('`').nth(1).filter(|s| !s.is_empty());
     let about_key = message.starts_with("unknown field") || message.starts_with("missing field");
     match (about_key, named) {
-        (true, Some(key)) if at.0.last() != Some(&span::Step::Key(key.to_string())) => {
-            at.key(key).to_string()
-        }
+        (true, Some(key)) if at.0.last() != Some(&span::Step::Key(key.to_string())) => at.key(key).to_string(),
         _ if at.0.is_empty() => "syntax".to_string(),
         _ => at.to_string(),
     }
@@ -137,8 +96,7 @@ mod tests {
     #[test]
     fn unknown_key_is_reported_with_line_and_field() {
         let text = format!("{}\n[environment]\ntemperature = 3\n", minimal());
-        let err =
-            LoadedScenario::from_text(text, "t.toml".into(), ".".into()).expect_err("must fail");
+        let err = LoadedScenario::from_text(text, "t.toml".into(), ".".into()).expect_err("must fail");
         let msg = err.to_string();
         assert!(msg.starts_with("t.toml:"), "{msg}");
         assert!(msg.contains("temperature"), "{msg}");
@@ -148,13 +106,8 @@ mod tests {
     #[test]
     fn negative_spacing_points_at_its_line() {
         let text = minimal().replace("spacing_km = 2.0", "spacing_km = -2.0");
-        let err = LoadedScenario::from_text(text.clone(), "t.toml".into(), ".".into())
-            .expect_err("must fail");
-        let line = text
-            .lines()
-            .position(|l| l.contains("spacing_km"))
-            .expect("line")
-            + 1;
+        let err = LoadedScenario::from_text(text.clone(), "t.toml".into(), ".".into()).expect_err("must fail");
+        let line = text.lines().position(|l| l.contains("spacing_km")).expect("line") + 1;
         let msg = err.to_string();
         assert!(msg.starts_with(&format!("t.toml:{line}:")), "{msg}");
         assert!(msg.contains("rows[0].spacing_km"), "{msg}");

@@ -127,13 +127,7 @@ pub enum Modality {
 }
 
 impl Modality {
-    pub const ALL: [Modality; 5] = [
-        Self::Acoustic,
-        Self::Seismic,
-        Self::Radar,
-        Self::EoIr,
-        Self::Rf,
-    ];
+    pub const ALL: [Modality; 5] = [Self::Acoustic, Self::Seismic, Self::Radar, Self::EoIr, Self::Rf];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -203,8 +197,7 @@ impl SensorRow {
 
     /// Bearing floor: a tenth of the threshold error unless stated.
     pub fn bearing_floor_or_default(&self) -> Option<f64> {
-        self.bearing_sigma_deg
-            .map(|s| self.bearing_floor_deg.unwrap_or(0.1 * s))
+        self.bearing_sigma_deg.map(|s| self.bearing_floor_deg.unwrap_or(0.1 * s))
     }
 }
 
@@ -275,9 +268,6 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_sensors: 1_000_000,
-            max_events: 100_000_000,
-        }
+        Self { max_sensors: 1_000_000, max_events: 100_000_000 }
     }
 }

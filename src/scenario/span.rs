@@ -29,12 +29,7 @@ impl FieldPath {
     }
 
     pub fn parse(dotted: &str) -> Self {
-        Self(
-            dotted
-                .split('.')
-                .map(|k| Step::Key(k.to_string()))
-                .collect(),
-        )
+        Self(dotted.split('.').map(|k| Step::Key(k.to_string())).collect())
     }
 }
 
@@ -60,15 +55,12 @@ pub fn locate(text: &str, path: &FieldPath) -> Option<Range<usize>> {
     let mut array: Option<&toml::de::DeArray<'_>> = None;
     for step in &path.0 {
         let value = match step {
-            Step::Key(k) => table
-                .and_then(|t| {
-                    t.iter()
-                        .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
-                })
-                .map(|(key, value)| {
+            Step::Key(k) => table.and_then(|t| t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str())).map(
+                |(key, value)| {
                     best = Some(key.span());
                     value
-                }),
+                },
+            ),
             Step::Index(i) => array.and_then(|a| a.get(*i)),
         };
         let Some(value) = value else { break };
@@ -96,20 +88,15 @@ pub fn path_at(text: &str, offset: usize) -> FieldPath {
     let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
     loop {
         let next = if let Some(t) = table {
-            t.iter()
-                .find(|(k, v)| k.span().contains(&offset) || extent(v).contains(&offset))
-                .map(|(k, v)| {
-                    path.0.push(Step::Key(k.get_ref().to_string()));
-                    v
-                })
+            t.iter().find(|(k, v)| k.span().contains(&offset) || extent(v).contains(&offset)).map(|(k, v)| {
+                path.0.push(Step::Key(k.get_ref().to_string()));
+                v
+            })
         } else if let Some(DeValue::Array(a)) = value {
-            a.iter()
-                .enumerate()
-                .find(|(_, v)| extent(v).contains(&offset))
-                .map(|(i, v)| {
-                    path.0.push(Step::Index(i));
-                    v
-                })
+            a.iter().enumerate().find(|(_, v)| extent(v).contains(&offset)).map(|(i, v)| {
+                path.0.push(Step::Index(i));
+                v
+            })
         } else {
             None
         };
@@ -155,15 +142,10 @@ mod tests {
 
     #[test]
     fn finds_a_field_inside_an_array_of_tables() {
-        let text =
-            "name = \"x\"\n[[rows]]\nspacing_km = 1\n[[rows]]\nname = \"b\"\nspacing_km = -1\n";
+        let text = "name = \"x\"\n[[rows]]\nspacing_km = 1\n[[rows]]\nname = \"b\"\nspacing_km = -1\n";
         let path = FieldPath::default().key("rows").index(1).key("spacing_km");
         let span = locate(text, &path).expect("found");
-        assert_eq!(
-            line_column(text, span.start),
-            (6, 14),
-            "points at the value"
-        );
+        assert_eq!(line_column(text, span.start), (6, 14), "points at the value");
         assert_eq!(path.to_string(), "rows[1].spacing_km");
     }
 

@@ -12,37 +12,23 @@ const MAX_DURATION_H: f64 = 24.0 * 3660.0;
 pub fn check(s: &Scenario) -> Result<(), Problem> {
     let root = FieldPath::default();
     nonempty(&root.key("name"), &s.name)?;
-    range(
-        &root.key("duration_h"),
-        s.duration_h,
-        f64::MIN_POSITIVE,
-        MAX_DURATION_H,
-    )?;
+    range(&root.key("duration_h"), s.duration_h, f64::MIN_POSITIVE, MAX_DURATION_H)?;
     range(&root.key("utc_offset_h"), s.utc_offset_h, -14.0, 14.0)?;
     check_line(&root.key("line"), &s.line)?;
     check_environment(&root.key("environment"), &s.environment)?;
     if s.rows.is_empty() {
-        return Err((
-            root.key("rows"),
-            "the scenario deploys no sensors: add a [[rows]] table".into(),
-        ));
+        return Err((root.key("rows"), "the scenario deploys no sensors: add a [[rows]] table".into()));
     }
     let mut names = std::collections::HashSet::new();
     for (i, row) in s.rows.iter().enumerate() {
         let p = root.key("rows").index(i);
         check_row(&p, row)?;
         if !names.insert(row.name.as_str()) {
-            return Err((
-                p.key("name"),
-                format!("row name '{}' is used twice", row.name),
-            ));
+            return Err((p.key("name"), format!("row name '{}' is used twice", row.name)));
         }
     }
     if s.classes.is_empty() {
-        return Err((
-            root.key("classes"),
-            "the scenario has no violation classes: add a [[classes]] table".into(),
-        ));
+        return Err((root.key("classes"), "the scenario has no violation classes: add a [[classes]] table".into()));
     }
     let mut names = std::collections::HashSet::new();
     let mut expected_events = 0.0;
@@ -50,16 +36,9 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
         let p = root.key("classes").index(i);
         check_class(&p, class)?;
         if !names.insert(class.name.as_str()) {
-            return Err((
-                p.key("name"),
-                format!("class name '{}' is used twice", class.name),
-            ));
+            return Err((p.key("name"), format!("class name '{}' is used twice", class.name)));
         }
-        let per_violation = if class.kind == ClassKind::IndirectFire {
-            2.0
-        } else {
-            1.0
-        };
+        let per_violation = if class.kind == ClassKind::IndirectFire { 2.0 } else { 1.0 };
         let events = class.rate_per_day * s.duration_h / 24.0 * per_violation;
         expected_events += events;
         if expected_events > s.limits.max_events as f64 {
@@ -91,27 +70,12 @@ fn check_line(p: &FieldPath, line: &LineSpec) -> Result<(), Problem> {
 fn check_environment(p: &FieldPath, e: &Environment) -> Result<(), Problem> {
     // Plausible surface weather anywhere people live, ISO 2533 covers these pressures.
     range(&p.key("temperature_c"), e.temperature_c, -60.0, 60.0)?;
-    range(
-        &p.key("relative_humidity_pct"),
-        e.relative_humidity_pct,
-        0.0,
-        100.0,
-    )?;
+    range(&p.key("relative_humidity_pct"), e.relative_humidity_pct, 0.0, 100.0)?;
     range(&p.key("pressure_kpa"), e.pressure_kpa, 50.0, 110.0)?;
     range(&p.key("wind_speed_mps"), e.wind_speed_mps, 0.0, 60.0)?;
     range(&p.key("wind_from_deg"), e.wind_from_deg, -360.0, 360.0)?;
-    range(
-        &p.key("temperature_gradient_day_k_per_m"),
-        e.temperature_gradient_day_k_per_m,
-        -0.1,
-        0.1,
-    )?;
-    range(
-        &p.key("temperature_gradient_night_k_per_m"),
-        e.temperature_gradient_night_k_per_m,
-        -0.1,
-        0.1,
-    )?;
+    range(&p.key("temperature_gradient_day_k_per_m"), e.temperature_gradient_day_k_per_m, -0.1, 0.1)?;
+    range(&p.key("temperature_gradient_night_k_per_m"), e.temperature_gradient_night_k_per_m, -0.1, 0.1)?;
     range(&p.key("shadow_max_db"), e.shadow_max_db, 0.0, 60.0)?;
     range(&p.key("day_start_h"), e.day_start_h, 0.0, 24.0)?;
     range(&p.key("day_end_h"), e.day_end_h, 0.0, 24.0)?;
@@ -126,12 +90,7 @@ fn check_environment(p: &FieldPath, e: &Environment) -> Result<(), Problem> {
     ] {
         range(&p.key(key), v, -50.0, 200.0)?;
     }
-    range(
-        &p.key("rayleigh_speed_mps"),
-        e.rayleigh_speed_mps,
-        10.0,
-        10_000.0,
-    )?;
+    range(&p.key("rayleigh_speed_mps"), e.rayleigh_speed_mps, 10.0, 10_000.0)?;
     range(&p.key("seismic_q"), e.seismic_q, 1.0, 10_000.0)?;
     Ok(())
 }
@@ -141,10 +100,7 @@ fn check_row(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
     if !r.modality.is_simulated() {
         return Err((
             p.key("modality"),
-            format!(
-                "'{}' is in the data model but not simulated yet; use acoustic or seismic",
-                r.modality.name()
-            ),
+            format!("'{}' is in the data model but not simulated yet; use acoustic or seismic", r.modality.name()),
         ));
     }
     range(&p.key("offset_km"), r.offset_km, -500.0, 500.0)?;
@@ -161,19 +117,11 @@ fn check_row(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
     }
     if let Some(b) = r.bearing_floor_deg {
         if r.bearing_sigma_deg.is_none() {
-            return Err((
-                p.key("bearing_floor_deg"),
-                "a bearing floor needs bearing_sigma_deg".into(),
-            ));
+            return Err((p.key("bearing_floor_deg"), "a bearing floor needs bearing_sigma_deg".into()));
         }
         range(&p.key("bearing_floor_deg"), b, 0.0, 180.0)?;
     }
-    range(
-        &p.key("false_alarms_per_day"),
-        r.false_alarms_per_day,
-        0.0,
-        1e6,
-    )?;
+    range(&p.key("false_alarms_per_day"), r.false_alarms_per_day, 0.0, 1e6)?;
     range(&p.key("unit_cost_eur"), r.unit_cost_eur, 0.0, 1e12)?;
     if let Some(w) = r.chainage_km {
         interval(&p.key("chainage_km"), w, 0.0, 1e5)?;
@@ -188,51 +136,31 @@ fn check_class(p: &FieldPath, c: &ViolationClass) -> Result<(), Problem> {
         range(&p.key("side_weights").index(i), *w, 0.0, 1e12)?;
     }
     if c.side_weights.iter().sum::<f64>() <= 0.0 {
-        return Err((
-            p.key("side_weights"),
-            "at least one side must have a positive weight".into(),
-        ));
+        return Err((p.key("side_weights"), "at least one side must have a positive weight".into()));
     }
     interval(&p.key("depth_km"), c.depth_km, 0.0, 500.0)?;
     if let Some(d) = &c.diurnal {
         if d.len() != 24 {
-            return Err((
-                p.key("diurnal"),
-                format!("needs 24 hourly weights, found {}", d.len()),
-            ));
+            return Err((p.key("diurnal"), format!("needs 24 hourly weights, found {}", d.len())));
         }
         for (i, w) in d.iter().enumerate() {
             range(&p.key("diurnal").index(i), *w, 0.0, 1e12)?;
         }
         if d.iter().sum::<f64>() <= 0.0 {
-            return Err((
-                p.key("diurnal"),
-                "at least one hour must have a positive weight".into(),
-            ));
+            return Err((p.key("diurnal"), "at least one hour must have a positive weight".into()));
         }
     }
     check_signature(&p.key("source"), &c.source)?;
     if c.kind == ClassKind::IndirectFire {
-        let depth = c.impact_depth_km.ok_or_else(|| {
-            (
-                p.key("impact_depth_km"),
-                "indirect fire needs impact_depth_km".into(),
-            )
-        })?;
+        let depth = c
+            .impact_depth_km
+            .ok_or_else(|| (p.key("impact_depth_km"), "indirect fire needs impact_depth_km".into()))?;
         interval(&p.key("impact_depth_km"), depth, 0.0, 500.0)?;
-        let flight = c.flight_time_s.ok_or_else(|| {
-            (
-                p.key("flight_time_s"),
-                "indirect fire needs flight_time_s".into(),
-            )
-        })?;
+        let flight =
+            c.flight_time_s.ok_or_else(|| (p.key("flight_time_s"), "indirect fire needs flight_time_s".into()))?;
         interval(&p.key("flight_time_s"), flight, 0.0, 3600.0)?;
-        let impact = c.impact.as_ref().ok_or_else(|| {
-            (
-                p.key("impact"),
-                "indirect fire needs an [impact] signature".into(),
-            )
-        })?;
+        let impact =
+            c.impact.as_ref().ok_or_else(|| (p.key("impact"), "indirect fire needs an [impact] signature".into()))?;
         check_signature(&p.key("impact"), impact)?;
     } else {
         for (key, present) in [
@@ -241,10 +169,7 @@ fn check_class(p: &FieldPath, c: &ViolationClass) -> Result<(), Problem> {
             ("impact", c.impact.is_some()),
         ] {
             if present {
-                return Err((
-                    p.key(key),
-                    "only indirect_fire classes have an impact".into(),
-                ));
+                return Err((p.key(key), "only indirect_fire classes have an impact".into()));
             }
         }
     }
@@ -256,16 +181,10 @@ fn check_signature(p: &FieldPath, s: &Signature) -> Result<(), Problem> {
         range(&p.key("tnt_kg"), w, 1e-6, 1e6)?;
     }
     if s.tnt_kg.is_none() && (s.acoustic_db.is_none() || s.seismic_db.is_none()) {
-        return Err((
-            p.clone(),
-            "give tnt_kg, or both acoustic_db and seismic_db".into(),
-        ));
+        return Err((p.clone(), "give tnt_kg, or both acoustic_db and seismic_db".into()));
     }
     if s.tnt_kg.is_none() && (s.acoustic_freq_hz.is_none() || s.seismic_freq_hz.is_none()) {
-        return Err((
-            p.clone(),
-            "without tnt_kg give acoustic_freq_hz and seismic_freq_hz".into(),
-        ));
+        return Err((p.clone(), "without tnt_kg give acoustic_freq_hz and seismic_freq_hz".into()));
     }
     for (key, v, lo, hi) in [
         ("acoustic_db", s.acoustic_db, -50.0, 300.0),
@@ -283,11 +202,7 @@ fn check_signature(p: &FieldPath, s: &Signature) -> Result<(), Problem> {
 }
 
 fn nonempty(p: &FieldPath, s: &str) -> Result<(), Problem> {
-    if s.trim().is_empty() {
-        Err((p.clone(), "must not be empty".into()))
-    } else {
-        Ok(())
-    }
+    if s.trim().is_empty() { Err((p.clone(), "must not be empty".into())) } else { Ok(()) }
 }
 
 fn range(p: &FieldPath, v: f64, lo: f64, hi: f64) -> Result<(), Problem> {
@@ -295,10 +210,7 @@ fn range(p: &FieldPath, v: f64, lo: f64, hi: f64) -> Result<(), Problem> {
         return Err((p.clone(), format!("must be a finite number, found {v}")));
     }
     if v < lo || v > hi {
-        return Err((
-            p.clone(),
-            format!("{v} is outside the allowed range [{lo}, {hi}]"),
-        ));
+        return Err((p.clone(), format!("{v} is outside the allowed range [{lo}, {hi}]")));
     }
     Ok(())
 }
@@ -307,10 +219,7 @@ fn interval(p: &FieldPath, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Problem>
     range(&p.index(0), v[0], lo, hi)?;
     range(&p.index(1), v[1], lo, hi)?;
     if v[0] > v[1] {
-        return Err((
-            p.clone(),
-            format!("[{}, {}] is not an interval (min > max)", v[0], v[1]),
-        ));
+        return Err((p.clone(), format!("[{}, {}] is not an interval (min > max)", v[0], v[1])));
     }
     Ok(())
 }

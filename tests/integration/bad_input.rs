@@ -4,8 +4,7 @@
 use super::support::{linewatch, smoke_scenario, text};
 use std::path::Path;
 
-const SELF_TOUCHING: &str =
-    r#"{"type":"LineString","coordinates":[[37.0,48.0],[37.5,48.0],[37.5,48.4],[37.2,47.8]]}"#;
+const SELF_TOUCHING: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0],[37.5,48.0],[37.5,48.4],[37.2,47.8]]}"#;
 const ONE_POINT: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0]]}"#;
 
 /// One bad input: how to make it, and what the message must contain.
@@ -25,15 +24,7 @@ struct Case {
     located: bool,
 }
 
-const BASE: Case = Case {
-    name: "",
-    edits: &[],
-    files: &[],
-    output: "out.h5",
-    extra: &[],
-    expect: &[],
-    located: true,
-};
+const BASE: Case = Case { name: "", edits: &[], files: &[], output: "out.h5", extra: &[], expect: &[], located: true };
 
 const CASES: &[Case] = &[
     Case {
@@ -60,12 +51,7 @@ const CASES: &[Case] = &[
         expect: &["rows[1].offset_km", "finite"],
         ..BASE
     },
-    Case {
-        name: "wrong type",
-        edits: &[("seed = 7", "seed = \"seven\"")],
-        expect: &["seed"],
-        ..BASE
-    },
+    Case { name: "wrong type", edits: &[("seed = 7", "seed = \"seven\"")], expect: &["seed"], ..BASE },
     Case {
         name: "unknown modality",
         edits: &[("modality = \"seismic\"", "modality = \"sonar\"")],
@@ -80,10 +66,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "missing field",
-        edits: &[(
-            "threshold_db = 10.0\ntiming_sigma_ms = 1.0\nbearing",
-            "timing_sigma_ms = 1.0\nbearing",
-        )],
+        edits: &[("threshold_db = 10.0\ntiming_sigma_ms = 1.0\nbearing", "timing_sigma_ms = 1.0\nbearing")],
         expect: &["rows[0].threshold_db", "missing field"],
         ..BASE
     },
@@ -145,29 +128,20 @@ const CASES: &[Case] = &[
     Case {
         name: "corrupt GeoJSON",
         edits: &[("[line]\n", "[line]\ngeojson = \"corrupt.geojson\"\n")],
-        files: &[(
-            "corrupt.geojson",
-            "{\"type\": \"LineString\",\n \"coordinates\": [[1, 2],, ]}",
-        )],
+        files: &[("corrupt.geojson", "{\"type\": \"LineString\",\n \"coordinates\": [[1, 2],, ]}")],
         expect: &["line.geojson", "corrupt.geojson:2:", "not valid JSON"],
         ..BASE
     },
     Case {
         name: "empty line",
-        edits: &[(
-            "[line]\nchainage_km = [560.0, 620.0]\n",
-            "[line]\ngeojson = \"one.geojson\"\n",
-        )],
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"one.geojson\"\n")],
         files: &[("one.geojson", ONE_POINT)],
         expect: &["line.geojson", "empty"],
         ..BASE
     },
     Case {
         name: "self-touching line",
-        edits: &[(
-            "[line]\nchainage_km = [560.0, 620.0]\n",
-            "[line]\ngeojson = \"loop.geojson\"\n",
-        )],
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"loop.geojson\"\n")],
         files: &[("loop.geojson", SELF_TOUCHING)],
         expect: &["line.geojson", "touches itself"],
         ..BASE
@@ -180,10 +154,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "chainage beyond the line",
-        edits: &[(
-            "chainage_km = [560.0, 620.0]",
-            "chainage_km = [5000.0, 5100.0]",
-        )],
+        edits: &[("chainage_km = [560.0, 620.0]", "chainage_km = [5000.0, 5100.0]")],
         expect: &["line.chainage_km", "long"],
         ..BASE
     },
@@ -194,20 +165,8 @@ const CASES: &[Case] = &[
         located: false,
         ..BASE
     },
-    Case {
-        name: "output is a directory",
-        output: ".",
-        expect: &["output", "directory"],
-        located: false,
-        ..BASE
-    },
-    Case {
-        name: "seed not a number",
-        extra: &["--seed", "abc"],
-        expect: &["--seed"],
-        located: false,
-        ..BASE
-    },
+    Case { name: "output is a directory", output: ".", expect: &["output", "directory"], located: false, ..BASE },
+    Case { name: "seed not a number", extra: &["--seed", "abc"], expect: &["--seed"], located: false, ..BASE },
 ];
 
 fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
@@ -216,11 +175,7 @@ fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
         if find.is_empty() {
             scenario.push_str(replace);
         } else {
-            assert!(
-                scenario.contains(find),
-                "{}: edit target {find:?} not in the smoke scenario",
-                case.name
-            );
+            assert!(scenario.contains(find), "{}: edit target {find:?} not in the smoke scenario", case.name);
             scenario = scenario.replacen(find, replace, 1);
         }
     }
@@ -242,38 +197,17 @@ fn every_bad_input_exits_2_names_the_field_and_writes_nothing() {
         args.extend_from_slice(case.extra);
         let o = linewatch(dir.path(), &args);
         let stderr = text(&o.stderr);
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "{}: exit code, stderr:\n{stderr}",
-            case.name
-        );
+        assert_eq!(o.status.code(), Some(2), "{}: exit code, stderr:\n{stderr}", case.name);
         for needle in case.expect {
-            assert!(
-                stderr.contains(needle),
-                "{}: message lacks {needle:?}:\n{stderr}",
-                case.name
-            );
+            assert!(stderr.contains(needle), "{}: message lacks {needle:?}:\n{stderr}", case.name);
         }
         if case.located {
-            let prefix = format!(
-                "error: {}:",
-                scenario
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or_default()
-            );
-            let rest = stderr
-                .strip_prefix(&prefix)
-                .unwrap_or_else(|| panic!("{}: no file name:\n{stderr}", case.name));
+            let prefix = format!("error: {}:", scenario.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+            let rest = stderr.strip_prefix(&prefix).unwrap_or_else(|| panic!("{}: no file name:\n{stderr}", case.name));
             let mut parts = rest.splitn(3, ':');
             let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
             let column: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-            assert!(
-                line > 0 && column > 0,
-                "{}: no line and column:\n{stderr}",
-                case.name
-            );
+            assert!(line > 0 && column > 0, "{}: no line and column:\n{stderr}", case.name);
         }
         assert!(!stderr.contains("panicked"), "{}: {stderr}", case.name);
         let left: Vec<_> = std::fs::read_dir(dir.path())
@@ -281,11 +215,7 @@ fn every_bad_input_exits_2_names_the_field_and_writes_nothing() {
             .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
             .filter(|n| n.contains(".h5"))
             .collect();
-        assert!(
-            left.is_empty(),
-            "{}: output left behind: {left:?}",
-            case.name
-        );
+        assert!(left.is_empty(), "{}: output left behind: {left:?}", case.name);
     }
 }
 
@@ -295,11 +225,7 @@ fn validate_reports_the_same_errors_with_exit_2() {
     let scenario = prepare(dir.path(), &CASES[2]);
     let o = linewatch(dir.path(), &["validate", scenario.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("rows[0].spacing_km"),
-        "{}",
-        text(&o.stderr)
-    );
+    assert!(text(&o.stderr).contains("rows[0].spacing_km"), "{}", text(&o.stderr));
 }
 
 #[test]

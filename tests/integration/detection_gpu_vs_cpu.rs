@@ -66,11 +66,7 @@ fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
         threshold_db: rng.random_range(3.0..20.0),
         fluctuation_db: rng.random_range(0.0..6.0),
         timing_sigma_s: rng.random_range(0.0..0.01),
-        bearing_sigma_rad: if has_bearing {
-            rng.random_range(0.005..0.1)
-        } else {
-            0.0
-        },
+        bearing_sigma_rad: if has_bearing { rng.random_range(0.005..0.1) } else { 0.0 },
         bearing_floor_rad: if has_bearing { 0.002 } else { 0.0 },
         pad: 0,
     }
@@ -79,53 +75,30 @@ fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
 #[test]
 fn kernel_matches_f64_reference_on_random_pairs() {
     let mut rng = ChaCha8Rng::seed_from_u64(2025);
-    let (mut pairs_total, mut disagreements, mut worst_level, mut meaningful) =
-        (0usize, 0usize, 0.0f64, 0usize);
+    let (mut pairs_total, mut disagreements, mut worst_level, mut meaningful) = (0usize, 0usize, 0.0f64, 0usize);
     for _round in 0..4 {
         let params = random_params(&mut rng);
-        let events: Vec<GpuEvent> = (0..300)
-            .map(|i| random_event(&mut rng, i * 7 + 3, &params))
-            .collect();
-        let sensors: Vec<GpuSensor> = (0..300)
-            .map(|i| random_sensor(&mut rng, i * 11 + 5))
-            .collect();
-        let pairs: Vec<[u32; 2]> = (0..25_000)
-            .map(|_| [rng.random_range(0..300), rng.random_range(0..300)])
-            .collect();
-        let out =
-            evaluate_pairs(gpu(), &params, &events, &sensors, &pairs).expect("GPU evaluation");
+        let events: Vec<GpuEvent> = (0..300).map(|i| random_event(&mut rng, i * 7 + 3, &params)).collect();
+        let sensors: Vec<GpuSensor> = (0..300).map(|i| random_sensor(&mut rng, i * 11 + 5)).collect();
+        let pairs: Vec<[u32; 2]> = (0..25_000).map(|_| [rng.random_range(0..300), rng.random_range(0..300)]).collect();
+        let out = evaluate_pairs(gpu(), &params, &events, &sensors, &pairs).expect("GPU evaluation");
         assert_eq!(out.len(), pairs.len(), "every pair is written");
         for (pair, g) in pairs.iter().zip(&out) {
             let (e, s) = (&events[pair[0] as usize], &sensors[pair[1] as usize]);
             let c = reference::evaluate_pair(&params, e, s);
-            assert!(
-                g.level_db.is_finite() && g.snr_db.is_finite() && g.delay_s.is_finite(),
-                "{g:?}"
-            );
+            assert!(g.level_db.is_finite() && g.snr_db.is_finite() && g.delay_s.is_finite(), "{g:?}");
             let level_error = (f64::from(g.level_db) - c.level_db).abs();
             // Every level that can matter (above −300 dB, far below any noise floor) within
             // 1e-3 dB; the −10⁴ dB of pairs far beyond any reach within 1e-6 relative (a few f32
             // ulps: the kernel never evaluates such pairs in a run).
             let meaningful_level = c.level_db > -300.0;
-            let tolerance = if meaningful_level {
-                1e-3
-            } else {
-                1e-6 * c.level_db.abs()
-            };
+            let tolerance = if meaningful_level { 1e-3 } else { 1e-6 * c.level_db.abs() };
             if meaningful_level {
                 worst_level = worst_level.max(level_error);
                 meaningful += 1;
             }
-            assert!(
-                level_error < tolerance,
-                "level {} vs {} for {e:?} {s:?}",
-                g.level_db,
-                c.level_db
-            );
-            assert!(
-                (f64::from(g.delay_s) - c.delay_s).abs() < 1e-5 * c.delay_s.max(1.0),
-                "delay {g:?} vs {c:?}"
-            );
+            assert!(level_error < tolerance, "level {} vs {} for {e:?} {s:?}", g.level_db, c.level_db);
+            assert!((f64::from(g.delay_s) - c.delay_s).abs() < 1e-5 * c.delay_s.max(1.0), "delay {g:?} vs {c:?}");
             assert_eq!(g.bearing_rad.is_nan(), c.bearing_rad.is_nan());
             if !c.bearing_rad.is_nan() {
                 let d = wrap_angle(f64::from(g.bearing_rad) - c.bearing_rad).abs();
@@ -134,25 +107,14 @@ fn kernel_matches_f64_reference_on_random_pairs() {
             if (g.detected != 0) != c.detected {
                 disagreements += 1;
                 let margin = c.snr_db - f64::from(s.threshold_db);
-                assert!(
-                    margin.abs() < 1e-3,
-                    "decisions differ {margin} dB from the threshold: {g:?} {c:?}"
-                );
+                assert!(margin.abs() < 1e-3, "decisions differ {margin} dB from the threshold: {g:?} {c:?}");
             }
             pairs_total += 1;
         }
     }
-    assert!(
-        disagreements as f64 <= 1e-3 * pairs_total as f64,
-        "{disagreements} of {pairs_total} decisions differ"
-    );
-    assert!(
-        meaningful * 2 > pairs_total,
-        "most pairs have levels that matter: {meaningful} of {pairs_total}"
-    );
-    eprintln!(
-        "{pairs_total} pairs: worst level error {worst_level:.2e} dB, {disagreements} decisions differ"
-    );
+    assert!(disagreements as f64 <= 1e-3 * pairs_total as f64, "{disagreements} of {pairs_total} decisions differ");
+    assert!(meaningful * 2 > pairs_total, "most pairs have levels that matter: {meaningful} of {pairs_total}");
+    eprintln!("{pairs_total} pairs: worst level error {worst_level:.2e} dB, {disagreements} decisions differ");
 }
 
 #[test]
@@ -172,20 +134,13 @@ fn grid_search_finds_the_same_detections_as_the_reference() {
         })
         .collect();
     let mut detector = GpuDetector::new(gpu(), params, &grid).expect("detector");
-    let mut g: Vec<(u32, u32)> = detector
-        .detect(&events)
-        .expect("detect")
-        .iter()
-        .map(|d| (d.event_id, d.sensor_id))
-        .collect();
+    let mut g: Vec<(u32, u32)> =
+        detector.detect(&events).expect("detect").iter().map(|d| (d.event_id, d.sensor_id)).collect();
     g.sort_unstable();
     let (c, cpu_pairs) = reference::detect_events(&params, &events, &grid);
     let c: Vec<(u32, u32)> = c.iter().map(|d| (d.event_id, d.sensor_id)).collect();
     assert!(!c.is_empty(), "the test must exercise detections");
-    assert_eq!(
-        detector.stats.pairs, cpu_pairs,
-        "both evaluate the same pairs within reach"
-    );
+    assert_eq!(detector.stats.pairs, cpu_pairs, "both evaluate the same pairs within reach");
     let only_gpu = g.iter().filter(|p| c.binary_search(p).is_err()).count();
     let only_cpu = c.iter().filter(|p| g.binary_search(p).is_err()).count();
     assert!(

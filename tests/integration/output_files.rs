@@ -11,17 +11,8 @@ fn h5py_finds_the_whole_schema_and_consistent_references() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run_smoke(dir.path(), "smoke.h5", &[]);
     let script = super::support::repo().join("tests/check_output.py");
-    let o = Command::new(python)
-        .arg(&script)
-        .arg(&out)
-        .output()
-        .expect("python runs");
-    assert!(
-        o.status.success(),
-        "h5py check failed:\n{}\n{}",
-        text(&o.stdout),
-        text(&o.stderr)
-    );
+    let o = Command::new(python).arg(&script).arg(&out).output().expect("python runs");
+    assert!(o.status.success(), "h5py check failed:\n{}\n{}", text(&o.stdout), text(&o.stderr));
     assert!(text(&o.stdout).contains("schema ok"), "{}", text(&o.stdout));
 }
 
@@ -29,17 +20,11 @@ fn h5py_finds_the_whole_schema_and_consistent_references() {
 fn h5dump_reads_the_tables_with_enum_types() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run_smoke(dir.path(), "smoke.h5", &[]);
-    let o = Command::new("h5dump")
-        .args(["-H", "-d", "/detections"])
-        .arg(&out)
-        .output()
-        .expect("h5dump runs (hdf5-tools)");
+    let o =
+        Command::new("h5dump").args(["-H", "-d", "/detections"]).arg(&out).output().expect("h5dump runs (hdf5-tools)");
     let header = text(&o.stdout);
     assert!(o.status.success(), "{header}{}", text(&o.stderr));
-    assert!(
-        header.contains("H5T_ENUM"),
-        "modality is an HDF5 enum:\n{header}"
-    );
+    assert!(header.contains("H5T_ENUM"), "modality is an HDF5 enum:\n{header}");
     assert!(header.contains("\"bearing_rad\""), "{header}");
 }
 
@@ -50,35 +35,21 @@ fn info_summarises_a_result_and_nothing_else_is_left_behind() {
     let o = linewatch(dir.path(), &["info", out.to_str().expect("utf-8")]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let report = text(&o.stdout);
-    assert!(
-        report.contains("schema version 1") && report.contains("detections"),
-        "{report}"
-    );
+    assert!(report.contains("schema version 1") && report.contains("detections"), "{report}");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .expect("list")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .filter(|n| n != "smoke.h5")
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "no temporary files remain: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "no temporary files remain: {leftovers:?}");
 }
 
 #[test]
 fn validate_accepts_every_shipped_scenario() {
     for entry in std::fs::read_dir(super::support::repo().join("scenarios")).expect("scenarios/") {
         let path = entry.expect("entry").path();
-        let o = linewatch(
-            &super::support::repo(),
-            &["validate", path.to_str().expect("utf-8")],
-        );
-        assert!(
-            o.status.success(),
-            "{}: {}",
-            path.display(),
-            text(&o.stderr)
-        );
+        let o = linewatch(&super::support::repo(), &["validate", path.to_str().expect("utf-8")]);
+        assert!(o.status.success(), "{}: {}", path.display(), text(&o.stderr));
         assert!(text(&o.stdout).contains("valid"));
     }
 }

@@ -49,9 +49,7 @@ fn setup(draws: u32, ranges: &[f32]) -> (GpuParams, Vec<GpuEvent>, Vec<GpuSensor
             ..Default::default()
         })
         .collect();
-    let pairs = (0..draws)
-        .flat_map(|e| (0..ranges.len() as u32).map(move |s| [e, s]))
-        .collect();
+    let pairs = (0..draws).flat_map(|e| (0..ranges.len() as u32).map(move |s| [e, s])).collect();
     (params, events, sensors, pairs)
 }
 
@@ -77,9 +75,7 @@ fn half_range(ranges: &[f32], fraction: &[f64]) -> f64 {
 #[test]
 fn single_sensor_pd_half_range_is_the_spreading_limit() {
     let expected = 10f64.powf(f64::from(SOURCE_DB - NOISE_DB - THRESHOLD_DB) / 20.0);
-    let ranges: Vec<f32> = (0..41)
-        .map(|k| (expected * (0.8 + 0.01 * f64::from(k))) as f32)
-        .collect();
+    let ranges: Vec<f32> = (0..41).map(|k| (expected * (0.8 + 0.01 * f64::from(k))) as f32).collect();
     let draws = 20_000;
     let (params, events, sensors, pairs) = setup(draws, &ranges);
     let out = evaluate_pairs(gpu(), &params, &events, &sensors, &pairs).expect("GPU");
@@ -88,21 +84,13 @@ fn single_sensor_pd_half_range_is_the_spreading_limit() {
     for (pair, o) in pairs.iter().zip(&out) {
         let s = pair[1] as usize;
         gpu_hits[s] += o.detected;
-        cpu_hits[s] += u32::from(
-            reference::evaluate_pair(&params, &events[pair[0] as usize], &sensors[s]).detected,
-        );
+        cpu_hits[s] += u32::from(reference::evaluate_pair(&params, &events[pair[0] as usize], &sensors[s]).detected);
         assert_eq!(o.range_m, ranges[s]);
     }
     for (name, hits) in [("GPU", gpu_hits), ("CPU", cpu_hits)] {
-        let fraction: Vec<f64> = hits
-            .iter()
-            .map(|&h| f64::from(h) / f64::from(draws))
-            .collect();
+        let fraction: Vec<f64> = hits.iter().map(|&h| f64::from(h) / f64::from(draws)).collect();
         let r50 = half_range(&ranges, &fraction);
-        assert!(
-            (r50 / expected - 1.0).abs() < 0.01,
-            "{name}: Pd = 0.5 at {r50:.0} m, closed form {expected:.0} m"
-        );
+        assert!((r50 / expected - 1.0).abs() < 0.01, "{name}: Pd = 0.5 at {r50:.0} m, closed form {expected:.0} m");
     }
 }
 
@@ -115,11 +103,6 @@ fn received_level_without_fluctuation_is_source_minus_spreading() {
     for s in &sensors {
         let o = reference::evaluate_pair(&params, &events[0], s);
         let expected = f64::from(SOURCE_DB) - 20.0 * f64::from(s.x).log10();
-        assert!(
-            (o.mean_level_db - expected).abs() < 1e-6,
-            "{} m: {} vs {expected}",
-            s.x,
-            o.mean_level_db
-        );
+        assert!((o.mean_level_db - expected).abs() < 1e-6, "{} m: {} vs {expected}", s.x, o.mean_level_db);
     }
 }

@@ -5,10 +5,7 @@ use linewatch::output::DetectionRecord;
 
 fn detections(path: &std::path::Path) -> Vec<DetectionRecord> {
     let file = hdf5::File::open(path).expect("result opens");
-    file.dataset("detections")
-        .expect("table")
-        .read_raw::<DetectionRecord>()
-        .expect("rows")
+    file.dataset("detections").expect("table").read_raw::<DetectionRecord>().expect("rows")
 }
 
 #[test]

@@ -4,14 +4,11 @@
 #[test]
 fn every_kernel_validates_with_naga() {
     for (name, source) in linewatch::shaders::all_kernels() {
-        let module = naga::front::wgsl::parse_str(&source)
+        let module =
+            naga::front::wgsl::parse_str(&source).unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(&source)));
+        naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
+            .validate(&module)
             .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(&source)));
-        naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            naga::valid::Capabilities::default(),
-        )
-        .validate(&module)
-        .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(&source)));
     }
 }
 
@@ -19,18 +16,10 @@ fn every_kernel_validates_with_naga() {
 fn workgroup_size_matches_the_dispatch_code() {
     let source = linewatch::shaders::detect_kernel();
     let module = naga::front::wgsl::parse_str(&source).expect("parses");
-    let entry_points: Vec<_> = module
-        .entry_points
-        .iter()
-        .map(|e| (e.name.clone(), e.workgroup_size))
-        .collect();
+    let entry_points: Vec<_> = module.entry_points.iter().map(|e| (e.name.clone(), e.workgroup_size)).collect();
     assert_eq!(entry_points.len(), 2, "{entry_points:?}");
     for (name, size) in entry_points {
-        assert_eq!(
-            size,
-            [linewatch::detect::gpu::WORKGROUP_SIZE, 1, 1],
-            "{name}"
-        );
+        assert_eq!(size, [linewatch::detect::gpu::WORKGROUP_SIZE, 1, 1], "{name}");
     }
 }
 

@@ -36,8 +36,7 @@ pub fn gpu() -> &'static linewatch::gpu::Gpu {
     GPU.get_or_init(|| {
         let xdg = std::env::temp_dir().join("linewatch-test-xdg");
         let _ = std::fs::create_dir_all(&xdg);
-        linewatch::gpu::Gpu::new()
-            .expect("a wgpu adapter (install mesa-vulkan-drivers for lavapipe)")
+        linewatch::gpu::Gpu::new().expect("a wgpu adapter (install mesa-vulkan-drivers for lavapipe)")
     })
 }
 
@@ -45,19 +44,9 @@ pub fn gpu() -> &'static linewatch::gpu::Gpu {
 pub fn run_smoke(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let out = dir.join(name);
     let scenario = smoke_scenario();
-    let mut args = vec![
-        "run",
-        scenario.to_str().expect("utf-8 path"),
-        "-o",
-        out.to_str().expect("utf-8 path"),
-    ];
+    let mut args = vec!["run", scenario.to_str().expect("utf-8 path"), "-o", out.to_str().expect("utf-8 path")];
     args.extend_from_slice(extra);
     let o = linewatch(dir, &args);
-    assert!(
-        o.status.success(),
-        "run failed: {}\n{}",
-        text(&o.stdout),
-        text(&o.stderr)
-    );
+    assert!(o.status.success(), "run failed: {}\n{}", text(&o.stdout), text(&o.stderr));
     out
 }

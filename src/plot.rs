@@ -1,0 +1,135 @@
+//! Quick-look map of a run: the line, the sensors by modality, and every event coloured by how
+//! many sensors heard it. PNG, drawn with plotters and an embedded font (no system fonts).
+
+use crate::error::{Error, Result};
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// DejaVu Sans (free licence, assets/fonts/DejaVu-LICENSE.txt): text without system fonts.
+const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+/// Events drawn at most; beyond this the map keeps the first ones (memory stays bounded).
+pub const MAX_PLOTTED_EVENTS: usize = 500_000;
+const WIDTH_PX: u32 = 1600;
+
+/// How well an event was heard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heard {
+    Unheard,
+    /// One or two sensors: detected but not locatable by time differences.
+    Few,
+    /// Three or more.
+    Located,
+}
+
+/// A plotted event in plane coordinates (m).
+#[derive(Debug, Clone, Copy)]
+pub struct PlottedEvent {
+    pub x: f32,
+    pub y: f32,
+    pub heard: Heard,
+}
+
+/// Everything the map shows.
+pub struct RunMap<'a> {
+    pub title: String,
+    pub line_xy: &'a [[f64; 2]],
+    /// Points inside side A and side B, for the side labels.
+    pub side_labels: [[f64; 2]; 2],
+    pub acoustic: Vec<[f64; 2]>,
+    pub seismic: Vec<[f64; 2]>,
+    pub events: &'a [PlottedEvent],
+}
+
+fn font_ready() -> std::result::Result<(), String> {
+    static REGISTERED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+                .map_err(|_| "embedded font is invalid".to_string())
+        })
+        .clone()
+}
+
+pub fn draw(path: &Path, map: &RunMap<'_>) -> Result<()> {
+    let shown = path.display().to_string();
+    let fail = |e: String| Error::output(&shown, format!("cannot draw the map: {e}"));
+    font_ready().map_err(fail)?;
+    let km = |p: &[f64; 2]| (p[0] / 1000.0, p[1] / 1000.0);
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    let events = map.events.iter().map(|p| [f64::from(p.x), f64::from(p.y)]);
+    let everything = map.line_xy.iter().copied().chain(map.acoustic.iter().copied()).chain(map.seismic.iter().copied());
+    for p in everything.chain(events) {
+        let (x, y) = km(&p);
+        lo = [lo[0].min(x), lo[1].min(y)];
+        hi = [hi[0].max(x), hi[1].max(y)];
+    }
+    let pad = 0.08 * (hi[0] - lo[0]).max(hi[1] - lo[1]).max(10.0);
+    let (x0, x1, y0, y1) = (lo[0] - pad, hi[0] + pad, lo[1] - pad, hi[1] + pad);
+    // Equal scale on both axes: the plot area keeps the map's aspect ratio.
+    let height = ((f64::from(WIDTH_PX) - 100.0) * (y1 - y0) / (x1 - x0) + 140.0).clamp(400.0, 2400.0) as u32;
+    let root = BitMapBackend::new(path, (WIDTH_PX, height)).into_drawing_area();
+    let e = |x: &dyn std::fmt::Display| fail(x.to_string());
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(&map.title, ("sans-serif", 26))
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .x_desc("x (km, working plane)")
+        .y_desc("y (km)")
+        .light_line_style(WHITE)
+        .label_style(("sans-serif", 16))
+        .draw()
+        .map_err(|x| e(&x))?;
+    let layers = [
+        (Heard::Located, RGBColor(150, 150, 150), "event heard by ≥3 sensors"),
+        (Heard::Few, RGBColor(240, 150, 0), "event heard by 1–2 sensors"),
+        (Heard::Unheard, RGBColor(220, 0, 0), "event not heard"),
+    ];
+    for (heard, colour, label) in layers {
+        chart
+            .draw_series(
+                map.events
+                    .iter()
+                    .filter(|p| p.heard == heard)
+                    .map(|p| Circle::new((f64::from(p.x) / 1000.0, f64::from(p.y) / 1000.0), 1, colour.filled())),
+            )
+            .map_err(|x| e(&x))?
+            .label(label)
+            .legend(move |(x, y)| Circle::new((x + 10, y), 4, colour.filled()));
+    }
+    for (points, colour, label) in [
+        (&map.acoustic, RGBColor(0, 90, 200), "acoustic sensor"),
+        (&map.seismic, RGBColor(0, 150, 70), "seismic sensor"),
+    ] {
+        chart
+            .draw_series(points.iter().map(|p| Circle::new(km(p), 2, colour.filled())))
+            .map_err(|x| e(&x))?
+            .label(label)
+            .legend(move |(x, y)| Circle::new((x + 10, y), 4, colour.filled()));
+    }
+    chart
+        .draw_series(LineSeries::new(map.line_xy.iter().map(km), BLACK.stroke_width(2)))
+        .map_err(|x| e(&x))?
+        .label("line of contact")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+    for (p, text) in map.side_labels.iter().zip(["side A", "side B"]) {
+        chart.draw_series(std::iter::once(Text::new(text, km(p), ("sans-serif", 22)))).map_err(|x| e(&x))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font(("sans-serif", 16))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))?;
+    Ok(())
+}
