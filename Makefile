@@ -43,7 +43,7 @@ run: deps
 test: deps venv
 	cargo fmt --check
 	@if cargo clippy --version >/dev/null 2>&1; then cargo clippy --all-targets --quiet -- -D warnings; else echo "clippy not installed: lint skipped"; fi
-	LINEWATCH_PYTHON=$(CURDIR)/$(PYTHON) cargo test --all-targets
+	LINEWATCH_PYTHON=$(CURDIR)/$(PYTHON) cargo test
 
 ## Detection throughput on the full line, GPU against the CPU reference.
 bench: deps

@@ -2,7 +2,7 @@
 //! same run (the same measurement as `linewatch bench`). Prints pairs per second.
 
 fn main() {
-    let hours = std::env::var("LINEWATCH_BENCH_HOURS").ok().and_then(|h| h.parse().ok()).unwrap_or(3.0);
+    let hours = std::env::var("LINEWATCH_BENCH_HOURS").ok().and_then(|h| h.parse().ok()).unwrap_or(24.0);
     let result =
         linewatch::scenario::LoadedScenario::load(None).and_then(|loaded| linewatch::bench::detection(&loaded, hours));
     match result {

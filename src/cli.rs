@@ -47,7 +47,7 @@ pub enum Command {
         /// Scenario TOML; absent: the embedded full line.
         scenario: Option<PathBuf>,
         /// Simulated hours of events to measure on.
-        #[arg(long, default_value_t = 3.0)]
+        #[arg(long, default_value_t = 24.0)]
         hours: f64,
     },
 }

@@ -119,9 +119,16 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         let first_id = events.first().map_or(0, |e| e.id);
         let mut per_event = vec![0u32; events.len()];
         for d in &found {
-            let e = &events[(d.event_id - first_id) as usize];
-            per_event[(d.event_id - first_id) as usize] += 1;
-            let sensor = &sensors[d.sensor_id as usize];
+            // Ids come back from the device: check them rather than trust them.
+            let k = d.event_id.checked_sub(first_id).map(|k| k as usize).filter(|&k| k < events.len());
+            let (Some(k), Some(sensor)) = (k, sensors.get(d.sensor_id as usize)) else {
+                return Err(crate::Error::Gpu(format!(
+                    "the device returned a detection of unknown event {} or sensor {}",
+                    d.event_id, d.sensor_id
+                )));
+            };
+            let e = &events[k];
+            per_event[k] += 1;
             pending.push(DetectionRecord {
                 event_id: i64::from(d.event_id),
                 sensor_id: d.sensor_id,
@@ -136,17 +143,14 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         let t1 = (t0 + BLOCK_S).min(s.duration_h * 3600.0);
         let alarms = false_alarms(s.seed, b, t0, t1, &sensors);
         summary.false_alarms += alarms.len() as u64;
-        pending.extend(alarms.iter().map(|a| {
-            let sensor = &sensors[a.sensor_id as usize];
-            DetectionRecord {
-                event_id: -1,
-                sensor_id: a.sensor_id,
-                modality: modality_code(sensor.modality),
-                t_s: a.t_s,
-                snr_db: a.snr_db as f32,
-                level_db: (a.snr_db + noise_db(s, sensor, &generator, a.t_s)) as f32,
-                bearing_rad: a.bearing_rad as f32,
-            }
+        pending.extend(alarms.iter().zip(alarm_sensors(&alarms, &sensors)).map(|(a, sensor)| DetectionRecord {
+            event_id: -1,
+            sensor_id: a.sensor_id,
+            modality: modality_code(sensor.modality),
+            t_s: a.t_s,
+            snr_db: a.snr_db as f32,
+            level_db: (a.snr_db + noise_db(s, sensor, &generator, a.t_s)) as f32,
+            bearing_rad: a.bearing_rad as f32,
         }));
         tally(&mut summary, &events, &per_event);
         if opts.png.is_some() {
@@ -198,6 +202,11 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     writer.finish()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The sensor of each false alarm (generated from `sensors`, so every id is in range).
+fn alarm_sensors<'s>(alarms: &[crate::detect::false_alarms::FalseAlarm], sensors: &'s [Sensor]) -> Vec<&'s Sensor> {
+    alarms.iter().filter_map(|a| sensors.get(a.sensor_id as usize)).collect()
 }
 
 fn tally(summary: &mut RunSummary, events: &[Event], per_event: &[u32]) {

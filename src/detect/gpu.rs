@@ -13,6 +13,8 @@ use wgpu::util::DeviceExt;
 pub const WORKGROUP_SIZE: u32 = 64;
 /// First capacity of the detections buffer (rows); it grows on demand.
 const INITIAL_CAPACITY: u64 = 1 << 20;
+/// Events per dispatch, at most: an output overflow then repeats only this much work.
+const EVENTS_PER_DISPATCH: u64 = 4096;
 
 /// The compiled detection kernel.
 pub struct DetectKernel {
@@ -88,8 +90,10 @@ impl<'g> GpuDetector<'g> {
         let max_capacity = (max_binding / record).min(u64::from(u32::MAX));
         let capacity = INITIAL_CAPACITY.min(max_capacity);
         let event_size = std::mem::size_of::<GpuEvent>() as u64;
-        let max_events_per_dispatch =
-            (limits.max_compute_workgroups_per_dimension as u64).min(max_binding / event_size).max(1) as usize;
+        let max_events_per_dispatch = (limits.max_compute_workgroups_per_dimension as u64)
+            .min(max_binding / event_size)
+            .min(EVENTS_PER_DISPATCH)
+            .max(1) as usize;
         let device = &gpu.device;
         Ok(Self {
             sensors: storage_init(device, "sensors", &nonempty(&grid.sensors)),
