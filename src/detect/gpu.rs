@@ -92,8 +92,7 @@ impl<'g> GpuDetector<'g> {
         let event_size = std::mem::size_of::<GpuEvent>() as u64;
         let max_events_per_dispatch = (limits.max_compute_workgroups_per_dimension as u64)
             .min(max_binding / event_size)
-            .min(EVENTS_PER_DISPATCH)
-            .max(1) as usize;
+            .clamp(1, EVENTS_PER_DISPATCH) as usize;
         let device = &gpu.device;
         Ok(Self {
             sensors: storage_init(device, "sensors", &nonempty(&grid.sensors)),

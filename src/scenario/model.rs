@@ -152,9 +152,13 @@ pub struct SensorRow {
     pub name: String,
     pub modality: Modality,
     /// Signed offset from the line, km: negative on side A, positive on side B.
-    pub offset_km: f64,
+    pub offset_km: Option<f64>,
     /// Spacing along the line, km.
-    pub spacing_km: f64,
+    pub spacing_km: Option<f64>,
+    /// Instead of offset and spacing: sensors at listed places, from a CSV file with a header
+    /// naming `lon` and `lat` (and optionally `height_m`), or a GeoJSON file of Points, in
+    /// WGS84, relative to the scenario file.
+    pub positions: Option<String>,
     /// Standard deviation of the random placement error in each direction, m.
     #[serde(default)]
     pub jitter_m: f64,

@@ -103,8 +103,23 @@ fn check_row(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
             format!("'{}' is in the data model but not simulated yet; use acoustic or seismic", r.modality.name()),
         ));
     }
-    range(&p.key("offset_km"), r.offset_km, -500.0, 500.0)?;
-    range(&p.key("spacing_km"), r.spacing_km, 1e-3, 1e4)?;
+    match (&r.positions, r.offset_km, r.spacing_km) {
+        (Some(path), None, None) => nonempty(&p.key("positions"), path)?,
+        (Some(_), _, _) => {
+            let key = if r.offset_km.is_some() { "offset_km" } else { "spacing_km" };
+            return Err((p.key(key), "a row takes either positions or offset_km and spacing_km, not both".into()));
+        }
+        (None, Some(offset), Some(spacing)) => {
+            range(&p.key("offset_km"), offset, -500.0, 500.0)?;
+            range(&p.key("spacing_km"), spacing, 1e-3, 1e4)?;
+        }
+        (None, None, _) => {
+            return Err((p.key("offset_km"), "missing: give offset_km and spacing_km, or positions".into()));
+        }
+        (None, _, None) => {
+            return Err((p.key("spacing_km"), "missing: give offset_km and spacing_km, or positions".into()));
+        }
+    }
     range(&p.key("jitter_m"), r.jitter_m, 0.0, 1e5)?;
     range(&p.key("height_m"), r.height_m, 0.0, 1e4)?;
     range(&p.key("threshold_db"), r.threshold_db, -50.0, 100.0)?;

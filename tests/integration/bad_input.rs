@@ -159,6 +159,21 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "row with positions and spacing",
+        edits: &[(
+            "modality = \"seismic\"\noffset_km = -1.0",
+            "modality = \"seismic\"\npositions = \"s.csv\"\noffset_km = -1.0",
+        )],
+        expect: &["rows[2].offset_km", "either positions"],
+        ..BASE
+    },
+    Case {
+        name: "row with neither positions nor offset",
+        edits: &[("offset_km = -1.0\n", "")],
+        expect: &["rows[2].offset_km", "missing"],
+        ..BASE
+    },
+    Case {
         name: "unwritable output path",
         output: "no-such-dir/out.h5",
         expect: &["no-such-dir", "output", "does not exist"],

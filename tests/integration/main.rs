@@ -5,5 +5,6 @@ mod detection_gpu_vs_cpu;
 mod output_files;
 mod physics_closed_forms;
 mod reproducibility;
+mod sensor_lists;
 mod shader_validation;
 mod support;

@@ -1,4 +1,7 @@
-//! Sensor layout: rows parallel to the line at signed offsets, with spacing and jitter.
+//! Sensor layout: rows parallel to the line at signed offsets, with spacing and jitter, or at
+//! places listed in a CSV or GeoJSON file.
+
+mod listed;
 
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
@@ -34,49 +37,56 @@ pub struct Sensor {
     pub cost_eur: f64,
 }
 
-/// Sensors of every row, numbered from 0 in row order then chainage order.
+/// Sensors of every row, numbered from 0 in row order, then along the line (or file order).
 pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Result<Vec<Sensor>> {
     let s = &loaded.scenario;
     let length = line.length_km();
+    let field = |i: usize, key: &str| FieldPath::default().key("rows").index(i).key(key);
+    // Nominal places of every row, counted against the limit before anything large is allocated.
     let mut planned = 0u64;
-    let mut windows = Vec::with_capacity(s.rows.len());
+    let mut nominal: Vec<Vec<[f64; 3]>> = Vec::with_capacity(s.rows.len());
     for (i, row) in s.rows.iter().enumerate() {
-        let [c0, c1] = row.chainage_km.unwrap_or([0.0, length]);
-        let (c0, c1) = (c0.max(0.0), c1.min(length));
-        let count = if c1 > c0 { ((c1 - c0) / row.spacing_km).floor() as u64 + 1 } else { 0 };
-        planned += count;
+        let places = match (&row.positions, row.offset_km, row.spacing_km) {
+            (Some(path), _, _) => listed::read(loaded, &field(i, "positions"), path, plane, row.height_m)?,
+            (None, Some(offset_km), Some(spacing_km)) => {
+                let [c0, c1] = row.chainage_km.unwrap_or([0.0, length]);
+                let (c0, c1) = (c0.max(0.0), c1.min(length));
+                let count = if c1 > c0 { ((c1 - c0) / spacing_km).floor() as u64 + 1 } else { 0 };
+                if planned + count > s.limits.max_sensors {
+                    return Err(too_many(loaded, &field(i, "spacing_km"), planned + count, length));
+                }
+                (0..count)
+                    .map(|k| c0 + (k as f64 + 0.5) * spacing_km)
+                    .filter(|&c| c <= length)
+                    .map(|c| {
+                        let p = line.point_at(c, offset_km * 1000.0);
+                        [p[0], p[1], row.height_m]
+                    })
+                    .collect()
+            }
+            _ => return Err(loaded.error_at(&field(i, "offset_km"), "give offset_km and spacing_km, or positions")),
+        };
+        planned += places.len() as u64;
         if planned > s.limits.max_sensors {
-            return Err(loaded.error_at(
-                &FieldPath::default().key("rows").index(i).key("spacing_km"),
-                format!(
-                    "{planned} sensors along {length:.0} km exceed limits.max_sensors = {}; widen the spacing",
-                    s.limits.max_sensors
-                ),
-            ));
+            return Err(too_many(loaded, &field(i, "positions"), planned, length));
         }
-        windows.push((c0, count));
+        nominal.push(places);
     }
     let mut sensors = Vec::with_capacity(planned as usize);
-    for (r, (row, (c0, count))) in s.rows.iter().zip(windows).enumerate() {
+    for (r, (row, places)) in s.rows.iter().zip(nominal).enumerate() {
         let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(s.seed, 0x5e45, r as u32));
-        let jitter = Normal::new(0.0, row.jitter_m)
-            .map_err(|e| loaded.error_at(&FieldPath::default().key("rows").index(r).key("jitter_m"), e.to_string()))?;
-        for k in 0..count {
-            let c = c0 + (k as f64 + 0.5) * row.spacing_km;
-            if c > length {
-                break;
-            }
-            let nominal = line.point_at(c, row.offset_km * 1000.0);
-            let xy = [nominal[0] + jitter.sample(&mut rng), nominal[1] + jitter.sample(&mut rng)];
+        let jitter =
+            Normal::new(0.0, row.jitter_m).map_err(|e| loaded.error_at(&field(r, "jitter_m"), e.to_string()))?;
+        let intended_side = row.offset_km.filter(|&o| o != 0.0).map(Side::of_offset);
+        for [x, y, z] in places {
+            let xy = [x + jitter.sample(&mut rng), y + jitter.sample(&mut rng)];
             let where_ = line.locate(xy);
             // At a tight bend a point offset along one segment's normal can land across the
             // line; nobody would deploy a sensor there, so the row skips it.
-            if row.offset_km != 0.0 && Side::of_offset(where_.offset_m) != Side::of_offset(row.offset_km) {
+            if intended_side.is_some_and(|side| Side::of_offset(where_.offset_m) != side) {
                 continue;
             }
-            let [lon, lat] = plane
-                .inverse(xy[0], xy[1])
-                .map_err(|e| loaded.error_at(&FieldPath::default().key("rows").index(r).key("offset_km"), e))?;
+            let [lon, lat] = plane.inverse(xy[0], xy[1]).map_err(|e| loaded.error_at(&field(r, "name"), e))?;
             sensors.push(Sensor {
                 id: sensors.len() as u32,
                 modality: row.modality,
@@ -85,7 +95,7 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
                 lat,
                 x: xy[0],
                 y: xy[1],
-                z: row.height_m,
+                z,
                 chainage_km: where_.chainage_km,
                 offset_m: where_.offset_m,
                 side: Side::of_offset(where_.offset_m),
@@ -101,6 +111,16 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
         }
     }
     Ok(sensors)
+}
+
+fn too_many(loaded: &LoadedScenario, field: &FieldPath, planned: u64, length_km: f64) -> crate::Error {
+    loaded.error_at(
+        field,
+        format!(
+            "{planned} sensors along {length_km:.0} km exceed limits.max_sensors = {}; widen the spacing",
+            loaded.scenario.limits.max_sensors
+        ),
+    )
 }
 
 /// A 64-bit seed for one independent stream of a run, derived from the run's seed.
@@ -122,7 +142,8 @@ mod tests {
         assert!(sensors.len() >= 2000, "{} sensors", sensors.len());
         for s in &sensors {
             let row = &loaded.scenario.rows[s.row as usize];
-            assert_eq!(s.side, if row.offset_km < 0.0 { Side::A } else { Side::B }, "sensor {} of {}", s.id, row.name);
+            let expected = if row.offset_km.unwrap_or(0.0) < 0.0 { Side::A } else { Side::B };
+            assert_eq!(s.side, expected, "sensor {} of {}", s.id, row.name);
         }
         let again = deploy(&loaded, &plane, &line).expect("deploy");
         assert_eq!(sensors, again, "deployment is a function of the seed");
