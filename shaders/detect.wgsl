@@ -160,7 +160,7 @@ fn reach_of(e: Event, s: Sensor) -> f32 {
 
 // One workgroup per event; its lanes stride over the sensors of the grid cells within reach.
 // Sensors are sorted by cell, row-major, so each grid row of the search box is one contiguous
-// run of sensors.
+// run of sensors, and the runs together are one strided sequence.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
     let event_index = group.x;
@@ -179,10 +179,15 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
     let cy0 = clamp(i32(floor((e.y - reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
     let cy1 = clamp(i32(floor((e.y + reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
     var evaluated = 0u;
+    // Candidates seen in earlier rows: lanes continue their stride across row boundaries, so each
+    // lane gets an equal share of the candidates however short the rows are.
+    var consumed = 0u;
     for (var cy = cy0; cy <= cy1; cy++) {
         let start = cell_start[u32(cy * nx + cx0)];
         let end = cell_start[u32(cy * nx + cx1 + 1)];
-        for (var j = start + lane; j < end; j += WORKGROUP_SIZE) {
+        let skip = (lane + WORKGROUP_SIZE - consumed % WORKGROUP_SIZE) % WORKGROUP_SIZE;
+        consumed += end - start;
+        for (var j = start + skip; j < end; j += WORKGROUP_SIZE) {
             let s = sensors[j];
             let dx = e.x - s.x;
             let dy = e.y - s.y;
