@@ -59,7 +59,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     let sensors = deploy::deploy(loaded, &plane, &line)?;
     let gpu = Gpu::new()?;
     let mut generator = EventGenerator::new(loaded, &plane, &line);
-    let blocks = ((hours * 3600.0 / crate::events::BLOCK_S).ceil() as u32).min(generator.block_count);
+    let blocks = ((hours * 3600.0 / generator.block_s).ceil() as u32).min(generator.block_count);
     let best = BestCase::of(&sensors);
     let mut events = Vec::new();
     for b in 0..blocks {

@@ -1,5 +1,6 @@
-//! Ground-truth violations, generated block by block (one hour each) so memory stays bounded
-//! however long the run.
+//! Ground-truth violations, generated block by block so memory stays bounded however long the
+//! run and however high the rates: a block is an hour, or shorter when an hour would hold more
+//! than `MAX_EVENTS_PER_BLOCK` expected events.
 
 use crate::deploy::sub_seed;
 use crate::error::Result;
@@ -10,8 +11,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
 
-/// Length of one generation and detection block, s.
-pub const BLOCK_S: f64 = 3600.0;
+/// Longest generation and detection block, s (diurnal rates are hourly).
+pub const MAX_BLOCK_S: f64 = 3600.0;
+/// Expected events per block at the busiest hour, at most.
+pub const MAX_EVENTS_PER_BLOCK: f64 = 50_000.0;
 
 /// Seismic coupling of a surface or shallow burst relative to the confined blasts behind the
 /// USBM law: −20 dB (a tenth of the amplitude). An engineering assumption, not a measurement;
@@ -92,6 +95,8 @@ pub struct EventGenerator<'a> {
     /// Mean longitude of the line, degrees: where block-level diurnal rates are read.
     mean_lon_deg: f64,
     pub block_count: u32,
+    /// Length of each block (the last may be shorter), s.
+    pub block_s: f64,
     next_id: u32,
 }
 
@@ -104,15 +109,39 @@ impl<'a> EventGenerator<'a> {
             .map(|c| (SourceModel::from_signature(&c.source), c.impact.as_ref().map(SourceModel::from_signature)))
             .collect();
         let mean_lon = line.lonlat.iter().map(|p| p[0]).sum::<f64>() / line.lonlat.len().max(1) as f64;
+        let busiest_per_s: f64 = s
+            .classes
+            .iter()
+            .map(|c| {
+                let peak = c.diurnal.as_ref().map_or(1.0, |d| {
+                    let mean = d.iter().sum::<f64>() / 24.0;
+                    d.iter().copied().fold(0.0, f64::max) / mean
+                });
+                let per_violation = if c.kind == ClassKind::IndirectFire { 2.0 } else { 1.0 };
+                c.rate_per_day * peak * per_violation / 86_400.0
+            })
+            .sum();
+        let block_s = if busiest_per_s > 0.0 {
+            (MAX_EVENTS_PER_BLOCK / busiest_per_s).clamp(1.0, MAX_BLOCK_S)
+        } else {
+            MAX_BLOCK_S
+        };
         Self {
             loaded,
             plane,
             line,
             sources,
             mean_lon_deg: mean_lon,
-            block_count: (s.duration_h * 3600.0 / BLOCK_S).ceil() as u32,
+            block_count: (s.duration_h * 3600.0 / block_s).ceil() as u32,
+            block_s,
             next_id: 0,
         }
+    }
+
+    /// Start and end of block `b`, s.
+    pub fn block_span(&self, b: u32) -> (f64, f64) {
+        let t0 = f64::from(b) * self.block_s;
+        (t0, (t0 + self.block_s).min(self.loaded.scenario.duration_h * 3600.0))
     }
 
     /// Local solar hour (0–24) at scenario time t (t = 0 is local civil midnight at
@@ -131,8 +160,7 @@ impl<'a> EventGenerator<'a> {
     /// Blocks must be generated in order.
     pub fn block(&mut self, b: u32) -> Result<Vec<Event>> {
         let s = &self.loaded.scenario;
-        let t0 = f64::from(b) * BLOCK_S;
-        let t1 = (t0 + BLOCK_S).min(s.duration_h * 3600.0);
+        let (t0, t1) = self.block_span(b);
         let hour = self.solar_hour(0.5 * (t0 + t1), self.mean_lon_deg);
         let mut drafts: Vec<Draft> = Vec::new();
         for (ci, class) in s.classes.iter().enumerate() {
@@ -267,4 +295,74 @@ struct Draft {
     at: Placed,
     source: SourceModel,
     impact: Option<(Placed, f64, SourceModel)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::load_line;
+
+    fn smoke() -> LoadedScenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ci-smoke.toml");
+        LoadedScenario::load(Some(&path)).expect("smoke scenario")
+    }
+
+    fn all_events(loaded: &LoadedScenario) -> (Vec<Event>, f64, u32) {
+        let (plane, line) = load_line(loaded).expect("line");
+        let mut generator = EventGenerator::new(loaded, &plane, &line);
+        let mut events = Vec::new();
+        for b in 0..generator.block_count {
+            events.extend(generator.block(b).expect("block"));
+        }
+        (events, generator.block_s, generator.block_count)
+    }
+
+    #[test]
+    fn rates_sides_and_links_hold() {
+        let loaded = smoke();
+        let (events, _, _) = all_events(&loaded);
+        let s = &loaded.scenario;
+        for (ci, class) in s.classes.iter().enumerate() {
+            let violations =
+                events.iter().filter(|e| e.class as usize == ci && e.kind != EventKind::Impact).count() as f64;
+            let expected = class.rate_per_day * s.duration_h / 24.0;
+            // Poisson: within 5 σ (minus the rare placements that fail on a winding line).
+            assert!(
+                (violations - expected).abs() < 5.0 * expected.sqrt() + 1.0,
+                "{}: {violations} vs {expected}",
+                class.name
+            );
+        }
+        for (i, e) in events.iter().enumerate() {
+            assert_eq!(e.id as usize, i, "ids are dense and in order");
+            let side = Side::of_offset(e.offset_m);
+            if e.kind == EventKind::Impact {
+                assert_eq!(side, e.responsible.other(), "impacts fall on the other side");
+                let launch = &events[e.linked_id as usize];
+                assert_eq!(launch.linked_id, i64::from(e.id));
+                assert!(launch.t_s < e.t_s);
+            } else {
+                assert_eq!(side, e.responsible, "sources sit on the responsible side");
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_shrink_so_that_memory_stays_bounded_at_high_rates() {
+        let mut loaded = smoke();
+        loaded.scenario.duration_h = 0.25;
+        for c in &mut loaded.scenario.classes {
+            c.rate_per_day *= 2000.0;
+        }
+        let (plane, line) = load_line(&loaded).expect("line");
+        let mut generator = EventGenerator::new(&loaded, &plane, &line);
+        assert!(generator.block_s < MAX_BLOCK_S, "block of {} s", generator.block_s);
+        let mut total = 0;
+        for b in 0..generator.block_count {
+            let n = generator.block(b).expect("block").len();
+            assert!((n as f64) < 1.2 * MAX_EVENTS_PER_BLOCK, "block {b}: {n} events");
+            total += n;
+        }
+        assert!(total as f64 > 2.0 * MAX_EVENTS_PER_BLOCK, "several blocks' worth: {total}");
+    }
 }

@@ -1,10 +1,10 @@
 //! The headless run: scenario → line → sensors → events → GPU detections → HDF5, streamed one
-//! block (an hour) at a time.
+//! block (an hour, or less at high rates) at a time.
 
 use crate::deploy::{self, Sensor};
 use crate::detect::{self, BestCase, GpuDetector, SensorGrid, false_alarms::false_alarms};
 use crate::error::Result;
-use crate::events::{BLOCK_S, Event, EventGenerator, EventKind};
+use crate::events::{Event, EventGenerator, EventKind};
 use crate::geo::{self, Side};
 use crate::gpu::Gpu;
 use crate::output::*;
@@ -89,7 +89,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     let best = BestCase::of(&sensors);
     let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid)?;
     let mut generator = EventGenerator::new(&loaded, &plane, &line);
-    let progress = crate::progress::bar(u64::from(generator.block_count), "hours simulated", opts.progress);
+    let progress = crate::progress::bar(u64::from(generator.block_count), "blocks simulated", opts.progress);
 
     let mut summary = RunSummary {
         scenario: s.name.clone(),
@@ -139,8 +139,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
                 bearing_rad: d.bearing_rad,
             });
         }
-        let t0 = f64::from(b) * BLOCK_S;
-        let t1 = (t0 + BLOCK_S).min(s.duration_h * 3600.0);
+        let (t0, t1) = generator.block_span(b);
         let alarms = false_alarms(s.seed, b, t0, t1, &sensors);
         summary.false_alarms += alarms.len() as u64;
         pending.extend(alarms.iter().zip(alarm_sensors(&alarms, &sensors)).map(|(a, sensor)| DetectionRecord {
