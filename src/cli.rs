@@ -154,5 +154,8 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
             c.detections
         );
     }
-    println!("  time           {:.1} s ({:.1} s in GPU detection)", s.seconds, s.gpu_seconds);
+    println!(
+        "  time           {:.1} s ({:.1} s GPU detection, {:.1} s writing HDF5)",
+        s.seconds, s.gpu_seconds, s.write_seconds
+    );
 }
