@@ -71,27 +71,13 @@ fn from_csv(text: &str, file: &str, default_height_m: f64) -> std::result::Resul
 }
 
 fn from_geojson(text: &str, file: &str, default_height_m: f64) -> std::result::Result<Vec<[f64; 3]>, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
-    let gj: geojson::GeoJson = serde_json::from_value(json).map_err(|e| format!("{file}: not valid GeoJSON: {e}"))?;
+    let gj = crate::geo::parse_geojson(text, file)?;
     let mut positions = Vec::new();
-    let mut push = |g: &geojson::Geometry| -> std::result::Result<(), String> {
+    for g in crate::geo::geometries(&gj, file)? {
         match &g.value {
             geojson::GeometryValue::Point { coordinates } => positions.push(coordinates.clone()),
             geojson::GeometryValue::MultiPoint { coordinates } => positions.extend(coordinates.iter().cloned()),
             other => return Err(format!("{file}: sensors must be Points or MultiPoints, found {}", other.type_name())),
-        }
-        Ok(())
-    };
-    match &gj {
-        geojson::GeoJson::Geometry(g) => push(g)?,
-        geojson::GeoJson::Feature(f) => {
-            push(f.geometry.as_ref().ok_or_else(|| format!("{file}: the feature has no geometry"))?)?
-        }
-        geojson::GeoJson::FeatureCollection(fc) => {
-            for g in fc.features.iter().filter_map(|f| f.geometry.as_ref()) {
-                push(g)?;
-            }
         }
     }
     positions

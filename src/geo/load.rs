@@ -10,14 +10,31 @@ pub const EMBEDDED_LINE_GEOJSON: &str = include_str!("../../assets/contact-line-
 /// Longest line accepted, in vertices (a 1,200 km line at 1 m resolution is 1.2 M).
 const MAX_VERTICES: usize = 5_000_000;
 
+/// Parse GeoJSON text. A JSON syntax error carries `file:line:column`.
+pub fn parse_geojson(text: &str, file: &str) -> std::result::Result<geojson::GeoJson, String> {
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
+    serde_json::from_value(json).map_err(|e| format!("{file}: not valid GeoJSON: {e}"))
+}
+
+/// Every geometry of a GeoJSON document: itself, its feature's, or its features' (features
+/// without a geometry are skipped; a lone feature without one is an error).
+pub fn geometries<'g>(gj: &'g geojson::GeoJson, file: &str) -> std::result::Result<Vec<&'g geojson::Geometry>, String> {
+    Ok(match gj {
+        geojson::GeoJson::Geometry(g) => vec![g],
+        geojson::GeoJson::Feature(f) => {
+            vec![f.geometry.as_ref().ok_or_else(|| format!("{file}: the feature has no geometry"))?]
+        }
+        geojson::GeoJson::FeatureCollection(fc) => fc.features.iter().filter_map(|f| f.geometry.as_ref()).collect(),
+    })
+}
+
 /// Parse GeoJSON text into parts of lon/lat vertices. Errors carry `file:line:column` of a JSON
 /// syntax error, or say which geometry is unusable.
 pub fn parse_line_geojson(text: &str, file: &str) -> std::result::Result<Vec<Vec<[f64; 2]>>, String> {
-    let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("{file}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
-    let gj = serde_json::from_value::<geojson::GeoJson>(json).map_err(|e| format!("{file}: not valid GeoJSON: {e}"))?;
+    let gj = parse_geojson(text, file)?;
     let mut parts = Vec::new();
-    let mut push_geometry = |g: &geojson::Geometry| -> std::result::Result<(), String> {
+    for g in geometries(&gj, file)? {
         match &g.value {
             geojson::GeometryValue::LineString { coordinates } => parts.push(coordinates.clone()),
             geojson::GeometryValue::MultiLineString { coordinates } => parts.extend(coordinates.iter().cloned()),
@@ -26,20 +43,6 @@ pub fn parse_line_geojson(text: &str, file: &str) -> std::result::Result<Vec<Vec
                     "{file}: the line must be a LineString or MultiLineString, found {}",
                     other.type_name()
                 ));
-            }
-        }
-        Ok(())
-    };
-    match &gj {
-        geojson::GeoJson::Geometry(g) => push_geometry(g)?,
-        geojson::GeoJson::Feature(f) => {
-            push_geometry(f.geometry.as_ref().ok_or_else(|| format!("{file}: the feature has no geometry"))?)?
-        }
-        geojson::GeoJson::FeatureCollection(fc) => {
-            for f in &fc.features {
-                if let Some(g) = &f.geometry {
-                    push_geometry(g)?;
-                }
             }
         }
     }

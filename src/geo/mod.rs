@@ -5,5 +5,5 @@ mod load;
 mod projection;
 
 pub use line::{ContactLine, LinePoint, Side};
-pub use load::{EMBEDDED_LINE_GEOJSON, load_line, parse_line_geojson};
+pub use load::{EMBEDDED_LINE_GEOJSON, geometries, load_line, parse_geojson, parse_line_geojson};
 pub use projection::Plane;

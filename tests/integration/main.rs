@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod detection_gpu_vs_cpu;
+mod gpu_selection;
 mod output_files;
 mod physics_closed_forms;
 mod reproducibility;

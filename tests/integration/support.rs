@@ -14,6 +14,11 @@ pub fn smoke_scenario() -> PathBuf {
 
 /// Run the `linewatch` binary with arguments, in `dir`.
 pub fn linewatch(dir: &Path, args: &[&str]) -> Output {
+    linewatch_with_env(dir, args, &[])
+}
+
+/// Run the `linewatch` binary with arguments and extra environment variables, in `dir`.
+pub fn linewatch_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let xdg = std::env::temp_dir().join("linewatch-test-xdg");
     let _ = std::fs::create_dir_all(&xdg);
     Command::new(env!("CARGO_BIN_EXE_linewatch"))
@@ -21,6 +26,7 @@ pub fn linewatch(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("XDG_RUNTIME_DIR", &xdg)
         .env("CI", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("the linewatch binary runs")
 }
