@@ -1,69 +1,9 @@
 // Detection kernel: for every (event, sensor within reach) pair, the received level, the
-// stochastic detection, arrival delay and bearing. Composed after rng.wgsl and
-// propagation.wgsl. CPU f64 reference: src/detect/reference.rs.
+// stochastic detection, arrival delay and bearing. Composed after rng.wgsl, propagation.wgsl
+// and pair.wgsl. CPU f64 reference: src/detect/reference.rs.
 
 const WORKGROUP_SIZE: u32 = 64u;
-const MODALITY_SEISMIC: u32 = 1u;
 const BEARING_EXPONENT_MAX: f32 = 8.0;
-
-struct Params {
-    temperature_c: f32,
-    relative_humidity_pct: f32,
-    pressure_kpa: f32,
-    sound_speed_mps: f32,
-    wind_to_x_mps: f32,
-    wind_to_y_mps: f32,
-    dtdz_day_k_per_m: f32,
-    dtdz_night_k_per_m: f32,
-    shadow_max_db: f32,
-    noise_acoustic_day_db: f32,
-    noise_acoustic_night_db: f32,
-    noise_seismic_day_db: f32,
-    noise_seismic_night_db: f32,
-    rayleigh_speed_mps: f32,
-    seismic_q: f32,
-    seed_lo: u32,
-    seed_hi: u32,
-    grid_nx: u32,
-    grid_ny: u32,
-    cell_size_m: f32,
-    grid_origin_x: f32,
-    grid_origin_y: f32,
-    item_count: u32,
-    capacity: u32,
-}
-
-struct Event {
-    x: f32,
-    y: f32,
-    z: f32,
-    id: u32,
-    acoustic_db: f32,
-    acoustic_freq_hz: f32,
-    seismic_db: f32,
-    seismic_freq_hz: f32,
-    reach_acoustic_m: f32,
-    reach_seismic_m: f32,
-    is_day: u32,
-    // ISO 9613-1 absorption at the source's frequency in this weather, dB/m: computed once per
-    // event in f64 on the host (f32 exp/pow would cost ~1e-5 relative over 200 dB of loss).
-    alpha_db_per_m: f32,
-}
-
-struct Sensor {
-    x: f32,
-    y: f32,
-    z: f32,
-    id: u32,
-    modality: u32,
-    enabled: u32,
-    threshold_db: f32,
-    fluctuation_db: f32,
-    timing_sigma_s: f32,
-    bearing_sigma_rad: f32,
-    bearing_floor_rad: f32,
-    pad: u32,
-}
 
 struct Detection {
     event_id: u32,
@@ -112,50 +52,20 @@ fn wrap_angle(a: f32) -> f32 {
 }
 
 fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
-    let dx = e.x - s.x;
-    let dy = e.y - s.y;
-    let dz = e.z - s.z;
-    let horizontal = sqrt(dx * dx + dy * dy);
-    let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
-    let is_day = e.is_day != 0u;
-    var level: f32;
-    var noise: f32;
-    var speed: f32;
-    if s.modality == MODALITY_SEISMIC {
-        level = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
-        noise = select(params.noise_seismic_night_db, params.noise_seismic_day_db, is_day);
-        speed = params.rayleigh_speed_mps;
-    } else {
-        // Wind component along the path from source to sensor.
-        var wind_along = 0.0;
-        if horizontal > 0.0 {
-            wind_along = -(dx * params.wind_to_x_mps + dy * params.wind_to_y_mps) / horizontal;
-        }
-        let dtdz = select(params.dtdz_night_k_per_m, params.dtdz_day_k_per_m, is_day);
-        let gradient = effective_gradient_per_s(params.temperature_c, dtdz, wind_along);
-        level = e.acoustic_db - spreading_db(range) - e.alpha_db_per_m * range
-            - ground_attenuation_db(range, e.z, s.z)
-            - shadow_attenuation_db(range, gradient, params.sound_speed_mps, e.z, s.z, params.shadow_max_db);
-        noise = select(params.noise_acoustic_night_db, params.noise_acoustic_day_db, is_day);
-        speed = params.sound_speed_mps + wind_along;
-    }
+    let r = received(e, s);
     let z = pair_normals(params.seed_lo, params.seed_hi, e.id, s.id);
     let fluctuation = s.fluctuation_db * z.x;
-    let snr = level - noise + fluctuation;
+    let snr = r.level_db - r.noise_db + fluctuation;
     var bearing = quiet_nan();
     if s.bearing_sigma_rad > 0.0 {
         // Error ∝ 1/√SNR (linear), from the floor up to π (no information); the exponent is
         // clamped so that f32 never overflows.
         let growth = pow(10.0, min(-(snr - s.threshold_db) / 20.0, BEARING_EXPONENT_MAX));
         let sigma = clamp(s.bearing_sigma_rad * growth, s.bearing_floor_rad, PI);
-        bearing = wrap_angle(atan2(dx, dy) + sigma * z.z);
+        bearing = wrap_angle(atan2(e.x - s.x, e.y - s.y) + sigma * z.z);
     }
-    return Outcome(level + fluctuation, snr, range / speed + s.timing_sigma_s * z.y, bearing,
-                   snr >= s.threshold_db && s.enabled != 0u, range);
-}
-
-fn reach_of(e: Event, s: Sensor) -> f32 {
-    return select(e.reach_acoustic_m, e.reach_seismic_m, s.modality == MODALITY_SEISMIC);
+    return Outcome(r.level_db + fluctuation, snr, r.range_m / r.speed_mps + s.timing_sigma_s * z.y, bearing,
+                   snr >= s.threshold_db && s.enabled != 0u, r.range_m);
 }
 
 // One workgroup per event; its lanes stride over the sensors of the grid cells within reach.

@@ -3,11 +3,12 @@
 
 pub const RNG: &str = include_str!("../shaders/rng.wgsl");
 pub const PROPAGATION: &str = include_str!("../shaders/propagation.wgsl");
+pub const PAIR: &str = include_str!("../shaders/pair.wgsl");
 pub const DETECT: &str = include_str!("../shaders/detect.wgsl");
 
 /// The detection kernel with its dependencies, in order.
 pub fn detect_kernel() -> String {
-    [RNG, PROPAGATION, DETECT].join("\n")
+    [RNG, PROPAGATION, PAIR, DETECT].join("\n")
 }
 
 /// Every composed kernel by name, for validation.

@@ -33,57 +33,79 @@ pub fn wrap_angle(a: f64) -> f64 {
     a - TAU * ((a + PI) / TAU).floor()
 }
 
-pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
+/// The deterministic part of a pair: mean received level, background noise, propagation speed
+/// and range (the twin of `received` in shaders/pair.wgsl).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Received {
+    pub level_db: f64,
+    pub noise_db: f64,
+    pub speed_mps: f64,
+    pub range_m: f64,
+}
+
+pub fn received(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Received {
     let f = f64::from;
     let (dx, dy, dz) = (f(e.x) - f(s.x), f(e.y) - f(s.y), f(e.z) - f(s.z));
     let horizontal = dx.hypot(dy);
     let range = (dx * dx + dy * dy + dz * dz).sqrt().max(1.0);
     let is_day = e.is_day != 0;
-    let (level, noise, speed) = if s.modality == MODALITY_SEISMIC {
-        (
-            seismic::level_db(f(e.seismic_db), range, f(e.seismic_freq_hz), f(p.seismic_q), f(p.rayleigh_speed_mps)),
-            if is_day { f(p.noise_seismic_day_db) } else { f(p.noise_seismic_night_db) },
-            f(p.rayleigh_speed_mps),
-        )
-    } else {
-        let wind_along =
-            if horizontal > 0.0 { -(dx * f(p.wind_to_x_mps) + dy * f(p.wind_to_y_mps)) / horizontal } else { 0.0 };
-        let dtdz = if is_day { f(p.dtdz_day_k_per_m) } else { f(p.dtdz_night_k_per_m) };
-        let gradient = acoustic::effective_gradient_per_s(f(p.temperature_c), dtdz, wind_along);
-        let level = f(e.acoustic_db)
-            - acoustic::spreading_db(range)
-            - f(e.alpha_db_per_m) * range
-            - acoustic::ground_attenuation_db(range, f(e.z), f(s.z))
-            - acoustic::shadow_attenuation_db(
+    if s.modality == MODALITY_SEISMIC {
+        return Received {
+            level_db: seismic::level_db(
+                f(e.seismic_db),
                 range,
-                gradient,
-                f(p.sound_speed_mps),
-                f(e.z),
-                f(s.z),
-                f(p.shadow_max_db),
-            );
-        let noise = if is_day { f(p.noise_acoustic_day_db) } else { f(p.noise_acoustic_night_db) };
-        (level, noise, f(p.sound_speed_mps) + wind_along)
-    };
+                f(e.seismic_freq_hz),
+                f(p.seismic_q),
+                f(p.rayleigh_speed_mps),
+            ),
+            noise_db: if is_day { f(p.noise_seismic_day_db) } else { f(p.noise_seismic_night_db) },
+            speed_mps: f(p.rayleigh_speed_mps),
+            range_m: range,
+        };
+    }
+    let wind_along =
+        if horizontal > 0.0 { -(dx * f(p.wind_to_x_mps) + dy * f(p.wind_to_y_mps)) / horizontal } else { 0.0 };
+    let dtdz = if is_day { f(p.dtdz_day_k_per_m) } else { f(p.dtdz_night_k_per_m) };
+    let gradient = acoustic::effective_gradient_per_s(f(p.temperature_c), dtdz, wind_along);
+    let level = f(e.acoustic_db)
+        - acoustic::spreading_db(range)
+        - f(e.alpha_db_per_m) * range
+        - acoustic::ground_attenuation_db(range, f(e.z), f(s.z))
+        - acoustic::shadow_attenuation_db(range, gradient, f(p.sound_speed_mps), f(e.z), f(s.z), f(p.shadow_max_db));
+    Received {
+        level_db: level,
+        noise_db: if is_day { f(p.noise_acoustic_day_db) } else { f(p.noise_acoustic_night_db) },
+        speed_mps: f(p.sound_speed_mps) + wind_along,
+        range_m: range,
+    }
+}
+
+/// Bearing error at an observed SNR: σθ·10^(−(SNR − threshold)/20), between the floor and π.
+pub fn bearing_sigma_rad(s: &GpuSensor, snr_db: f64) -> f64 {
+    let growth = 10f64.powf((-(snr_db - f64::from(s.threshold_db)) / 20.0).min(BEARING_EXPONENT_MAX));
+    (f64::from(s.bearing_sigma_rad) * growth).clamp(f64::from(s.bearing_floor_rad), std::f64::consts::PI)
+}
+
+pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
+    let r = received(p, e, s);
     let seed = u64::from(p.seed_lo) | (u64::from(p.seed_hi) << 32);
     let z = rng::pair_normals(seed, e.id, s.id);
-    let fluctuation = f(s.fluctuation_db) * z[0];
-    let snr = level - noise + fluctuation;
+    let fluctuation = f64::from(s.fluctuation_db) * z[0];
+    let snr = r.level_db - r.noise_db + fluctuation;
     let bearing = if s.bearing_sigma_rad > 0.0 {
-        let growth = 10f64.powf((-(snr - f(s.threshold_db)) / 20.0).min(BEARING_EXPONENT_MAX));
-        let sigma = (f(s.bearing_sigma_rad) * growth).clamp(f(s.bearing_floor_rad), std::f64::consts::PI);
-        wrap_angle(dx.atan2(dy) + sigma * z[2])
+        let (dx, dy) = (f64::from(e.x) - f64::from(s.x), f64::from(e.y) - f64::from(s.y));
+        wrap_angle(dx.atan2(dy) + bearing_sigma_rad(s, snr) * z[2])
     } else {
         f64::NAN
     };
     Outcome {
-        level_db: level + fluctuation,
+        level_db: r.level_db + fluctuation,
         snr_db: snr,
-        delay_s: range / speed + f(s.timing_sigma_s) * z[1],
+        delay_s: r.range_m / r.speed_mps + f64::from(s.timing_sigma_s) * z[1],
         bearing_rad: bearing,
-        detected: snr >= f(s.threshold_db) && s.enabled != 0,
-        range_m: range,
-        mean_level_db: level,
+        detected: snr >= f64::from(s.threshold_db) && s.enabled != 0,
+        range_m: r.range_m,
+        mean_level_db: r.level_db,
     }
 }
 
