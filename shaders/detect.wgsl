@@ -3,7 +3,6 @@
 // and pair.wgsl. CPU f64 reference: src/detect/reference.rs.
 
 const WORKGROUP_SIZE: u32 = 64u;
-const BEARING_EXPONENT_MAX: f32 = 8.0;
 
 struct Detection {
     event_id: u32,
@@ -58,11 +57,7 @@ fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
     let snr = r.level_db - r.noise_db + fluctuation;
     var bearing = quiet_nan();
     if s.bearing_sigma_rad > 0.0 {
-        // Error ∝ 1/√SNR (linear), from the floor up to π (no information); the exponent is
-        // clamped so that f32 never overflows.
-        let growth = pow(10.0, min(-(snr - s.threshold_db) / 20.0, BEARING_EXPONENT_MAX));
-        let sigma = clamp(s.bearing_sigma_rad * growth, s.bearing_floor_rad, PI);
-        bearing = wrap_angle(atan2(e.x - s.x, e.y - s.y) + sigma * z.z);
+        bearing = wrap_angle(atan2(e.x - s.x, e.y - s.y) + bearing_sigma(s, snr) * z.z);
     }
     return Outcome(r.level_db + fluctuation, snr, r.range_m / r.speed_mps + s.timing_sigma_s * z.y, bearing,
                    snr >= s.threshold_db && s.enabled != 0u, r.range_m);

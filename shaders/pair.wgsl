@@ -3,6 +3,7 @@
 // twin is src/detect/reference.rs::received.
 
 const MODALITY_SEISMIC: u32 = 1u;
+const BEARING_EXPONENT_MAX: f32 = 8.0;
 
 struct Params {
     temperature_c: f32,
@@ -100,4 +101,11 @@ fn received(e: Event, s: Sensor) -> Received {
 
 fn reach_of(e: Event, s: Sensor) -> f32 {
     return select(e.reach_acoustic_m, e.reach_seismic_m, s.modality == MODALITY_SEISMIC);
+}
+
+// Bearing error at an SNR: ∝ 1/√SNR (linear), from the floor up to π (no information); the
+// exponent is clamped so that f32 never overflows.
+fn bearing_sigma(s: Sensor, snr_db: f32) -> f32 {
+    let growth = pow(10.0, min(-(snr_db - s.threshold_db) / 20.0, BEARING_EXPONENT_MAX));
+    return clamp(s.bearing_sigma_rad * growth, s.bearing_floor_rad, PI);
 }

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod coverage;
 pub mod deploy;
 pub mod detect;
 pub mod error;

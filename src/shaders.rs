@@ -5,13 +5,19 @@ pub const RNG: &str = include_str!("../shaders/rng.wgsl");
 pub const PROPAGATION: &str = include_str!("../shaders/propagation.wgsl");
 pub const PAIR: &str = include_str!("../shaders/pair.wgsl");
 pub const DETECT: &str = include_str!("../shaders/detect.wgsl");
+pub const COVERAGE: &str = include_str!("../shaders/coverage.wgsl");
 
 /// The detection kernel with its dependencies, in order.
 pub fn detect_kernel() -> String {
     [RNG, PROPAGATION, PAIR, DETECT].join("\n")
 }
 
+/// The coverage kernel with its dependencies, in order.
+pub fn coverage_kernel() -> String {
+    [PROPAGATION, PAIR, COVERAGE].join("\n")
+}
+
 /// Every composed kernel by name, for validation.
 pub fn all_kernels() -> Vec<(&'static str, String)> {
-    vec![("detect", detect_kernel())]
+    vec![("detect", detect_kernel()), ("coverage", coverage_kernel())]
 }

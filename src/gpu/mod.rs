@@ -1,6 +1,8 @@
 //! The wgpu device: picked from the environment (WGPU_BACKEND, WGPU_ADAPTER_NAME), lavapipe on
 //! machines without a GPU, with the adapter's own limits.
 
+pub mod buffers;
+
 use crate::error::{Error, Result};
 
 /// A device and queue with the adapter they came from.

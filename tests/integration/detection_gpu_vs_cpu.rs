@@ -7,7 +7,7 @@ use linewatch::detect::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-fn random_params(rng: &mut ChaCha8Rng) -> GpuParams {
+pub fn random_params(rng: &mut ChaCha8Rng) -> GpuParams {
     let temp = rng.random_range(-20.0..35.0f32);
     GpuParams {
         temperature_c: temp,
@@ -31,7 +31,7 @@ fn random_params(rng: &mut ChaCha8Rng) -> GpuParams {
     }
 }
 
-fn random_event(rng: &mut ChaCha8Rng, id: u32, p: &GpuParams) -> GpuEvent {
+pub fn random_event(rng: &mut ChaCha8Rng, id: u32, p: &GpuParams) -> GpuEvent {
     let freq = rng.random_range(10.0..1000.0);
     GpuEvent {
         x: rng.random_range(-30_000.0..30_000.0),
@@ -54,7 +54,7 @@ fn random_event(rng: &mut ChaCha8Rng, id: u32, p: &GpuParams) -> GpuEvent {
     }
 }
 
-fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
+pub fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
     let has_bearing = rng.random_bool(0.7);
     GpuSensor {
         x: rng.random_range(-30_000.0..30_000.0),

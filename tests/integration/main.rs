@@ -1,6 +1,7 @@
 //! linewatch integration tests: one binary, one module per concern.
 
 mod bad_input;
+mod coverage_gpu_vs_cpu;
 mod detection_gpu_vs_cpu;
 mod gpu_selection;
 mod output_files;

@@ -48,3 +48,28 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
         assert_eq!(layouter[handle].size as usize, expected, "{:?}", ty.name);
     }
 }
+
+#[test]
+fn coverage_structs_match_the_shader() {
+    use linewatch::coverage::{GpuCell, GpuCellOut};
+    let source = linewatch::shaders::coverage_kernel();
+    let module = naga::front::wgsl::parse_str(&source).expect("parses");
+    let mut layouter = naga::proc::Layouter::default();
+    layouter.update(module.to_ctx()).expect("layout");
+    let mut seen = 0;
+    for (handle, ty) in module.types.iter() {
+        let expected = match ty.name.as_deref() {
+            Some("Cell") => std::mem::size_of::<GpuCell>(),
+            Some("CellOut") => std::mem::size_of::<GpuCellOut>(),
+            Some("Params") => std::mem::size_of::<linewatch::detect::GpuParams>(),
+            Some("Event") => std::mem::size_of::<linewatch::detect::GpuEvent>(),
+            Some("Sensor") => std::mem::size_of::<linewatch::detect::GpuSensor>(),
+            _ => continue,
+        };
+        seen += 1;
+        assert_eq!(layouter[handle].size as usize, expected, "{:?}", ty.name);
+    }
+    assert_eq!(seen, 5, "every shared struct was checked");
+    let entry = module.entry_points.iter().find(|e| e.name == "coverage_cells").expect("entry point");
+    assert_eq!(entry.workgroup_size, [linewatch::coverage::gpu::WORKGROUP_SIZE, 1, 1]);
+}

@@ -1,0 +1,136 @@
+//! Runs `shaders/coverage.wgsl`: one thread per cell, cells in chunks within the adapter's
+//! limits, one class (source) per call.
+
+use crate::detect::SensorGrid;
+use crate::detect::layout::{GpuEvent, GpuParams};
+use crate::error::{Error, Result};
+use crate::gpu::Gpu;
+use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
+use crate::shaders;
+use bytemuck::{Pod, Zeroable};
+use wgpu::util::DeviceExt;
+
+/// Workgroup size of `coverage_cells`; a test checks it against the shader.
+pub const WORKGROUP_SIZE: u32 = 64;
+
+/// A corridor cell as the kernel reads it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuCell {
+    pub x: f32,
+    pub y: f32,
+    /// Signed offset from the line, m (negative: side A).
+    pub offset_m: f32,
+    /// Unit normal of the line at the nearest point.
+    pub normal_x: f32,
+    pub normal_y: f32,
+    pub pad: [f32; 3],
+}
+
+/// The kernel's result for one cell.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuCellOut {
+    pub p_detect: f32,
+    pub p_k: f32,
+    pub sigma_n_m: f32,
+    pub p_attrib: f32,
+    pub verifiable: f32,
+    pub sensors: u32,
+    pub pad: [u32; 2],
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+struct Settings {
+    k: u32,
+    cell_count: u32,
+    row_threads: u32,
+    pad: u32,
+}
+
+/// The sensors on the device, ready to map sources placed at cells.
+pub struct GpuCoverage<'g> {
+    gpu: &'g Gpu,
+    pipeline: wgpu::ComputePipeline,
+    params: GpuParams,
+    sensors: wgpu::Buffer,
+    cell_start: wgpu::Buffer,
+    max_cells_per_dispatch: usize,
+}
+
+impl<'g> GpuCoverage<'g> {
+    pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid) -> Result<Self> {
+        grid.apply(&mut params);
+        let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("coverage.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(shaders::coverage_kernel().into()),
+        });
+        let pipeline = gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("coverage_cells"),
+            layout: None,
+            module: &module,
+            entry_point: Some("coverage_cells"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(Error::Gpu(format!("coverage.wgsl does not compile on {}: {e}", gpu.describe())));
+        }
+        let limits = gpu.limits();
+        let max_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
+        let per_cell = std::mem::size_of::<GpuCellOut>().max(std::mem::size_of::<GpuCell>()) as u64;
+        let by_dims = u64::from(limits.max_compute_workgroups_per_dimension).pow(2) * u64::from(WORKGROUP_SIZE);
+        let max_cells_per_dispatch = (max_binding / per_cell).min(by_dims).max(1) as usize;
+        Ok(Self {
+            sensors: storage_init(&gpu.device, "sensors", &nonempty(&grid.sensors)),
+            cell_start: storage_init(&gpu.device, "cell_start", &grid.cell_start),
+            gpu,
+            pipeline,
+            params,
+            max_cells_per_dispatch,
+        })
+    }
+
+    /// Metrics of a source like `source` placed at each cell, with P(≥k) for this k.
+    pub fn evaluate(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<Vec<GpuCellOut>> {
+        let device = &self.gpu.device;
+        let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("params"),
+            contents: bytemuck::bytes_of(&self.params),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        let source = storage_init(device, "source", std::slice::from_ref(source));
+        let max_groups = self.gpu.limits().max_compute_workgroups_per_dimension;
+        let mut out = Vec::with_capacity(cells.len());
+        for chunk in cells.chunks(self.max_cells_per_dispatch) {
+            let groups = (chunk.len() as u32).div_ceil(WORKGROUP_SIZE);
+            let (gx, gy) = (groups.min(max_groups), groups.div_ceil(groups.min(max_groups)));
+            let settings = Settings { k, cell_count: chunk.len() as u32, row_threads: gx * WORKGROUP_SIZE, pad: 0 };
+            let settings = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("settings"),
+                contents: bytemuck::bytes_of(&settings),
+                usage: wgpu::BufferUsages::UNIFORM,
+            });
+            let cell_buffer = storage_init(device, "cells", chunk);
+            let results = output_buffer(device, std::mem::size_of_val(chunk) as u64);
+            let bind = bind_group(
+                device,
+                &self.pipeline,
+                &[&params, &source, &self.sensors, &self.cell_start, &cell_buffer, &results, &settings],
+                &[0, 1, 2, 3, 4, 5, 6],
+            );
+            let mut encoder = device.create_command_encoder(&Default::default());
+            {
+                let mut pass = encoder.begin_compute_pass(&Default::default());
+                pass.set_pipeline(&self.pipeline);
+                pass.set_bind_group(0, &bind, &[]);
+                pass.dispatch_workgroups(gx, gy, 1);
+            }
+            self.gpu.queue.submit([encoder.finish()]);
+            out.extend(read_back::<GpuCellOut>(self.gpu, &results, chunk.len())?);
+        }
+        Ok(out)
+    }
+}

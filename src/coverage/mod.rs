@@ -1,0 +1,9 @@
+//! Verification capability per place (DESIGN §5): for a source at a cell, which sensors hear
+//! it and with what probability, how well they locate it, and how surely they put it on the
+//! right side of the line. `reference` is the f64 twin of `shaders/coverage.wgsl`; `gpu` runs it.
+
+pub mod gpu;
+pub mod reference;
+
+pub use gpu::{GpuCell, GpuCellOut, GpuCoverage};
+pub use reference::{CellMetrics, CellSite, cell_metrics, poisson_binomial_at_least};

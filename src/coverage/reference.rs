@@ -1,0 +1,299 @@
+//! Coverage metrics of one cell, f64.
+
+use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, MODALITY_SEISMIC};
+use crate::detect::reference::{bearing_sigma_rad, received};
+use crate::physics::normal_cdf;
+
+/// Largest k for P(≥k) (the kernel keeps k + 1 probabilities per thread).
+pub const MAX_K: usize = 8;
+/// Timing error floor, s: a zero σt would make the Fisher information infinite.
+pub const MIN_TIMING_SIGMA_S: f64 = 1e-6;
+/// Sensors that detect less often than this add nothing meaningful to the location bound, and
+/// their f32 tail probabilities are denormal: they count in P(≥k), not in the information.
+pub const LOCATION_PD_FLOOR: f64 = 1e-6;
+/// det(S) / max(diag S)² at or below which the location information counts as singular: the
+/// weak direction is then ~30 times worse than the strong one (a source far outside its
+/// array's aperture). The f32 kernel resolves S's entries to ~1e-7, so σ carries a relative
+/// error of ~1e-7 / conditioning: at 1e-3 that is 1e-4, inside the 1e-3 contract. Cells below
+/// are reported as not locatable (σ = ∞, attribution at chance): conservative by design.
+pub const SINGULAR_DET: f64 = 1e-3;
+
+/// Where a cell is relative to the line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellSite {
+    /// Signed offset from the line, m (negative: side A).
+    pub offset_m: f64,
+    /// Unit normal of the line at the nearest point, pointing to side B.
+    pub normal: [f64; 2],
+}
+
+/// The metrics of DESIGN §5 for one cell and one source class.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellMetrics {
+    /// P(at least one detection).
+    pub p_detect: f64,
+    /// P(at least k detections), Poisson-binomial, exact.
+    pub p_k: f64,
+    /// Cross-line standard deviation of the location estimate from the Cramér–Rao bound, m
+    /// (infinite when the geometry cannot locate at all).
+    pub sigma_n_m: f64,
+    /// Φ(|d| / σn): the chance the located source lands on its true side.
+    pub p_attrib: f64,
+    /// p_k × p_attrib.
+    pub verifiable: f64,
+    /// det(S)/max(diag S)² of the location information, in [0, 1]: 1 for an isotropic
+    /// geometry, toward 0 as it degenerates (0 when nothing constrains the position).
+    pub conditioning: f64,
+    /// Sensors within reach that contributed.
+    pub sensors: u32,
+}
+
+/// P(at least k successes) of independent trials with probabilities `ps`: the exact dynamic
+/// program over the count, truncated at k (O(n·k)).
+pub fn poisson_binomial_at_least(ps: &[f64], k: usize) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    // below[j] = P(exactly j successes so far), j < k; the rest of the mass has reached k.
+    let mut below = vec![0.0; k];
+    below[0] = 1.0;
+    for &p in ps {
+        for j in (0..k).rev() {
+            let stay = below[j] * (1.0 - p);
+            let arrive = if j > 0 { below[j - 1] * p } else { 0.0 };
+            below[j] = stay + arrive;
+        }
+    }
+    (1.0 - below.iter().sum::<f64>()).clamp(0.0, 1.0)
+}
+
+/// Probability that sensor `s` detects a source `e`: Φ((L − N − T)/σ) (a step without
+/// fluctuation).
+pub fn detection_probability(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> (f64, f64) {
+    if s.enabled == 0 {
+        return (0.0, f64::NEG_INFINITY);
+    }
+    let r = received(p, e, s);
+    let margin = r.level_db - r.noise_db - f64::from(s.threshold_db);
+    let sigma = f64::from(s.fluctuation_db);
+    let pd = if sigma > 0.0 {
+        normal_cdf(margin / sigma)
+    } else if margin >= 0.0 {
+        1.0
+    } else {
+        0.0
+    };
+    (pd, r.level_db - r.noise_db)
+}
+
+/// Metrics for a source of class `e` placed at the cell (e.x, e.y), against `sensors` (those in
+/// reach are used; the caller may pass a superset).
+pub fn cell_metrics<'s>(
+    p: &GpuParams,
+    e: &GpuEvent,
+    site: CellSite,
+    sensors: impl IntoIterator<Item = &'s GpuSensor>,
+    k: usize,
+) -> CellMetrics {
+    let mut probabilities = Vec::new();
+    let mut info = LocationInfo::default();
+    for s in sensors {
+        let reach = if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m };
+        let (dx, dy, dz) = (e.x - s.x, e.y - s.y, e.z - s.z);
+        if dx * dx + dy * dy + dz * dz > reach * reach {
+            continue;
+        }
+        let (pd, mean_snr) = detection_probability(p, e, s);
+        if pd <= 0.0 {
+            continue;
+        }
+        probabilities.push(pd);
+        let r = received(p, e, s);
+        // u: unit vector source → sensor (horizontal).
+        let (ux, uy) = (-f64::from(dx), -f64::from(dy));
+        let h = ux.hypot(uy);
+        if h <= 0.0 || pd < LOCATION_PD_FLOOR {
+            continue;
+        }
+        let (ux, uy) = (ux / h, uy / h);
+        // TDOA: t_i = t0 + |s_i − x|/c, so ∂t_i/∂(x, y) = −u/c and ∂t_i/∂t0 = 1.
+        let st = f64::from(s.timing_sigma_s).max(MIN_TIMING_SIGMA_S);
+        info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], pd / (st * st));
+        // Bearing from the sensor to the source: |∂φ/∂(x, y)| = 1/r, perpendicular to u.
+        if s.bearing_sigma_rad > 0.0 {
+            let sigma = bearing_sigma_rad(s, mean_snr);
+            info.add_bearing([uy / h, -ux / h], pd / (sigma * sigma));
+        }
+    }
+    let p_detect = poisson_binomial_at_least(&probabilities, 1);
+    let p_k = poisson_binomial_at_least(&probabilities, k.clamp(1, MAX_K));
+    let sigma_n_m = info.cross_line_sigma(site.normal);
+    let p_attrib = if sigma_n_m.is_finite() { normal_cdf(site.offset_m.abs() / sigma_n_m) } else { 0.5 };
+    CellMetrics {
+        p_detect,
+        p_k,
+        sigma_n_m,
+        p_attrib,
+        verifiable: p_k * p_attrib,
+        conditioning: info.conditioning(),
+        sensors: probabilities.len() as u32,
+    }
+}
+
+/// Expected Fisher information about the source position (x, y), with the unknown origin
+/// time t0 eliminated (its Schur complement). For arrivals with gradients aᵢ = ∂tᵢ/∂(x, y) and
+/// weights wᵢ = Pdᵢ/σtᵢ², eliminating t0 leaves Σ wᵢ(aᵢ − ā)(aᵢ − ā)ᵀ, ā the weighted mean:
+/// accumulated by West's weighted incremental update (CACM 22(9), 1979), which has none of the
+/// cancellation of forming the 3×3 matrix and inverting it. Bearings add Σ vᵢ hᵢhᵢᵀ directly.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LocationInfo {
+    weight: f64,
+    mean: [f64; 2],
+    /// Upper triangle of the 2×2 information: xx, xy, yy.
+    s: [f64; 3],
+}
+
+impl LocationInfo {
+    pub fn add_arrival(&mut self, a: [f64; 2], w: f64) {
+        if w <= 0.0 {
+            return;
+        }
+        // S += (W_old·w/W)·δδᵀ: no subtraction of nearly equal numbers, whatever the weights.
+        let previous = self.weight;
+        self.weight += w;
+        let delta = [a[0] - self.mean[0], a[1] - self.mean[1]];
+        let ratio = w / self.weight;
+        self.mean = [self.mean[0] + ratio * delta[0], self.mean[1] + ratio * delta[1]];
+        let gain = previous * ratio;
+        self.s[0] += gain * delta[0] * delta[0];
+        self.s[1] += gain * delta[0] * delta[1];
+        self.s[2] += gain * delta[1] * delta[1];
+    }
+
+    pub fn add_bearing(&mut self, h: [f64; 2], v: f64) {
+        self.s[0] += v * h[0] * h[0];
+        self.s[1] += v * h[0] * h[1];
+        self.s[2] += v * h[1] * h[1];
+    }
+
+    /// det(S)/max(diag S)², in [0, 1]; 0 without information.
+    pub fn conditioning(&self) -> f64 {
+        let [a, b, d] = self.s;
+        let scale = a.abs().max(d.abs());
+        if scale > 0.0 { ((a * d - b * b) / (scale * scale)).clamp(0.0, 1.0) } else { 0.0 }
+    }
+
+    /// √(nᵀ S⁻¹ n): the Cramér–Rao standard deviation across the line. Infinite when S is
+    /// singular (fewer constraints than unknowns) or ill-conditioned beyond `SINGULAR_DET`.
+    pub fn cross_line_sigma(&self, n: [f64; 2]) -> f64 {
+        let [a, b, d] = self.s;
+        let scale = a.abs().max(d.abs());
+        let det = a * d - b * b;
+        if !(det.is_finite() && scale > 0.0) || det <= SINGULAR_DET * scale * scale {
+            return f64::INFINITY;
+        }
+        let variance = (n[0] * n[0] * d - 2.0 * n[0] * n[1] * b + n[1] * n[1] * a) / det;
+        if variance > 0.0 { variance.sqrt() } else { f64::INFINITY }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poisson_binomial_matches_brute_force_enumeration() {
+        let ps = [0.1, 0.5, 0.9, 0.33, 0.72, 0.05, 0.6];
+        for k in 0..=ps.len() {
+            let mut brute = 0.0;
+            for mask in 0u32..(1 << ps.len()) {
+                if mask.count_ones() as usize >= k {
+                    brute += ps
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &p)| if mask >> i & 1 == 1 { p } else { 1.0 - p })
+                        .product::<f64>();
+                }
+            }
+            let dp = poisson_binomial_at_least(&ps, k);
+            assert!((dp - brute).abs() < 1e-12, "k = {k}: {dp} vs {brute}");
+        }
+    }
+
+    fn quiet_params() -> GpuParams {
+        GpuParams {
+            temperature_c: 15.0,
+            relative_humidity_pct: 50.0,
+            pressure_kpa: 101.325,
+            sound_speed_mps: 340.0,
+            noise_acoustic_day_db: 40.0,
+            noise_acoustic_night_db: 40.0,
+            ..Default::default()
+        }
+    }
+
+    fn loud_source() -> GpuEvent {
+        GpuEvent { z: 5000.0, acoustic_db: 200.0, reach_acoustic_m: 1e9, is_day: 1, ..Default::default() }
+    }
+
+    fn sensor(x: f32, y: f32, timing: f32, bearing: f32) -> GpuSensor {
+        GpuSensor {
+            x,
+            y,
+            z: 5000.0,
+            enabled: 1,
+            threshold_db: 10.0,
+            fluctuation_db: 5.0,
+            timing_sigma_s: timing,
+            bearing_sigma_rad: bearing,
+            bearing_floor_rad: bearing,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn crlb_of_three_sensors_on_a_ring_is_the_analytic_value() {
+        // Σ u uᵀ = (3/2) I and Σ u = 0 for three unit vectors 120° apart, so with Pd = 1 the
+        // (x, y) block of J⁻¹ is (2 c² σt² / 3) I: σn = c σt √(2/3) whatever the normal.
+        let p = quiet_params();
+        let (r, st) = (2000.0f32, 1e-3f32);
+        let sensors: Vec<GpuSensor> = (0..3)
+            .map(|i| {
+                let a = std::f32::consts::TAU * i as f32 / 3.0;
+                sensor(r * a.cos(), r * a.sin(), st, 0.0)
+            })
+            .collect();
+        let site = CellSite { offset_m: 10.0, normal: [0.6, 0.8] };
+        let m = cell_metrics(&p, &loud_source(), site, &sensors, 3);
+        let expected = 340.0 * 1e-3 * (2.0f64 / 3.0).sqrt();
+        assert!((m.p_k - 1.0).abs() < 1e-9, "{m:?}");
+        assert!((m.sigma_n_m / expected - 1.0).abs() < 1e-5, "{} vs {expected}", m.sigma_n_m);
+        assert!((m.p_attrib - normal_cdf(10.0 / expected)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn one_sensor_cannot_locate_and_attributes_by_chance() {
+        let p = quiet_params();
+        let m = cell_metrics(
+            &p,
+            &loud_source(),
+            CellSite { offset_m: 500.0, normal: [0.0, 1.0] },
+            &[sensor(100.0, 0.0, 1e-3, 0.0)],
+            1,
+        );
+        assert!(m.sigma_n_m.is_infinite());
+        assert_eq!(m.p_attrib, 0.5);
+        assert!(m.p_detect > 0.999);
+    }
+
+    #[test]
+    fn single_sensor_pd_is_one_half_at_the_spreading_limit() {
+        // 120 dB source, 40 dB noise, 10 dB threshold, no absorption or ground: Pd = 0.5 at
+        // r = 10^(70/20) m.
+        let p = quiet_params();
+        let source = GpuEvent { acoustic_db: 120.0, ..loud_source() };
+        let r = 10f32.powf(70.0 / 20.0);
+        let (pd, _) = detection_probability(&p, &source, &sensor(r, 0.0, 1e-3, 0.0));
+        assert!((pd - 0.5).abs() < 1e-5, "{pd}");
+    }
+}
