@@ -32,11 +32,12 @@ $(VENV)/.ready: tests/python-requirements.txt | deps
 
 venv: $(VENV)/.ready
 
-## The main job: the embedded full-line scenario, headless, to out/full-line.h5.
+## The main job: the embedded full-line scenario, headless, to out/full-line.h5 with its
+## coverage maps, a map of the run and a coverage picture.
 run: deps
 	cargo build --release
 	@mkdir -p $(OUT)
-	./target/release/linewatch run -o $(OUT)/full-line.h5 --png $(OUT)/full-line.png
+	./target/release/linewatch run -o $(OUT)/full-line.h5 --png $(OUT)/full-line.png --coverage-png $(OUT)/full-line-coverage.png
 	./target/release/linewatch info $(OUT)/full-line.h5
 
 ## The whole test suite: formatting, lints, unit and integration tests on lavapipe.

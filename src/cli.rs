@@ -32,7 +32,28 @@ pub enum Command {
         /// Also draw a quick-look map (PNG): line, sensors, events by how well they were heard.
         #[arg(long)]
         png: Option<PathBuf>,
+        /// Skip the coverage maps.
+        #[arg(long)]
+        no_coverage: bool,
+        /// Draw the first mapped class's coverage (PNG).
+        #[arg(long)]
+        coverage_png: Option<PathBuf>,
         /// No progress bar even on a terminal.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Verification-capability maps of the corridor (DESIGN §5) to an HDF5 file.
+    Coverage {
+        /// Scenario TOML; absent: the embedded full line.
+        scenario: Option<PathBuf>,
+        #[arg(short, long, default_value = "coverage.h5")]
+        output: PathBuf,
+        /// Also draw the first mapped class's map (PNG).
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Map only this class (repeatable); default: the scenario's [coverage] classes.
+        #[arg(long = "class")]
+        classes: Vec<String>,
         #[arg(long)]
         quiet: bool,
     },
@@ -73,14 +94,44 @@ pub fn main() -> u8 {
 
 fn execute(command: Command) -> Result<u8> {
     match command {
-        Command::Run { scenario, output, seed, png, quiet } => {
+        Command::Run { scenario, output, seed, png, no_coverage, coverage_png, quiet } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
-            let options = RunOptions { seed, progress: !quiet, png: png.clone() };
+            let options = RunOptions {
+                seed,
+                progress: !quiet,
+                png: png.clone(),
+                coverage: !no_coverage,
+                coverage_png: coverage_png.clone(),
+            };
             let summary = crate::run::run(&loaded, &output, &options)?;
             print_summary(&summary, &output);
+            print_coverage(&summary.coverage, &loaded);
+            if let Some(png) = coverage_png.filter(|_| !no_coverage) {
+                println!("  coverage map   {}", png.display());
+            }
             if let Some(png) = png {
                 println!("  map            {}", png.display());
             }
+            Ok(exit::SUCCESS)
+        }
+        Command::Coverage { scenario, output, png, classes, quiet } => {
+            let mut loaded = LoadedScenario::load(scenario.as_deref())?;
+            for c in &classes {
+                if !loaded.scenario.classes.iter().any(|k| &k.name == c) {
+                    return Err(Error::file("--class", "class", format!("the scenario has no class named '{c}'")));
+                }
+            }
+            if !classes.is_empty() {
+                loaded.scenario.coverage.classes = classes;
+            }
+            let started = std::time::Instant::now();
+            let maps = crate::run::coverage_only(&loaded, &output, png.as_deref(), !quiet)?;
+            println!("linewatch coverage '{}' → {}", loaded.scenario.name, output.display());
+            print_coverage(&maps, &loaded);
+            if let Some(png) = png {
+                println!("  map            {}", png.display());
+            }
+            println!("  time           {:.1} s", started.elapsed().as_secs_f64());
             Ok(exit::SUCCESS)
         }
         Command::Validate { scenario } => {
@@ -158,4 +209,27 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
         "  time           {:.1} s ({:.1} s GPU detection, {:.1} s writing HDF5)",
         s.seconds, s.gpu_seconds, s.write_seconds
     );
+}
+
+fn print_coverage(maps: &[crate::run::CoverageSummary], loaded: &LoadedScenario) {
+    if maps.is_empty() {
+        return;
+    }
+    let spec = &loaded.scenario.coverage;
+    println!(
+        "  coverage       ±{} km at {} m, {:?}, verifiable = P(≥{} sensors) × P(right side), target {}",
+        spec.half_width_km, spec.resolution_m, spec.time_of_day, spec.k, spec.target
+    );
+    println!("  {:<12} {:>10} {:>10} {:>6} {:>12} {:>8}", "class", "cells", "covered", "gaps", "longest gap", "time");
+    for m in maps {
+        println!(
+            "  {:<12} {:>10} {:>9.1}% {:>6} {:>9.1} km {:>6.1} s",
+            m.class,
+            m.cells,
+            100.0 * m.covered_fraction,
+            m.gaps,
+            m.longest_gap_km,
+            m.seconds
+        );
+    }
 }

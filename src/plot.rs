@@ -133,3 +133,103 @@ pub fn draw(path: &Path, map: &RunMap<'_>) -> Result<()> {
     root.present().map_err(|x| e(&x))?;
     Ok(())
 }
+
+/// Viridis (Smith & van der Walt, matplotlib's default map), by linear interpolation between
+/// nine of its published anchor colours: perceptually uniform and readable in grey.
+fn viridis(v: f32) -> RGBColor {
+    const ANCHORS: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 44, 122),
+        (59, 81, 139),
+        (44, 113, 142),
+        (33, 144, 141),
+        (39, 173, 129),
+        (92, 200, 99),
+        (170, 220, 50),
+        (253, 231, 37),
+    ];
+    let t = v.clamp(0.0, 1.0) * (ANCHORS.len() - 1) as f32;
+    let k = (t.floor() as usize).min(ANCHORS.len() - 2);
+    let f = t - k as f32;
+    let mix = |a: u8, b: u8| (f32::from(a) + f * (f32::from(b) - f32::from(a))).round() as u8;
+    let (a, b) = (ANCHORS[k], ANCHORS[k + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// The verifiable-probability map of one class, with a colour bar, the line and the sensors.
+pub fn draw_coverage(
+    path: &Path,
+    map: &crate::coverage::map::ClassMap,
+    line_xy: &[[f64; 2]],
+    sensors: &[[f64; 2]],
+    title: &str,
+) -> Result<()> {
+    let shown = path.display().to_string();
+    let fail = |e: String| Error::output(&shown, format!("cannot draw the coverage map: {e}"));
+    font_ready().map_err(fail)?;
+    let e = |x: &dyn std::fmt::Display| fail(x.to_string());
+    let c = &map.corridor;
+    let half = 0.5 * c.resolution_m / 1000.0;
+    let (x0, x1) = (c.x(0) / 1000.0 - half, c.x(c.nx - 1) / 1000.0 + half);
+    let (y0, y1) = (c.y(0) / 1000.0 - half, c.y(c.ny - 1) / 1000.0 + half);
+    let height = ((f64::from(WIDTH_PX) - 260.0) * (y1 - y0) / (x1 - x0) + 140.0).clamp(400.0, 2400.0) as u32;
+    let root = BitMapBackend::new(path, (WIDTH_PX, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let (main, side) = root.split_horizontally(WIDTH_PX - 150);
+    let mut chart = ChartBuilder::on(&main)
+        .caption(title, ("sans-serif", 24))
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .x_desc("x (km, working plane)")
+        .y_desc("y (km)")
+        .light_line_style(WHITE)
+        .label_style(("sans-serif", 16))
+        .draw()
+        .map_err(|x| e(&x))?;
+    let p = &map.preview;
+    let pixel_km = p.factor as f64 * c.resolution_m / 1000.0;
+    let cells = (0..p.height).flat_map(|j| (0..p.width).map(move |i| (i, j)));
+    chart
+        .draw_series(cells.filter_map(|(i, j)| {
+            p.value(i, j).map(|v| {
+                let (left, bottom) = (x0 + i as f64 * pixel_km, y0 + j as f64 * pixel_km);
+                Rectangle::new([(left, bottom), (left + pixel_km, bottom + pixel_km)], viridis(v).filled())
+            })
+        }))
+        .map_err(|x| e(&x))?;
+    chart
+        .draw_series(LineSeries::new(line_xy.iter().map(|p| (p[0] / 1000.0, p[1] / 1000.0)), WHITE.stroke_width(2)))
+        .map_err(|x| e(&x))?;
+    chart
+        .draw_series(sensors.iter().map(|s| Circle::new((s[0] / 1000.0, s[1] / 1000.0), 1, BLACK.filled())))
+        .map_err(|x| e(&x))?;
+    // Colour bar.
+    let mut bar = ChartBuilder::on(&side)
+        .margin_top(80)
+        .margin_bottom(80)
+        .margin_right(30)
+        .y_label_area_size(45)
+        .caption("verifiable", ("sans-serif", 16))
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .map_err(|x| e(&x))?;
+    bar.configure_mesh()
+        .disable_x_mesh()
+        .disable_y_mesh()
+        .disable_x_axis()
+        .y_labels(6)
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(|x| e(&x))?;
+    bar.draw_series((0..100).map(|k| {
+        let v = k as f64 / 100.0;
+        Rectangle::new([(0.0, v), (1.0, v + 0.01)], viridis(v as f32).filled())
+    }))
+    .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))?;
+    Ok(())
+}

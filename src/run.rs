@@ -46,6 +46,8 @@ pub struct RunSummary {
     pub gpu_seconds: f64,
     /// Time spent appending to the HDF5 tables (chunking, shuffle, deflate, I/O).
     pub write_seconds: f64,
+    pub coverage: Vec<CoverageSummary>,
+    pub coverage_seconds: f64,
 }
 
 /// Options of `linewatch run`.
@@ -55,6 +57,95 @@ pub struct RunOptions {
     pub progress: bool,
     /// Also draw a quick-look map here.
     pub png: Option<std::path::PathBuf>,
+    /// Compute and write the coverage maps.
+    pub coverage: bool,
+    /// Draw the first mapped class's coverage here.
+    pub coverage_png: Option<std::path::PathBuf>,
+}
+
+/// A class's coverage in the summary.
+#[derive(Debug, Clone, Default)]
+pub struct CoverageSummary {
+    pub class: String,
+    pub cells: u64,
+    pub covered_fraction: f64,
+    pub gaps: usize,
+    pub longest_gap_km: f64,
+    pub seconds: f64,
+}
+
+impl CoverageSummary {
+    pub fn of(map: &crate::coverage::map::ClassMap) -> Self {
+        Self {
+            class: map.class.clone(),
+            cells: map.cells,
+            covered_fraction: map.covered_fraction(),
+            gaps: map.gaps.len(),
+            longest_gap_km: map.gaps.iter().map(|g| g.end_km - g.start_km).fold(0.0, f64::max),
+            seconds: map.seconds,
+        }
+    }
+}
+
+/// Root attributes, the line and the sensors: what every result file starts with.
+pub fn write_header(
+    writer: &ResultWriter,
+    loaded: &LoadedScenario,
+    crs: &str,
+    line: &crate::geo::ContactLine,
+    sensors: &[Sensor],
+    gpu: &Gpu,
+) -> Result<()> {
+    let s = &loaded.scenario;
+    writer.write_root(&RootAttributes {
+        seed: s.seed,
+        scenario_name: s.name.clone(),
+        scenario_toml: loaded.text.clone(),
+        crs: crs.to_string(),
+        adapter: gpu.describe(),
+        duration_s: s.duration_h * 3600.0,
+    })?;
+    writer.write_line(&line.lonlat, &line.xy, &line.chainage_km)?;
+    let row_names: Vec<String> = s.rows.iter().map(|r| r.name.clone()).collect();
+    writer.write_sensors(&sensors.iter().map(sensor_record).collect::<Vec<_>>(), &row_names)?;
+    writer.set_class_names(&s.classes.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+}
+
+/// Draw one class's coverage picture.
+pub fn draw_class_map(
+    png: &Path,
+    loaded: &LoadedScenario,
+    map: &crate::coverage::map::ClassMap,
+    line: &crate::geo::ContactLine,
+    sensors: &[Sensor],
+) -> Result<()> {
+    let spec = &loaded.scenario.coverage;
+    let title = format!(
+        "{} — {}: P(≥{} sensors and right side), {:.0} m cells, {:?}",
+        loaded.scenario.name, map.class, spec.k, spec.resolution_m, spec.time_of_day
+    );
+    let xy: Vec<[f64; 2]> = sensors.iter().map(|s| [s.x, s.y]).collect();
+    crate::plot::draw_coverage(png, map, &line.xy, &xy, &title)
+}
+
+/// `linewatch coverage`: the maps alone, with the header every result file has.
+pub fn coverage_only(
+    loaded: &LoadedScenario,
+    out: &Path,
+    png: Option<&Path>,
+    progress: bool,
+) -> Result<Vec<CoverageSummary>> {
+    let (plane, line) = geo::load_line(loaded)?;
+    let sensors = deploy::deploy(loaded, &plane, &line)?;
+    let writer = ResultWriter::create(out)?;
+    let gpu = Gpu::new()?;
+    write_header(&writer, loaded, &plane.definition, &line, &sensors, &gpu)?;
+    let maps = crate::coverage::map::map_scenario(loaded, &line, &sensors, &gpu, Some(writer.file()), progress)?;
+    if let (Some(png), Some(map)) = (png, maps.first()) {
+        draw_class_map(png, loaded, map, &line, &sensors)?;
+    }
+    writer.finish()?;
+    Ok(maps.iter().map(CoverageSummary::of).collect())
 }
 
 /// Execute a scenario and write the result file.
@@ -69,20 +160,8 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     let sensors = deploy::deploy(&loaded, &plane, &line)?;
     let mut writer = ResultWriter::create(out)?;
     let gpu = Gpu::new()?;
-
-    writer.write_root(&RootAttributes {
-        seed: s.seed,
-        scenario_name: s.name.clone(),
-        scenario_toml: loaded.text.clone(),
-        crs: plane.definition.clone(),
-        adapter: gpu.describe(),
-        duration_s: s.duration_h * 3600.0,
-    })?;
-    writer.write_line(&line.lonlat, &line.xy, &line.chainage_km)?;
-    let row_names: Vec<String> = s.rows.iter().map(|r| r.name.clone()).collect();
-    writer.write_sensors(&sensors.iter().map(sensor_record).collect::<Vec<_>>(), &row_names)?;
+    write_header(&writer, &loaded, &plane.definition, &line, &sensors, &gpu)?;
     let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
-    writer.set_class_names(&class_names)?;
 
     let grid = SensorGrid::build(
         &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
@@ -182,6 +261,16 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         progress.inc(1);
     }
     progress.finish_and_clear();
+    if opts.coverage {
+        let started = Instant::now();
+        let maps =
+            crate::coverage::map::map_scenario(&loaded, &line, &sensors, &gpu, Some(writer.file()), opts.progress)?;
+        summary.coverage_seconds = started.elapsed().as_secs_f64();
+        if let (Some(png), Some(map)) = (&opts.coverage_png, maps.first()) {
+            draw_class_map(png, &loaded, map, &line, &sensors)?;
+        }
+        summary.coverage = maps.iter().map(CoverageSummary::of).collect();
+    }
     if let Some(png) = &opts.png {
         let length = line.length_km();
         let pick = |m: Modality| sensors.iter().filter(|x| x.modality == m).map(|x| [x.x, x.y]).collect();

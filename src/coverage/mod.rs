@@ -3,6 +3,8 @@
 //! right side of the line. `reference` is the f64 twin of `shaders/coverage.wgsl`; `gpu` runs it.
 
 pub mod gpu;
+pub mod map;
+pub mod raster;
 pub mod reference;
 
 pub use gpu::{GpuCell, GpuCellOut, GpuCoverage};

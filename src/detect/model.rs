@@ -3,7 +3,7 @@
 
 use super::layout::*;
 use crate::deploy::Sensor;
-use crate::events::Event;
+use crate::events::{Event, SourceModel};
 use crate::physics::{acoustic, seismic};
 use crate::scenario::{Environment, Modality};
 
@@ -101,11 +101,10 @@ impl BestCase {
 /// Range beyond which no sensor of the modality detects the event with P ≥ 1e-6: the level
 /// with only the losses that are never negative (spreading, absorption) against the quietest
 /// noise and the most favourable threshold and fluctuation. Monotone, so bisection.
-pub fn reach_m(event: &Event, env: &Environment, best: &BestCase, modality: usize) -> f64 {
+pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: usize) -> f64 {
     if !best.present[modality] {
         return 0.0;
     }
-    let src = &event.source;
     let level_at = |r: f64| -> f64 {
         if modality == 0 {
             let alpha = acoustic::absorption_db_per_m(
@@ -140,20 +139,25 @@ pub fn reach_m(event: &Event, env: &Environment, best: &BestCase, modality: usiz
 }
 
 pub fn gpu_event(e: &Event, env: &Environment, best: &BestCase) -> GpuEvent {
+    GpuEvent { x: e.x as f32, y: e.y as f32, id: e.id, ..gpu_source(&e.source, env, best, e.is_day) }
+}
+
+/// A source as the kernels read it, at the origin: coverage places it at each cell.
+pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day: bool) -> GpuEvent {
     GpuEvent {
-        x: e.x as f32,
-        y: e.y as f32,
-        z: e.z as f32,
-        id: e.id,
-        acoustic_db: e.source.acoustic_db as f32,
-        acoustic_freq_hz: e.source.acoustic_freq_hz as f32,
-        seismic_db: e.source.seismic_db as f32,
-        seismic_freq_hz: e.source.seismic_freq_hz as f32,
-        reach_acoustic_m: reach_m(e, env, best, 0) as f32,
-        reach_seismic_m: reach_m(e, env, best, 1) as f32,
-        is_day: u32::from(e.is_day),
+        x: 0.0,
+        y: 0.0,
+        z: src.height_m as f32,
+        id: 0,
+        acoustic_db: src.acoustic_db as f32,
+        acoustic_freq_hz: src.acoustic_freq_hz as f32,
+        seismic_db: src.seismic_db as f32,
+        seismic_freq_hz: src.seismic_freq_hz as f32,
+        reach_acoustic_m: reach_m(src, env, best, 0) as f32,
+        reach_seismic_m: reach_m(src, env, best, 1) as f32,
+        is_day: u32::from(is_day),
         alpha_db_per_m: acoustic::absorption_db_per_m(
-            e.source.acoustic_freq_hz,
+            src.acoustic_freq_hz,
             env.temperature_c,
             env.relative_humidity_pct,
             env.pressure_kpa,

@@ -46,6 +46,9 @@ pub struct LinePoint {
     pub chainage_km: f64,
     /// Signed distance from the line, m: negative on side A, positive on side B.
     pub offset_m: f64,
+    /// Unit normal of the line at the foot of the perpendicular, pointing to side B (the
+    /// bisector at a vertex).
+    pub normal: [f64; 2],
 }
 
 type Segment = GeomWithData<Line<[f64; 2]>, usize>;
@@ -104,7 +107,7 @@ impl ContactLine {
     /// Chainage and signed offset of a point, by the nearest segment.
     pub fn locate(&self, p: [f64; 2]) -> LinePoint {
         let Some(nearest) = self.index.nearest_neighbor(p) else {
-            return LinePoint { chainage_km: 0.0, offset_m: 0.0 };
+            return LinePoint { chainage_km: 0.0, offset_m: 0.0, normal: [0.0, 1.0] };
         };
         let i = nearest.data;
         let (a, b) = (self.xy[i], self.xy[i + 1]);
@@ -122,7 +125,9 @@ impl ContactLine {
         };
         let sign = if (p[0] - foot[0]) * normal[0] + (p[1] - foot[1]) * normal[1] < 0.0 { -1.0 } else { 1.0 };
         let len = len2.sqrt();
-        LinePoint { chainage_km: self.chainage_km[i] + t * len / 1000.0, offset_m: sign * distance }
+        let norm = normal[0].hypot(normal[1]);
+        let normal = if norm > 0.0 { [normal[0] / norm, normal[1] / norm] } else { right_normal(d) };
+        LinePoint { chainage_km: self.chainage_km[i] + t * len / 1000.0, offset_m: sign * distance, normal }
     }
 
     /// The point at a chainage and signed offset (along the local right normal), and the

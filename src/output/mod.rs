@@ -1,5 +1,7 @@
 //! Result files: HDF5 per DESIGN §7, written to a temporary name and renamed when complete.
 
+pub mod coverage;
+mod dimension_scales;
 pub mod records;
 mod writer;
 

@@ -129,6 +129,11 @@ impl ResultWriter {
         Error::output(self.target.display().to_string(), e)
     }
 
+    /// The open file, for the sections written by other modules (coverage).
+    pub fn file(&self) -> &hdf5::File {
+        &self.file
+    }
+
     pub fn write_root(&self, a: &RootAttributes) -> Result<()> {
         let f = &self.file;
         let run = || -> hdf5::Result<()> {
@@ -208,7 +213,7 @@ impl ResultWriter {
     }
 }
 
-fn text_attr(loc: &hdf5::Location, name: &str, value: &str) -> hdf5::Result<()> {
+pub(crate) fn text_attr(loc: &hdf5::Location, name: &str, value: &str) -> hdf5::Result<()> {
     let v: VarLenUnicode = value.parse().map_err(|e| hdf5::Error::from(format!("attribute {name}: {e}")))?;
     loc.new_attr::<VarLenUnicode>().create(name)?.write_scalar(&v)
 }

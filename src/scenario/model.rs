@@ -27,7 +27,52 @@ pub struct Scenario {
     #[serde(default)]
     pub classes: Vec<ViolationClass>,
     #[serde(default)]
+    pub coverage: CoverageSpec,
+    #[serde(default)]
     pub limits: Limits,
+}
+
+/// Conditions a coverage map is computed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeOfDay {
+    /// Daytime noise and lapse refraction (the harder case for acoustics).
+    Day,
+    Night,
+}
+
+/// Verification-capability maps (DESIGN §5): the corridor raster and what counts as covered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoverageSpec {
+    /// Half width of the corridor around the line, km.
+    pub half_width_km: f64,
+    /// Raster cell size, m.
+    pub resolution_m: f64,
+    /// Detections needed to verify: three arrivals fix position and origin time in 2-D.
+    pub k: u32,
+    /// Verifiable probability a cell must reach to count as covered.
+    pub target: f64,
+    /// Chainage bin of the along-line profile, km.
+    pub profile_bin_km: f64,
+    pub time_of_day: TimeOfDay,
+    /// Classes to map (by name); empty: every class.
+    pub classes: Vec<String>,
+}
+
+impl Default for CoverageSpec {
+    fn default() -> Self {
+        // DESIGN §5 and the coverage issue: ±30 km at 100 m, profile in 1 km bins.
+        Self {
+            half_width_km: 30.0,
+            resolution_m: 100.0,
+            k: 3,
+            target: 0.9,
+            profile_bin_km: 1.0,
+            time_of_day: TimeOfDay::Day,
+            classes: Vec::new(),
+        }
+    }
 }
 
 fn default_utc_offset_h() -> f64 {

@@ -30,6 +30,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     if s.classes.is_empty() {
         return Err((root.key("classes"), "the scenario has no violation classes: add a [[classes]] table".into()));
     }
+    check_coverage(&root.key("coverage"), &s.coverage, s)?;
     let mut names = std::collections::HashSet::new();
     let mut expected_events = 0.0;
     for (i, class) in s.classes.iter().enumerate() {
@@ -49,6 +50,22 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
                     s.duration_h, s.limits.max_events
                 ),
             ));
+        }
+    }
+    Ok(())
+}
+
+fn check_coverage(p: &FieldPath, c: &CoverageSpec, s: &Scenario) -> Result<(), Problem> {
+    range(&p.key("half_width_km"), c.half_width_km, 0.01, 500.0)?;
+    range(&p.key("resolution_m"), c.resolution_m, 1.0, 100_000.0)?;
+    if !(1..=8).contains(&c.k) {
+        return Err((p.key("k"), format!("{} is outside the allowed range [1, 8]", c.k)));
+    }
+    range(&p.key("target"), c.target, 1e-6, 1.0)?;
+    range(&p.key("profile_bin_km"), c.profile_bin_km, 0.001, 10_000.0)?;
+    for (i, name) in c.classes.iter().enumerate() {
+        if !s.classes.iter().any(|k| &k.name == name) {
+            return Err((p.key("classes").index(i), format!("no violation class is named '{name}'")));
         }
     }
     Ok(())

@@ -180,6 +180,18 @@ const CASES: &[Case] = &[
         located: false,
         ..BASE
     },
+    Case {
+        name: "coverage k out of range",
+        edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nk = 12")],
+        expect: &["coverage.k", "range"],
+        ..BASE
+    },
+    Case {
+        name: "coverage of an unknown class",
+        edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nclasses = [\"tanks\"]")],
+        expect: &["coverage.classes[0]", "tanks"],
+        ..BASE
+    },
     Case { name: "output is a directory", output: ".", expect: &["output", "directory"], located: false, ..BASE },
     Case { name: "seed not a number", extra: &["--seed", "abc"], expect: &["--seed"], located: false, ..BASE },
 ];

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod coverage_gpu_vs_cpu;
+mod coverage_output;
 mod detection_gpu_vs_cpu;
 mod gpu_selection;
 mod output_files;

@@ -1,0 +1,274 @@
+//! Coverage maps of a scenario: each class's source placed at every corridor cell on the GPU,
+//! row band by row band, streamed to HDF5, summarised as an along-line profile, gaps and a
+//! small preview for the picture.
+
+use super::gpu::{GpuCellOut, GpuCoverage};
+use super::raster::Corridor;
+use crate::deploy::Sensor;
+use crate::detect::{self, BestCase, SensorGrid};
+use crate::error::{Error, Result};
+use crate::events::SourceModel;
+use crate::geo::ContactLine;
+use crate::gpu::Gpu;
+use crate::output::coverage::{self as h5, CoverageAttributes};
+use crate::scenario::{FieldPath, LoadedScenario, TimeOfDay};
+use ndarray::Array2;
+use std::time::Instant;
+
+/// Cells per row band: five f32 metrics of a million cells is 20 MB.
+const CELLS_PER_BAND: usize = 1 << 20;
+/// Preview pixels along the longer side, at most.
+const PREVIEW_MAX: usize = 900;
+/// Most cells accepted in one map (a 2,000 km × 100 km corridor at 10 m is 2e9).
+const MAX_CELLS: u64 = 4_000_000_000;
+
+/// Along-line profile by chainage bin.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub bin_km: f64,
+    pub cells: Vec<u64>,
+    pub covered: Vec<u64>,
+    pub verifiable_sum: Vec<f64>,
+}
+
+impl Profile {
+    fn new(bin_km: f64, length_km: f64) -> Self {
+        let bins = (length_km / bin_km).ceil().max(1.0) as usize;
+        Self { bin_km, cells: vec![0; bins], covered: vec![0; bins], verifiable_sum: vec![0.0; bins] }
+    }
+
+    fn add(&mut self, chainage_km: f64, verifiable: f64, target: f64) {
+        let b = ((chainage_km / self.bin_km) as usize).min(self.cells.len() - 1);
+        self.cells[b] += 1;
+        self.covered[b] += u64::from(verifiable >= target);
+        self.verifiable_sum[b] += verifiable;
+    }
+
+    pub fn bin_starts(&self) -> Vec<f64> {
+        (0..self.cells.len()).map(|b| b as f64 * self.bin_km).collect()
+    }
+
+    pub fn covered_fraction(&self) -> Vec<f64> {
+        self.cells
+            .iter()
+            .zip(&self.covered)
+            .map(|(&n, &c)| if n > 0 { c as f64 / n as f64 } else { f64::NAN })
+            .collect()
+    }
+
+    pub fn mean_verifiable(&self) -> Vec<f64> {
+        self.cells
+            .iter()
+            .zip(&self.verifiable_sum)
+            .map(|(&n, &s)| if n > 0 { s / n as f64 } else { f64::NAN })
+            .collect()
+    }
+
+    /// Maximal runs of bins whose mean verifiable probability is below `target`.
+    pub fn gaps(&self, target: f64) -> Vec<Gap> {
+        let mean = self.mean_verifiable();
+        let mut gaps: Vec<Gap> = Vec::new();
+        let mut open: Option<(usize, f64, u64)> = None;
+        for (b, &m) in mean.iter().enumerate() {
+            let below = m.is_finite() && m < target;
+            match (below, open) {
+                (true, None) => open = Some((b, self.verifiable_sum[b], self.cells[b])),
+                (true, Some((start, sum, n))) => open = Some((start, sum + self.verifiable_sum[b], n + self.cells[b])),
+                (false, Some((start, sum, n))) => {
+                    gaps.push(self.gap(start, b, sum, n));
+                    open = None;
+                }
+                (false, None) => {}
+            }
+        }
+        if let Some((start, sum, n)) = open {
+            gaps.push(self.gap(start, mean.len(), sum, n));
+        }
+        gaps
+    }
+
+    fn gap(&self, start: usize, end: usize, sum: f64, n: u64) -> Gap {
+        Gap {
+            start_km: start as f64 * self.bin_km,
+            end_km: end as f64 * self.bin_km,
+            mean_verifiable: if n > 0 { sum / n as f64 } else { f64::NAN },
+        }
+    }
+}
+
+/// A stretch of the line below target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gap {
+    pub start_km: f64,
+    pub end_km: f64,
+    pub mean_verifiable: f64,
+}
+
+/// Mean verifiable probability on a coarse grid, for the picture.
+#[derive(Debug, Clone, Default)]
+pub struct Preview {
+    pub width: usize,
+    pub height: usize,
+    /// Corridor cells per preview pixel along each axis.
+    pub factor: usize,
+    sum: Vec<f32>,
+    count: Vec<u32>,
+}
+
+impl Preview {
+    fn new(corridor: &Corridor) -> Self {
+        let factor = corridor.nx.max(corridor.ny).div_ceil(PREVIEW_MAX).max(1);
+        let (width, height) = (corridor.nx.div_ceil(factor), corridor.ny.div_ceil(factor));
+        Self { width, height, factor, sum: vec![0.0; width * height], count: vec![0; width * height] }
+    }
+
+    fn add(&mut self, i: usize, j: usize, v: f32) {
+        let k = (j / self.factor) * self.width + i / self.factor;
+        self.sum[k] += v;
+        self.count[k] += 1;
+    }
+
+    /// Mean over the corridor cells under pixel (i, j), or None outside the corridor.
+    pub fn value(&self, i: usize, j: usize) -> Option<f32> {
+        let k = j * self.width + i;
+        (self.count[k] > 0).then(|| self.sum[k] / self.count[k] as f32)
+    }
+}
+
+/// One class's map and its summary.
+#[derive(Debug, Clone)]
+pub struct ClassMap {
+    pub class: String,
+    pub corridor: Corridor,
+    pub profile: Profile,
+    pub gaps: Vec<Gap>,
+    pub preview: Preview,
+    /// Cells within the profile depth, and those at or above the target.
+    pub cells: u64,
+    pub covered: u64,
+    pub seconds: f64,
+}
+
+impl ClassMap {
+    /// Fraction of the cells within the profile depth that are verifiable at the target.
+    pub fn covered_fraction(&self) -> f64 {
+        if self.cells > 0 { self.covered as f64 / self.cells as f64 } else { 0.0 }
+    }
+}
+
+/// Map every class the scenario asks for; write each to `file` when given.
+pub fn map_scenario(
+    loaded: &LoadedScenario,
+    line: &ContactLine,
+    sensors: &[Sensor],
+    gpu: &Gpu,
+    file: Option<&hdf5::File>,
+    progress: bool,
+) -> Result<Vec<ClassMap>> {
+    let s = &loaded.scenario;
+    let spec = &s.coverage;
+    let corridor = Corridor::around(line, spec.half_width_km * 1000.0, spec.resolution_m);
+    if corridor.cell_count() > MAX_CELLS {
+        return Err(loaded.error_at(
+            &FieldPath::parse("coverage.resolution_m"),
+            format!("{} cells exceed the limit of {MAX_CELLS}; coarsen the resolution", corridor.cell_count()),
+        ));
+    }
+    let grid = SensorGrid::build(
+        &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
+        detect::model::DEFAULT_CELL_M,
+    );
+    let coverage = GpuCoverage::new(gpu, detect::model::params(&s.environment, s.seed), &grid)?;
+    let best = BestCase::of(sensors);
+    let is_day = spec.time_of_day == TimeOfDay::Day;
+    let classes: Vec<_> =
+        s.classes.iter().filter(|c| spec.classes.is_empty() || spec.classes.contains(&c.name)).collect();
+    let bands = corridor.ny.div_ceil((CELLS_PER_BAND / corridor.nx).max(1));
+    let bar = crate::progress::bar((classes.len() * bands) as u64, "coverage row bands", progress);
+    let mut maps = Vec::new();
+    for class in classes {
+        let started = Instant::now();
+        let source =
+            detect::model::gpu_source(&SourceModel::from_signature(&class.source), &s.environment, &best, is_day);
+        let datasets = match file {
+            Some(f) => Some(
+                h5::create(
+                    f,
+                    &corridor,
+                    &CoverageAttributes {
+                        class: &class.name,
+                        k: spec.k,
+                        target: spec.target,
+                        time_of_day: if is_day { "day" } else { "night" },
+                        profile_depth_km: spec.half_width_km,
+                    },
+                )
+                .map_err(|e| Error::output("coverage", e))?,
+            ),
+            None => None,
+        };
+        let mut map = ClassMap {
+            class: class.name.clone(),
+            corridor,
+            profile: Profile::new(spec.profile_bin_km, line.length_km()),
+            gaps: Vec::new(),
+            preview: Preview::new(&corridor),
+            cells: 0,
+            covered: 0,
+            seconds: 0.0,
+        };
+        let rows_per_band = (CELLS_PER_BAND / corridor.nx).max(1);
+        for r0 in (0..corridor.ny).step_by(rows_per_band) {
+            let r1 = (r0 + rows_per_band).min(corridor.ny);
+            let tile = corridor.tile(line, r0, r1);
+            let out = coverage.evaluate(&source, &tile.cells, spec.k)?;
+            let mut values: Vec<Array2<f32>> =
+                (0..h5::METRICS.len()).map(|_| Array2::from_elem((r1 - r0, corridor.nx), f32::NAN)).collect();
+            for ((&index, chainage), o) in tile.index.iter().zip(&tile.chainage_km).zip(&out) {
+                let (j, i) = (index / corridor.nx, index % corridor.nx);
+                for (m, v) in metric_values(o).into_iter().enumerate() {
+                    values[m][(j, i)] = v;
+                }
+                map.profile.add(*chainage, f64::from(o.verifiable), spec.target);
+                map.preview.add(i, r0 + j, o.verifiable);
+                map.cells += 1;
+                map.covered += u64::from(f64::from(o.verifiable) >= spec.target);
+            }
+            if let Some(d) = &datasets {
+                d.write_rows(r0, &values).map_err(|e| Error::output("coverage", e))?;
+            }
+            bar.inc(1);
+        }
+        map.gaps = map.profile.gaps(spec.target);
+        if let Some(d) = &datasets {
+            d.write_profile(&map.profile, &map.gaps).map_err(|e| Error::output("coverage", e))?;
+        }
+        map.seconds = started.elapsed().as_secs_f64();
+        maps.push(map);
+    }
+    bar.finish_and_clear();
+    Ok(maps)
+}
+
+fn metric_values(o: &GpuCellOut) -> [f32; 5] {
+    [o.p_detect, o.p_k, o.sigma_n_m, o.p_attrib, o.verifiable]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_are_maximal_runs_below_target() {
+        let mut p = Profile::new(1.0, 6.0);
+        for (b, v) in [0.95, 0.5, 0.4, 0.99, 0.1, 0.2].into_iter().enumerate() {
+            p.add(b as f64 + 0.5, v, 0.9);
+        }
+        let gaps = p.gaps(0.9);
+        assert_eq!(gaps.len(), 2);
+        assert_eq!((gaps[0].start_km, gaps[0].end_km), (1.0, 3.0));
+        assert!((gaps[0].mean_verifiable - 0.45).abs() < 1e-12);
+        assert_eq!((gaps[1].start_km, gaps[1].end_km), (4.0, 6.0));
+        assert_eq!(p.covered_fraction()[0], 1.0);
+    }
+}
