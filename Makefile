@@ -3,8 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 # Debian/Ubuntu packages: lavapipe (a real Vulkan device without a GPU), HDF5 (library and
-# h5dump), pkg-config for hdf5-sys, python3-venv for the h5py/xarray readers in the tests.
-APT_PACKAGES := mesa-vulkan-drivers libvulkan1 libhdf5-dev hdf5-tools pkg-config python3-venv python3-pip
+# h5dump), pkg-config for hdf5-sys, python3-venv for the h5py/xarray readers in the tests, gdal-bin
+# (gdalinfo) to check the GeoTIFFs as GIS users will read them.
+APT_PACKAGES := mesa-vulkan-drivers libvulkan1 libhdf5-dev hdf5-tools pkg-config python3-venv python3-pip gdal-bin
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 OUT := out

@@ -51,6 +51,9 @@ pub enum Command {
         /// Also draw the first mapped class's map (PNG).
         #[arg(long)]
         png: Option<PathBuf>,
+        /// Also write a GeoTIFF per class and metric, and each class's profile as CSV, here.
+        #[arg(long)]
+        geotiff: Option<PathBuf>,
         /// Map only this class (repeatable); default: the scenario's [coverage] classes.
         #[arg(long = "class")]
         classes: Vec<String>,
@@ -114,7 +117,7 @@ fn execute(command: Command) -> Result<u8> {
             }
             Ok(exit::SUCCESS)
         }
-        Command::Coverage { scenario, output, png, classes, quiet } => {
+        Command::Coverage { scenario, output, png, geotiff, classes, quiet } => {
             let mut loaded = LoadedScenario::load(scenario.as_deref())?;
             for c in &classes {
                 if !loaded.scenario.classes.iter().any(|k| &k.name == c) {
@@ -125,11 +128,14 @@ fn execute(command: Command) -> Result<u8> {
                 loaded.scenario.coverage.classes = classes;
             }
             let started = std::time::Instant::now();
-            let maps = crate::run::coverage_only(&loaded, &output, png.as_deref(), !quiet)?;
+            let maps = crate::run::coverage_only(&loaded, &output, png.as_deref(), geotiff.as_deref(), !quiet)?;
             println!("linewatch coverage '{}' → {}", loaded.scenario.name, output.display());
             print_coverage(&maps, &loaded);
             if let Some(png) = png {
                 println!("  map            {}", png.display());
+            }
+            if let Some(dir) = geotiff {
+                println!("  GeoTIFF, CSV   {}/", dir.display());
             }
             println!("  time           {:.1} s", started.elapsed().as_secs_f64());
             Ok(exit::SUCCESS)

@@ -128,13 +128,20 @@ pub fn draw_class_map(
     crate::plot::draw_coverage(png, map, &line.xy, &xy, &title)
 }
 
-/// `linewatch coverage`: the maps alone, with the header every result file has.
+/// `linewatch coverage`: the maps alone, with the header every result file has; with
+/// `export`, a GeoTIFF per class and metric and each class's profile as CSV in that folder.
 pub fn coverage_only(
     loaded: &LoadedScenario,
     out: &Path,
     png: Option<&Path>,
+    export: Option<&Path>,
     progress: bool,
 ) -> Result<Vec<CoverageSummary>> {
+    if let Some(dir) = export {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            crate::Error::file(dir.display().to_string(), "geotiff", format!("cannot create the folder: {e}"))
+        })?;
+    }
     let (plane, line) = geo::load_line(loaded)?;
     let sensors = deploy::deploy(loaded, &plane, &line)?;
     let writer = ResultWriter::create(out)?;
@@ -144,8 +151,52 @@ pub fn coverage_only(
     if let (Some(png), Some(map)) = (png, maps.first()) {
         draw_class_map(png, loaded, map, &line, &sensors)?;
     }
+    if let Some(dir) = export {
+        for map in &maps {
+            export_class(dir, writer.file(), map, &plane)?;
+        }
+    }
     writer.finish()?;
     Ok(maps.iter().map(CoverageSummary::of).collect())
+}
+
+/// GeoTIFFs of a class's metrics (read back from the result file) and its profile as CSV.
+fn export_class(
+    dir: &Path,
+    file: &hdf5::File,
+    map: &crate::coverage::map::ClassMap,
+    plane: &crate::geo::Plane,
+) -> Result<()> {
+    for (metric, _, _) in crate::output::coverage::METRICS {
+        let name = format!("coverage/{}/{metric}", map.class);
+        let dataset = file.dataset(&name).map_err(|e| crate::Error::output(&name, e))?;
+        crate::output::geotiff::write(
+            &dir.join(format!("{}_{metric}.tif", map.class)),
+            &dataset,
+            &map.corridor,
+            plane,
+        )?;
+    }
+    let path = dir.join(format!("{}_profile.csv", map.class));
+    let shown = path.display().to_string();
+    let mut csv = csv::Writer::from_path(&path).map_err(|e| crate::Error::file(&shown, "profile", e.to_string()))?;
+    let write_err = |e: csv::Error| crate::Error::output(&shown, e);
+    csv.write_record(["chainage_start_km", "chainage_end_km", "cells", "covered_fraction", "mean_verifiable"])
+        .map_err(write_err)?;
+    let p = &map.profile;
+    for (b, ((start, covered), mean)) in
+        p.bin_starts().iter().zip(p.covered_fraction()).zip(p.mean_verifiable()).enumerate()
+    {
+        let row = [
+            start.to_string(),
+            (start + p.bin_km).to_string(),
+            p.cells[b].to_string(),
+            covered.to_string(),
+            mean.to_string(),
+        ];
+        csv.write_record(&row).map_err(write_err)?;
+    }
+    csv.flush().map_err(|e| crate::Error::output(&shown, e))
 }
 
 /// Execute a scenario and write the result file.

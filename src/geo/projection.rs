@@ -36,6 +36,26 @@ impl Plane {
         Ok(Self { geographic, projected, definition: definition.to_string() })
     }
 
+    /// Central meridian, origin latitude and scale of a transverse Mercator plane on WGS84, read
+    /// from its PROJ string; None for any other projection.
+    pub fn transverse_mercator_parameters(&self) -> Option<(f64, f64, f64)> {
+        let mut tmerc = false;
+        let (mut lon0, mut lat0, mut k, mut wgs84) = (0.0, 0.0, 1.0, false);
+        for token in self.definition.split_whitespace() {
+            let (key, value) = token.trim_start_matches('+').split_once('=').unwrap_or((token, ""));
+            match key {
+                "proj" => tmerc = value == "tmerc",
+                "lon_0" => lon0 = value.parse().ok()?,
+                "lat_0" => lat0 = value.parse().ok()?,
+                "k" | "k_0" => k = value.parse().ok()?,
+                "x_0" | "y_0" if value.parse::<f64>().ok()? != 0.0 => return None,
+                "datum" | "ellps" => wgs84 = value == "WGS84",
+                _ => {}
+            }
+        }
+        (tmerc && wgs84).then_some((lon0, lat0, k))
+    }
+
     /// lon/lat in degrees → x/y in metres.
     pub fn forward(&self, lon_deg: f64, lat_deg: f64) -> Result<[f64; 2], String> {
         let mut p = (lon_deg.to_radians(), lat_deg.to_radians(), 0.0);

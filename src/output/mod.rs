@@ -2,6 +2,7 @@
 
 pub mod coverage;
 mod dimension_scales;
+pub mod geotiff;
 pub mod records;
 mod writer;
 

@@ -57,3 +57,51 @@ fn no_coverage_skips_the_maps_and_unknown_classes_are_bad_input() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("tanks"));
 }
+
+#[test]
+fn gdalinfo_reads_the_geotiffs_with_their_crs_and_extent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = smoke_scenario();
+    let args = ["coverage", scenario.to_str().expect("utf-8"), "-o", "cov.h5", "--geotiff", "gis", "--class", "mortar"];
+    let o = linewatch(dir.path(), &args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let file = hdf5::File::open(dir.path().join("cov.h5")).expect("open");
+    let x = file.dataset("coverage/mortar/x").expect("x").read_raw::<f64>().expect("x");
+    let y = file.dataset("coverage/mortar/y").expect("y").read_raw::<f64>().expect("y");
+    let res = x[1] - x[0];
+    for metric in ["p_detect", "p_k", "sigma_n_m", "p_attrib", "verifiable"] {
+        let tif = dir.path().join(format!("gis/mortar_{metric}.tif"));
+        let o = Command::new("gdalinfo").arg("-json").arg(&tif).output().expect("gdalinfo runs (gdal-bin)");
+        assert!(o.status.success(), "{metric}: {}", text(&o.stderr));
+        let info: serde_json::Value = serde_json::from_slice(&o.stdout).expect("gdalinfo JSON");
+        let wkt = info["coordinateSystem"]["wkt"].as_str().unwrap_or_default();
+        assert!(wkt.contains("Transverse Mercator") && wkt.contains("WGS 84"), "{metric}: {wkt}");
+        assert_eq!(info["size"], serde_json::json!([x.len(), y.len()]), "{metric}");
+        let gt: Vec<f64> =
+            info["geoTransform"].as_array().expect("geotransform").iter().filter_map(|v| v.as_f64()).collect();
+        let expected = [x[0] - 0.5 * res, res, 0.0, y[y.len() - 1] + 0.5 * res, 0.0, -res];
+        for (g, e) in gt.iter().zip(expected) {
+            assert!((g - e).abs() < 1e-6, "{metric}: geotransform {gt:?} vs {expected:?}");
+        }
+    }
+    // North-up: GeoTIFF row r is HDF5 row ny − 1 − r. Compare in-corridor pixels.
+    let raster = file.dataset("coverage/mortar/p_detect").expect("raster").read_2d::<f32>().expect("values");
+    let tif = dir.path().join("gis/mortar_p_detect.tif");
+    let (ny, nx) = raster.dim();
+    let mut compared = 0;
+    for (j, i) in [(ny / 2, nx / 2), (ny / 3, nx / 4), (2 * ny / 3, 3 * nx / 4), (ny / 2, nx / 5)] {
+        let value = raster[(j, i)];
+        if value.is_nan() {
+            continue;
+        }
+        let args = ["-valonly", tif.to_str().expect("utf-8"), &i.to_string(), &(ny - 1 - j).to_string()];
+        let o = Command::new("gdallocationinfo").args(args).output().expect("gdallocationinfo runs");
+        let read: f32 = text(&o.stdout).trim().parse().expect("a number");
+        assert_eq!(read, value, "pixel ({i}, {j})");
+        compared += 1;
+    }
+    assert!(compared >= 2, "enough in-corridor pixels compared");
+    let csv = std::fs::read_to_string(dir.path().join("gis/mortar_profile.csv")).expect("profile CSV");
+    assert!(csv.starts_with("chainage_start_km,chainage_end_km,cells,covered_fraction,mean_verifiable\n"), "{csv}");
+    assert!(csv.lines().count() > 50, "a row per km of the 60 km stretch");
+}
