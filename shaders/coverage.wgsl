@@ -129,10 +129,11 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     let reach = max(e.reach_acoustic_m, e.reach_seismic_m);
     let nx = i32(params.grid_nx);
     let ny = i32(params.grid_ny);
-    let cx0 = clamp(i32(floor((e.x - reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1);
-    let cx1 = clamp(i32(floor((e.x + reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1);
-    let cy0 = clamp(i32(floor((e.y - reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
-    let cy1 = clamp(i32(floor((e.y + reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
+    let search = search_box(e, reach);
+    let cx0 = search.x;
+    let cx1 = search.y;
+    let cy0 = search.z;
+    let cy1 = search.w;
     for (var cy = cy0; cy <= cy1 && reach > 0.0; cy++) {
         let start = cell_start[u32(cy * nx + cx0)];
         let end = cell_start[u32(cy * nx + cx1 + 1)];

@@ -79,10 +79,11 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
     }
     let nx = i32(params.grid_nx);
     let ny = i32(params.grid_ny);
-    let cx0 = clamp(i32(floor((e.x - reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1);
-    let cx1 = clamp(i32(floor((e.x + reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1);
-    let cy0 = clamp(i32(floor((e.y - reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
-    let cy1 = clamp(i32(floor((e.y + reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1);
+    let search = search_box(e, reach);
+    let cx0 = search.x;
+    let cx1 = search.y;
+    let cy0 = search.z;
+    let cy1 = search.w;
     var evaluated = 0u;
     // Candidates seen in earlier rows: lanes continue their stride across row boundaries, so each
     // lane gets an equal share of the candidates however short the rows are.

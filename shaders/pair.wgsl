@@ -109,3 +109,16 @@ fn bearing_sigma(s: Sensor, snr_db: f32) -> f32 {
     let growth = pow(10.0, min(-(snr_db - s.threshold_db) / 20.0, BEARING_EXPONENT_MAX));
     return clamp(s.bearing_sigma_rad * growth, s.bearing_floor_rad, PI);
 }
+
+// Grid cells (x0, x1, y0, y1) of the square of half side `reach` around the source, clamped to
+// the grid: the sensors that may hear it are in these cells.
+fn search_box(e: Event, reach: f32) -> vec4<i32> {
+    let nx = i32(params.grid_nx);
+    let ny = i32(params.grid_ny);
+    return vec4<i32>(
+        clamp(i32(floor((e.x - reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1),
+        clamp(i32(floor((e.x + reach - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1),
+        clamp(i32(floor((e.y - reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1),
+        clamp(i32(floor((e.y + reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1),
+    );
+}
