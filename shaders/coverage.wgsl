@@ -146,6 +146,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
             if dx * dx + dy * dy + dz * dz > r_reach * r_reach || s.enabled == 0u {
                 continue;
             }
+            count += 1u;
             let r = received(e, s);
             let margin = r.level_db - r.noise_db - s.threshold_db;
             var pd = select(0.0, 1.0, margin >= 0.0);
@@ -155,7 +156,6 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
             if pd <= 0.0 {
                 continue;
             }
-            count += 1u;
             none *= 1.0 - pd;
             for (var jj = i32(k) - 1; jj >= 0; jj--) {
                 var arrive = 0.0;

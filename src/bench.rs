@@ -1,5 +1,9 @@
 //! `linewatch bench`: detection throughput on the GPU against the CPU reference, same run,
-//! same events, reporting the work done (pairs, bytes) and not only seconds.
+//! same events, reporting the work done (pairs, bytes) and not only seconds; `coverage` does
+//! the same for the coverage kernel.
+
+mod coverage;
+pub use coverage::{CoverageBench, CoverageBenchOptions, coverage};
 
 use crate::deploy;
 use crate::detect::{self, BestCase, GpuDetector, SensorGrid, reference};

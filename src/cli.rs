@@ -1,7 +1,7 @@
 //! The `linewatch` command line (DESIGN §8).
 
 use crate::error::{Error, Result, exit};
-use crate::run::{RunOptions, RunSummary};
+use crate::run::{CoveragePictures, RunOptions, RunSummary};
 use crate::scenario::LoadedScenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,6 +38,9 @@ pub enum Command {
         /// Draw the first mapped class's coverage (PNG).
         #[arg(long)]
         coverage_png: Option<PathBuf>,
+        /// Draw every mapped class's along-line profile, with the target and the gaps (PNG).
+        #[arg(long)]
+        profile_png: Option<PathBuf>,
         /// No progress bar even on a terminal.
         #[arg(long)]
         quiet: bool,
@@ -51,7 +54,11 @@ pub enum Command {
         /// Also draw the first mapped class's map (PNG).
         #[arg(long)]
         png: Option<PathBuf>,
-        /// Also write a GeoTIFF per class and metric, and each class's profile as CSV, here.
+        /// Also draw every mapped class's along-line profile (PNG).
+        #[arg(long)]
+        profile_png: Option<PathBuf>,
+        /// Also write a GeoTIFF per class and metric, each class's profile as CSV, and the
+        /// profile plot (profile.png), here.
         #[arg(long)]
         geotiff: Option<PathBuf>,
         /// Map only this class (repeatable); default: the scenario's [coverage] classes.
@@ -73,6 +80,21 @@ pub enum Command {
         /// Simulated hours of events to measure on.
         #[arg(long, default_value_t = 24.0)]
         hours: f64,
+        /// Measure the coverage kernel instead: (cell, sensor) pairs per second.
+        #[arg(long)]
+        coverage: bool,
+        /// Coverage cell size, m (repeatable).
+        #[arg(long = "resolution-m", default_values_t = [100.0, 50.0])]
+        resolutions_m: Vec<f64>,
+        /// Coverage class; default: the scenario's first.
+        #[arg(long)]
+        class: Option<String>,
+        /// Corridor cells sampled from the middle of the line, for both paths.
+        #[arg(long, default_value_t = 100_000)]
+        sample_cells: usize,
+        /// Also map the whole corridor on the GPU (minutes per class on a CPU adapter).
+        #[arg(long)]
+        full: bool,
     },
 }
 
@@ -97,14 +119,14 @@ pub fn main() -> u8 {
 
 fn execute(command: Command) -> Result<u8> {
     match command {
-        Command::Run { scenario, output, seed, png, no_coverage, coverage_png, quiet } => {
+        Command::Run { scenario, output, seed, png, no_coverage, coverage_png, profile_png, quiet } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
             let options = RunOptions {
                 seed,
                 progress: !quiet,
                 png: png.clone(),
                 coverage: !no_coverage,
-                coverage_png: coverage_png.clone(),
+                pictures: CoveragePictures { map: coverage_png.clone(), profile: profile_png.clone() },
             };
             let summary = crate::run::run(&loaded, &output, &options)?;
             print_summary(&summary, &output);
@@ -112,12 +134,15 @@ fn execute(command: Command) -> Result<u8> {
             if let Some(png) = coverage_png.filter(|_| !no_coverage) {
                 println!("  coverage map   {}", png.display());
             }
+            if let Some(png) = profile_png.filter(|_| !no_coverage) {
+                println!("  profile plot   {}", png.display());
+            }
             if let Some(png) = png {
                 println!("  map            {}", png.display());
             }
             Ok(exit::SUCCESS)
         }
-        Command::Coverage { scenario, output, png, geotiff, classes, quiet } => {
+        Command::Coverage { scenario, output, png, profile_png, geotiff, classes, quiet } => {
             let mut loaded = LoadedScenario::load(scenario.as_deref())?;
             for c in &classes {
                 if !loaded.scenario.classes.iter().any(|k| &k.name == c) {
@@ -128,11 +153,15 @@ fn execute(command: Command) -> Result<u8> {
                 loaded.scenario.coverage.classes = classes;
             }
             let started = std::time::Instant::now();
-            let maps = crate::run::coverage_only(&loaded, &output, png.as_deref(), geotiff.as_deref(), !quiet)?;
+            let pictures = CoveragePictures { map: png.clone(), profile: profile_png.clone() };
+            let maps = crate::run::coverage_only(&loaded, &output, &pictures, geotiff.as_deref(), !quiet)?;
             println!("linewatch coverage '{}' → {}", loaded.scenario.name, output.display());
             print_coverage(&maps, &loaded);
             if let Some(png) = png {
                 println!("  map            {}", png.display());
+            }
+            if let Some(png) = profile_png {
+                println!("  profile plot   {}", png.display());
             }
             if let Some(dir) = geotiff {
                 println!("  GeoTIFF, CSV   {}/", dir.display());
@@ -171,11 +200,33 @@ fn execute(command: Command) -> Result<u8> {
             println!("linewatch uses: {}", gpu.describe());
             Ok(exit::SUCCESS)
         }
-        Command::Bench { scenario, hours } => {
+        Command::Bench { scenario, hours, coverage, resolutions_m, class, sample_cells, full } => {
+            let loaded = LoadedScenario::load(scenario.as_deref())?;
+            if coverage {
+                if sample_cells == 0 || sample_cells > 50_000_000 {
+                    return Err(Error::file(
+                        "--sample-cells",
+                        "sample_cells",
+                        format!("{sample_cells} is not in [1, 5e7]"),
+                    ));
+                }
+                for resolution_m in resolutions_m {
+                    if !(resolution_m.is_finite() && (1.0..=100_000.0).contains(&resolution_m)) {
+                        return Err(Error::file(
+                            "--resolution-m",
+                            "resolution_m",
+                            format!("{resolution_m} is not in [1, 1e5]"),
+                        ));
+                    }
+                    let options =
+                        crate::bench::CoverageBenchOptions { resolution_m, class: class.clone(), sample_cells, full };
+                    println!("{}", crate::bench::coverage(&loaded, &options)?);
+                }
+                return Ok(exit::SUCCESS);
+            }
             if !(hours.is_finite() && hours > 0.0 && hours <= 24.0 * 366.0) {
                 return Err(Error::file("--hours", "hours", format!("{hours} is not in (0, 8784]")));
             }
-            let loaded = LoadedScenario::load(scenario.as_deref())?;
             let report = crate::bench::detection(&loaded, hours)?;
             println!("{report}");
             Ok(exit::SUCCESS)

@@ -59,8 +59,15 @@ pub struct RunOptions {
     pub png: Option<std::path::PathBuf>,
     /// Compute and write the coverage maps.
     pub coverage: bool,
-    /// Draw the first mapped class's coverage here.
-    pub coverage_png: Option<std::path::PathBuf>,
+    /// Coverage pictures to draw.
+    pub pictures: CoveragePictures,
+}
+
+/// Coverage pictures: the first mapped class's map, and every class's along-line profile.
+#[derive(Debug, Clone, Default)]
+pub struct CoveragePictures {
+    pub map: Option<std::path::PathBuf>,
+    pub profile: Option<std::path::PathBuf>,
 }
 
 /// A class's coverage in the summary.
@@ -111,21 +118,31 @@ pub fn write_header(
     writer.set_class_names(&s.classes.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
 }
 
-/// Draw one class's coverage picture.
-pub fn draw_class_map(
-    png: &Path,
+/// Draw the coverage pictures asked for.
+pub fn draw_coverage_pictures(
+    pictures: &CoveragePictures,
     loaded: &LoadedScenario,
-    map: &crate::coverage::map::ClassMap,
+    maps: &[crate::coverage::map::ClassMap],
     line: &crate::geo::ContactLine,
     sensors: &[Sensor],
 ) -> Result<()> {
     let spec = &loaded.scenario.coverage;
-    let title = format!(
-        "{} — {}: P(≥{} sensors and right side), {:.0} m cells, {:?}",
-        loaded.scenario.name, map.class, spec.k, spec.resolution_m, spec.time_of_day
-    );
-    let xy: Vec<[f64; 2]> = sensors.iter().map(|s| [s.x, s.y]).collect();
-    crate::plot::draw_coverage(png, map, &line.xy, &xy, &title)
+    if let (Some(png), Some(map)) = (&pictures.map, maps.first()) {
+        let title = format!(
+            "{} — {}: P(≥{} sensors and right side), {:.0} m cells, {:?}",
+            loaded.scenario.name, map.class, spec.k, spec.resolution_m, spec.time_of_day
+        );
+        let xy: Vec<[f64; 2]> = sensors.iter().map(|s| [s.x, s.y]).collect();
+        crate::plot::draw_coverage(png, map, &line.xy, &xy, &title)?;
+    }
+    if let Some(png) = &pictures.profile {
+        let title = format!(
+            "{} — along-line profile: P(≥{} sensors and right side) ≥ {}, {:.0} m cells, {:?}",
+            loaded.scenario.name, spec.k, spec.target, spec.resolution_m, spec.time_of_day
+        );
+        crate::plot::draw_profiles(png, maps, spec.target, spec.profile_depth_km(), &title)?;
+    }
+    Ok(())
 }
 
 /// `linewatch coverage`: the maps alone, with the header every result file has; with
@@ -133,7 +150,7 @@ pub fn draw_class_map(
 pub fn coverage_only(
     loaded: &LoadedScenario,
     out: &Path,
-    png: Option<&Path>,
+    pictures: &CoveragePictures,
     export: Option<&Path>,
     progress: bool,
 ) -> Result<Vec<CoverageSummary>> {
@@ -148,13 +165,13 @@ pub fn coverage_only(
     let gpu = Gpu::new()?;
     write_header(&writer, loaded, &plane.definition, &line, &sensors, &gpu)?;
     let maps = crate::coverage::map::map_scenario(loaded, &line, &sensors, &gpu, Some(writer.file()), progress)?;
-    if let (Some(png), Some(map)) = (png, maps.first()) {
-        draw_class_map(png, loaded, map, &line, &sensors)?;
-    }
+    draw_coverage_pictures(pictures, loaded, &maps, &line, &sensors)?;
     if let Some(dir) = export {
         for map in &maps {
             export_class(dir, writer.file(), map, &plane)?;
         }
+        let profile = CoveragePictures { map: None, profile: Some(dir.join("profile.png")) };
+        draw_coverage_pictures(&profile, loaded, &maps, &line, &sensors)?;
     }
     writer.finish()?;
     Ok(maps.iter().map(CoverageSummary::of).collect())
@@ -317,9 +334,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         let maps =
             crate::coverage::map::map_scenario(&loaded, &line, &sensors, &gpu, Some(writer.file()), opts.progress)?;
         summary.coverage_seconds = started.elapsed().as_secs_f64();
-        if let (Some(png), Some(map)) = (&opts.coverage_png, maps.first()) {
-            draw_class_map(png, &loaded, map, &line, &sensors)?;
-        }
+        draw_coverage_pictures(&opts.pictures, &loaded, &maps, &line, &sensors)?;
         summary.coverage = maps.iter().map(CoverageSummary::of).collect();
     }
     if let Some(png) = &opts.png {

@@ -36,6 +36,7 @@ pub struct GpuCellOut {
     pub sigma_n_m: f32,
     pub p_attrib: f32,
     pub verifiable: f32,
+    /// Sensors within reach: the (cell, sensor) pairs evaluated.
     pub sensors: u32,
     pub pad: [u32; 2],
 }

@@ -146,6 +146,8 @@ pub struct ClassMap {
     /// Cells within the profile depth, and those at or above the target.
     pub cells: u64,
     pub covered: u64,
+    /// (cell, sensor) pairs within reach that the kernel evaluated, over the whole band.
+    pub pairs: u64,
     pub seconds: f64,
 }
 
@@ -185,6 +187,7 @@ pub fn map_scenario(
         s.classes.iter().filter(|c| spec.classes.is_empty() || spec.classes.contains(&c.name)).collect();
     let bands = corridor.ny.div_ceil((CELLS_PER_BAND / corridor.nx).max(1));
     let bar = crate::progress::bar((classes.len() * bands) as u64, "coverage row bands", progress);
+    let depth_m = spec.profile_depth_km() * 1000.0;
     let mut maps = Vec::new();
     for class in classes {
         let started = Instant::now();
@@ -200,7 +203,7 @@ pub fn map_scenario(
                         k: spec.k,
                         target: spec.target,
                         time_of_day: if is_day { "day" } else { "night" },
-                        profile_depth_km: spec.half_width_km,
+                        profile_depth_km: spec.profile_depth_km(),
                     },
                 )
                 .map_err(|e| Error::output("coverage", e))?,
@@ -215,6 +218,7 @@ pub fn map_scenario(
             preview: Preview::new(&corridor),
             cells: 0,
             covered: 0,
+            pairs: 0,
             seconds: 0.0,
         };
         let rows_per_band = (CELLS_PER_BAND / corridor.nx).max(1);
@@ -224,15 +228,18 @@ pub fn map_scenario(
             let out = coverage.evaluate(&source, &tile.cells, spec.k)?;
             let mut values: Vec<Array2<f32>> =
                 (0..h5::METRICS.len()).map(|_| Array2::from_elem((r1 - r0, corridor.nx), f32::NAN)).collect();
-            for ((&index, chainage), o) in tile.index.iter().zip(&tile.chainage_km).zip(&out) {
+            for (((&index, chainage), cell), o) in tile.index.iter().zip(&tile.chainage_km).zip(&tile.cells).zip(&out) {
                 let (j, i) = (index / corridor.nx, index % corridor.nx);
                 for (m, v) in metric_values(o).into_iter().enumerate() {
                     values[m][(j, i)] = v;
                 }
-                map.profile.add(*chainage, f64::from(o.verifiable), spec.target);
                 map.preview.add(i, r0 + j, o.verifiable);
-                map.cells += 1;
-                map.covered += u64::from(f64::from(o.verifiable) >= spec.target);
+                map.pairs += u64::from(o.sensors);
+                if f64::from(cell.offset_m.abs()) <= depth_m {
+                    map.profile.add(*chainage, f64::from(o.verifiable), spec.target);
+                    map.cells += 1;
+                    map.covered += u64::from(f64::from(o.verifiable) >= spec.target);
+                }
             }
             if let Some(d) = &datasets {
                 d.write_rows(r0, &values).map_err(|e| Error::output("coverage", e))?;

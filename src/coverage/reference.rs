@@ -44,7 +44,7 @@ pub struct CellMetrics {
     /// det(S)/max(diag S)² of the location information, in [0, 1]: 1 for an isotropic
     /// geometry, toward 0 as it degenerates (0 when nothing constrains the position).
     pub conditioning: f64,
-    /// Sensors within reach that contributed.
+    /// Sensors within reach: the (cell, sensor) pairs evaluated.
     pub sensors: u32,
 }
 
@@ -97,12 +97,14 @@ pub fn cell_metrics<'s>(
 ) -> CellMetrics {
     let mut probabilities = Vec::new();
     let mut info = LocationInfo::default();
+    let mut in_reach = 0u32;
     for s in sensors {
         let reach = if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m };
         let (dx, dy, dz) = (e.x - s.x, e.y - s.y, e.z - s.z);
-        if dx * dx + dy * dy + dz * dz > reach * reach {
+        if dx * dx + dy * dy + dz * dz > reach * reach || s.enabled == 0 {
             continue;
         }
+        in_reach += 1;
         let (pd, mean_snr) = detection_probability(p, e, s);
         if pd <= 0.0 {
             continue;
@@ -136,7 +138,7 @@ pub fn cell_metrics<'s>(
         p_attrib,
         verifiable: p_k * p_attrib,
         conditioning: info.conditioning(),
-        sensors: probabilities.len() as u32,
+        sensors: in_reach,
     }
 }
 

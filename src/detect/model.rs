@@ -79,12 +79,15 @@ pub struct BestCase {
     /// Lowest threshold minus the largest tail fluctuation, per modality (acoustic, seismic).
     pub margin_db: [f64; 2],
     pub present: [bool; 2],
+    /// Tallest acoustic sensor, m: the least ground attenuation and the latest shadow onset.
+    pub acoustic_height_m: f64,
 }
 
 impl BestCase {
     pub fn of(sensors: &[Sensor]) -> Self {
         let mut margin = [f64::INFINITY; 2];
         let mut present = [false; 2];
+        let mut acoustic_height_m: f64 = 0.0;
         for s in sensors {
             let k = match s.modality {
                 Modality::Acoustic => 0,
@@ -93,15 +96,20 @@ impl BestCase {
             };
             present[k] = true;
             margin[k] = margin[k].min(s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db);
+            if k == 0 {
+                acoustic_height_m = acoustic_height_m.max(s.z);
+            }
         }
-        Self { margin_db: margin, present }
+        Self { margin_db: margin, present, acoustic_height_m }
     }
 }
 
-/// Range beyond which no sensor of the modality detects the event with P ≥ 1e-6: the level
-/// with only the losses that are never negative (spreading, absorption) against the quietest
-/// noise and the most favourable threshold and fluctuation. Monotone, so bisection.
-pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: usize) -> f64 {
+/// Range beyond which no sensor of the modality detects the source with P ≥ 1e-6 at this time
+/// of day: the level with every loss at its smallest over directions and sensors (spreading,
+/// absorption, ground attenuation for the tallest sensor, and the refraction shadow only where
+/// even the downwind path refracts upward) against the noise of that time of day, with the most
+/// favourable threshold and fluctuation. Monotone in range, so bisection.
+pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: usize, is_day: bool) -> f64 {
     if !best.present[modality] {
         return 0.0;
     }
@@ -113,13 +121,30 @@ pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: 
                 env.relative_humidity_pct,
                 env.pressure_kpa,
             );
+            let (noise, dtdz) = if is_day {
+                (env.acoustic_noise_day_db, env.temperature_gradient_day_k_per_m)
+            } else {
+                (env.acoustic_noise_night_db, env.temperature_gradient_night_k_per_m)
+            };
+            // Downwind is the most favourable direction: the largest effective gradient.
+            let downwind = acoustic::effective_gradient_per_s(env.temperature_c, dtdz, env.wind_speed_mps.abs());
+            let shadow = acoustic::shadow_attenuation_db(
+                r,
+                downwind,
+                acoustic::sound_speed_mps(env.temperature_c),
+                src.height_m,
+                best.acoustic_height_m,
+                env.shadow_max_db,
+            );
             src.acoustic_db
                 - acoustic::spreading_db(r)
                 - alpha * r
-                - env.acoustic_noise_day_db.min(env.acoustic_noise_night_db)
+                - acoustic::ground_attenuation_db(r, src.height_m, best.acoustic_height_m)
+                - shadow
+                - noise
         } else {
-            seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps)
-                - env.seismic_noise_day_db.min(env.seismic_noise_night_db)
+            let noise = if is_day { env.seismic_noise_day_db } else { env.seismic_noise_night_db };
+            seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps) - noise
         }
     };
     let margin = best.margin_db[modality];
@@ -153,8 +178,8 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day:
         acoustic_freq_hz: src.acoustic_freq_hz as f32,
         seismic_db: src.seismic_db as f32,
         seismic_freq_hz: src.seismic_freq_hz as f32,
-        reach_acoustic_m: reach_m(src, env, best, 0) as f32,
-        reach_seismic_m: reach_m(src, env, best, 1) as f32,
+        reach_acoustic_m: reach_m(src, env, best, 0, is_day) as f32,
+        reach_seismic_m: reach_m(src, env, best, 1, is_day) as f32,
         is_day: u32::from(is_day),
         alpha_db_per_m: acoustic::absorption_db_per_m(
             src.acoustic_freq_hz,
@@ -222,5 +247,85 @@ impl SensorGrid {
         p.cell_size_m = self.cell_m as f32;
         p.grid_origin_x = self.origin[0] as f32;
         p.grid_origin_y = self.origin[1] as f32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::reference::detection_probability;
+    use crate::geo::Side;
+
+    fn sensor(modality: Modality, height_m: f64, threshold_db: f64, fluctuation_db: f64) -> Sensor {
+        Sensor {
+            id: 0,
+            modality,
+            row: 0,
+            lon: 0.0,
+            lat: 0.0,
+            x: 0.0,
+            y: 0.0,
+            z: height_m,
+            chainage_km: 0.0,
+            offset_m: 0.0,
+            side: Side::A,
+            active: true,
+            threshold_db,
+            fluctuation_db,
+            timing_sigma_s: 1e-3,
+            bearing_sigma_rad: 0.0,
+            bearing_floor_rad: 0.0,
+            false_alarms_per_day: 0.0,
+            cost_eur: 0.0,
+        }
+    }
+
+    /// Beyond its reach a source is heard with P < 1e-6 by every sensor in every direction, by
+    /// day and by night, with and without wind; just inside it, downwind, the best sensor is
+    /// close to that probability (the bound is tight where nothing else attenuates).
+    #[test]
+    fn reach_bounds_detection_in_every_direction() {
+        let source = SourceModel {
+            acoustic_db: 168.0,
+            acoustic_freq_hz: 24.0,
+            seismic_db: 120.0,
+            seismic_freq_hz: 10.0,
+            height_m: 2.0,
+        };
+        let sensors = [
+            sensor(Modality::Acoustic, 2.0, 10.0, 5.0),
+            sensor(Modality::Acoustic, 1.0, 12.0, 4.0),
+            sensor(Modality::Seismic, 0.0, 10.0, 3.0),
+        ];
+        let best = BestCase::of(&sensors);
+        for wind in [0.0, 4.0, 12.0] {
+            let env = Environment { wind_speed_mps: wind, ..Environment::default() };
+            let p = params(&env, 1);
+            for is_day in [true, false] {
+                let e = gpu_source(&source, &env, &best, is_day);
+                for (i, s) in sensors.iter().map(gpu_sensor).enumerate() {
+                    let reach =
+                        f64::from(if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m });
+                    assert!(reach > 100.0 && reach < MAX_REACH_M, "reach {reach}");
+                    let mut best_inside: f64 = 0.0;
+                    for d in 0..72 {
+                        let a = f64::from(d) * 5f64.to_radians();
+                        for (range, inside) in [(reach * 1.001, false), (reach * 0.999, true)] {
+                            let at = GpuSensor { x: (range * a.sin()) as f32, y: (range * a.cos()) as f32, ..s };
+                            let (pd, _) = detection_probability(&p, &e, &at);
+                            if inside {
+                                best_inside = best_inside.max(pd);
+                            } else {
+                                assert!(pd < 1e-6, "P {pd} beyond reach {reach} (wind {wind}, day {is_day})");
+                            }
+                        }
+                    }
+                    // The first acoustic sensor and the geophone set the bound; the second is deafer.
+                    if i != 1 {
+                        assert!(best_inside > 1e-9, "the bound is loose: P {best_inside} just inside {reach}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -55,6 +55,9 @@ pub struct CoverageSpec {
     pub target: f64,
     /// Chainage bin of the along-line profile, km.
     pub profile_bin_km: f64,
+    /// The profile, the covered fraction and the gaps count the cells within this distance of
+    /// the line on either side, km; absent: the whole band.
+    pub profile_depth_km: Option<f64>,
     pub time_of_day: TimeOfDay,
     /// Classes to map (by name); empty: every class.
     pub classes: Vec<String>,
@@ -69,9 +72,17 @@ impl Default for CoverageSpec {
             k: 3,
             target: 0.9,
             profile_bin_km: 1.0,
+            profile_depth_km: None,
             time_of_day: TimeOfDay::Day,
             classes: Vec::new(),
         }
+    }
+}
+
+impl CoverageSpec {
+    /// Depth behind each side that the profile counts, km.
+    pub fn profile_depth_km(&self) -> f64 {
+        self.profile_depth_km.unwrap_or(self.half_width_km).min(self.half_width_km)
     }
 }
 

@@ -63,6 +63,9 @@ fn check_coverage(p: &FieldPath, c: &CoverageSpec, s: &Scenario) -> Result<(), P
     }
     range(&p.key("target"), c.target, 1e-6, 1.0)?;
     range(&p.key("profile_bin_km"), c.profile_bin_km, 0.001, 10_000.0)?;
+    if let Some(depth) = c.profile_depth_km {
+        range(&p.key("profile_depth_km"), depth, 1e-3, c.half_width_km)?;
+    }
     for (i, name) in c.classes.iter().enumerate() {
         if !s.classes.iter().any(|k| &k.name == name) {
             return Err((p.key("classes").index(i), format!("no violation class is named '{name}'")));

@@ -11,6 +11,7 @@ use rand_chacha::ChaCha8Rng;
 fn coverage_kernel_matches_f64_reference_on_random_layouts() {
     let mut rng = ChaCha8Rng::seed_from_u64(314);
     let (mut cells_total, mut finite_sigma, mut finiteness_differs) = (0usize, 0usize, 0usize);
+    let (mut pairs_cpu, mut pairs_differ) = (0u64, 0u64);
     for round in 0..3 {
         let mut params = random_params(&mut rng);
         // Timing errors of real deployments, 0.1–10 ms (GNSS clock plus onset picking): the
@@ -78,9 +79,14 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 let rel = (f64::from(g.sigma_n_m) / c.sigma_n_m - 1.0).abs();
                 assert!(rel < 1e-3, "sigma_n: GPU {} vs CPU {} at {cell:?} ({c:?})", g.sigma_n_m, c.sigma_n_m);
             }
+            pairs_cpu += u64::from(c.sensors);
+            pairs_differ += u64::from(g.sensors.abs_diff(c.sensors));
             cells_total += 1;
         }
     }
+    // The pairs in reach (the work counted by the benchmark) are the same, up to f32 rounding of
+    // distances right at a reach boundary.
+    assert!(pairs_cpu > 0 && pairs_differ * 1000 <= pairs_cpu, "{pairs_differ} of {pairs_cpu} pairs differ");
     assert!(finite_sigma * 4 > cells_total, "many cells are locatable: {finite_sigma} of {cells_total}");
     assert!(finiteness_differs * 1000 <= cells_total, "{finiteness_differs} cells disagree on singularity");
 }

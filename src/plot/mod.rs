@@ -1,5 +1,9 @@
-//! Quick-look map of a run: the line, the sensors by modality, and every event coloured by how
-//! many sensors heard it. PNG, drawn with plotters and an embedded font (no system fonts).
+//! Quick-look pictures, PNG, drawn with plotters and an embedded font (no system fonts): the
+//! map of a run (the line, the sensors by modality, every event coloured by how many sensors
+//! heard it), a class's coverage map, and the along-line profiles.
+
+mod profile;
+pub use profile::draw_profiles;
 
 use crate::error::{Error, Result};
 use plotters::prelude::*;
@@ -8,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// DejaVu Sans (free licence, assets/fonts/DejaVu-LICENSE.txt): text without system fonts.
-const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// Events drawn at most; beyond this the map keeps the first ones (memory stays bounded).
 pub const MAX_PLOTTED_EVENTS: usize = 500_000;
 const WIDTH_PX: u32 = 1600;
