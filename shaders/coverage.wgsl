@@ -135,8 +135,9 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     let cy0 = search.z;
     let cy1 = search.w;
     for (var cy = cy0; cy <= cy1 && reach > 0.0; cy++) {
-        let start = cell_start[u32(cy * nx + cx0)];
-        let end = cell_start[u32(cy * nx + cx1 + 1)];
+        let span = row_span(e, reach, cy, vec2<i32>(cx0, cx1));
+        let start = cell_start[u32(cy * nx + span.x)];
+        let end = cell_start[u32(cy * nx + span.y + 1)];
         for (var js = start; js < end; js++) {
             let s = sensors[js];
             let dx = e.x - s.x;

@@ -122,3 +122,17 @@ fn search_box(e: Event, reach: f32) -> vec4<i32> {
         clamp(i32(floor((e.y + reach - params.grid_origin_y) / params.cell_size_m)), 0, ny - 1),
     );
 }
+
+// The columns (x0, x1) of grid row cy that the disc of radius `reach` around the source can
+// touch, within the box's columns: the walk follows the disc, not its bounding square (about
+// π/4 of the sensors when the reach spans the deployment).
+fn row_span(e: Event, reach: f32, cy: i32, box_x: vec2<i32>) -> vec2<i32> {
+    let row_y0 = params.grid_origin_y + f32(cy) * params.cell_size_m;
+    let dy = max(max(row_y0 - e.y, e.y - (row_y0 + params.cell_size_m)), 0.0);
+    let half = sqrt(max(reach * reach - dy * dy, 0.0));
+    let nx = i32(params.grid_nx);
+    return vec2<i32>(
+        max(clamp(i32(floor((e.x - half - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1), box_x.x),
+        min(clamp(i32(floor((e.x + half - params.grid_origin_x) / params.cell_size_m)), 0, nx - 1), box_x.y),
+    );
+}
