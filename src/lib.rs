@@ -21,5 +21,6 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod shaders;
+pub mod verify;
 
 pub use error::{Error, Result};
