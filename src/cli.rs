@@ -35,6 +35,9 @@ pub enum Command {
         /// Skip the coverage maps.
         #[arg(long)]
         no_coverage: bool,
+        /// Skip the verifier (/estimates, /metrics).
+        #[arg(long)]
+        no_verify: bool,
         /// Draw the first mapped class's coverage (PNG).
         #[arg(long)]
         coverage_png: Option<PathBuf>,
@@ -64,6 +67,26 @@ pub enum Command {
         /// Map only this class (repeatable); default: the scenario's [coverage] classes.
         #[arg(long = "class")]
         classes: Vec<String>,
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run a scenario, verify it and evaluate its [expect] table: exit 0 when every
+    /// expectation holds, 1 when any fails.
+    Check {
+        /// Scenario TOML; absent: the embedded full line.
+        scenario: Option<PathBuf>,
+        /// Result file to write.
+        #[arg(short, long, default_value = "check.h5")]
+        output: PathBuf,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Also write the verdicts as JUnit XML, for CI systems.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// Also write the scores and verdicts as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
         #[arg(long)]
         quiet: bool,
     },
@@ -119,17 +142,21 @@ pub fn main() -> u8 {
 
 fn execute(command: Command) -> Result<u8> {
     match command {
-        Command::Run { scenario, output, seed, png, no_coverage, coverage_png, profile_png, quiet } => {
+        Command::Run { scenario, output, seed, png, no_coverage, no_verify, coverage_png, profile_png, quiet } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
             let options = RunOptions {
                 seed,
                 progress: !quiet,
                 png: png.clone(),
                 coverage: !no_coverage,
+                verify: !no_verify,
                 pictures: CoveragePictures { map: coverage_png.clone(), profile: profile_png.clone() },
             };
             let summary = crate::run::run(&loaded, &output, &options)?;
             print_summary(&summary, &output);
+            if let Some(report) = &summary.verify {
+                print_verify(report);
+            }
             print_coverage(&summary.coverage, &loaded);
             if let Some(png) = coverage_png.filter(|_| !no_coverage) {
                 println!("  coverage map   {}", png.display());
@@ -169,6 +196,14 @@ fn execute(command: Command) -> Result<u8> {
             println!("  time           {:.1} s", started.elapsed().as_secs_f64());
             Ok(exit::SUCCESS)
         }
+        Command::Check { scenario, output, seed, junit, json, quiet } => crate::check::check(
+            &LoadedScenario::load(scenario.as_deref())?,
+            &output,
+            seed,
+            junit.as_deref(),
+            json.as_deref(),
+            !quiet,
+        ),
         Command::Validate { scenario } => {
             let loaded = LoadedScenario::load(Some(&scenario))?;
             let (_, line) = crate::geo::load_line(&loaded)?;
@@ -231,6 +266,27 @@ fn execute(command: Command) -> Result<u8> {
             println!("{report}");
             Ok(exit::SUCCESS)
         }
+    }
+}
+
+pub fn print_verify(r: &crate::verify::VerifyReport) {
+    println!(
+        "  verifier       {:?} association: {} candidates, {} located, {} arrivals unassociated, {:.1} false estimates/day, {:.1} s",
+        r.association, r.candidates, r.located, r.unassociated, r.false_alarms_per_day, r.seconds
+    );
+    println!("  class          events  located  CEP50 m  CEP90 m  right side  wrong side  indeterminate");
+    for (name, m) in &r.metrics {
+        println!(
+            "  {:<12} {:>8} {:>8} {:>8.0} {:>8.0} {:>10.1}% {:>10.2}% {:>13.1}%",
+            name,
+            m.events,
+            m.located,
+            m.cep50_m,
+            m.cep90_m,
+            100.0 * m.attribution_accuracy,
+            100.0 * m.wrong_side_rate,
+            100.0 * m.indeterminate_rate
+        );
     }
 }
 

@@ -4,12 +4,14 @@
 //! [`detect`] on the GPU → [`output`] (HDF5). [`run::run`] ties it together.
 
 pub mod bench;
+pub mod check;
 pub mod cli;
 pub mod coverage;
 pub mod deploy;
 pub mod detect;
 pub mod error;
 pub mod events;
+pub mod expect;
 pub mod geo;
 pub mod gpu;
 pub mod info;

@@ -48,6 +48,8 @@ pub struct RunSummary {
     pub write_seconds: f64,
     pub coverage: Vec<CoverageSummary>,
     pub coverage_seconds: f64,
+    /// The verifier's scores, unless it was skipped.
+    pub verify: Option<crate::verify::VerifyReport>,
 }
 
 /// Options of `linewatch run`.
@@ -59,6 +61,8 @@ pub struct RunOptions {
     pub png: Option<std::path::PathBuf>,
     /// Compute and write the coverage maps.
     pub coverage: bool,
+    /// Associate, locate, attribute and score (/estimates, /metrics).
+    pub verify: bool,
     /// Coverage pictures to draw.
     pub pictures: CoveragePictures,
 }
@@ -329,6 +333,9 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         progress.inc(1);
     }
     progress.finish_and_clear();
+    if opts.verify {
+        summary.verify = Some(crate::verify::verify(writer.file(), &loaded, &plane, &line, &sensors)?);
+    }
     if opts.coverage {
         let started = Instant::now();
         let maps =

@@ -7,4 +7,5 @@ pub mod records;
 mod writer;
 
 pub use records::*;
-pub use writer::{FORMAT, ResultWriter, RootAttributes, SCHEMA_VERSION};
+pub use writer::{FORMAT, ResultWriter, RootAttributes, SCHEMA_VERSION, Table};
+pub(crate) use writer::{names_attr, text_attr};

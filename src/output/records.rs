@@ -104,3 +104,60 @@ pub struct DetectionRecord {
 pub const DETECTION_UNITS: &str = "event_id: id in /events, -1 = false alarm; sensor_id: id in /sensors; \
 modality: enum; t_s: s since scenario start (arrival time); snr_db: dB; level_db: dB (acoustic re 20 uPa, seismic re 1 nm/s); \
 bearing_rad: rad clockwise from grid north, sensor to source, NaN if none";
+
+/// A located candidate event (DESIGN §7 /estimates).
+#[derive(H5Type, Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+pub struct EstimateRecord {
+    pub id: u32,
+    pub x: f64,
+    pub y: f64,
+    pub lon: f64,
+    pub lat: f64,
+    pub t0_s: f64,
+    pub sigma_x_m: f64,
+    pub sigma_y_m: f64,
+    pub sigma_n_m: f64,
+    pub chainage_km: f64,
+    pub offset_m: f64,
+    pub attributed_side: SideCode,
+    pub confidence: f64,
+    pub n_detections: u32,
+    pub truth_event_id: i64,
+    pub error_m: f64,
+}
+
+pub const ESTIMATE_UNITS: &str = "id: 1; x, y: m; lon: degree_east; lat: degree_north; t0_s: s since scenario start \
+(estimated origin time); sigma_x_m, sigma_y_m: m (1 sigma); sigma_n_m: m (1 sigma across the line); chainage_km: km; \
+offset_m: m (negative side A); attributed_side: enum (Indeterminate below the confidence threshold); \
+confidence: Phi(|offset|/sigma_n); n_detections: 1; truth_event_id: id in /events of the event most of the detections \
+came from, -1 = false alarms; error_m: m, distance to that event (NaN without one)";
+
+/// Scores of one class against ground truth (DESIGN §7 /metrics).
+#[derive(H5Type, Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+pub struct MetricRecord {
+    pub class: u16,
+    pub events: u64,
+    pub located: u64,
+    pub detection_rate: f64,
+    pub false_alarms_per_day: f64,
+    pub cep50_m: f64,
+    pub cep90_m: f64,
+    pub attributed: u64,
+    pub attribution_accuracy: f64,
+    pub wrong_side_rate: f64,
+    pub indeterminate_rate: f64,
+    pub true_a_attributed_a: u64,
+    pub true_a_attributed_b: u64,
+    pub true_a_indeterminate: u64,
+    pub true_b_attributed_a: u64,
+    pub true_b_attributed_b: u64,
+    pub true_b_indeterminate: u64,
+}
+
+pub const METRIC_UNITS: &str = "class: index into attribute class_names; events: attributable ground-truth events \
+(launches, fire, movements); located: of those, located by the verifier; detection_rate: located / events; \
+false_alarms_per_day: 1/day, estimates not explained by any event; cep50_m, cep90_m: m, radial error quantiles of the \
+located; attributed: located with a side; attribution_accuracy: right side / located; wrong_side_rate: wrong side / \
+attributed; indeterminate_rate: indeterminate / located; true_X_attributed_Y: confusion matrix counts";

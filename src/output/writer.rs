@@ -45,13 +45,14 @@ impl Drop for TempFile {
     }
 }
 
-struct Table {
+/// A growing, chunked, compressed table.
+pub struct Table {
     dataset: hdf5::Dataset,
     rows: usize,
 }
 
 impl Table {
-    fn create<T: H5Type>(file: &hdf5::File, name: &str, description: &str, units: &str) -> hdf5::Result<Self> {
+    pub fn create<T: H5Type>(file: &hdf5::File, name: &str, description: &str, units: &str) -> hdf5::Result<Self> {
         let dataset = file
             .new_dataset::<T>()
             .chunk(CHUNK_ROWS)
@@ -65,7 +66,7 @@ impl Table {
         Ok(Self { dataset, rows: 0 })
     }
 
-    fn append<T: H5Type>(&mut self, rows: &[T]) -> hdf5::Result<()> {
+    pub fn append<T: H5Type>(&mut self, rows: &[T]) -> hdf5::Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -132,6 +133,12 @@ impl ResultWriter {
     /// The open file, for the sections written by other modules (coverage).
     pub fn file(&self) -> &hdf5::File {
         &self.file
+    }
+
+    /// The class names of /events, for tables indexed by class.
+    pub fn class_names(&self) -> Vec<String> {
+        let names = self.events.dataset.attr("class_names").and_then(|a| a.read_raw::<VarLenUnicode>());
+        names.map(|v| v.iter().map(|n| n.as_str().to_string()).collect()).unwrap_or_default()
     }
 
     pub fn write_root(&self, a: &RootAttributes) -> Result<()> {
@@ -218,7 +225,7 @@ pub(crate) fn text_attr(loc: &hdf5::Location, name: &str, value: &str) -> hdf5::
     loc.new_attr::<VarLenUnicode>().create(name)?.write_scalar(&v)
 }
 
-fn names_attr(loc: &hdf5::Location, name: &str, names: &[String]) -> hdf5::Result<()> {
+pub(crate) fn names_attr(loc: &hdf5::Location, name: &str, names: &[String]) -> hdf5::Result<()> {
     let v = names
         .iter()
         .map(|n| n.parse::<VarLenUnicode>().map_err(|e| hdf5::Error::from(format!("attribute {name}: {e}"))))

@@ -30,6 +30,40 @@ pub struct Scenario {
     pub coverage: CoverageSpec,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub verify: VerifySpec,
+    /// Expectations for `linewatch check`: `<class>.<metric> = "<op> <value>"` and
+    /// `coverage.<class>.verifiable_fraction = "<op> <value>"`.
+    #[serde(default)]
+    pub expect: toml::Table,
+}
+
+/// How detections are associated into candidate events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Association {
+    /// From arrival times and sensor positions alone, as a deployed system must. Seconds per
+    /// thousand events on a CPU; not yet fast enough for the full line.
+    Blind,
+    /// From the ground-truth event ids: the upper bound blind association is measured
+    /// against, and the default while blind association is too slow for the full line.
+    Oracle,
+}
+
+/// The baseline verifier (DESIGN §6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerifySpec {
+    pub association: Association,
+    /// Attribute to a side when Φ(|d|/σn) reaches this; else indeterminate. 0.95 is the
+    /// conventional two-sided 2σ level the issue names.
+    pub confidence: f64,
+}
+
+impl Default for VerifySpec {
+    fn default() -> Self {
+        Self { association: Association::Oracle, confidence: 0.95 }
+    }
 }
 
 /// Conditions a coverage map is computed for.

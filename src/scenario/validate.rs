@@ -31,6 +31,8 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
         return Err((root.key("classes"), "the scenario has no violation classes: add a [[classes]] table".into()));
     }
     check_coverage(&root.key("coverage"), &s.coverage, s)?;
+    range(&root.key("verify").key("confidence"), s.verify.confidence, 0.5, 0.999_999)?;
+    crate::expect::parse(&s.expect, s)?;
     let mut names = std::collections::HashSet::new();
     let mut expected_events = 0.0;
     for (i, class) in s.classes.iter().enumerate() {

@@ -14,9 +14,19 @@ pub struct Observation {
     pub t_s: f64,
     pub sigma_t_s: f64,
     pub speed_mps: f64,
+    /// Wind (towards), m/s: a signal from x travels at speed + wind·û, û the unit vector from x
+    /// to the sensor. Zero for ground waves.
+    pub wind_mps: [f64; 2],
     /// Bearing, radians clockwise from grid north, sensor to source, and its standard deviation;
     /// None when the sensor gives no bearing.
     pub bearing: Option<(f64, f64)>,
+}
+
+impl Observation {
+    /// Slowest speed a signal can reach this sensor with (against the wind), m/s.
+    pub fn slowest_mps(&self) -> f64 {
+        (self.speed_mps - self.wind_mps[0].hypot(self.wind_mps[1])).max(1.0)
+    }
 }
 
 /// A located source.
@@ -63,8 +73,14 @@ fn linearise(obs: &[Observation], p: [f64; 3], mut row: impl FnMut(f64, [f64; 3]
         let (dx, dy) = (p[0] - o.x, p[1] - o.y);
         let d = dx.hypot(dy).max(MIN_RANGE_M);
         let w = 1.0 / o.sigma_t_s;
-        let predicted = p[2] + d / o.speed_mps;
-        row((o.t_s - predicted) * w, [dx / (o.speed_mps * d) * w, dy / (o.speed_mps * d) * w, w]);
+        // Travel time d / (c + wind·v/d) = d² / D with v = sensor − source, D = c·d + wind·v.
+        let v = [-dx, -dy];
+        let big_d = o.speed_mps * d + o.wind_mps[0] * v[0] + o.wind_mps[1] * v[1];
+        let predicted = p[2] + d * d / big_d;
+        // ∂(d²)/∂x = −2v, ∂D/∂x = −c·v/d − wind.
+        let gradient =
+            |k: usize| (-2.0 * v[k] * big_d + d * d * (o.speed_mps * v[k] / d + o.wind_mps[k])) / (big_d * big_d);
+        row((o.t_s - predicted) * w, [gradient(0) * w, gradient(1) * w, w]);
         if let Some((bearing, sigma)) = o.bearing {
             // Bearing φ = atan2(dx, dy), clockwise from north; residual wrapped to (−π, π].
             let predicted = dx.atan2(dy);
@@ -75,6 +91,13 @@ fn linearise(obs: &[Observation], p: [f64; 3], mut row: impl FnMut(f64, [f64; 3]
             row(r * w, [dy / d2 * w, -dx / d2 * w, 0.0]);
         }
     }
+}
+
+/// Travel time from a source at `at` to the observation's sensor, s.
+pub fn travel_time_s(o: &Observation, at: [f64; 2]) -> f64 {
+    let v = [o.x - at[0], o.y - at[1]];
+    let d = v[0].hypot(v[1]).max(MIN_RANGE_M);
+    d * d / (o.speed_mps * d + o.wind_mps[0] * v[0] + o.wind_mps[1] * v[1])
 }
 
 fn cost(obs: &[Observation], p: [f64; 3]) -> f64 {
@@ -204,7 +227,7 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
     let mut best: Option<([f64; 3], f64, u32)> = None;
     for [x, y] in starts(obs) {
         // The origin time that fits this start best on average.
-        let t0 = obs.iter().map(|o| o.t_s - (x - o.x).hypot(y - o.y) / o.speed_mps).sum::<f64>() / obs.len() as f64;
+        let t0 = obs.iter().map(|o| o.t_s - travel_time_s(o, [x, y])).sum::<f64>() / obs.len() as f64;
         let (p, c, iterations) = refine(obs, [x, y, t0]);
         if c.is_finite() && best.is_none_or(|b| c < b.1) {
             best = Some((p, c, iterations));
@@ -240,6 +263,7 @@ mod tests {
                     t_s: 100.0 + dx.hypot(dy) / c + sigma_t * noise.sample(rng),
                     sigma_t_s: sigma_t,
                     speed_mps: c,
+                    wind_mps: [0.0; 2],
                     bearing: bearings.then(|| (dx.atan2(dy) + sigma_b * noise.sample(rng), sigma_b)),
                 }
             })
@@ -247,24 +271,33 @@ mod tests {
     }
 
     #[test]
-    fn noiseless_arrivals_locate_exactly() {
+    fn noiseless_arrivals_locate_exactly_with_and_without_wind() {
         let sensors = [[0.0, 0.0], [5_000.0, 0.0], [0.0, 5_000.0], [6_000.0, 7_000.0]];
         let source = [2_300.0, 3_100.0];
-        let obs: Vec<Observation> = sensors
-            .iter()
-            .map(|s| Observation {
-                x: s[0],
-                y: s[1],
-                t_s: 7.0 + (source[0] - s[0]).hypot(source[1] - s[1]) / 340.0,
-                sigma_t_s: 1e-3,
-                speed_mps: 340.0,
-                bearing: None,
-            })
-            .collect();
-        let e = locate(&obs).expect("located");
-        assert!((e.x - source[0]).abs() < 1e-3 && (e.y - source[1]).abs() < 1e-3, "{e:?}");
-        assert!((e.t0_s - 7.0).abs() < 1e-8);
-        assert!(e.chi2 < 1e-9);
+        for wind_mps in [[0.0, 0.0], [6.0, -5.0]] {
+            let mut obs: Vec<Observation> = sensors
+                .iter()
+                .map(|s| Observation {
+                    x: s[0],
+                    y: s[1],
+                    t_s: 0.0,
+                    sigma_t_s: 1e-3,
+                    speed_mps: 340.0,
+                    wind_mps,
+                    bearing: None,
+                })
+                .collect();
+            for o in &mut obs {
+                // Downwind paths are faster: distance over (c + wind·û).
+                let (ux, uy) = (o.x - source[0], o.y - source[1]);
+                let d = ux.hypot(uy);
+                o.t_s = 7.0 + d / (340.0 + (wind_mps[0] * ux + wind_mps[1] * uy) / d);
+            }
+            let e = locate(&obs).expect("located");
+            assert!((e.x - source[0]).abs() < 1e-3 && (e.y - source[1]).abs() < 1e-3, "{e:?}");
+            assert!((e.t0_s - 7.0).abs() < 1e-8);
+            assert!(e.chi2 < 1e-9);
+        }
     }
 
     #[test]
@@ -302,7 +335,8 @@ mod tests {
     #[test]
     fn spread_matches_the_coverage_crlb() {
         use crate::coverage::reference::LocationInfo;
-        let sensors: [[f64; 2]; 5] = [[0.0, 0.0], [9_000.0, 1_000.0], [2_000.0, 8_000.0], [10_000.0, 9_000.0], [5_000.0, -3_000.0]];
+        let sensors: [[f64; 2]; 5] =
+            [[0.0, 0.0], [9_000.0, 1_000.0], [2_000.0, 8_000.0], [10_000.0, 9_000.0], [5_000.0, -3_000.0]];
         let source: [f64; 2] = [4_000.0, 4_500.0];
         let normal = [0.6, 0.8];
         let (c, sigma_t) = (340.0, 1e-3);

@@ -1,6 +1,261 @@
 //! The baseline verifier (DESIGN §6): detections → associated candidate events → located
 //! estimates with covariance → attributed to a side or indeterminate → scored per class.
+//! It reads /events and /detections back from the result file in chunks (memory follows the
+//! association horizon, not the run length) and writes /estimates and /metrics.
 
+pub mod associate;
 pub mod locate;
+pub mod observe;
+pub mod score;
 
 pub use locate::{Estimate, Observation, locate};
+
+use crate::deploy::Sensor;
+use crate::error::{Error, Result};
+use crate::geo::{ContactLine, Plane};
+use crate::output::records::*;
+use crate::output::{Table, names_attr};
+use crate::scenario::{Association, LoadedScenario};
+use associate::{Blind, Candidate, Oracle};
+use observe::{SensorModel, observation, sensor_models};
+use rayon::prelude::*;
+use score::{ClassScore, attributable, attribute};
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+/// Detections read back per chunk.
+const READ_CHUNK: usize = 1 << 18;
+
+/// What the verifier found.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    pub association: Association,
+    pub candidates: u64,
+    pub located: u64,
+    /// Arrivals the blind association could not place in any candidate.
+    pub unassociated: u64,
+    /// Estimates not explained by any event (false alarms, split events), per day.
+    pub false_alarms_per_day: f64,
+    /// One row per class, in scenario order, with its name.
+    pub metrics: Vec<(String, MetricRecord)>,
+    pub seconds: f64,
+}
+
+impl VerifyReport {
+    pub fn metric(&self, class: &str, name: &str) -> f64 {
+        let Some((_, m)) = self.metrics.iter().find(|(c, _)| c == class) else { return f64::NAN };
+        match name {
+            "detection_rate" => m.detection_rate,
+            "false_alarms_per_day" => m.false_alarms_per_day,
+            "cep50_m" => m.cep50_m,
+            "cep90_m" => m.cep90_m,
+            "attribution_accuracy" => m.attribution_accuracy,
+            "wrong_side_rate" => m.wrong_side_rate,
+            "indeterminate_rate" => m.indeterminate_rate,
+            _ => f64::NAN,
+        }
+    }
+}
+
+enum Associator<'m> {
+    Oracle(Oracle),
+    Blind(Blind<'m>),
+}
+
+impl Associator<'_> {
+    fn push(&mut self, d: DetectionRecord) {
+        match self {
+            Self::Oracle(a) => a.push(d),
+            Self::Blind(a) => a.push(d),
+        }
+    }
+    fn ready(&mut self, now: f64) -> Vec<Candidate> {
+        match self {
+            Self::Oracle(a) => a.ready(now),
+            Self::Blind(a) => a.ready(now),
+        }
+    }
+    fn finish(&mut self) -> Vec<Candidate> {
+        match self {
+            Self::Oracle(a) => a.finish(),
+            Self::Blind(a) => a.finish(),
+        }
+    }
+}
+
+/// The longest travel time between two sensors, s: an event's arrivals all fall within it.
+fn horizon_s(models: &[SensorModel], sensors: &[Sensor]) -> f64 {
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for s in sensors {
+        lo = [lo[0].min(s.x), lo[1].min(s.y)];
+        hi = [hi[0].max(s.x), hi[1].max(s.y)];
+    }
+    let slowest = models
+        .iter()
+        .map(|m| (m.speed_mps - m.wind_mps[0].hypot(m.wind_mps[1])).max(1.0))
+        .fold(f64::INFINITY, f64::min);
+    if sensors.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) / slowest + 1.0 }
+}
+
+/// Locate, attribute and match one candidate to the event most of its detections came from.
+fn assess(
+    c: &Candidate,
+    models: &[SensorModel],
+    line: &ContactLine,
+    plane: &Plane,
+    confidence: f64,
+    events: &HashMap<u32, EventRecord>,
+) -> Option<EstimateRecord> {
+    let obs: Vec<Observation> = c.iter().map(|d| observation(&models[d.sensor_id as usize], d)).collect();
+    let e = locate(&obs)?;
+    let a = attribute(&e, line, confidence);
+    let mut votes: HashMap<i64, usize> = HashMap::new();
+    for d in c {
+        *votes.entry(d.event_id).or_default() += 1;
+    }
+    let truth = votes.into_iter().max_by_key(|&(id, n)| (n, -id)).map_or(-1, |(id, _)| id);
+    let error_m =
+        u32::try_from(truth).ok().and_then(|id| events.get(&id)).map_or(f64::NAN, |ev| (e.x - ev.x).hypot(e.y - ev.y));
+    let [lon, lat] = plane.inverse(e.x, e.y).unwrap_or([f64::NAN; 2]);
+    Some(EstimateRecord {
+        id: 0,
+        x: e.x,
+        y: e.y,
+        lon,
+        lat,
+        t0_s: e.t0_s,
+        sigma_x_m: e.cov_xy[0][0].sqrt(),
+        sigma_y_m: e.cov_xy[1][1].sqrt(),
+        sigma_n_m: a.sigma_n_m,
+        chainage_km: a.chainage_km,
+        offset_m: a.offset_m,
+        attributed_side: a.side,
+        confidence: a.confidence,
+        n_detections: c.len() as u32,
+        truth_event_id: truth,
+        error_m,
+    })
+}
+
+/// Verify the detections of an open result file and write /estimates and /metrics to it.
+pub fn verify(
+    file: &hdf5::File,
+    loaded: &LoadedScenario,
+    plane: &Plane,
+    line: &ContactLine,
+    sensors: &[Sensor],
+) -> Result<VerifyReport> {
+    let started = Instant::now();
+    let s = &loaded.scenario;
+    let h5 = |what: &str, e: hdf5::Error| Error::output(what, e);
+    let models = sensor_models(sensors, &s.environment);
+    let events: HashMap<u32, EventRecord> = file
+        .dataset("events")
+        .and_then(|d| d.read_raw::<EventRecord>())
+        .map_err(|e| h5("events", e))?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let mut scores = vec![ClassScore::default(); s.classes.len()];
+    for e in events.values().filter(|e| attributable(e)) {
+        if let Some(score) = scores.get_mut(usize::from(e.class)) {
+            score.events += 1;
+        }
+    }
+    let horizon = horizon_s(&models, sensors);
+    let deepest_km =
+        s.classes.iter().map(|c| c.depth_km[1].max(c.impact_depth_km.map_or(0.0, |d| d[1]))).fold(0.0, f64::max);
+    let farthest_sensor_m = sensors.iter().map(|x| x.offset_m.abs()).fold(0.0, f64::max);
+    let mut associator = match s.verify.association {
+        Association::Oracle => Associator::Oracle(Oracle::new(horizon)),
+        Association::Blind => Associator::Blind(Blind::new(&models, horizon, deepest_km * 1000.0 + farthest_sensor_m)),
+    };
+    let detections = file.dataset("detections").map_err(|e| h5("detections", e))?;
+    let mut table = Table::create::<EstimateRecord>(
+        file,
+        "estimates",
+        "Located candidate events with their covariance and attribution (the baseline verifier)",
+        ESTIMATE_UNITS,
+    )
+    .map_err(|e| h5("estimates", e))?;
+    let mut seen: HashSet<i64> = HashSet::new();
+    let (mut candidates, mut located, mut unexplained) = (0u64, 0u64, 0u64);
+    let mut process = |batch: Vec<Candidate>, table: &mut Table| -> Result<()> {
+        candidates += batch.len() as u64;
+        let mut rows: Vec<EstimateRecord> =
+            batch.par_iter().filter_map(|c| assess(c, &models, line, plane, s.verify.confidence, &events)).collect();
+        for r in &mut rows {
+            r.id = located as u32;
+            located += 1;
+            let truth = u32::try_from(r.truth_event_id).ok().and_then(|id| events.get(&id));
+            match truth {
+                Some(ev) if seen.insert(r.truth_event_id) => {
+                    if attributable(ev)
+                        && let Some(score) = scores.get_mut(usize::from(ev.class))
+                    {
+                        score.located(ev, r.error_m, r.attributed_side);
+                    }
+                }
+                _ => unexplained += 1,
+            }
+        }
+        table.append(&rows).map_err(|e| h5("estimates", e))
+    };
+    let total = detections.size();
+    for start in (0..total).step_by(READ_CHUNK) {
+        let end = (start + READ_CHUNK).min(total);
+        let chunk: Vec<DetectionRecord> =
+            detections.read_slice_1d(ndarray::s![start..end]).map_err(|e| h5("detections", e))?.to_vec();
+        let now = chunk.last().map_or(0.0, |d| d.t_s);
+        for d in chunk {
+            associator.push(d);
+        }
+        let batch = associator.ready(now);
+        process(batch, &mut table)?;
+    }
+    let batch = associator.finish();
+    process(batch, &mut table)?;
+    let unassociated = match &associator {
+        Associator::Blind(b) => b.unassociated,
+        Associator::Oracle(_) => 0,
+    };
+    let days = s.duration_h / 24.0;
+    let false_alarms_per_day = if days > 0.0 { unexplained as f64 / days } else { f64::NAN };
+    let metrics: Vec<(String, MetricRecord)> = s
+        .classes
+        .iter()
+        .zip(&scores)
+        .enumerate()
+        .map(|(i, (c, score))| (c.name.clone(), score.record(i as u16, false_alarms_per_day)))
+        .collect();
+    let metric_rows: Vec<MetricRecord> = metrics.iter().map(|(_, m)| *m).collect();
+    let mut metric_table = Table::create::<MetricRecord>(
+        file,
+        "metrics",
+        "Scores of the verifier against ground truth, one row per class",
+        METRIC_UNITS,
+    )
+    .map_err(|e| h5("metrics", e))?;
+    metric_table.append(&metric_rows).map_err(|e| h5("metrics", e))?;
+    let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
+    let ds = file.dataset("metrics").map_err(|e| h5("metrics", e))?;
+    names_attr(&ds, "class_names", &class_names).map_err(|e| h5("metrics", e))?;
+    let association = match s.verify.association {
+        Association::Oracle => "oracle",
+        Association::Blind => "blind",
+    };
+    crate::output::text_attr(&ds, "association", association).map_err(|e| h5("metrics", e))?;
+    ds.new_attr::<f64>()
+        .create("confidence")
+        .and_then(|a| a.write_scalar(&s.verify.confidence))
+        .map_err(|e| h5("metrics", e))?;
+    Ok(VerifyReport {
+        association: s.verify.association,
+        candidates,
+        located,
+        unassociated,
+        false_alarms_per_day,
+        metrics,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

@@ -1,6 +1,7 @@
 //! linewatch integration tests: one binary, one module per concern.
 
 mod bad_input;
+mod check_command;
 mod coverage_gpu_vs_cpu;
 mod coverage_output;
 mod detection_gpu_vs_cpu;

@@ -1,0 +1,210 @@
+//! Expectations of a scenario (`[expect]`) for `linewatch check`: parsed and checked against the
+//! scenario when it loads, evaluated against the verifier's scores and the coverage summary,
+//! reported as a table and as JUnit XML.
+
+use crate::scenario::{FieldPath, Scenario};
+use std::fmt::Write;
+
+/// Per-class scores an expectation may name (the /metrics columns).
+pub const CLASS_METRICS: [&str; 7] = [
+    "detection_rate",
+    "false_alarms_per_day",
+    "cep50_m",
+    "cep90_m",
+    "attribution_accuracy",
+    "wrong_side_rate",
+    "indeterminate_rate",
+];
+/// Per-class coverage figures an expectation may name.
+pub const COVERAGE_METRICS: [&str; 1] = ["verifiable_fraction"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+    Above,
+    Below,
+}
+
+impl Comparison {
+    fn holds(self, value: f64, bound: f64) -> bool {
+        match self {
+            Self::AtLeast => value >= bound,
+            Self::AtMost => value <= bound,
+            Self::Above => value > bound,
+            Self::Below => value < bound,
+        }
+    }
+}
+
+/// One expectation: `class.metric` (or `coverage.class.metric`) compared with a bound.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    /// As written: "artillery.detection_rate" or "coverage.artillery.verifiable_fraction".
+    pub name: String,
+    pub coverage: bool,
+    pub class: String,
+    pub metric: String,
+    pub comparison: Comparison,
+    pub bound: f64,
+    /// The condition as written, e.g. ">= 0.9".
+    pub condition: String,
+}
+
+fn condition(path: &FieldPath, value: &toml::Value) -> Result<(Comparison, f64, String), (FieldPath, String)> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| (path.clone(), "an expectation is a string such as \">= 0.9\" or \"<= 0.01\"".to_string()))?;
+    let t = text.trim();
+    let (comparison, rest) = if let Some(r) = t.strip_prefix(">=") {
+        (Comparison::AtLeast, r)
+    } else if let Some(r) = t.strip_prefix("<=") {
+        (Comparison::AtMost, r)
+    } else if let Some(r) = t.strip_prefix('>') {
+        (Comparison::Above, r)
+    } else if let Some(r) = t.strip_prefix('<') {
+        (Comparison::Below, r)
+    } else {
+        return Err((path.clone(), format!("'{text}' must start with >=, <=, > or <")));
+    };
+    let bound: f64 =
+        rest.trim().parse().map_err(|_| (path.clone(), format!("'{}' in '{text}' is not a number", rest.trim())))?;
+    if !bound.is_finite() {
+        return Err((path.clone(), format!("the bound in '{text}' is not finite")));
+    }
+    Ok((comparison, bound, t.to_string()))
+}
+
+/// Every expectation of the scenario, or the first one that is malformed (its field path).
+pub fn parse(table: &toml::Table, scenario: &Scenario) -> Result<Vec<Expectation>, (FieldPath, String)> {
+    let root = FieldPath::parse("expect");
+    let class_exists = |p: &FieldPath, name: &str| {
+        if scenario.classes.iter().any(|c| c.name == name) {
+            Ok(())
+        } else {
+            Err((p.clone(), format!("no violation class is named '{name}'")))
+        }
+    };
+    let sub_table = |p: &FieldPath, v: &toml::Value| {
+        v.as_table().cloned().ok_or_else(|| (p.clone(), "expected a table of metrics".to_string()))
+    };
+    let mut out = Vec::new();
+    for (key, value) in table {
+        let p = root.key(key);
+        if key == "coverage" {
+            for (class, metrics) in sub_table(&p, value)? {
+                let pc = p.key(&class);
+                class_exists(&pc, &class)?;
+                for (metric, bound) in sub_table(&pc, &metrics)? {
+                    let pm = pc.key(&metric);
+                    if !COVERAGE_METRICS.contains(&metric.as_str()) {
+                        return Err((
+                            pm,
+                            format!("unknown coverage metric '{metric}'; known: {}", COVERAGE_METRICS.join(", ")),
+                        ));
+                    }
+                    let (comparison, bound, condition) = condition(&pm, &bound)?;
+                    out.push(Expectation {
+                        name: format!("coverage.{class}.{metric}"),
+                        coverage: true,
+                        class: class.clone(),
+                        metric,
+                        comparison,
+                        bound,
+                        condition,
+                    });
+                }
+            }
+            continue;
+        }
+        class_exists(&p, key)?;
+        for (metric, bound) in sub_table(&p, value)? {
+            let pm = p.key(&metric);
+            if !CLASS_METRICS.contains(&metric.as_str()) {
+                return Err((pm, format!("unknown metric '{metric}'; known: {}", CLASS_METRICS.join(", "))));
+            }
+            let (comparison, bound, condition) = condition(&pm, &bound)?;
+            out.push(Expectation {
+                name: format!("{key}.{metric}"),
+                coverage: false,
+                class: key.clone(),
+                metric,
+                comparison,
+                bound,
+                condition,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// An expectation with the value measured for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub expectation: Expectation,
+    /// NaN when nothing was measured (e.g. no event of the class was located).
+    pub value: f64,
+    pub pass: bool,
+}
+
+pub fn judge(expectation: &Expectation, value: f64) -> Verdict {
+    // A NaN (nothing to measure) never satisfies an expectation.
+    let pass = value.is_finite() && expectation.comparison.holds(value, expectation.bound);
+    Verdict { expectation: expectation.clone(), value, pass }
+}
+
+/// The verdict table `check` prints.
+pub fn table(verdicts: &[Verdict]) -> String {
+    let mut out = String::new();
+    let width = verdicts.iter().map(|v| v.expectation.name.len()).max().unwrap_or(10).max(11);
+    let _ = writeln!(out, "  {:<width$}  {:>12}  {:<12}  verdict", "expectation", "value", "condition");
+    for v in verdicts {
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>12.5}  {:<12}  {}",
+            v.expectation.name,
+            v.value,
+            v.expectation.condition,
+            if v.pass { "pass" } else { "FAIL" }
+        );
+    }
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
+
+/// JUnit XML (the Ant/Surefire form read by GitLab, Jenkins, GitHub and Azure): one testsuite,
+/// one testcase per expectation, a <failure> for each that fails.
+pub fn junit(scenario: &str, verdicts: &[Verdict], seconds: f64) -> String {
+    let failures = verdicts.iter().filter(|v| !v.pass).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"linewatch check\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" time=\"{seconds:.3}\">",
+        verdicts.len()
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"{seconds:.3}\">",
+        escape(scenario),
+        verdicts.len()
+    );
+    for v in verdicts {
+        let e = &v.expectation;
+        let name = escape(&format!("{} {}", e.name, e.condition));
+        let _ = write!(out, "    <testcase classname=\"{}\" name=\"{name}\" time=\"0\"", escape(scenario));
+        if v.pass {
+            out.push_str("/>\n");
+        } else {
+            let message = escape(&format!("{} = {} does not satisfy {}", e.name, v.value, e.condition));
+            let _ = writeln!(
+                out,
+                ">\n      <failure message=\"{message}\" type=\"expectation\">{message}</failure>\n    </testcase>"
+            );
+        }
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}

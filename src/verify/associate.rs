@@ -1,0 +1,216 @@
+//! Association of detections into candidate events, streamed in arrival order. `Oracle` groups
+//! by the ground-truth event id (an upper bound to compare against); `Blind` uses only what a
+//! deployed system has: arrival times, sensor positions and propagation speeds.
+
+use super::locate::{Observation, locate, travel_time_s};
+use super::observe::{SensorModel, observation};
+use crate::output::records::DetectionRecord;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Arrival-time consistency, in combined timing σ: a detection belongs to a hypothesis when
+/// its arrival is within this many σ of the predicted one.
+const CONSISTENCY_SIGMAS: f64 = 4.0;
+/// Extra tolerance for what the travel-time model leaves out (source and sensor heights,
+/// wind-profile detail), s.
+const MODEL_SLACK_S: f64 = 0.01;
+/// Grid of the blind search: points per side, and refinement levels (each halves the cell
+/// over a window of three cells).
+const SEARCH_POINTS: usize = 21;
+const SEARCH_LEVELS: usize = 12;
+/// Grid points carried from one level to the next.
+const BEAM: usize = 3;
+/// Fewest distinct sensors a blind candidate needs: three arrivals fix x, y and t0 exactly (any
+/// three arrivals fit some source), so two more make the fit a test of the association.
+const MIN_SENSORS: usize = 5;
+
+/// A candidate event: its detections.
+pub type Candidate = Vec<DetectionRecord>;
+
+/// Groups detections by their true event id; false alarms are dropped.
+#[derive(Debug, Default)]
+pub struct Oracle {
+    open: BTreeMap<i64, (f64, Candidate)>,
+    horizon_s: f64,
+}
+
+impl Oracle {
+    /// `horizon_s`: the longest time between an event's first and last arrival.
+    pub fn new(horizon_s: f64) -> Self {
+        Self { open: BTreeMap::new(), horizon_s }
+    }
+
+    pub fn push(&mut self, d: DetectionRecord) {
+        if d.event_id >= 0 {
+            let entry = self.open.entry(d.event_id).or_insert((d.t_s, Vec::new()));
+            entry.1.push(d);
+        }
+    }
+
+    /// Events whose first arrival is more than the horizon before `now`: complete.
+    pub fn ready(&mut self, now: f64) -> Vec<Candidate> {
+        let done: Vec<i64> = self.open.iter().filter(|(_, (t, _))| now - t > self.horizon_s).map(|(&k, _)| k).collect();
+        done.into_iter().filter_map(|k| self.open.remove(&k).map(|(_, c)| c)).collect()
+    }
+
+    pub fn finish(&mut self) -> Vec<Candidate> {
+        std::mem::take(&mut self.open).into_values().map(|(_, c)| c).collect()
+    }
+}
+
+/// Seeded grid search: the earliest unassociated arrival seeds a hypothesis; the source
+/// position that makes the most other sensors' arrivals consistent with it wins (coarse to
+/// fine); its consistent arrivals, confirmed by a least-squares fit, form the candidate.
+/// Arrivals that fit nothing (false alarms, events heard by too few sensors) are dropped.
+pub struct Blind<'m> {
+    models: &'m [SensorModel],
+    buffer: VecDeque<DetectionRecord>,
+    horizon_s: f64,
+    search_radius_m: f64,
+    /// Arrivals dropped as unassociated.
+    pub unassociated: u64,
+}
+
+impl<'m> Blind<'m> {
+    /// `horizon_s`: the longest travel time between two sensors; `search_radius_m`: how far
+    /// from the first sensor to hear it a source may be.
+    pub fn new(models: &'m [SensorModel], horizon_s: f64, search_radius_m: f64) -> Self {
+        Self { models, buffer: VecDeque::new(), horizon_s, search_radius_m, unassociated: 0 }
+    }
+
+    /// Detections must arrive in time order.
+    pub fn push(&mut self, d: DetectionRecord) {
+        self.buffer.push_back(d);
+    }
+
+    /// Candidates seeded by arrivals more than the horizon before `now` (all their partners
+    /// have arrived).
+    pub fn ready(&mut self, now: f64) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        while self.buffer.front().is_some_and(|d| now - d.t_s > self.horizon_s) {
+            if let Some(c) = self.seed_front() {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    pub fn finish(&mut self) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        while !self.buffer.is_empty() {
+            if let Some(c) = self.seed_front() {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn observe(&self, d: &DetectionRecord) -> Observation {
+        observation(&self.models[d.sensor_id as usize], d)
+    }
+
+    /// Try the earliest buffered arrival as a seed; it leaves the buffer either way.
+    fn seed_front(&mut self) -> Option<Candidate> {
+        let seed = *self.buffer.front()?;
+        let s0 = self.observe(&seed);
+        // Partners: arrivals no later than the travel time between the two sensors allows.
+        let partners: Vec<usize> = (1..self.buffer.len())
+            .take_while(|&j| self.buffer[j].t_s - seed.t_s <= self.horizon_s)
+            .filter(|&j| {
+                let o = self.observe(&self.buffer[j]);
+                let between = (o.x - s0.x).hypot(o.y - s0.y);
+                let slowest = o.slowest_mps();
+                self.buffer[j].sensor_id != seed.sensor_id
+                    && self.buffer[j].t_s - seed.t_s <= between / slowest + tolerance(&s0, &o)
+            })
+            .collect();
+        let observations: Vec<Observation> = partners.iter().map(|&j| self.observe(&self.buffer[j])).collect();
+        let (at, _) = self.search(&s0, &observations);
+        // Consistent arrivals at the best position, one per sensor (the closest in time).
+        let t0 = s0.t_s - travel_time_s(&s0, at);
+        let mut chosen: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
+        for (k, o) in observations.iter().enumerate() {
+            let miss = (o.t_s - t0 - travel_time_s(o, at)).abs();
+            if miss <= tolerance(&s0, o) {
+                let sensor = self.buffer[partners[k]].sensor_id;
+                if chosen.get(&sensor).is_none_or(|&(m, _)| miss < m) {
+                    chosen.insert(sensor, (miss, partners[k]));
+                }
+            }
+        }
+        let mut members: Vec<usize> = std::iter::once(0).chain(chosen.values().map(|&(_, j)| j)).collect();
+        if members.len() < MIN_SENSORS {
+            self.buffer.pop_front();
+            self.unassociated += 1;
+            return None;
+        }
+        // Confirm with the least-squares fit: keep the arrivals it explains.
+        let fitted: Vec<Observation> = members.iter().map(|&j| self.observe(&self.buffer[j])).collect();
+        if let Some(e) = locate(&fitted) {
+            members.retain(|&j| {
+                let o = self.observe(&self.buffer[j]);
+                (o.t_s - e.t0_s - travel_time_s(&o, [e.x, e.y])).abs()
+                    <= CONSISTENCY_SIGMAS * o.sigma_t_s + MODEL_SLACK_S
+            });
+            if !members.contains(&0) {
+                members.push(0);
+            }
+        }
+        if members.len() < MIN_SENSORS {
+            self.buffer.pop_front();
+            self.unassociated += 1;
+            return None;
+        }
+        members.sort_unstable();
+        let mut candidate = Vec::with_capacity(members.len());
+        for &j in members.iter().rev() {
+            if let Some(d) = self.buffer.remove(j) {
+                candidate.push(d);
+            }
+        }
+        candidate.reverse();
+        Some(candidate)
+    }
+
+    /// The position around the seed sensor that the partners' arrivals agree with best: a
+    /// beam of the best few grid points, each refined coarse to fine. The score counts each
+    /// partner by how close its arrival is to the predicted one (a triangular kernel as wide as
+    /// the tolerance plus the cell), so ties at coarse levels break towards the true position.
+    fn search(&self, s0: &Observation, partners: &[Observation]) -> ([f64; 2], f64) {
+        let mut beam = vec![([s0.x, s0.y], 0.0)];
+        let mut half = self.search_radius_m;
+        for _ in 0..SEARCH_LEVELS {
+            let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
+            let cell_slack = |o: &Observation| std::f64::consts::SQRT_2 * step / o.slowest_mps();
+            let mut scored: Vec<([f64; 2], f64)> = Vec::new();
+            for (centre, _) in &beam {
+                for a in 0..SEARCH_POINTS {
+                    for b in 0..SEARCH_POINTS {
+                        let at = [centre[0] - half + a as f64 * step, centre[1] - half + b as f64 * step];
+                        let t0 = s0.t_s - travel_time_s(s0, at);
+                        let score: f64 = partners
+                            .iter()
+                            .map(|o| {
+                                let width = tolerance(s0, o) + cell_slack(o) + cell_slack(s0);
+                                (1.0 - (o.t_s - t0 - travel_time_s(o, at)).abs() / width).max(0.0)
+                            })
+                            .sum();
+                        scored.push((at, score));
+                    }
+                }
+            }
+            scored.sort_by(|x, y| y.1.total_cmp(&x.1));
+            scored.truncate(BEAM);
+            beam = scored;
+            half = 1.5 * step;
+            if step < 1.0 {
+                break;
+            }
+        }
+        beam.first().copied().unwrap_or(([s0.x, s0.y], 0.0))
+    }
+}
+
+/// Arrival-time tolerance between two arrivals of one event.
+fn tolerance(a: &Observation, b: &Observation) -> f64 {
+    CONSISTENCY_SIGMAS * a.sigma_t_s.hypot(b.sigma_t_s) + MODEL_SLACK_S
+}

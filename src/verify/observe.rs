@@ -1,0 +1,74 @@
+//! What the verifier knows about each sensor (where it is, how its signals travel, how well it
+//! times and points) and how a detection becomes an observation for the locator.
+
+use super::locate::Observation;
+use crate::deploy::Sensor;
+use crate::output::records::DetectionRecord;
+use crate::physics::acoustic;
+use crate::scenario::{Environment, Modality};
+
+/// A sensor as the verifier models it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SensorModel {
+    pub x: f64,
+    pub y: f64,
+    pub speed_mps: f64,
+    /// Wind vector (towards), m/s; zero for ground waves.
+    pub wind_mps: [f64; 2],
+    pub sigma_t_s: f64,
+    /// Bearing σ at the threshold SNR, its floor (rad) and the threshold (dB); None: no bearing.
+    pub bearing: Option<(f64, f64, f64)>,
+}
+
+impl SensorModel {
+    /// The bearing σ at an observed SNR, as the sensor reports it (same law as the simulation:
+    /// ∝ 1/√SNR from the threshold down to the floor).
+    pub fn bearing_sigma_rad(&self, snr_db: f64) -> Option<f64> {
+        let (at_threshold, floor, threshold) = self.bearing?;
+        let growth = 10f64.powf((-(snr_db - threshold) / 20.0).min(8.0));
+        Some((at_threshold * growth).clamp(floor, std::f64::consts::PI))
+    }
+}
+
+/// Models indexed by sensor id (ids run from 0 in deployment order).
+pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> {
+    let to = (env.wind_from_deg + 180.0).to_radians();
+    let wind = [env.wind_speed_mps * to.sin(), env.wind_speed_mps * to.cos()];
+    let mut models =
+        vec![
+            SensorModel { x: 0.0, y: 0.0, speed_mps: 1.0, wind_mps: [0.0; 2], sigma_t_s: 1.0, bearing: None };
+            sensors.iter().map(|s| s.id as usize + 1).max().unwrap_or(0)
+        ];
+    for s in sensors {
+        let (speed_mps, wind_mps) = match s.modality {
+            Modality::Seismic => (env.rayleigh_speed_mps, [0.0; 2]),
+            _ => (acoustic::sound_speed_mps(env.temperature_c), wind),
+        };
+        models[s.id as usize] = SensorModel {
+            x: s.x,
+            y: s.y,
+            speed_mps,
+            wind_mps,
+            sigma_t_s: s.timing_sigma_s,
+            bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, s.bearing_floor_rad, s.threshold_db)),
+        };
+    }
+    models
+}
+
+pub fn observation(model: &SensorModel, d: &DetectionRecord) -> Observation {
+    let bearing = if d.bearing_rad.is_finite() {
+        model.bearing_sigma_rad(f64::from(d.snr_db)).map(|sigma| (f64::from(d.bearing_rad), sigma))
+    } else {
+        None
+    };
+    Observation {
+        x: model.x,
+        y: model.y,
+        t_s: d.t_s,
+        sigma_t_s: model.sigma_t_s,
+        speed_mps: model.speed_mps,
+        wind_mps: model.wind_mps,
+        bearing,
+    }
+}

@@ -1,0 +1,90 @@
+//! `linewatch check`: the verifier's tables in the file, expectations, exit codes, JUnit XML.
+
+use super::support::{linewatch, smoke_scenario, text};
+use linewatch::output::{EstimateRecord, EventRecord, MetricRecord, SideCode};
+
+#[test]
+fn smoke_expectations_hold_and_the_verifier_writes_its_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = smoke_scenario();
+    let args =
+        ["check", scenario.to_str().expect("utf-8"), "-o", "check.h5", "--junit", "junit.xml", "--json", "check.json"];
+    let o = linewatch(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o.stdout), text(&o.stderr));
+    let report = text(&o.stdout);
+    assert!(report.contains("artillery.detection_rate") && report.contains("5 of 5 expectations hold"), "{report}");
+
+    let file = hdf5::File::open(dir.path().join("check.h5")).expect("open");
+    let estimates = file.dataset("estimates").expect("estimates").read_raw::<EstimateRecord>().expect("rows");
+    let events = file.dataset("events").expect("events").read_raw::<EventRecord>().expect("rows");
+    assert!(!estimates.is_empty());
+    for e in &estimates {
+        assert!(e.n_detections >= 2 && e.sigma_n_m > 0.0 && (0.5..=1.0).contains(&e.confidence), "{e:?}");
+        let truth = events.iter().find(|v| i64::from(v.id) == e.truth_event_id).expect("oracle estimates have a truth");
+        // The estimate's error is the distance to its event, and a confident side is the
+        // side the located point is on.
+        assert!((e.error_m - (e.x - truth.x).hypot(e.y - truth.y)).abs() < 1e-6);
+        match e.attributed_side {
+            SideCode::A => assert!(e.offset_m < 0.0),
+            SideCode::B => assert!(e.offset_m > 0.0),
+            SideCode::Indeterminate => assert!(e.confidence < 0.95),
+        }
+    }
+    let metrics = file.dataset("metrics").expect("metrics").read_raw::<MetricRecord>().expect("rows");
+    assert_eq!(metrics.len(), 4, "one row per class");
+    let artillery = metrics[0];
+    assert_eq!(
+        artillery.true_a_attributed_a
+            + artillery.true_a_attributed_b
+            + artillery.true_a_indeterminate
+            + artillery.true_b_attributed_a
+            + artillery.true_b_attributed_b
+            + artillery.true_b_indeterminate,
+        artillery.located,
+        "the confusion matrix covers every located event"
+    );
+    let junit = std::fs::read_to_string(dir.path().join("junit.xml")).expect("junit");
+    assert!(junit.contains("tests=\"5\" failures=\"0\""), "{junit}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("check.json")).expect("json"))
+            .expect("valid JSON");
+    assert_eq!(json["pass"], serde_json::Value::Bool(true));
+    assert_eq!(json["metrics"]["artillery"]["located"], serde_json::json!(artillery.located));
+}
+
+#[test]
+fn an_impossible_expectation_fails_with_exit_1_and_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The smoke scenario's [expect] table gains a key; TOML forbids a second [expect] header,
+    // so the new expectation goes in as a dotted key of the existing table.
+    let base = std::fs::read_to_string(smoke_scenario()).expect("smoke scenario");
+    let patched = base.replace("[expect]\n", "[expect]\nmortar.cep50_m = \"< 0\"\n");
+    assert_ne!(base, patched, "the smoke scenario has an [expect] table");
+    std::fs::write(dir.path().join("impossible.toml"), patched).expect("write");
+    let o = linewatch(dir.path(), &["check", "impossible.toml", "-o", "out.h5", "--junit", "junit.xml"]);
+    assert_eq!(o.status.code(), Some(1), "{}\n{}", text(&o.stdout), text(&o.stderr));
+    let report = text(&o.stdout);
+    assert!(report.contains("mortar.cep50_m") && report.contains("FAIL") && report.contains("1 FAILED"), "{report}");
+    let junit = std::fs::read_to_string(dir.path().join("junit.xml")).expect("junit");
+    assert!(junit.contains("failures=\"1\"") && junit.contains("<failure message=\"mortar.cep50_m"), "{junit}");
+}
+
+#[test]
+fn malformed_expectations_are_bad_input_with_their_location() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = std::fs::read_to_string(smoke_scenario()).expect("smoke scenario");
+    for (line, field) in [
+        ("artillery.indeterminate_rate = \"about 0.9\"\n", "expect.artillery.indeterminate_rate"),
+        ("artillery.speed = \">= 1\"\n", "expect.artillery.speed"),
+        ("howitzer.detection_rate = \">= 0.9\"\n", "expect.howitzer"),
+        ("coverage.artillery.verifiable_fraction = 0.9\n", "expect.coverage.artillery.verifiable_fraction"),
+    ] {
+        std::fs::write(dir.path().join("bad.toml"), base.replace("[expect]\n", &format!("[expect]\n{line}")))
+            .expect("write");
+        let o = linewatch(dir.path(), &["check", "bad.toml", "-o", "out.h5"]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{line}: {err}");
+        assert!(err.contains(field) && err.contains("bad.toml:"), "{line}: {err}");
+        assert!(!dir.path().join("out.h5").exists());
+    }
+}
