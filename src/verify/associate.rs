@@ -5,6 +5,7 @@
 use super::locate::{Observation, locate, travel_time_s};
 use super::observe::{SensorModel, observation};
 use crate::output::records::DetectionRecord;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Arrival-time consistency, in combined timing σ: a detection belongs to a hypothesis when
@@ -19,6 +20,8 @@ const SEARCH_POINTS: usize = 21;
 const SEARCH_LEVELS: usize = 12;
 /// Grid points carried from one level to the next.
 const BEAM: usize = 3;
+/// Bearing consistency, in σ of the bearing.
+const BEARING_SIGMAS: f64 = 3.0;
 /// Fewest distinct sensors a blind candidate needs: three arrivals fix x, y and t0 exactly (any
 /// three arrivals fit some source), so two more make the fit a test of the association.
 const MIN_SENSORS: usize = 5;
@@ -181,23 +184,34 @@ impl<'m> Blind<'m> {
         for _ in 0..SEARCH_LEVELS {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
             let cell_slack = |o: &Observation| std::f64::consts::SQRT_2 * step / o.slowest_mps();
-            let mut scored: Vec<([f64; 2], f64)> = Vec::new();
-            for (centre, _) in &beam {
-                for a in 0..SEARCH_POINTS {
-                    for b in 0..SEARCH_POINTS {
-                        let at = [centre[0] - half + a as f64 * step, centre[1] - half + b as f64 * step];
-                        let t0 = s0.t_s - travel_time_s(s0, at);
-                        let score: f64 = partners
-                            .iter()
-                            .map(|o| {
-                                let width = tolerance(s0, o) + cell_slack(o) + cell_slack(s0);
-                                (1.0 - (o.t_s - t0 - travel_time_s(o, at)).abs() / width).max(0.0)
-                            })
-                            .sum();
-                        scored.push((at, score));
-                    }
-                }
-            }
+            let points: Vec<[f64; 2]> = beam
+                .iter()
+                .flat_map(|(centre, _)| {
+                    (0..SEARCH_POINTS * SEARCH_POINTS).map(move |k| {
+                        let (a, b) = (k / SEARCH_POINTS, k % SEARCH_POINTS);
+                        [centre[0] - half + a as f64 * step, centre[1] - half + b as f64 * step]
+                    })
+                })
+                .collect();
+            let mut scored: Vec<([f64; 2], f64)> = points
+                .par_iter()
+                .map(|&at| {
+                    let t0 = s0.t_s - travel_time_s(s0, at);
+                    let timing: f64 = partners
+                        .iter()
+                        .map(|o| {
+                            let width = tolerance(s0, o) + cell_slack(o) + cell_slack(s0);
+                            (1.0 - (o.t_s - t0 - travel_time_s(o, at)).abs() / width).max(0.0)
+                        })
+                        .sum();
+                    // Bearings break the mirror ambiguity of arrivals at sensors in a row.
+                    let pointing: f64 = std::iter::once(s0)
+                        .chain(partners)
+                        .map(|o| bearing_agreement(o, at, std::f64::consts::SQRT_2 * step))
+                        .sum();
+                    (at, timing + pointing)
+                })
+                .collect();
             scored.sort_by(|x, y| y.1.total_cmp(&x.1));
             scored.truncate(BEAM);
             beam = scored;
@@ -208,6 +222,18 @@ impl<'m> Blind<'m> {
         }
         beam.first().copied().unwrap_or(([s0.x, s0.y], 0.0))
     }
+}
+
+/// How well an observation's bearing points at `at`, in [0, 1] (0 without a bearing): a
+/// triangular kernel as wide as the bearing's tolerance plus the angle the cell subtends.
+fn bearing_agreement(o: &Observation, at: [f64; 2], cell_m: f64) -> f64 {
+    let Some((bearing, sigma)) = o.bearing else { return 0.0 };
+    let (dx, dy) = (at[0] - o.x, at[1] - o.y);
+    let range = dx.hypot(dy).max(1.0);
+    let mut miss = bearing - dx.atan2(dy);
+    miss -= std::f64::consts::TAU * ((miss + std::f64::consts::PI) / std::f64::consts::TAU).floor();
+    let width = BEARING_SIGMAS * sigma + (cell_m / range).min(std::f64::consts::PI);
+    (1.0 - miss.abs() / width).max(0.0)
 }
 
 /// Arrival-time tolerance between two arrivals of one event.

@@ -12,3 +12,4 @@ mod reproducibility;
 mod sensor_lists;
 mod shader_validation;
 mod support;
+mod verifier;
