@@ -12,7 +12,7 @@ fn smoke_expectations_hold_and_the_verifier_writes_its_tables() {
     let o = linewatch(dir.path(), &args);
     assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o.stdout), text(&o.stderr));
     let report = text(&o.stdout);
-    assert!(report.contains("artillery.detection_rate") && report.contains("5 of 5 expectations hold"), "{report}");
+    assert!(report.contains("artillery.detection_rate") && report.contains("6 of 6 expectations hold"), "{report}");
 
     let file = hdf5::File::open(dir.path().join("check.h5")).expect("open");
     let estimates = file.dataset("estimates").expect("estimates").read_raw::<EstimateRecord>().expect("rows");
@@ -44,7 +44,7 @@ fn smoke_expectations_hold_and_the_verifier_writes_its_tables() {
         "the confusion matrix covers every located event"
     );
     let junit = std::fs::read_to_string(dir.path().join("junit.xml")).expect("junit");
-    assert!(junit.contains("tests=\"5\" failures=\"0\""), "{junit}");
+    assert!(junit.contains("tests=\"6\" failures=\"0\""), "{junit}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("check.json")).expect("json"))
             .expect("valid JSON");
@@ -77,7 +77,7 @@ fn malformed_expectations_are_bad_input_with_their_location() {
         ("artillery.indeterminate_rate = \"about 0.9\"\n", "expect.artillery.indeterminate_rate"),
         ("artillery.speed = \">= 1\"\n", "expect.artillery.speed"),
         ("howitzer.detection_rate = \">= 0.9\"\n", "expect.howitzer"),
-        ("coverage.artillery.verifiable_fraction = 0.9\n", "expect.coverage.artillery.verifiable_fraction"),
+        ("coverage.mortar.verifiable_fraction = 0.9\n", "expect.coverage.mortar.verifiable_fraction"),
     ] {
         std::fs::write(dir.path().join("bad.toml"), base.replace("[expect]\n", &format!("[expect]\n{line}")))
             .expect("write");
