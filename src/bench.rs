@@ -3,7 +3,9 @@
 //! the same for the coverage kernel.
 
 mod coverage;
+mod verify;
 pub use coverage::{CoverageBench, CoverageBenchOptions, coverage};
+pub use verify::{VerifyBench, verify};
 
 use crate::deploy;
 use crate::detect::{self, BestCase, GpuDetector, SensorGrid, reference};

@@ -118,7 +118,20 @@ pub enum Command {
         /// Also map the whole corridor on the GPU (minutes per class on a CPU adapter).
         #[arg(long)]
         full: bool,
+        /// Measure the verifier instead: events located per second on the scenario's run.
+        #[arg(long)]
+        verify: bool,
+        /// Association for --verify (default: the scenario's).
+        #[arg(long, value_enum)]
+        association: Option<AssociationArg>,
     },
+}
+
+/// Association modes on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum AssociationArg {
+    Oracle,
+    Blind,
 }
 
 /// Parse arguments, run, print errors, and return the exit code.
@@ -235,8 +248,16 @@ fn execute(command: Command) -> Result<u8> {
             println!("linewatch uses: {}", gpu.describe());
             Ok(exit::SUCCESS)
         }
-        Command::Bench { scenario, hours, coverage, resolutions_m, class, sample_cells, full } => {
+        Command::Bench { scenario, hours, coverage, resolutions_m, class, sample_cells, full, verify, association } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
+            if verify {
+                let association = association.map(|a| match a {
+                    AssociationArg::Oracle => crate::scenario::Association::Oracle,
+                    AssociationArg::Blind => crate::scenario::Association::Blind,
+                });
+                println!("{}", crate::bench::verify(&loaded, association)?);
+                return Ok(exit::SUCCESS);
+            }
             if coverage {
                 if sample_cells == 0 || sample_cells > 50_000_000 {
                     return Err(Error::file(

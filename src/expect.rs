@@ -208,3 +208,40 @@ pub fn junit(scenario: &str, verdicts: &[Verdict], seconds: f64) -> String {
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expectation(comparison: Comparison, bound: f64) -> Expectation {
+        Expectation {
+            name: "artillery.detection_rate".into(),
+            coverage: false,
+            class: "artillery".into(),
+            metric: "detection_rate".into(),
+            comparison,
+            bound,
+            condition: ">= 0.9".into(),
+        }
+    }
+
+    #[test]
+    fn comparisons_hold_at_their_bounds_and_nan_never_passes() {
+        assert!(judge(&expectation(Comparison::AtLeast, 0.9), 0.9).pass);
+        assert!(!judge(&expectation(Comparison::Above, 0.9), 0.9).pass);
+        assert!(judge(&expectation(Comparison::AtMost, 0.01), 0.01).pass);
+        assert!(!judge(&expectation(Comparison::Below, 0.01), 0.01).pass);
+        assert!(!judge(&expectation(Comparison::AtMost, 1.0), f64::NAN).pass);
+    }
+
+    #[test]
+    fn junit_escapes_and_counts_failures() {
+        let verdicts =
+            [judge(&expectation(Comparison::AtLeast, 0.9), 0.5), judge(&expectation(Comparison::AtLeast, 0.1), 0.5)];
+        let xml = junit("a<b & \"c\"", &verdicts, 1.5);
+        assert!(xml.contains("name=\"a&lt;b &amp; &quot;c&quot;\""), "{xml}");
+        assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+        assert_eq!(xml.matches("<failure ").count(), 1);
+        assert!(xml.contains("&gt;= 0.9"));
+    }
+}

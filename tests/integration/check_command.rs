@@ -45,6 +45,7 @@ fn smoke_expectations_hold_and_the_verifier_writes_its_tables() {
     );
     let junit = std::fs::read_to_string(dir.path().join("junit.xml")).expect("junit");
     assert!(junit.contains("tests=\"6\" failures=\"0\""), "{junit}");
+    validate_junit(&dir.path().join("junit.xml"));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("check.json")).expect("json"))
             .expect("valid JSON");
@@ -67,6 +68,23 @@ fn an_impossible_expectation_fails_with_exit_1_and_is_named() {
     assert!(report.contains("mortar.cep50_m") && report.contains("FAIL") && report.contains("1 FAILED"), "{report}");
     let junit = std::fs::read_to_string(dir.path().join("junit.xml")).expect("junit");
     assert!(junit.contains("failures=\"1\"") && junit.contains("<failure message=\"mortar.cep50_m"), "{junit}");
+    validate_junit(&dir.path().join("junit.xml"));
+}
+
+/// The JUnit XML validates against the schema CI systems read (tests/junit.xsd, with xmlschema
+/// in the Makefile's Python environment), and its counts match its test cases.
+fn validate_junit(path: &std::path::Path) {
+    let python = std::env::var("LINEWATCH_PYTHON")
+        .unwrap_or_else(|_| panic!("LINEWATCH_PYTHON is not set: run the tests with `make test`"));
+    let repo = super::support::repo();
+    let o = std::process::Command::new(python)
+        .arg(repo.join("tests/check_junit.py"))
+        .arg(repo.join("tests/junit.xsd"))
+        .arg(path)
+        .output()
+        .expect("python runs");
+    assert!(o.status.success(), "{}\n{}", text(&o.stdout), text(&o.stderr));
+    assert!(text(&o.stdout).contains("junit ok"));
 }
 
 #[test]
