@@ -34,11 +34,12 @@ $(VENV)/.ready: tests/python-requirements.txt | deps
 venv: $(VENV)/.ready
 
 ## The main job: the embedded full-line scenario, headless, to out/full-line.h5 with its
-## coverage maps, a map of the run and a coverage picture.
+## coverage maps, a map of the run, a coverage picture and the along-line profiles.
 run: deps
 	cargo build --release
 	@mkdir -p $(OUT)
-	./target/release/linewatch run -o $(OUT)/full-line.h5 --png $(OUT)/full-line.png --coverage-png $(OUT)/full-line-coverage.png
+	./target/release/linewatch run -o $(OUT)/full-line.h5 --png $(OUT)/full-line.png \
+		--coverage-png $(OUT)/full-line-coverage.png --profile-png $(OUT)/full-line-profile.png
 	./target/release/linewatch info $(OUT)/full-line.h5
 
 ## The whole test suite: formatting, lints, unit and integration tests on lavapipe.
