@@ -126,18 +126,17 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     var none = 1.0;
     var info = LocationInfo(0.0, vec2<f32>(0.0), vec3<f32>(0.0));
     var count = 0u;
-    let reach = max(e.reach_acoustic_m, e.reach_seismic_m);
     let nx = i32(params.grid_nx);
-    let ny = i32(params.grid_ny);
+    let layer_cells = nx * i32(params.grid_ny);
+    // Layer 0 holds the acoustic sensors, layer 1 the geophones: each is walked over its own
+    // modality's reach disc, so no sensor out of its modality's reach is visited.
+    for (var layer = 0; layer < 2; layer++) {
+    let reach = select(e.reach_acoustic_m, e.reach_seismic_m, layer == 1);
     let search = search_box(e, reach);
-    let cx0 = search.x;
-    let cx1 = search.y;
-    let cy0 = search.z;
-    let cy1 = search.w;
-    for (var cy = cy0; cy <= cy1 && reach > 0.0; cy++) {
-        let span = row_span(e, reach, cy, vec2<i32>(cx0, cx1));
-        let start = cell_start[u32(cy * nx + span.x)];
-        let end = cell_start[u32(cy * nx + span.y + 1)];
+    for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+        let span = row_span(e, reach, cy, search.xy);
+        let start = cell_start[u32(layer * layer_cells + cy * nx + span.x)];
+        let end = cell_start[u32(layer * layer_cells + cy * nx + span.y + 1)];
         for (var js = start; js < end; js++) {
             let s = sensors[js];
             let dx = e.x - s.x;
@@ -177,6 +176,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
                 add_bearing(&info, vec2<f32>(u.y / h, -u.x / h), pd / (sigma * sigma));
             }
         }
+    }
     }
     var below_sum = 0.0;
     for (var jj = 0u; jj < k; jj++) {

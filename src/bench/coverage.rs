@@ -4,7 +4,7 @@
 use crate::coverage::raster::{Corridor, Tile};
 use crate::coverage::{CellSite, GpuCoverage, cell_metrics};
 use crate::deploy;
-use crate::detect::{self, BestCase, SensorGrid};
+use crate::detect::{self, BestCase};
 use crate::error::{Error, Result};
 use crate::events::SourceModel;
 use crate::geo;
@@ -126,13 +126,9 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
     let spec = &s.coverage;
     let corridor = Corridor::around(&line, spec.half_width_km * 1000.0, options.resolution_m);
     let sample = middle_sample(&corridor, &line, options.sample_cells);
-    let grid = SensorGrid::build(
-        &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
-        detect::model::DEFAULT_CELL_M,
-    );
-    let mut params = detect::model::params(&s.environment, s.seed);
-    grid.apply(&mut params);
-    let kernel = GpuCoverage::new(&gpu, params, &grid)?;
+    let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
+    let params = detect::model::params(&s.environment, s.seed);
+    let kernel = GpuCoverage::new(&gpu, params, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
     let source = detect::model::gpu_source(
         &SourceModel::from_signature(&class.source),
         &s.environment,
@@ -154,7 +150,7 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
             e.y = c.y;
             let site =
                 CellSite { offset_m: f64::from(c.offset_m), normal: [f64::from(c.normal_x), f64::from(c.normal_y)] };
-            cell_metrics(&params, &e, site, &grid.sensors, spec.k as usize)
+            cell_metrics(&params, &e, site, &gpu_sensors, spec.k as usize)
         })
         .collect();
     let cpu_seconds = t.elapsed().as_secs_f64();

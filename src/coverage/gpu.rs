@@ -2,7 +2,7 @@
 //! limits, one class (source) per call.
 
 use crate::detect::SensorGrid;
-use crate::detect::layout::{GpuEvent, GpuParams};
+use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor};
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
@@ -61,7 +61,10 @@ pub struct GpuCoverage<'g> {
 }
 
 impl<'g> GpuCoverage<'g> {
-    pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid) -> Result<Self> {
+    /// The sensors go into a grid of `cell_m` cells, one layer per modality (the kernel walks
+    /// each layer with its own reach).
+    pub fn new(gpu: &'g Gpu, mut params: GpuParams, sensors: &[GpuSensor], cell_m: f64) -> Result<Self> {
+        let grid = SensorGrid::by_modality(sensors, cell_m);
         grid.apply(&mut params);
         let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {

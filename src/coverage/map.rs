@@ -5,7 +5,7 @@
 use super::gpu::{GpuCellOut, GpuCoverage};
 use super::raster::Corridor;
 use crate::deploy::Sensor;
-use crate::detect::{self, BestCase, SensorGrid};
+use crate::detect::{self, BestCase};
 use crate::error::{Error, Result};
 use crate::events::SourceModel;
 use crate::geo::ContactLine;
@@ -176,11 +176,9 @@ pub fn map_scenario(
             format!("{} cells exceed the limit of {MAX_CELLS}; coarsen the resolution", corridor.cell_count()),
         ));
     }
-    let grid = SensorGrid::build(
-        &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
-        detect::model::DEFAULT_CELL_M,
-    );
-    let coverage = GpuCoverage::new(gpu, detect::model::params(&s.environment, s.seed), &grid)?;
+    let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
+    let params = detect::model::params(&s.environment, s.seed);
+    let coverage = GpuCoverage::new(gpu, params, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
     let best = BestCase::of(sensors);
     let is_day = spec.time_of_day == TimeOfDay::Day;
     let classes: Vec<_> =

@@ -190,13 +190,16 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day:
     }
 }
 
-/// Sensors bucketed in a uniform grid, sorted by cell row-major, so the sensors of a run of
-/// cells in one grid row are contiguous.
+/// Sensors bucketed in a uniform grid, sorted by (layer, cell row-major), so the sensors of a
+/// run of cells in one grid row of one layer are contiguous. One layer holds every sensor;
+/// `by_modality` puts acoustic sensors in layer 0 and geophones in layer 1, so that a walk
+/// with one modality's reach visits only that modality's sensors.
 #[derive(Debug, Clone)]
 pub struct SensorGrid {
     pub sensors: Vec<GpuSensor>,
-    /// Index of the first sensor of each cell; `nx·ny + 1` entries.
+    /// Index of the first sensor of each cell; `layers·nx·ny + 1` entries.
     pub cell_start: Vec<u32>,
+    pub layers: u32,
     pub nx: u32,
     pub ny: u32,
     pub origin: [f64; 2],
@@ -205,6 +208,15 @@ pub struct SensorGrid {
 
 impl SensorGrid {
     pub fn build(sensors: &[GpuSensor], cell_m: f64) -> Self {
+        Self::layered(sensors, cell_m, 1, |_| 0)
+    }
+
+    /// Layer 0 acoustic, layer 1 seismic.
+    pub fn by_modality(sensors: &[GpuSensor], cell_m: f64) -> Self {
+        Self::layered(sensors, cell_m, 2, |s| u32::from(s.modality == MODALITY_SEISMIC))
+    }
+
+    fn layered(sensors: &[GpuSensor], cell_m: f64, layers: u32, layer_of: impl Fn(&GpuSensor) -> u32) -> Self {
         let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
         for s in sensors {
             for (k, v) in [f64::from(s.x), f64::from(s.y)].into_iter().enumerate() {
@@ -226,18 +238,18 @@ impl SensorGrid {
         let cell_of = |s: &GpuSensor| {
             let cx = (((f64::from(s.x) - lo[0]) / cell).floor() as u32).min(nx - 1);
             let cy = (((f64::from(s.y) - lo[1]) / cell).floor() as u32).min(ny - 1);
-            cy * nx + cx
+            layer_of(s).min(layers - 1) * nx * ny + cy * nx + cx
         };
         let mut sorted = sensors.to_vec();
         sorted.sort_by_key(|s| (cell_of(s), s.id));
-        let mut cell_start = vec![0u32; (nx * ny + 1) as usize];
+        let mut cell_start = vec![0u32; (layers * nx * ny + 1) as usize];
         for s in &sorted {
             cell_start[cell_of(s) as usize + 1] += 1;
         }
         for i in 1..cell_start.len() {
             cell_start[i] += cell_start[i - 1];
         }
-        Self { sensors: sorted, cell_start, nx, ny, origin: lo, cell_m: cell }
+        Self { sensors: sorted, cell_start, layers, nx, ny, origin: lo, cell_m: cell }
     }
 
     /// Copy the grid's geometry into the kernel parameters.

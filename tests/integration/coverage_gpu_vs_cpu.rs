@@ -23,8 +23,9 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 s
             })
             .collect();
-        let grid = SensorGrid::build(&sensors, 7_000.0);
-        grid.apply(&mut params);
+        // The grid's geometry, for the random events' reach (the kernel builds its own grid,
+        // one layer per modality, from the same sensors and cell size).
+        SensorGrid::build(&sensors, 7_000.0).apply(&mut params);
         let mut source = random_event(&mut rng, 0, &params);
         source.reach_acoustic_m = 20_000.0;
         source.reach_seismic_m = 6_000.0;
@@ -42,7 +43,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
             })
             .collect();
         let k = 1 + round as u32 * 2;
-        let coverage = GpuCoverage::new(gpu(), params, &grid).expect("coverage kernel");
+        let coverage = GpuCoverage::new(gpu(), params, &sensors, 7_000.0).expect("coverage kernel");
         let out = coverage.evaluate(&source, &cells, k).expect("GPU coverage");
         assert_eq!(out.len(), cells.len(), "every cell is written");
         for (cell, g) in cells.iter().zip(&out) {
@@ -53,7 +54,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 offset_m: f64::from(cell.offset_m),
                 normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
             };
-            let c = cell_metrics(&params, &e, site, &grid.sensors, k as usize);
+            let c = cell_metrics(&params, &e, site, &sensors, k as usize);
             // Within ~1e-7 of the singularity threshold f32 and f64 may decide differently;
             // such cells are counted (at most 0.1 %) and their attribution is not compared.
             let same_finiteness = g.sigma_n_m.is_finite() == c.sigma_n_m.is_finite();
