@@ -354,16 +354,20 @@ fn print_coverage(maps: &[crate::run::CoverageSummary], loaded: &LoadedScenario)
         "  coverage       ±{} km at {} m, {:?}, verifiable = P(≥{} sensors) × P(right side), target {}",
         spec.half_width_km, spec.resolution_m, spec.time_of_day, spec.k, spec.target
     );
-    println!("  {:<12} {:>10} {:>10} {:>6} {:>12} {:>8}", "class", "cells", "covered", "gaps", "longest gap", "time");
+    println!(
+        "  {:<12} {:>10} {:>10} {:>6} {:>12} {:>8}  where",
+        "class", "cells", "covered", "gaps", "longest gap", "time"
+    );
     for m in maps {
         println!(
-            "  {:<12} {:>10} {:>9.1}% {:>6} {:>9.1} km {:>6.1} s",
+            "  {:<12} {:>10} {:>9.1}% {:>6} {:>9.1} km {:>6.1} s  {}",
             m.class,
             m.cells,
             100.0 * m.covered_fraction,
             m.gaps,
             m.longest_gap_km,
-            m.seconds
+            m.seconds,
+            m.longest_gap_at
         );
     }
 }

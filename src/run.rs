@@ -82,6 +82,8 @@ pub struct CoverageSummary {
     pub covered_fraction: f64,
     pub gaps: usize,
     pub longest_gap_km: f64,
+    /// "km 686–706, near Siversk (4 km)" for the longest gap; empty without gaps.
+    pub longest_gap_at: String,
     pub seconds: f64,
 }
 
@@ -93,6 +95,13 @@ impl CoverageSummary {
             covered_fraction: map.covered_fraction(),
             gaps: map.gaps.len(),
             longest_gap_km: map.gaps.iter().map(|g| g.end_km - g.start_km).fold(0.0, f64::max),
+            longest_gap_at: map
+                .gaps
+                .iter()
+                .zip(&map.gap_places)
+                .max_by(|a, b| (a.0.end_km - a.0.start_km).total_cmp(&(b.0.end_km - b.0.start_km)))
+                .map(|(g, place)| format!("km {:.0}–{:.0} {place}", g.start_km, g.end_km).trim_end().to_string())
+                .unwrap_or_default(),
             seconds: map.seconds,
         }
     }
@@ -164,11 +173,13 @@ pub fn coverage_only(
         })?;
     }
     let (plane, line) = geo::load_line(loaded)?;
+    let places = geo::load_places(loaded, &plane)?;
     let sensors = deploy::deploy(loaded, &plane, &line)?;
     let writer = ResultWriter::create(out)?;
     let gpu = Gpu::new()?;
     write_header(&writer, loaded, &plane.definition, &line, &sensors, &gpu)?;
-    let maps = crate::coverage::map::map_scenario(loaded, &line, &sensors, &gpu, Some(writer.file()), progress)?;
+    let maps =
+        crate::coverage::map::map_scenario(loaded, &line, &places, &sensors, &gpu, Some(writer.file()), progress)?;
     draw_coverage_pictures(pictures, loaded, &maps, &line, &sensors)?;
     if let Some(dir) = export {
         for map in &maps {
@@ -229,6 +240,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     }
     let s = &loaded.scenario;
     let (plane, line) = geo::load_line(&loaded)?;
+    let places = geo::load_places(&loaded, &plane)?;
     let sensors = deploy::deploy(&loaded, &plane, &line)?;
     let mut writer = ResultWriter::create(out)?;
     let gpu = Gpu::new()?;
@@ -338,8 +350,15 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     }
     if opts.coverage {
         let started = Instant::now();
-        let maps =
-            crate::coverage::map::map_scenario(&loaded, &line, &sensors, &gpu, Some(writer.file()), opts.progress)?;
+        let maps = crate::coverage::map::map_scenario(
+            &loaded,
+            &line,
+            &places,
+            &sensors,
+            &gpu,
+            Some(writer.file()),
+            opts.progress,
+        )?;
         summary.coverage_seconds = started.elapsed().as_secs_f64();
         draw_coverage_pictures(&opts.pictures, &loaded, &maps, &line, &sensors)?;
         summary.coverage = maps.iter().map(CoverageSummary::of).collect();

@@ -160,7 +160,8 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         let mut scenario = loaded.clone();
         scenario.scenario.coverage.resolution_m = options.resolution_m;
         scenario.scenario.coverage.classes = vec![class.name.clone()];
-        let maps = crate::coverage::map::map_scenario(&scenario, &line, &sensors, &gpu, None, true)?;
+        let maps =
+            crate::coverage::map::map_scenario(&scenario, &line, &geo::Places::default(), &sensors, &gpu, None, true)?;
         maps.first().map(|m| (m.cells, m.pairs, m.seconds))
     } else {
         None

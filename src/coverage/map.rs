@@ -8,7 +8,7 @@ use crate::deploy::Sensor;
 use crate::detect::{self, BestCase};
 use crate::error::{Error, Result};
 use crate::events::SourceModel;
-use crate::geo::ContactLine;
+use crate::geo::{ContactLine, Places};
 use crate::gpu::Gpu;
 use crate::output::coverage::{self as h5, CoverageAttributes};
 use crate::scenario::{FieldPath, LoadedScenario, TimeOfDay};
@@ -142,6 +142,8 @@ pub struct ClassMap {
     pub corridor: Corridor,
     pub profile: Profile,
     pub gaps: Vec<Gap>,
+    /// Where each gap is: the nearest named place to its middle ("near Siversk (4 km)").
+    pub gap_places: Vec<String>,
     pub preview: Preview,
     /// Cells within the profile depth, and those at or above the target.
     pub cells: u64,
@@ -162,6 +164,7 @@ impl ClassMap {
 pub fn map_scenario(
     loaded: &LoadedScenario,
     line: &ContactLine,
+    places: &Places,
     sensors: &[Sensor],
     gpu: &Gpu,
     file: Option<&hdf5::File>,
@@ -213,6 +216,7 @@ pub fn map_scenario(
             corridor,
             profile: Profile::new(spec.profile_bin_km, line.length_km()),
             gaps: Vec::new(),
+            gap_places: Vec::new(),
             preview: Preview::new(&corridor),
             cells: 0,
             covered: 0,
@@ -245,8 +249,10 @@ pub fn map_scenario(
             bar.inc(1);
         }
         map.gaps = map.profile.gaps(spec.target);
+        map.gap_places =
+            map.gaps.iter().map(|g| places.describe(line.point_at(0.5 * (g.start_km + g.end_km), 0.0))).collect();
         if let Some(d) = &datasets {
-            d.write_profile(&map.profile, &map.gaps).map_err(|e| Error::output("coverage", e))?;
+            d.write_profile(&map.profile, &map.gaps, &map.gap_places).map_err(|e| Error::output("coverage", e))?;
         }
         map.seconds = started.elapsed().as_secs_f64();
         maps.push(map);

@@ -76,6 +76,23 @@ pub fn parse_line_geojson(text: &str, file: &str) -> std::result::Result<Vec<Vec
     Ok(out)
 }
 
+/// The scenario's named places: its `[line] places` file, the towns shipped with the embedded
+/// line when it uses that line, or none.
+pub fn load_places(loaded: &LoadedScenario, plane: &Plane) -> Result<super::Places> {
+    let field = FieldPath::parse("line.places");
+    match (&loaded.scenario.line.places, &loaded.scenario.line.geojson) {
+        (Some(path), _) => {
+            let resolved = loaded.resolve(path);
+            let text = std::fs::read_to_string(&resolved)
+                .map_err(|e| loaded.error_at(&field, format!("cannot read '{}': {e}", resolved.display())))?;
+            super::Places::parse(&text, &resolved.display().to_string(), plane).map_err(|e| loaded.error_at(&field, e))
+        }
+        (None, None) => super::Places::parse(super::EMBEDDED_PLACES_GEOJSON, "<embedded places>", plane)
+            .map_err(|e| loaded.error_at(&field, e)),
+        (None, Some(_)) => Ok(super::Places::default()),
+    }
+}
+
 /// The scenario's line, projected onto its working plane and cut to its chainage window.
 pub fn load_line(loaded: &LoadedScenario) -> Result<(Plane, ContactLine)> {
     let field = FieldPath::parse("line.geojson");

@@ -6,6 +6,7 @@ use super::writer::text_attr;
 use crate::coverage::map::{Gap, Profile};
 use crate::coverage::raster::Corridor;
 use hdf5::H5Type;
+use hdf5::types::VarLenUnicode;
 use ndarray::{Array1, Array2, s};
 
 /// Metric name, units, description, in the order the kernel writes them.
@@ -98,7 +99,9 @@ impl CoverageDatasets {
         Ok(())
     }
 
-    pub fn write_profile(&self, profile: &Profile, gaps: &[Gap]) -> hdf5::Result<()> {
+    /// The profile, the gaps and, beside the gaps table, where each gap is (`gaps_place`:
+    /// "near Siversk (4 km)", empty without named places).
+    pub fn write_profile(&self, profile: &Profile, gaps: &[Gap], places: &[String]) -> hdf5::Result<()> {
         let g = self.group.create_group("profile")?;
         text_attr(
             &g,
@@ -141,6 +144,20 @@ impl CoverageDatasets {
         }
         text_attr(&d, "units", "start_km: km; end_km: km; length_km: km; mean_verifiable: 1")?;
         text_attr(&d, "description", "Stretches of the line whose mean verifiable probability is below the target")?;
+        let names = places
+            .iter()
+            .map(|p| p.parse::<VarLenUnicode>().map_err(|e| hdf5::Error::from(format!("gaps_place: {e}"))))
+            .collect::<hdf5::Result<Vec<_>>>()?;
+        let d = self.group.new_dataset::<VarLenUnicode>().shape(names.len()).create("gaps_place")?;
+        if !names.is_empty() {
+            d.write(&Array1::from(names))?;
+        }
+        text_attr(&d, "units", "1")?;
+        text_attr(
+            &d,
+            "description",
+            "Nearest named place to the middle of each gap (row for row with gaps), and its distance",
+        )?;
         Ok(())
     }
 }

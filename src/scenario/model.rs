@@ -135,6 +135,9 @@ pub struct LineSpec {
     pub chainage_km: Option<[f64; 2]>,
     /// PROJ string of the working plane. Absent: transverse Mercator on the line's central meridian.
     pub projection: Option<String>,
+    /// GeoJSON Points with a `name` property, relative to the scenario file, to say where gaps
+    /// are. Absent: the towns shipped with the embedded line, when the scenario uses it.
+    pub places: Option<String>,
 }
 
 /// Weather and background noise, constant over the run except day and night.

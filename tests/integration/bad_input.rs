@@ -159,6 +159,22 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "missing places file",
+        edits: &[("[line]\n", "[line]\nplaces = \"towns.geojson\"\n")],
+        expect: &["line.places", "cannot read", "towns.geojson"],
+        ..BASE
+    },
+    Case {
+        name: "places without names",
+        edits: &[("[line]\n", "[line]\nplaces = \"towns.geojson\"\n")],
+        files: &[(
+            "towns.geojson",
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[37.5,48.3]}}"#,
+        )],
+        expect: &["line.places", "name"],
+        ..BASE
+    },
+    Case {
         name: "row with positions and spacing",
         edits: &[(
             "modality = \"seismic\"\noffset_km = -1.0",

@@ -27,8 +27,18 @@ fn xarray_opens_every_coverage_group_with_named_dimensions() {
 fn coverage_command_maps_one_class_and_draws_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = smoke_scenario();
-    let args =
-        ["coverage", scenario.to_str().expect("utf-8"), "-o", "cov.h5", "--png", "cov.png", "--class", "artillery"];
+    let args = [
+        "coverage",
+        scenario.to_str().expect("utf-8"),
+        "-o",
+        "cov.h5",
+        "--png",
+        "cov.png",
+        "--profile-png",
+        "profile.png",
+        "--class",
+        "artillery",
+    ];
     let o = linewatch(dir.path(), &args);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let report = text(&o.stdout);
@@ -42,8 +52,20 @@ fn coverage_command_maps_one_class_and_draws_it() {
     assert_eq!(verifiable.shape(), vec![y, x]);
     let gaps = file.dataset("coverage/artillery/gaps").expect("gaps");
     assert!(gaps.attr("units").is_ok());
-    let png = std::fs::read(dir.path().join("cov.png")).expect("picture");
-    assert_eq!(&png[1..4], b"PNG");
+    // The smoke stretch ends with its rows, so its ends are gaps; each is named after the
+    // nearest town shipped with the embedded line.
+    let places = file
+        .dataset("coverage/artillery/gaps_place")
+        .expect("gaps_place")
+        .read_raw::<hdf5::types::VarLenUnicode>()
+        .expect("names");
+    assert!(gaps.size() > 0 && places.len() == gaps.size(), "{} gaps, {} places", gaps.size(), places.len());
+    assert!(places.iter().all(|p| p.as_str().starts_with("near ") && p.as_str().ends_with(" km)")), "{places:?}");
+    assert!(report.contains("near "), "the longest gap is placed in the summary: {report}");
+    for picture in ["cov.png", "profile.png"] {
+        let png = std::fs::read(dir.path().join(picture)).expect("picture");
+        assert_eq!(&png[1..4], b"PNG");
+    }
 }
 
 #[test]
