@@ -123,14 +123,17 @@ pub struct EstimateRecord {
     pub attributed_side: SideCode,
     pub confidence: f64,
     pub n_detections: u32,
+    pub chi2: f64,
     pub truth_event_id: i64,
     pub error_m: f64,
 }
 
 pub const ESTIMATE_UNITS: &str = "id: 1; x, y: m; lon: degree_east; lat: degree_north; t0_s: s since scenario start \
 (estimated origin time); sigma_x_m, sigma_y_m: m (1 sigma); sigma_n_m: m (1 sigma across the line); chainage_km: km; \
-offset_m: m (negative side A); attributed_side: enum (Indeterminate below the confidence threshold); \
-confidence: Phi(|offset|/sigma_n); n_detections: 1; truth_event_id: id in /events of the event most of the detections \
+offset_m: m (negative side A); attributed_side: enum (Indeterminate below the confidence threshold, or when the \
+fit's chi2 exceeds its 1e-4 upper tail); \
+confidence: Phi(|offset|/sigma_n); n_detections: 1; chi2: 1, weighted sum of squared residuals of the fit \
+(chi-squared with arrivals + bearings - 3 degrees of freedom when the model holds); truth_event_id: id in /events of the event most of the detections \
 came from, -1 = false alarms; error_m: m, distance to that event (NaN without one)";
 
 /// Scores of one class against ground truth (DESIGN §7 /metrics).

@@ -25,6 +25,16 @@ use std::time::Instant;
 
 /// Detections read back per chunk.
 const READ_CHUNK: usize = 1 << 18;
+/// Standard normal quantile of 1 − 1e-4: the χ² gate on a fit's residuals.
+const CHI2_TAIL_SIGMAS: f64 = 3.719;
+
+/// The χ² quantile with k degrees of freedom at the standard normal quantile z, by the
+/// Wilson–Hilferty cube-root approximation (Wilson & Hilferty, PNAS 17, 1931): within a few %
+/// of the exact value from k = 1 up, where the plain normal approximation is far too low.
+pub fn chi2_upper_quantile(k: f64, z: f64) -> f64 {
+    let v = 2.0 / (9.0 * k);
+    k * (1.0 - v + z * v.sqrt()).powi(3)
+}
 
 /// What the verifier found.
 #[derive(Debug, Clone)]
@@ -108,7 +118,13 @@ fn assess(
 ) -> Option<EstimateRecord> {
     let obs: Vec<Observation> = c.iter().map(|d| observation(&models[d.sensor_id as usize], d)).collect();
     let e = locate(&obs)?;
-    let a = attribute(&e, line, confidence);
+    let mut a = attribute(&e, line, confidence);
+    // A fit its own residuals reject (χ² beyond its 1e-4 upper tail) is not evidence for a
+    // side, however small its covariance: typically arrivals of different events taken for one.
+    let dof = (obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count()).saturating_sub(3);
+    if dof > 0 && e.chi2 > chi2_upper_quantile(dof as f64, CHI2_TAIL_SIGMAS) {
+        a.side = SideCode::Indeterminate;
+    }
     let mut votes: HashMap<i64, usize> = HashMap::new();
     for d in c {
         *votes.entry(d.event_id).or_default() += 1;
@@ -132,6 +148,7 @@ fn assess(
         attributed_side: a.side,
         confidence: a.confidence,
         n_detections: c.len() as u32,
+        chi2: e.chi2,
         truth_event_id: truth,
         error_m,
     })
@@ -258,4 +275,19 @@ pub fn verify(
         metrics,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chi2_upper_quantile;
+
+    #[test]
+    fn chi2_quantiles_match_tables() {
+        // Upper 1e-4 points of χ², from the regularised incomplete gamma function:
+        // k = 3: 21.108, k = 10: 35.564, k = 100: 161.319.
+        for (k, exact) in [(3.0, 21.108), (10.0, 35.564), (100.0, 161.319)] {
+            let q = chi2_upper_quantile(k, 3.719);
+            assert!((q / exact - 1.0).abs() < 0.04, "k = {k}: {q} vs {exact}");
+        }
+    }
 }
