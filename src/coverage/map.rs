@@ -249,8 +249,19 @@ pub fn map_scenario(
             bar.inc(1);
         }
         map.gaps = map.profile.gaps(spec.target);
-        map.gap_places =
-            map.gaps.iter().map(|g| places.describe(line.point_at(0.5 * (g.start_km + g.end_km), 0.0))).collect();
+        map.gap_places = map
+            .gaps
+            .iter()
+            .map(|g| {
+                let at = |km: f64| line.point_at(km, 0.0);
+                places.describe_stretch(
+                    at(g.start_km),
+                    at(0.5 * (g.start_km + g.end_km)),
+                    at(g.end_km),
+                    g.end_km - g.start_km,
+                )
+            })
+            .collect();
         if let Some(d) = &datasets {
             d.write_profile(&map.profile, &map.gaps, &map.gap_places).map_err(|e| Error::output("coverage", e))?;
         }

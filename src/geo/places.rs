@@ -6,6 +6,9 @@ use super::load::parse_geojson;
 /// The towns shipped with the default line (assets/places-2025.geojson).
 pub const EMBEDDED_PLACES_GEOJSON: &str = include_str!("../../assets/places-2025.geojson");
 
+/// Stretches longer than this are named by their ends, km: one town cannot stand for them.
+const LONG_STRETCH_KM: f64 = 40.0;
+
 /// Named points in the working plane.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
@@ -58,6 +61,18 @@ impl Places {
     pub fn describe(&self, p: [f64; 2]) -> String {
         self.nearest(p).map(|(n, km)| format!("near {n} ({km:.0} km)")).unwrap_or_default()
     }
+
+    /// A stretch: "near Siversk (4 km)" at its middle when it is short, else "from Kherson
+    /// (3 km) to Vovchansk (8 km)" by its ends; empty without places.
+    pub fn describe_stretch(&self, start: [f64; 2], middle: [f64; 2], end: [f64; 2], length_km: f64) -> String {
+        if length_km <= LONG_STRETCH_KM {
+            return self.describe(middle);
+        }
+        match (self.nearest(start), self.nearest(end)) {
+            (Some((a, ka)), Some((b, kb))) => format!("from {a} ({ka:.0} km) to {b} ({kb:.0} km)"),
+            _ => String::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -74,6 +89,10 @@ mod tests {
         assert_eq!(name, "Siversk");
         assert!(km < 3.0, "{km}");
         assert!(Places::default().describe(near_siversk).is_empty());
+        let kherson = plane.forward(32.62, 46.65).expect("forward");
+        let long = places.describe_stretch(kherson, near_siversk, near_siversk, 900.0);
+        assert!(long.starts_with("from Kherson (") && long.contains(" to Siversk ("), "{long}");
+        assert!(places.describe_stretch(kherson, near_siversk, kherson, 20.0).starts_with("near Siversk"));
     }
 
     #[test]

@@ -60,7 +60,8 @@ fn coverage_command_maps_one_class_and_draws_it() {
         .read_raw::<hdf5::types::VarLenUnicode>()
         .expect("names");
     assert!(gaps.size() > 0 && places.len() == gaps.size(), "{} gaps, {} places", gaps.size(), places.len());
-    assert!(places.iter().all(|p| p.as_str().starts_with("near ") && p.as_str().ends_with(" km)")), "{places:?}");
+    let named = |p: &str| (p.starts_with("near ") || p.starts_with("from ")) && p.ends_with(" km)");
+    assert!(places.iter().all(|p| named(p.as_str())), "{places:?}");
     assert!(report.contains("near "), "the longest gap is placed in the summary: {report}");
     for picture in ["cov.png", "profile.png"] {
         let png = std::fs::read(dir.path().join(picture)).expect("picture");
