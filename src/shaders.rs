@@ -6,6 +6,8 @@ pub const PROPAGATION: &str = include_str!("../shaders/propagation.wgsl");
 pub const PAIR: &str = include_str!("../shaders/pair.wgsl");
 pub const DETECT: &str = include_str!("../shaders/detect.wgsl");
 pub const COVERAGE: &str = include_str!("../shaders/coverage.wgsl");
+pub const TERRAIN: &str = include_str!("../shaders/terrain.wgsl");
+pub const LOS: &str = include_str!("../shaders/los.wgsl");
 
 /// The detection kernel with its dependencies, in order.
 pub fn detect_kernel() -> String {
@@ -17,7 +19,12 @@ pub fn coverage_kernel() -> String {
     [PROPAGATION, PAIR, COVERAGE].join("\n")
 }
 
+/// Line of sight over terrain for a list of rays.
+pub fn los_kernel() -> String {
+    [TERRAIN, LOS].join("\n")
+}
+
 /// Every composed kernel by name, for validation.
 pub fn all_kernels() -> Vec<(&'static str, String)> {
-    vec![("detect", detect_kernel()), ("coverage", coverage_kernel())]
+    vec![("detect", detect_kernel()), ("coverage", coverage_kernel()), ("los", los_kernel())]
 }

@@ -14,23 +14,30 @@ pub fn radar_horizon_m(height_m: f64, k_factor: f64) -> f64 {
     (2.0 * k_factor * EARTH_RADIUS_M * height_m.max(0.0)).sqrt()
 }
 
-/// Whether the straight ray between two points, each given as (x, y, height above ground),
-/// clears the terrain everywhere between them. The terrain is sampled every `step_m` along the
-/// path and raised by the earth's bulge d1·d2/(2·k·R) under the chord (d1, d2 the distances
-/// to the two ends), the standard flat-earth profile with an effective radius k·R.
-pub fn line_of_sight(dem: &Dem, a: [f64; 3], b: [f64; 3], step_m: f64, k_factor: f64) -> bool {
+/// The least clearance of the straight ray between two points, each given as (x, y, height
+/// above ground), over the terrain between them, m: negative when the terrain blocks it. The
+/// terrain is sampled every `step_m` along the path (the ends excluded) and raised by the
+/// earth's bulge d1·d2/(2·k·R) under the chord (d1, d2 the distances to the two ends), the
+/// standard flat-earth profile with an effective radius k·R. +∞ when no sample lies between.
+pub fn clearance_m(dem: &Dem, a: [f64; 3], b: [f64; 3], step_m: f64, k_factor: f64) -> f64 {
     let za = dem.height_at(a[0], a[1]) + a[2];
     let zb = dem.height_at(b[0], b[1]) + b[2];
     let d = (b[0] - a[0]).hypot(b[1] - a[1]);
     let steps = (d / step_m.max(1e-3)).ceil().max(1.0) as usize;
     let effective_radius = k_factor * EARTH_RADIUS_M;
-    (1..steps).all(|n| {
-        let t = n as f64 / steps as f64;
-        let (x, y) = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]));
-        let (d1, d2) = (t * d, (1.0 - t) * d);
-        let ray = za + t * (zb - za);
-        dem.height_at(x, y) + d1 * d2 / (2.0 * effective_radius) <= ray
-    })
+    (1..steps)
+        .map(|n| {
+            let t = n as f64 / steps as f64;
+            let (x, y) = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]));
+            let (d1, d2) = (t * d, (1.0 - t) * d);
+            za + t * (zb - za) - (dem.height_at(x, y) + d1 * d2 / (2.0 * effective_radius))
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Whether the ray between the two points clears the terrain (`clearance_m` ≥ 0).
+pub fn line_of_sight(dem: &Dem, a: [f64; 3], b: [f64; 3], step_m: f64, k_factor: f64) -> bool {
+    clearance_m(dem, a, b, step_m, k_factor) >= 0.0
 }
 
 #[cfg(test)]

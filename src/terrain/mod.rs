@@ -3,10 +3,11 @@
 //! line of sight over it with the 4/3-earth refraction model. This is the f64 reference that
 //! the GPU line-of-sight march will be checked against.
 
+pub mod gpu;
 pub mod los;
 pub mod procedural;
 
-pub use los::{EARTH_RADIUS_M, STANDARD_K_FACTOR, line_of_sight, radar_horizon_m};
+pub use los::{EARTH_RADIUS_M, STANDARD_K_FACTOR, clearance_m, line_of_sight, radar_horizon_m};
 
 /// Ground heights above sea level on a regular grid of the working plane. Sample (i, j) is at
 /// (x0 + i·spacing, y0 + j·spacing); rows run south to north.

@@ -12,4 +12,5 @@ mod reproducibility;
 mod sensor_lists;
 mod shader_validation;
 mod support;
+mod terrain_gpu_vs_cpu;
 mod verifier;

@@ -73,3 +73,25 @@ fn coverage_structs_match_the_shader() {
     let entry = module.entry_points.iter().find(|e| e.name == "coverage_cells").expect("entry point");
     assert_eq!(entry.workgroup_size, [linewatch::coverage::gpu::WORKGROUP_SIZE, 1, 1]);
 }
+
+#[test]
+fn terrain_structs_match_the_shader() {
+    use linewatch::terrain::gpu::{GpuRay, GpuTerrain, WORKGROUP_SIZE};
+    let source = linewatch::shaders::los_kernel();
+    let module = naga::front::wgsl::parse_str(&source).expect("parses");
+    let mut layouter = naga::proc::Layouter::default();
+    layouter.update(module.to_ctx()).expect("layout");
+    let mut seen = 0;
+    for (handle, ty) in module.types.iter() {
+        let expected = match ty.name.as_deref() {
+            Some("Terrain") => std::mem::size_of::<GpuTerrain>(),
+            Some("Ray") => std::mem::size_of::<GpuRay>(),
+            _ => continue,
+        };
+        seen += 1;
+        assert_eq!(layouter[handle].size as usize, expected, "{:?}", ty.name);
+    }
+    assert_eq!(seen, 2, "both structs were checked");
+    let entry = module.entry_points.iter().find(|e| e.name == "los_rays").expect("entry point");
+    assert_eq!(entry.workgroup_size, [WORKGROUP_SIZE, 1, 1]);
+}

@@ -1,0 +1,45 @@
+// Terrain: a DEM on a regular grid of the working plane and line of sight over it with the
+// effective-earth bulge. The f64 twin is src/terrain/ (Dem::height_at, los::clearance_m).
+
+struct Terrain {
+    x0: f32,
+    y0: f32,
+    spacing_m: f32,
+    nx: u32,
+    ny: u32,
+    // k·R, the effective earth radius, m.
+    effective_radius_m: f32,
+    step_m: f32,
+    pad: u32,
+}
+
+// Ground height at (x, y): bilinear, clamped to the grid's edge outside it.
+fn terrain_height(t: Terrain, x: f32, y: f32) -> f32 {
+    let fx = clamp((x - t.x0) / t.spacing_m, 0.0, f32(t.nx - 1u));
+    let fy = clamp((y - t.y0) / t.spacing_m, 0.0, f32(t.ny - 1u));
+    let i = min(u32(floor(fx)), t.nx - 2u);
+    let j = min(u32(floor(fy)), t.ny - 2u);
+    let u = fx - f32(i);
+    let v = fy - f32(j);
+    let k = j * t.nx + i;
+    let bottom = heights[k] * (1.0 - u) + heights[k + 1u] * u;
+    let top = heights[k + t.nx] * (1.0 - u) + heights[k + t.nx + 1u] * u;
+    return bottom * (1.0 - v) + top * v;
+}
+
+// Least clearance of the ray a → b (x, y, height above ground) over the terrain, m; negative
+// when blocked, +inf with no sample between the ends.
+fn terrain_clearance(t: Terrain, a: vec3<f32>, b: vec3<f32>) -> f32 {
+    let za = terrain_height(t, a.x, a.y) + a.z;
+    let zb = terrain_height(t, b.x, b.y) + b.z;
+    let d = length(b.xy - a.xy);
+    let steps = u32(max(ceil(d / max(t.step_m, 1e-3)), 1.0));
+    var least = bitcast<f32>(0x7f800000u);
+    for (var n = 1u; n < steps; n++) {
+        let f = f32(n) / f32(steps);
+        let p = a.xy + f * (b.xy - a.xy);
+        let bulge = (f * d) * ((1.0 - f) * d) / (2.0 * t.effective_radius_m);
+        least = min(least, za + f * (zb - za) - (terrain_height(t, p.x, p.y) + bulge));
+    }
+    return least;
+}

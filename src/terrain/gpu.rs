@@ -1,0 +1,119 @@
+//! Runs `shaders/los.wgsl`: the clearance of many rays over a DEM on the GPU, in chunks within
+//! the adapter's dispatch limits.
+
+use super::{Dem, EARTH_RADIUS_M};
+use crate::error::{Error, Result};
+use crate::gpu::Gpu;
+use crate::gpu::buffers::{bind_group, output_buffer, read_back, storage_init};
+use crate::shaders;
+use bytemuck::{Pod, Zeroable};
+use wgpu::util::DeviceExt;
+
+/// Workgroup size of `los_rays`; the shader validation test checks it.
+pub const WORKGROUP_SIZE: u32 = 64;
+
+/// The DEM's frame as the kernel reads it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuTerrain {
+    pub x0: f32,
+    pub y0: f32,
+    pub spacing_m: f32,
+    pub nx: u32,
+    pub ny: u32,
+    pub effective_radius_m: f32,
+    pub step_m: f32,
+    pub pad: u32,
+}
+
+/// A ray between two points, each (x, y, height above ground, unused).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct GpuRay {
+    pub a: [f32; 4],
+    pub b: [f32; 4],
+}
+
+/// A DEM on the device, ready to trace rays over.
+pub struct LosKernel<'g> {
+    gpu: &'g Gpu,
+    pipeline: wgpu::ComputePipeline,
+    terrain: wgpu::Buffer,
+    heights: wgpu::Buffer,
+}
+
+impl<'g> LosKernel<'g> {
+    /// Upload the DEM. Positions go to f32 relative to the plane's origin: keep the plane's
+    /// origin near the data (the default projection is centred on the line).
+    pub fn new(gpu: &'g Gpu, dem: &Dem, step_m: f64, k_factor: f64) -> Result<Self> {
+        let limits = gpu.limits();
+        let bytes = std::mem::size_of_val(dem.heights.as_slice()) as u64;
+        if bytes > limits.max_storage_buffer_binding_size.min(limits.max_buffer_size) {
+            return Err(Error::Gpu(format!(
+                "the DEM ({} × {} samples, {bytes} bytes) exceeds what {} can bind; coarsen it",
+                dem.nx,
+                dem.ny,
+                gpu.describe()
+            )));
+        }
+        let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("los.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(shaders::los_kernel().into()),
+        });
+        let pipeline = gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("los_rays"),
+            layout: None,
+            module: &module,
+            entry_point: Some("los_rays"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(Error::Gpu(format!("los.wgsl does not compile on {}: {e}", gpu.describe())));
+        }
+        let frame = GpuTerrain {
+            x0: dem.x0 as f32,
+            y0: dem.y0 as f32,
+            spacing_m: dem.spacing_m as f32,
+            nx: dem.nx as u32,
+            ny: dem.ny as u32,
+            effective_radius_m: (k_factor * EARTH_RADIUS_M) as f32,
+            step_m: step_m as f32,
+            pad: 0,
+        };
+        let terrain = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("terrain"),
+            contents: bytemuck::bytes_of(&frame),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        Ok(Self { heights: storage_init(&gpu.device, "heights", &dem.heights), gpu, pipeline, terrain })
+    }
+
+    /// The least clearance of each ray over the terrain, m (negative: blocked).
+    pub fn clearance(&self, rays: &[GpuRay]) -> Result<Vec<f32>> {
+        let device = &self.gpu.device;
+        let per_dispatch = (self.gpu.limits().max_compute_workgroups_per_dimension * WORKGROUP_SIZE) as usize;
+        let mut out = Vec::with_capacity(rays.len());
+        for chunk in rays.chunks(per_dispatch.max(1)) {
+            let ray_buffer = storage_init(device, "rays", chunk);
+            let results = output_buffer(device, (chunk.len() * 4) as u64);
+            let bind = bind_group(
+                device,
+                &self.pipeline,
+                &[&self.terrain, &self.heights, &ray_buffer, &results],
+                &[0, 1, 2, 3],
+            );
+            let mut encoder = device.create_command_encoder(&Default::default());
+            {
+                let mut pass = encoder.begin_compute_pass(&Default::default());
+                pass.set_pipeline(&self.pipeline);
+                pass.set_bind_group(0, &bind, &[]);
+                pass.dispatch_workgroups((chunk.len() as u32).div_ceil(WORKGROUP_SIZE), 1, 1);
+            }
+            self.gpu.queue.submit([encoder.finish()]);
+            out.extend(read_back::<f32>(self.gpu, &results, chunk.len())?);
+        }
+        Ok(out)
+    }
+}
