@@ -6,6 +6,7 @@
 pub mod gpu;
 pub mod los;
 pub mod procedural;
+pub mod read;
 
 pub use los::{EARTH_RADIUS_M, STANDARD_K_FACTOR, clearance_m, line_of_sight, radar_horizon_m};
 

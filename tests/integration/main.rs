@@ -12,5 +12,6 @@ mod reproducibility;
 mod sensor_lists;
 mod shader_validation;
 mod support;
+mod terrain_files;
 mod terrain_gpu_vs_cpu;
 mod verifier;

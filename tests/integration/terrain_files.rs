@@ -1,0 +1,98 @@
+//! DEM files as users bring them: an ESRI ASCII grid and the GeoTIFF GDAL makes from it
+//! (float and 16-bit integer), read, resampled onto the working plane, and a ridge in them
+//! that blocks the line of sight behind it.
+
+use super::support::text;
+use linewatch::geo::Plane;
+use linewatch::terrain::read::{parse_ascii_grid, read_geotiff, resample};
+use linewatch::terrain::{STANDARD_K_FACTOR, line_of_sight};
+use std::process::Command;
+
+/// 0.5° × 0.3° at 0.005° (about 370 m × 560 m): flat at 100 m with a 120 m ridge running
+/// north–south along lon 37.25, and one missing sample in the north-east corner.
+fn ridge_grid() -> String {
+    let (ncols, nrows, cell) = (101, 61, 0.005);
+    let mut s =
+        format!("ncols {ncols}\nnrows {nrows}\nxllcorner 37.0\nyllcorner 48.2\ncellsize {cell}\nNODATA_value -9999\n");
+    for j in 0..nrows {
+        let row: Vec<String> = (0..ncols)
+            .map(|i| {
+                if i == ncols - 1 && j == 0 {
+                    return "-9999".to_string();
+                }
+                let lon = 37.0 + (i as f64 + 0.5) * cell;
+                let h = 100.0 + 120.0 * (-((lon - 37.25) / 0.01).powi(2)).exp();
+                format!("{h:.1}")
+            })
+            .collect();
+        s.push_str(&row.join(" "));
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn gdal_geotiffs_and_ascii_grids_load_and_the_ridge_blocks_the_view() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let asc = dir.path().join("ridge.asc");
+    std::fs::write(&asc, ridge_grid()).expect("write grid");
+    let ascii = parse_ascii_grid(&ridge_grid(), "ridge.asc").expect("ASCII grid");
+    for (name, kind) in [("ridge-f32.tif", "Float32"), ("ridge-i16.tif", "Int16")] {
+        let tif = dir.path().join(name);
+        let o = Command::new("gdal_translate")
+            .args(["-q", "-a_srs", "EPSG:4326", "-ot", kind, "-a_nodata", "-9999"])
+            .arg(&asc)
+            .arg(&tif)
+            .output()
+            .expect("gdal_translate runs (gdal-bin, installed by the Makefile)");
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let g = read_geotiff(&tif).expect("GeoTIFF");
+        assert_eq!((g.ncols, g.nrows), (ascii.ncols, ascii.nrows), "{name}");
+        assert!((g.west_lon - ascii.west_lon).abs() < 1e-9 && (g.north_lat - ascii.north_lat).abs() < 1e-9, "{name}");
+        // Integer samples round the heights to the metre.
+        let tolerance = if kind == "Int16" { 0.51 } else { 1e-3 };
+        for (lon, lat) in [(37.1, 48.3), (37.25, 48.4), (37.26, 48.25)] {
+            let (a, b) = (g.height_at(lon, lat).expect("covered"), ascii.height_at(lon, lat).expect("covered"));
+            assert!((a - b).abs() < tolerance, "{name} at ({lon}, {lat}): {a} vs {b}");
+        }
+        assert!(g.height_at(37.499, 48.499).is_none(), "{name}: the no-data corner stays missing");
+    }
+
+    // On the plane: a 2 m sensor 7 km west of the ridge cannot see a vehicle 1.5 m tall 7 km
+    // east of it; an aerostat at 300 m can (the ray passes the 213 m crest at ~250 m).
+    let plane = Plane::transverse_mercator(37.25, 48.35).expect("plane");
+    let dem =
+        resample(&ascii, &plane, [-15_000.0, -12_000.0, 15_000.0, 12_000.0], 100.0, "ridge.asc").expect("resampled");
+    let west = plane.forward(37.15, 48.35).expect("west");
+    let east = plane.forward(37.35, 48.35).expect("east");
+    let ridge_top = dem.height_at(0.0, 0.0);
+    // Samples sit 0.0025° either side of the crest line: 100 + 120·exp(−0.25²) = 212.7 m.
+    assert!((ridge_top - 212.7).abs() < 1.0, "the sampled ridge crest: {ridge_top}");
+    let (sensor, mast, target) = ([west[0], west[1], 2.0], [west[0], west[1], 300.0], [east[0], east[1], 1.5]);
+    assert!(!line_of_sight(&dem, sensor, target, 20.0, STANDARD_K_FACTOR), "the ridge hides the target");
+    assert!(line_of_sight(&dem, mast, target, 20.0, STANDARD_K_FACTOR), "the aerostat sees over it");
+    let north_west = plane.forward(37.15, 48.40).expect("north-west");
+    let north_west_2 = plane.forward(37.20, 48.40).expect("west of the ridge");
+    assert!(line_of_sight(
+        &dem,
+        [north_west[0], north_west[1], 2.0],
+        [north_west_2[0], north_west_2[1], 1.5],
+        20.0,
+        STANDARD_K_FACTOR
+    ));
+
+    // A box the DEM does not cover is an error that says where.
+    let err = resample(&ascii, &plane, [-60_000.0, -1_000.0, 0.0, 1_000.0], 1_000.0, "ridge.asc").expect_err("outside");
+    assert!(err.contains("ridge.asc") && err.contains("no height at lon"), "{err}");
+    // A projected GeoTIFF is refused with the command that fixes it.
+    let projected = dir.path().join("projected.tif");
+    let o = Command::new("gdalwarp")
+        .args(["-q", "-t_srs", "EPSG:32637"])
+        .arg(dir.path().join("ridge-f32.tif"))
+        .arg(&projected)
+        .output()
+        .expect("gdalwarp runs");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = read_geotiff(&projected).expect_err("projected");
+    assert!(err.contains("EPSG:4326") && err.contains("gdalwarp"), "{err}");
+}
