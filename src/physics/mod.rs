@@ -1,10 +1,14 @@
 //! Signal propagation and source models, f64: the CPU reference of `shaders/propagation.wgsl`.
 //!
-//! Each function here has a WGSL twin of the same name and shape; the detection tests hold the
-//! two together on random inputs.
+//! The acoustic and seismic functions have WGSL twins of the same name and shape; the detection
+//! tests hold the two together on random inputs. `radar`, `electro_optical` and `rf` are the
+//! closed forms of the modalities the kernels do not simulate yet, tested on their own.
 
 pub mod acoustic;
+pub mod electro_optical;
 pub mod explosion;
+pub mod radar;
+pub mod rf;
 pub mod seismic;
 
 /// Standard normal cumulative distribution, Φ(x).
