@@ -66,22 +66,10 @@ impl<'g> GpuCoverage<'g> {
     pub fn new(gpu: &'g Gpu, mut params: GpuParams, sensors: &[GpuSensor], cell_m: f64) -> Result<Self> {
         let grid = SensorGrid::by_modality(sensors, cell_m);
         grid.apply(&mut params);
-        let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("coverage.wgsl"),
-            source: wgpu::ShaderSource::Wgsl(shaders::coverage_kernel().into()),
-        });
-        let pipeline = gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("coverage_cells"),
-            layout: None,
-            module: &module,
-            entry_point: Some("coverage_cells"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(Error::Gpu(format!("coverage.wgsl does not compile on {}: {e}", gpu.describe())));
-        }
+        let pipeline = gpu
+            .compute_pipelines("coverage.wgsl", shaders::coverage_kernel(), &["coverage_cells"])?
+            .pop()
+            .ok_or_else(|| Error::Gpu("coverage.wgsl: no pipeline".into()))?;
         let limits = gpu.limits();
         let max_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
         let per_cell = std::mem::size_of::<GpuCellOut>().max(std::mem::size_of::<GpuCell>()) as u64;

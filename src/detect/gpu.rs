@@ -24,27 +24,13 @@ pub struct DetectKernel {
 
 impl DetectKernel {
     pub fn new(gpu: &Gpu) -> Result<Self> {
-        let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let source = shaders::detect_kernel();
-        let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("detect.wgsl"),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
-        let pipeline = |entry: &str| {
-            gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(entry),
-                layout: None,
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
-        let kernel = Self { detect_events: pipeline("detect_events"), evaluate_pairs: pipeline("evaluate_pairs") };
-        if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(Error::Gpu(format!("detect.wgsl does not compile on {}: {e}", gpu.describe())));
+        let mut pipelines = gpu
+            .compute_pipelines("detect.wgsl", shaders::detect_kernel(), &["detect_events", "evaluate_pairs"])?
+            .into_iter();
+        match (pipelines.next(), pipelines.next()) {
+            (Some(detect_events), Some(evaluate_pairs)) => Ok(Self { detect_events, evaluate_pairs }),
+            _ => Err(Error::Gpu("detect.wgsl: missing pipelines".into())),
         }
-        Ok(kernel)
     }
 }
 

@@ -60,4 +60,36 @@ impl Gpu {
     pub fn limits(&self) -> wgpu::Limits {
         self.device.limits()
     }
+
+    /// Compile a composed WGSL kernel and one compute pipeline per entry point; a shader the
+    /// device rejects is a GPU error naming the file and the adapter.
+    pub fn compute_pipelines(
+        &self,
+        file: &str,
+        source: String,
+        entries: &[&str],
+    ) -> Result<Vec<wgpu::ComputePipeline>> {
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(file),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let pipelines = entries
+            .iter()
+            .map(|&entry| {
+                self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(entry),
+                    layout: None,
+                    module: &module,
+                    entry_point: Some(entry),
+                    compilation_options: Default::default(),
+                    cache: None,
+                })
+            })
+            .collect();
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(Error::Gpu(format!("{file} does not compile on {}: {e}", self.describe())));
+        }
+        Ok(pipelines)
+    }
 }

@@ -56,22 +56,10 @@ impl<'g> LosKernel<'g> {
                 gpu.describe()
             )));
         }
-        let scope = gpu.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let module = gpu.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("los.wgsl"),
-            source: wgpu::ShaderSource::Wgsl(shaders::los_kernel().into()),
-        });
-        let pipeline = gpu.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("los_rays"),
-            layout: None,
-            module: &module,
-            entry_point: Some("los_rays"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(Error::Gpu(format!("los.wgsl does not compile on {}: {e}", gpu.describe())));
-        }
+        let pipeline = gpu
+            .compute_pipelines("los.wgsl", shaders::los_kernel(), &["los_rays"])?
+            .pop()
+            .ok_or_else(|| Error::Gpu("los.wgsl: no pipeline".into()))?;
         let frame = GpuTerrain {
             x0: dem.x0 as f32,
             y0: dem.y0 as f32,
