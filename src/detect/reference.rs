@@ -82,8 +82,13 @@ pub fn received(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Received {
 
 /// Bearing error at an observed SNR: σθ·10^(−(SNR − threshold)/20), between the floor and π.
 pub fn bearing_sigma_rad(s: &GpuSensor, snr_db: f64) -> f64 {
-    let growth = 10f64.powf((-(snr_db - f64::from(s.threshold_db)) / 20.0).min(BEARING_EXPONENT_MAX));
-    (f64::from(s.bearing_sigma_rad) * growth).clamp(f64::from(s.bearing_floor_rad), std::f64::consts::PI)
+    bearing_sigma_law(f64::from(s.bearing_sigma_rad), f64::from(s.bearing_floor_rad), f64::from(s.threshold_db), snr_db)
+}
+
+/// The same law from the sensor's figures: σ at the threshold SNR, its floor, the threshold.
+pub fn bearing_sigma_law(at_threshold_rad: f64, floor_rad: f64, threshold_db: f64, snr_db: f64) -> f64 {
+    let growth = 10f64.powf((-(snr_db - threshold_db) / 20.0).min(BEARING_EXPONENT_MAX));
+    (at_threshold_rad * growth).clamp(floor_rad, std::f64::consts::PI)
 }
 
 pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {

@@ -3,6 +3,7 @@
 
 use super::locate::Observation;
 use crate::deploy::Sensor;
+use crate::detect::reference::bearing_sigma_law;
 use crate::output::records::DetectionRecord;
 use crate::physics::acoustic;
 use crate::scenario::{Environment, Modality};
@@ -25,8 +26,7 @@ impl SensorModel {
     /// ∝ 1/√SNR from the threshold down to the floor).
     pub fn bearing_sigma_rad(&self, snr_db: f64) -> Option<f64> {
         let (at_threshold, floor, threshold) = self.bearing?;
-        let growth = 10f64.powf((-(snr_db - threshold) / 20.0).min(8.0));
-        Some((at_threshold * growth).clamp(floor, std::f64::consts::PI))
+        Some(bearing_sigma_law(at_threshold, floor, threshold, snr_db))
     }
 }
 
