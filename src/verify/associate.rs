@@ -116,17 +116,15 @@ impl<'m> Blind<'m> {
         let seed = *self.buffer.front()?;
         let s0 = self.observe(&seed);
         // Partners: arrivals no later than the travel time between the two sensors allows.
-        let partners: Vec<usize> = (1..self.buffer.len())
+        let (partners, observations): (Vec<usize>, Vec<Observation>) = (1..self.buffer.len())
             .take_while(|&j| self.buffer[j].t_s - seed.t_s <= self.horizon_s)
-            .filter(|&j| {
-                let o = self.observe(&self.buffer[j]);
+            .filter(|&j| self.buffer[j].sensor_id != seed.sensor_id)
+            .map(|j| (j, self.observe(&self.buffer[j])))
+            .filter(|(_, o)| {
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
-                let slowest = o.slowest_mps();
-                self.buffer[j].sensor_id != seed.sensor_id
-                    && self.buffer[j].t_s - seed.t_s <= between / slowest + tolerance(&s0, &o)
+                o.t_s - s0.t_s <= between / o.slowest_mps() + tolerance(&s0, o)
             })
-            .collect();
-        let observations: Vec<Observation> = partners.iter().map(|&j| self.observe(&self.buffer[j])).collect();
+            .unzip();
         let (at, _) = self.search(&s0, &observations);
         // Consistent arrivals at the best position, one per sensor (the closest in time).
         let t0 = s0.t_s - travel_time_s(&s0, at);
@@ -184,6 +182,8 @@ impl<'m> Blind<'m> {
         for _ in 0..SEARCH_LEVELS {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
             let cell_slack = |o: &Observation| std::f64::consts::SQRT_2 * step / o.slowest_mps();
+            // Each partner's kernel width is the same at every point of this level.
+            let widths: Vec<f64> = partners.iter().map(|o| tolerance(s0, o) + cell_slack(o) + cell_slack(s0)).collect();
             let points: Vec<[f64; 2]> = beam
                 .iter()
                 .flat_map(|(centre, _)| {
@@ -199,10 +199,8 @@ impl<'m> Blind<'m> {
                     let t0 = s0.t_s - travel_time_s(s0, at);
                     let timing: f64 = partners
                         .iter()
-                        .map(|o| {
-                            let width = tolerance(s0, o) + cell_slack(o) + cell_slack(s0);
-                            (1.0 - (o.t_s - t0 - travel_time_s(o, at)).abs() / width).max(0.0)
-                        })
+                        .zip(&widths)
+                        .map(|(o, width)| (1.0 - (o.t_s - t0 - travel_time_s(o, at)).abs() / width).max(0.0))
                         .sum();
                     // Bearings break the mirror ambiguity of arrivals at sensors in a row.
                     let pointing: f64 = std::iter::once(s0)
