@@ -1,6 +1,6 @@
 //! `linewatch check`: the verifier's tables in the file, expectations, exit codes, JUnit XML.
 
-use super::support::{linewatch, smoke_scenario, text};
+use super::support::{linewatch, python_script, smoke_scenario, text};
 use linewatch::output::{EstimateRecord, EventRecord, MetricRecord, SideCode};
 
 #[test]
@@ -74,17 +74,8 @@ fn an_impossible_expectation_fails_with_exit_1_and_is_named() {
 /// The JUnit XML validates against the schema CI systems read (tests/junit.xsd, with xmlschema
 /// in the Makefile's Python environment), and its counts match its test cases.
 fn validate_junit(path: &std::path::Path) {
-    let python = std::env::var("LINEWATCH_PYTHON")
-        .unwrap_or_else(|_| panic!("LINEWATCH_PYTHON is not set: run the tests with `make test`"));
-    let repo = super::support::repo();
-    let o = std::process::Command::new(python)
-        .arg(repo.join("tests/check_junit.py"))
-        .arg(repo.join("tests/junit.xsd"))
-        .arg(path)
-        .output()
-        .expect("python runs");
-    assert!(o.status.success(), "{}\n{}", text(&o.stdout), text(&o.stderr));
-    assert!(text(&o.stdout).contains("junit ok"));
+    let schema = super::support::repo().join("tests/junit.xsd");
+    assert!(python_script("check_junit.py", &[schema.as_os_str(), path.as_os_str()]).contains("junit ok"));
 }
 
 #[test]

@@ -1,26 +1,16 @@
 //! Coverage maps as users read them: xarray with named dimensions, the HDF5 layout, the CLI.
 
-use super::support::{linewatch, repo, run_smoke, smoke_scenario, text};
+use super::support::{linewatch, python_script, run_smoke, smoke_scenario, text};
+use std::ffi::OsStr;
 use std::process::Command;
-
-fn python() -> String {
-    std::env::var("LINEWATCH_PYTHON")
-        .unwrap_or_else(|_| panic!("LINEWATCH_PYTHON is not set: run the tests with `make test`"))
-}
 
 #[test]
 fn xarray_opens_every_coverage_group_with_named_dimensions() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run_smoke(dir.path(), "smoke.h5", &[]);
-    let script = repo().join("tests/check_coverage.py");
-    let o = Command::new(python())
-        .arg(&script)
-        .arg(&out)
-        .args(["artillery", "mortar", "small_arms", "vehicle"])
-        .output()
-        .expect("python runs");
-    assert!(o.status.success(), "{}\n{}", text(&o.stdout), text(&o.stderr));
-    assert!(text(&o.stdout).contains("coverage ok"));
+    let mut args = vec![out.as_os_str()];
+    args.extend(["artillery", "mortar", "small_arms", "vehicle"].map(OsStr::new));
+    assert!(python_script("check_coverage.py", &args).contains("coverage ok"));
 }
 
 #[test]

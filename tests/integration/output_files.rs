@@ -1,19 +1,14 @@
 //! The result file as others read it: h5py, h5dump, and the write-then-rename contract.
 
-use super::support::{linewatch, run_smoke, text};
+use super::support::{linewatch, python_script, run_smoke, text};
 use std::process::Command;
 
 #[test]
 fn h5py_finds_the_whole_schema_and_consistent_references() {
-    let python = std::env::var("LINEWATCH_PYTHON").unwrap_or_else(|_| {
-        panic!("LINEWATCH_PYTHON is not set: run the tests with `make test`, which creates the venv with h5py")
-    });
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run_smoke(dir.path(), "smoke.h5", &[]);
-    let script = super::support::repo().join("tests/check_output.py");
-    let o = Command::new(python).arg(&script).arg(&out).output().expect("python runs");
-    assert!(o.status.success(), "h5py check failed:\n{}\n{}", text(&o.stdout), text(&o.stderr));
-    assert!(text(&o.stdout).contains("schema ok"), "{}", text(&o.stdout));
+    let printed = python_script("check_output.py", &[out.as_os_str()]);
+    assert!(printed.contains("schema ok"), "{printed}");
 }
 
 #[test]

@@ -49,49 +49,42 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
     }
 }
 
-#[test]
-fn coverage_structs_match_the_shader() {
-    use linewatch::coverage::{GpuCell, GpuCellOut};
-    let source = linewatch::shaders::coverage_kernel();
-    let module = naga::front::wgsl::parse_str(&source).expect("parses");
+/// Every struct named in `expected` lays out in the composed kernel at the size the Rust side
+/// uploads, and `entry` declares the workgroup size the driver dispatches with.
+fn assert_layouts(source: &str, expected: &[(&str, usize)], entry: &str, workgroup_size: u32) {
+    let module = naga::front::wgsl::parse_str(source).expect("parses");
     let mut layouter = naga::proc::Layouter::default();
     layouter.update(module.to_ctx()).expect("layout");
     let mut seen = 0;
     for (handle, ty) in module.types.iter() {
-        let expected = match ty.name.as_deref() {
-            Some("Cell") => std::mem::size_of::<GpuCell>(),
-            Some("CellOut") => std::mem::size_of::<GpuCellOut>(),
-            Some("Params") => std::mem::size_of::<linewatch::detect::GpuParams>(),
-            Some("Event") => std::mem::size_of::<linewatch::detect::GpuEvent>(),
-            Some("Sensor") => std::mem::size_of::<linewatch::detect::GpuSensor>(),
-            _ => continue,
-        };
+        let Some(&(_, size)) = expected.iter().find(|(name, _)| ty.name.as_deref() == Some(*name)) else { continue };
         seen += 1;
-        assert_eq!(layouter[handle].size as usize, expected, "{:?}", ty.name);
+        assert_eq!(layouter[handle].size as usize, size, "{:?}", ty.name);
     }
-    assert_eq!(seen, 5, "every shared struct was checked");
-    let entry = module.entry_points.iter().find(|e| e.name == "coverage_cells").expect("entry point");
-    assert_eq!(entry.workgroup_size, [linewatch::coverage::gpu::WORKGROUP_SIZE, 1, 1]);
+    assert_eq!(seen, expected.len(), "every struct was checked");
+    let found = module.entry_points.iter().find(|e| e.name == entry).expect("entry point");
+    assert_eq!(found.workgroup_size, [workgroup_size, 1, 1]);
+}
+
+#[test]
+fn coverage_structs_match_the_shader() {
+    use linewatch::coverage::{GpuCell, GpuCellOut};
+    use linewatch::detect::{GpuEvent, GpuParams, GpuSensor};
+    use std::mem::size_of;
+    let expected = [
+        ("Cell", size_of::<GpuCell>()),
+        ("CellOut", size_of::<GpuCellOut>()),
+        ("Params", size_of::<GpuParams>()),
+        ("Event", size_of::<GpuEvent>()),
+        ("Sensor", size_of::<GpuSensor>()),
+    ];
+    let size = linewatch::coverage::gpu::WORKGROUP_SIZE;
+    assert_layouts(&linewatch::shaders::coverage_kernel(), &expected, "coverage_cells", size);
 }
 
 #[test]
 fn terrain_structs_match_the_shader() {
     use linewatch::terrain::gpu::{GpuRay, GpuTerrain, WORKGROUP_SIZE};
-    let source = linewatch::shaders::los_kernel();
-    let module = naga::front::wgsl::parse_str(&source).expect("parses");
-    let mut layouter = naga::proc::Layouter::default();
-    layouter.update(module.to_ctx()).expect("layout");
-    let mut seen = 0;
-    for (handle, ty) in module.types.iter() {
-        let expected = match ty.name.as_deref() {
-            Some("Terrain") => std::mem::size_of::<GpuTerrain>(),
-            Some("Ray") => std::mem::size_of::<GpuRay>(),
-            _ => continue,
-        };
-        seen += 1;
-        assert_eq!(layouter[handle].size as usize, expected, "{:?}", ty.name);
-    }
-    assert_eq!(seen, 2, "both structs were checked");
-    let entry = module.entry_points.iter().find(|e| e.name == "los_rays").expect("entry point");
-    assert_eq!(entry.workgroup_size, [WORKGROUP_SIZE, 1, 1]);
+    let expected = [("Terrain", std::mem::size_of::<GpuTerrain>()), ("Ray", std::mem::size_of::<GpuRay>())];
+    assert_layouts(&linewatch::shaders::los_kernel(), &expected, "los_rays", WORKGROUP_SIZE);
 }

@@ -46,6 +46,21 @@ pub fn gpu() -> &'static linewatch::gpu::Gpu {
     })
 }
 
+/// Run `tests/SCRIPT` with the Python of the Makefile's venv (h5py, xarray, xmlschema) and the
+/// given arguments; assert it succeeded and return what it printed.
+pub fn python_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let python = std::env::var("LINEWATCH_PYTHON").unwrap_or_else(|_| {
+        panic!("LINEWATCH_PYTHON is not set: run the tests with `make test`, which creates the venv")
+    });
+    let o = std::process::Command::new(python)
+        .arg(repo().join("tests").join(script))
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(o.status.success(), "{script} failed:\n{}\n{}", text(&o.stdout), text(&o.stderr));
+    text(&o.stdout)
+}
+
 /// Run the smoke scenario into `dir/name` and return the path.
 pub fn run_smoke(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let out = dir.join(name);
