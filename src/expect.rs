@@ -78,62 +78,57 @@ fn condition(path: &FieldPath, value: &toml::Value) -> Result<(Comparison, f64, 
 /// Every expectation of the scenario, or the first one that is malformed (its field path).
 pub fn parse(table: &toml::Table, scenario: &Scenario) -> Result<Vec<Expectation>, (FieldPath, String)> {
     let root = FieldPath::parse("expect");
-    let class_exists = |p: &FieldPath, name: &str| {
-        if scenario.classes.iter().any(|c| c.name == name) {
-            Ok(())
-        } else {
-            Err((p.clone(), format!("no violation class is named '{name}'")))
-        }
-    };
-    let sub_table = |p: &FieldPath, v: &toml::Value| {
-        v.as_table().cloned().ok_or_else(|| (p.clone(), "expected a table of metrics".to_string()))
-    };
     let mut out = Vec::new();
     for (key, value) in table {
         let p = root.key(key);
         if key == "coverage" {
             for (class, metrics) in sub_table(&p, value)? {
-                let pc = p.key(&class);
-                class_exists(&pc, &class)?;
-                for (metric, bound) in sub_table(&pc, &metrics)? {
-                    let pm = pc.key(&metric);
-                    if !COVERAGE_METRICS.contains(&metric.as_str()) {
-                        return Err((
-                            pm,
-                            format!("unknown coverage metric '{metric}'; known: {}", COVERAGE_METRICS.join(", ")),
-                        ));
-                    }
-                    let (comparison, bound, condition) = condition(&pm, &bound)?;
-                    out.push(Expectation {
-                        name: format!("coverage.{class}.{metric}"),
-                        coverage: true,
-                        class: class.clone(),
-                        metric,
-                        comparison,
-                        bound,
-                        condition,
-                    });
-                }
+                out.extend(class_expectations(&p.key(&class), &class, &metrics, true, scenario)?);
             }
-            continue;
+        } else {
+            out.extend(class_expectations(&p, key, value, false, scenario)?);
         }
-        class_exists(&p, key)?;
-        for (metric, bound) in sub_table(&p, value)? {
-            let pm = p.key(&metric);
-            if !CLASS_METRICS.contains(&metric.as_str()) {
-                return Err((pm, format!("unknown metric '{metric}'; known: {}", CLASS_METRICS.join(", "))));
-            }
-            let (comparison, bound, condition) = condition(&pm, &bound)?;
-            out.push(Expectation {
-                name: format!("{key}.{metric}"),
-                coverage: false,
-                class: key.clone(),
-                metric,
-                comparison,
-                bound,
-                condition,
-            });
+    }
+    Ok(out)
+}
+
+fn sub_table(p: &FieldPath, v: &toml::Value) -> Result<toml::Table, (FieldPath, String)> {
+    v.as_table().cloned().ok_or_else(|| (p.clone(), "expected a table of metrics".to_string()))
+}
+
+/// The expectations of one class's table (`p` is its path): per-class scores, or with
+/// `coverage` the class's coverage figures.
+fn class_expectations(
+    p: &FieldPath,
+    class: &str,
+    metrics: &toml::Value,
+    coverage: bool,
+    scenario: &Scenario,
+) -> Result<Vec<Expectation>, (FieldPath, String)> {
+    if !scenario.classes.iter().any(|c| c.name == class) {
+        return Err((p.clone(), format!("no violation class is named '{class}'")));
+    }
+    let (known, kind, prefix) = if coverage {
+        (&COVERAGE_METRICS[..], "coverage metric", "coverage.")
+    } else {
+        (&CLASS_METRICS[..], "metric", "")
+    };
+    let mut out = Vec::new();
+    for (metric, bound) in sub_table(p, metrics)? {
+        let pm = p.key(&metric);
+        if !known.contains(&metric.as_str()) {
+            return Err((pm, format!("unknown {kind} '{metric}'; known: {}", known.join(", "))));
         }
+        let (comparison, bound, condition) = condition(&pm, &bound)?;
+        out.push(Expectation {
+            name: format!("{prefix}{class}.{metric}"),
+            coverage,
+            class: class.to_string(),
+            metric,
+            comparison,
+            bound,
+            condition,
+        });
     }
     Ok(out)
 }
