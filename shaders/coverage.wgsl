@@ -1,5 +1,5 @@
 // Coverage kernel (DESIGN §5): one thread per corridor cell, a source of one class placed
-// there. Composed after propagation.wgsl and pair.wgsl. CPU f64 reference:
+// there. Composed after propagation.wgsl, terrain.wgsl and pair.wgsl. CPU f64 reference:
 // src/coverage/reference.rs.
 
 const WORKGROUP_SIZE: u32 = 64u;
@@ -45,6 +45,8 @@ struct CellOut {
 @group(0) @binding(4) var<storage, read> cells: array<Cell>;
 @group(0) @binding(5) var<storage, read_write> out: array<CellOut>;
 @group(0) @binding(6) var<uniform> settings: Settings;
+@group(0) @binding(7) var<uniform> terrain: Terrain;
+@group(0) @binding(8) var<storage, read> heights: array<f32>;
 
 // Complementary error function, Numerical Recipes 3rd ed. §6.2.2 (fractional error < 1.2e-7).
 fn erfc_approx(x: f32) -> f32 {
@@ -128,10 +130,10 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     var count = 0u;
     let nx = i32(params.grid_nx);
     let layer_cells = nx * i32(params.grid_ny);
-    // Layer 0 holds the acoustic sensors, layer 1 the geophones: each is walked over its own
-    // modality's reach disc, so no sensor out of its modality's reach is visited.
-    for (var layer = 0; layer < 2; layer++) {
-    let reach = select(e.reach_acoustic_m, e.reach_seismic_m, layer == 1);
+    // Layer m holds the sensors of modality m: each is walked over its own modality's reach
+    // disc, so no sensor out of its modality's reach is visited.
+    for (var layer = 0; layer < 5; layer++) {
+    let reach = modality_reach(e, u32(layer));
     let search = search_box(e, reach);
     for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
         let span = row_span(e, reach, cy, search.xy);
@@ -148,10 +150,13 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
             }
             count += 1u;
             let r = received(e, s);
-            let margin = r.level_db - r.noise_db - s.threshold_db;
-            var pd = select(0.0, 1.0, margin >= 0.0);
-            if s.fluctuation_db > 0.0 {
-                pd = normal_cdf(margin / s.fluctuation_db);
+            var pd = r.pd;
+            if pd < 0.0 {
+                let margin = r.level_db - r.noise_db - s.threshold_db;
+                pd = select(0.0, 1.0, margin >= 0.0);
+                if s.fluctuation_db > 0.0 {
+                    pd = normal_cdf(margin / s.fluctuation_db);
+                }
             }
             if pd <= 0.0 {
                 continue;
@@ -169,8 +174,14 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
                 continue;
             }
             let u = vec2<f32>(-dx, -dy) / h;
-            let st = max(s.timing_sigma_s, MIN_TIMING_SIGMA_S);
-            add_arrival(&info, -u / r.speed_mps, pd / (st * st));
+            // Arrival times locate only at the speed of sound or of the ground; a radar adds
+            // its range along u.
+            if s.modality <= MODALITY_SEISMIC {
+                let st = max(s.timing_sigma_s, MIN_TIMING_SIGMA_S);
+                add_arrival(&info, -u / r.speed_mps, pd / (st * st));
+            } else if s.range_sigma_m > 0.0 {
+                add_bearing(&info, u, pd / (s.range_sigma_m * s.range_sigma_m));
+            }
             if s.bearing_sigma_rad > 0.0 {
                 let sigma = bearing_sigma(s, r.level_db - r.noise_db);
                 add_bearing(&info, vec2<f32>(u.y / h, -u.x / h), pd / (sigma * sigma));

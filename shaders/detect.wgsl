@@ -1,6 +1,6 @@
 // Detection kernel: for every (event, sensor within reach) pair, the received level, the
-// stochastic detection, arrival delay and bearing. Composed after rng.wgsl, propagation.wgsl
-// and pair.wgsl. CPU f64 reference: src/detect/reference.rs.
+// stochastic detection, arrival delay and bearing. Composed after rng.wgsl, propagation.wgsl,
+// terrain.wgsl and pair.wgsl. CPU f64 reference: src/detect/reference.rs.
 
 const WORKGROUP_SIZE: u32 = 64u;
 
@@ -21,7 +21,7 @@ struct PairOut {
     detected: u32,
     range_m: f32,
     margin_db: f32,
-    pad: u32,
+    clearance_m: f32,
 }
 
 struct Outcome {
@@ -31,6 +31,9 @@ struct Outcome {
     bearing_rad: f32,
     detected: bool,
     range_m: f32,
+    // SNR − threshold, dB; radars and cameras: P(detect) − draw.
+    margin: f32,
+    clearance_m: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -41,26 +44,34 @@ struct Outcome {
 @group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>, 2>;
 @group(0) @binding(6) var<storage, read> pairs: array<vec2<u32>>;
 @group(0) @binding(7) var<storage, read_write> pair_out: array<PairOut>;
+@group(0) @binding(8) var<uniform> terrain: Terrain;
+@group(0) @binding(9) var<storage, read> heights: array<f32>;
 
 fn quiet_nan() -> f32 {
     return bitcast<f32>(0x7fc00000u);
 }
 
-fn wrap_angle(a: f32) -> f32 {
-    return a - TAU * floor((a + PI) / TAU);
-}
-
 fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
     let r = received(e, s);
     let z = pair_normals(params.seed_lo, params.seed_hi, e.id, s.id);
-    let fluctuation = s.fluctuation_db * z.x;
-    let snr = r.level_db - r.noise_db + fluctuation;
+    var level = r.level_db;
+    var snr = r.level_db - r.noise_db;
+    var margin = 0.0;
+    if r.pd >= 0.0 {
+        // Radar and camera: the law is a probability; compare it with a uniform draw.
+        margin = r.pd - pair_uniform(params.seed_lo, params.seed_hi, e.id, s.id);
+    } else {
+        let fluctuation = s.fluctuation_db * z.x;
+        level += fluctuation;
+        snr += fluctuation;
+        margin = snr - s.threshold_db;
+    }
     var bearing = quiet_nan();
     if s.bearing_sigma_rad > 0.0 {
-        bearing = wrap_angle(atan2(e.x - s.x, e.y - s.y) + bearing_sigma(s, snr) * z.z);
+        bearing = wrap_pi(atan2(e.x - s.x, e.y - s.y) + bearing_sigma(s, snr) * z.z);
     }
-    return Outcome(r.level_db + fluctuation, snr, r.range_m / r.speed_mps + s.timing_sigma_s * z.y, bearing,
-                   snr >= s.threshold_db && s.enabled != 0u, r.range_m);
+    return Outcome(level, snr, r.range_m / r.speed_mps + s.timing_sigma_s * z.y, bearing,
+                   margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m);
 }
 
 // One workgroup per event; its lanes stride over the sensors of the grid cells within reach.
@@ -73,7 +84,7 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
         return;
     }
     let e = events[event_index];
-    let reach = max(e.reach_acoustic_m, e.reach_seismic_m);
+    let reach = max(max(max(e.reach_acoustic_m, e.reach_seismic_m), max(e.reach_radar_m, e.reach_eo_m)), e.reach_rf_m);
     if reach <= 0.0 {
         return;
     }
@@ -128,5 +139,5 @@ fn evaluate_pairs(@builtin(global_invocation_id) id: vec3<u32>) {
     let s = sensors[pairs[k].y];
     let o = evaluate_pair(e, s);
     pair_out[k] = PairOut(o.level_db, o.snr_db, o.delay_s, o.bearing_rad, select(0u, 1u, o.detected),
-                          o.range_m, o.snr_db - s.threshold_db, 0u);
+                          o.range_m, o.margin, o.clearance_m);
 }

@@ -1,9 +1,19 @@
-// A source and a sensor: the deterministic part of every pair (received level, noise, speed),
-// shared by the detection and coverage kernels. Composed after propagation.wgsl. The Rust f64
-// twin is src/detect/reference.rs::received.
+// A source and a sensor: the deterministic part of every pair (received level, noise, speed,
+// or the detection probability of radars and cameras), shared by the detection and coverage
+// kernels. Composed after propagation.wgsl and terrain.wgsl; the kernel declares the `terrain`
+// uniform and the `heights` it reads. The Rust f64 twin is src/detect/reference.rs::received.
 
 const MODALITY_SEISMIC: u32 = 1u;
+const MODALITY_RADAR: u32 = 2u;
+const MODALITY_EO_IR: u32 = 3u;
+const MODALITY_RF: u32 = 4u;
 const BEARING_EXPONENT_MAX: f32 = 8.0;
+// SI, exact.
+const SPEED_OF_LIGHT_MPS: f32 = 299792458.0;
+// WMO-No. 8 §9.1: −ln 0.02.
+const KOSCHMIEDER: f32 = 3.912;
+// Level of a pair that cannot detect (out of view, behind terrain, no signature), dB.
+const UNSEEN_DB: f32 = -1000.0;
 
 struct Params {
     temperature_c: f32,
@@ -30,6 +40,10 @@ struct Params {
     grid_origin_y: f32,
     item_count: u32,
     capacity: u32,
+    visibility_m: f32,
+    pad0: u32,
+    pad1: u32,
+    pad2: u32,
 }
 
 struct Event {
@@ -47,6 +61,14 @@ struct Event {
     // ISO 9613-1 absorption at the source's frequency in this weather, dB/m: computed once per
     // event in f64 on the host (f32 exp/pow would cost ~1e-5 relative over 200 dB of loss).
     alpha_db_per_m: f32,
+    rcs_dbsm: f32,
+    critical_dim_m: f32,
+    contrast_visible: f32,
+    contrast_thermal: f32,
+    rf_dbm_1m: f32,
+    reach_radar_m: f32,
+    reach_eo_m: f32,
+    reach_rf_m: f32,
 }
 
 struct Sensor {
@@ -61,14 +83,86 @@ struct Sensor {
     timing_sigma_s: f32,
     bearing_sigma_rad: f32,
     bearing_floor_rad: f32,
-    pad: u32,
+    gain_db: f32,
+    pfa: f32,
+    n50: f32,
+    ifov_rad: f32,
+    min_contrast: f32,
+    band: u32,
+    min_range_m: f32,
+    max_range_m: f32,
+    azimuth_rad: f32,
+    half_sector_rad: f32,
+    los_exponent: f32,
+    nlos_exponent: f32,
+    range_sigma_m: f32,
 }
 
 struct Received {
+    // Acoustic, seismic: level and background; RF: received and sensitivity, dBm. Radar: mean
+    // SNR (noise 0); cameras: 10·log10(N/N50) (noise 0).
     level_db: f32,
     noise_db: f32,
     speed_mps: f32,
     range_m: f32,
+    // P(detect) of radars (Swerling 1) and cameras (TTP); −1 for thresholded modalities.
+    pd: f32,
+    // Least terrain clearance of the sight line, m; +inf where terrain is ignored.
+    clearance_m: f32,
+}
+
+fn infinity() -> f32 {
+    return bitcast<f32>(0x7f800000u);
+}
+
+fn wrap_pi(a: f32) -> f32 {
+    return a - TAU * floor((a + PI) / TAU);
+}
+
+// Inside the sensor's instrumented range and sector (azimuth sensor → source).
+fn in_view(e: Event, s: Sensor, horizontal: f32) -> bool {
+    let azimuth = atan2(e.x - s.x, e.y - s.y);
+    return horizontal >= s.min_range_m && horizontal <= s.max_range_m
+        && abs(wrap_pi(azimuth - s.azimuth_rad)) <= s.half_sector_rad;
+}
+
+fn sight_clearance(e: Event, s: Sensor) -> f32 {
+    return terrain_clearance(terrain, vec3<f32>(s.x, s.y, s.z), vec3<f32>(e.x, e.y, e.z));
+}
+
+// Radar, camera, RF. Radar: SNR = gain + σ(dBsm) − 40·log10 R, Pd = Pfa^(1/(1+SNR)). Camera:
+// apparent contrast C0·exp(−3.912·R/V) must reach the least resolvable contrast, then the TTP
+// curve of N = dc/(2·R·IFOV). RF: log-distance loss with the LOS or NLOS exponent.
+fn received_by_sight(e: Event, s: Sensor, horizontal: f32, range: f32) -> Received {
+    let c = SPEED_OF_LIGHT_MPS;
+    let reach = select(select(e.reach_rf_m, e.reach_eo_m, s.modality == MODALITY_EO_IR), e.reach_radar_m,
+                       s.modality == MODALITY_RADAR);
+    let unseen = select(-1.0, 0.0, s.modality != MODALITY_RF);
+    if reach <= 0.0 || !in_view(e, s, horizontal) {
+        return Received(UNSEEN_DB, 0.0, c, range, unseen, infinity());
+    }
+    let clearance = sight_clearance(e, s);
+    if s.modality == MODALITY_RF {
+        let exponent = select(s.nlos_exponent, s.los_exponent, clearance >= 0.0);
+        return Received(e.rf_dbm_1m - 10.0 * exponent * log10_f32(range), -s.gain_db, c, range, -1.0, clearance);
+    }
+    if clearance < 0.0 {
+        return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
+    }
+    if s.modality == MODALITY_RADAR {
+        let snr_db = s.gain_db + e.rcs_dbsm - 40.0 * log10_f32(range);
+        let snr = pow(10.0, min(snr_db / 10.0, 30.0));
+        return Received(snr_db, 0.0, c, range, exp(log(s.pfa) / (1.0 + snr)), clearance);
+    }
+    let contrast0 = select(e.contrast_visible, e.contrast_thermal, s.band == 1u);
+    if contrast0 * exp(-KOSCHMIEDER * range / params.visibility_m) < s.min_contrast {
+        return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
+    }
+    let ratio = e.critical_dim_m / (2.0 * range * s.ifov_rad * s.n50);
+    let exponent = 1.51 + 0.24 * ratio;
+    // (N/N50)^E / (1 + (N/N50)^E), written so that a large ratio gives 1, not inf/inf.
+    let pd = 1.0 / (1.0 + exp(-exponent * log(ratio)));
+    return Received(10.0 * log10_f32(ratio), 0.0, c, range, pd, clearance);
 }
 
 // Mean received level (before fluctuation), the background noise it competes with, and the
@@ -80,10 +174,13 @@ fn received(e: Event, s: Sensor) -> Received {
     let horizontal = sqrt(dx * dx + dy * dy);
     let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
     let is_day = e.is_day != 0u;
+    if s.modality >= MODALITY_RADAR {
+        return received_by_sight(e, s, horizontal, range);
+    }
     if s.modality == MODALITY_SEISMIC {
         let level = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
         let noise = select(params.noise_seismic_night_db, params.noise_seismic_day_db, is_day);
-        return Received(level, noise, params.rayleigh_speed_mps, range);
+        return Received(level, noise, params.rayleigh_speed_mps, range, -1.0, infinity());
     }
     // Wind component along the path from source to sensor.
     var wind_along = 0.0;
@@ -96,16 +193,30 @@ fn received(e: Event, s: Sensor) -> Received {
         - ground_attenuation_db(range, e.z, s.z)
         - shadow_attenuation_db(range, gradient, params.sound_speed_mps, e.z, s.z, params.shadow_max_db);
     let noise = select(params.noise_acoustic_night_db, params.noise_acoustic_day_db, is_day);
-    return Received(level, noise, params.sound_speed_mps + wind_along, range);
+    return Received(level, noise, params.sound_speed_mps + wind_along, range, -1.0, infinity());
 }
 
 fn reach_of(e: Event, s: Sensor) -> f32 {
-    return select(e.reach_acoustic_m, e.reach_seismic_m, s.modality == MODALITY_SEISMIC);
+    return modality_reach(e, s.modality);
+}
+
+fn modality_reach(e: Event, modality: u32) -> f32 {
+    switch modality {
+        case 0u: { return e.reach_acoustic_m; }
+        case 1u: { return e.reach_seismic_m; }
+        case 2u: { return e.reach_radar_m; }
+        case 3u: { return e.reach_eo_m; }
+        default: { return e.reach_rf_m; }
+    }
 }
 
 // Bearing error at an SNR: ∝ 1/√SNR (linear), from the floor up to π (no information); the
-// exponent is clamped so that f32 never overflows.
+// exponent is clamped so that f32 never overflows. Radars and cameras point to a fraction of
+// their beam or pixel whatever the signal: their σ is the row's, constant.
 fn bearing_sigma(s: Sensor, snr_db: f32) -> f32 {
+    if s.modality == MODALITY_RADAR || s.modality == MODALITY_EO_IR {
+        return s.bearing_sigma_rad;
+    }
     let growth = pow(10.0, min(-(snr_db - s.threshold_db) / 20.0, BEARING_EXPONENT_MAX));
     return clamp(s.bearing_sigma_rad * growth, s.bearing_floor_rad, PI);
 }

@@ -4,6 +4,7 @@
 
 const LOG10_E: f32 = 0.4342944819032518;
 const PI: f32 = 3.141592653589793;
+const TAU: f32 = 6.283185307179586;
 
 fn log10_f32(x: f32) -> f32 {
     return log(x) * LOG10_E;

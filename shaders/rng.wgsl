@@ -2,7 +2,7 @@
 // pcg4d: Jarzynski & Olano, "Hash Functions for GPU Rendering", JCGT 9(3), 2020.
 
 const STREAM_DETECT: u32 = 0u;
-const TAU: f32 = 6.283185307179586;
+const STREAM_DETECT_DRAW: u32 = 2u;
 
 fn pcg4d(v_in: vec4<u32>) -> vec4<u32> {
     var v = v_in * 1664525u + 1013904223u;
@@ -33,4 +33,9 @@ fn box_muller(u1: u32, u2: u32) -> vec2<f32> {
 fn pair_normals(seed_lo: u32, seed_hi: u32, event_id: u32, sensor_id: u32) -> vec4<f32> {
     let h = pcg4d(vec4<u32>(seed_lo, event_id, sensor_id, STREAM_DETECT ^ seed_hi));
     return vec4<f32>(box_muller(h.x, h.y), box_muller(h.z, h.w));
+}
+
+// The uniform in (0, 1] a radar or camera pair compares with its P(detect).
+fn pair_uniform(seed_lo: u32, seed_hi: u32, event_id: u32, sensor_id: u32) -> f32 {
+    return unit_open0(pcg4d(vec4<u32>(seed_lo, event_id, sensor_id, STREAM_DETECT_DRAW ^ seed_hi)).x);
 }

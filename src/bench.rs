@@ -63,6 +63,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     let s = &loaded.scenario;
     let (plane, line) = geo::load_line(loaded)?;
     let sensors = deploy::deploy(loaded, &plane, &line)?;
+    let terrain = crate::terrain::load(loaded, &plane, &line, &sensors)?;
     let gpu = Gpu::new()?;
     let mut generator = EventGenerator::new(loaded, &plane, &line);
     let blocks = ((hours * 3600.0 / generator.block_s).ceil() as u32).min(generator.block_count);
@@ -77,7 +78,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     );
     let mut params = detect::model::params(&s.environment, s.seed);
     grid.apply(&mut params);
-    let mut detector = GpuDetector::new(&gpu, params, &grid)?;
+    let mut detector = GpuDetector::new(&gpu, params, &grid, &terrain)?;
     // Warm-up: pipeline compilation and first allocations are not throughput.
     detector.detect(&events[..events.len().min(64)])?;
     let warm = detector.stats;
@@ -85,7 +86,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     let gpu_found = detector.detect(&events)?;
     let gpu_seconds = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (cpu_found, cpu_pairs) = reference::detect_events(&params, &events, &grid);
+    let (cpu_found, cpu_pairs) = reference::detect_events(&params, &terrain, &events, &grid);
     let cpu_seconds = t.elapsed().as_secs_f64();
     let pairs = detector.stats.pairs - warm.pairs;
     debug_assert_eq!(pairs, cpu_pairs);

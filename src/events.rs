@@ -5,7 +5,7 @@
 use crate::deploy::sub_seed;
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
-use crate::physics::explosion;
+use crate::physics::{explosion, rf};
 use crate::scenario::{ClassKind, FieldPath, LoadedScenario, Signature};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -48,6 +48,15 @@ pub struct SourceModel {
     pub seismic_db: f64,
     pub seismic_freq_hz: f64,
     pub height_m: f64,
+    /// Radar cross-section, m²; None: radars do not see it.
+    pub rcs_m2: Option<f64>,
+    /// Critical dimension for cameras, m; None: cameras do not see it.
+    pub critical_dimension_m: Option<f64>,
+    /// Inherent contrast in the visible and thermal bands (0: invisible in that band).
+    pub visible_contrast: f64,
+    pub thermal_contrast: f64,
+    /// RF power at 1 m, dBm (EIRP, duty cycle, free-space loss to 1 m); None: no emitter.
+    pub rf_dbm_1m: Option<f64>,
 }
 
 impl SourceModel {
@@ -60,6 +69,16 @@ impl SourceModel {
             seismic_db: s.seismic_db.unwrap_or_else(|| explosion::seismic_source_db(tnt, coupling)),
             seismic_freq_hz: s.seismic_freq_hz.unwrap_or(DEFAULT_SEISMIC_FREQ_HZ),
             height_m: s.height_m.unwrap_or(0.0),
+            rcs_m2: s.rcs_m2,
+            critical_dimension_m: s.critical_dimension_m,
+            visible_contrast: s.visible_contrast.unwrap_or(0.0),
+            thermal_contrast: s.thermal_contrast.unwrap_or(0.0),
+            rf_dbm_1m: match (s.rf_eirp_dbm, s.rf_freq_hz) {
+                (Some(eirp), Some(f)) => {
+                    Some(rf::received_dbm(eirp, s.rf_duty_cycle.unwrap_or(1.0), rf::free_space_loss_db(1.0, f)))
+                }
+                _ => None,
+            },
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod stream {
     pub const DETECT: u32 = 0;
     /// False alarms of one sensor in one time block.
     pub const FALSE_ALARM: u32 = 1;
+    /// The uniform draw of radars and cameras, whose detection law is a probability.
+    pub const DETECT_DRAW: u32 = 2;
 }
 
 /// The `pcg4d` hash: four 32-bit words in, four well-mixed words out.
@@ -51,6 +53,11 @@ pub fn pair_normals(seed: u64, event_id: u32, sensor_id: u32) -> [f64; 4] {
     let (a, b) = box_muller(h[0], h[1]);
     let (c, d) = box_muller(h[2], h[3]);
     [a, b, c, d]
+}
+
+/// The uniform in (0, 1] a radar or camera pair compares with its P(detect).
+pub fn pair_uniform(seed: u64, event_id: u32, sensor_id: u32) -> f64 {
+    unit_open0(pcg4d(key(seed, event_id, sensor_id, stream::DETECT_DRAW))[0])
 }
 
 #[cfg(test)]

@@ -114,6 +114,7 @@ pub fn write_header(
     crs: &str,
     line: &crate::geo::ContactLine,
     sensors: &[Sensor],
+    terrain: &crate::terrain::Terrain,
     gpu: &Gpu,
 ) -> Result<()> {
     let s = &loaded.scenario;
@@ -126,6 +127,7 @@ pub fn write_header(
         duration_s: s.duration_h * 3600.0,
     })?;
     writer.write_line(&line.lonlat, &line.xy, &line.chainage_km)?;
+    writer.write_terrain(terrain)?;
     let row_names: Vec<String> = s.rows.iter().map(|r| r.name.clone()).collect();
     writer.write_sensors(&sensors.iter().map(sensor_record).collect::<Vec<_>>(), &row_names)?;
     writer.set_class_names(&s.classes.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
@@ -175,11 +177,20 @@ pub fn coverage_only(
     let (plane, line) = geo::load_line(loaded)?;
     let places = geo::load_places(loaded, &plane)?;
     let sensors = deploy::deploy(loaded, &plane, &line)?;
+    let terrain = crate::terrain::load(loaded, &plane, &line, &sensors)?;
     let writer = ResultWriter::create(out)?;
     let gpu = Gpu::new()?;
-    write_header(&writer, loaded, &plane.definition, &line, &sensors, &gpu)?;
-    let maps =
-        crate::coverage::map::map_scenario(loaded, &line, &places, &sensors, &gpu, Some(writer.file()), progress)?;
+    write_header(&writer, loaded, &plane.definition, &line, &sensors, &terrain, &gpu)?;
+    let maps = crate::coverage::map::map_scenario(
+        loaded,
+        &line,
+        &places,
+        &sensors,
+        &terrain,
+        &gpu,
+        Some(writer.file()),
+        progress,
+    )?;
     draw_coverage_pictures(pictures, loaded, &maps, &line, &sensors)?;
     if let Some(dir) = export {
         for map in &maps {
@@ -242,9 +253,10 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     let (plane, line) = geo::load_line(&loaded)?;
     let places = geo::load_places(&loaded, &plane)?;
     let sensors = deploy::deploy(&loaded, &plane, &line)?;
+    let terrain = crate::terrain::load(&loaded, &plane, &line, &sensors)?;
     let mut writer = ResultWriter::create(out)?;
     let gpu = Gpu::new()?;
-    write_header(&writer, &loaded, &plane.definition, &line, &sensors, &gpu)?;
+    write_header(&writer, &loaded, &plane.definition, &line, &sensors, &terrain, &gpu)?;
     let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
 
     let grid = SensorGrid::build(
@@ -252,7 +264,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         detect::model::DEFAULT_CELL_M,
     );
     let best = BestCase::of(&sensors);
-    let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid)?;
+    let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid, &terrain)?;
     let mut generator = EventGenerator::new(&loaded, &plane, &line);
     let progress = crate::progress::bar(u64::from(generator.block_count), "blocks simulated", opts.progress);
 
@@ -355,6 +367,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
             &line,
             &places,
             &sensors,
+            &terrain,
             &gpu,
             Some(writer.file()),
             opts.progress,

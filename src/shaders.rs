@@ -11,12 +11,12 @@ pub const LOS: &str = include_str!("../shaders/los.wgsl");
 
 /// The detection kernel with its dependencies, in order.
 pub fn detect_kernel() -> String {
-    [RNG, PROPAGATION, PAIR, DETECT].join("\n")
+    [RNG, PROPAGATION, TERRAIN, PAIR, DETECT].join("\n")
 }
 
 /// The coverage kernel with its dependencies, in order.
 pub fn coverage_kernel() -> String {
-    [PROPAGATION, PAIR, COVERAGE].join("\n")
+    [PROPAGATION, TERRAIN, PAIR, COVERAGE].join("\n")
 }
 
 /// Line of sight over terrain for a list of rays.

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::SourceModel;
 use crate::geo;
 use crate::gpu::Gpu;
+use crate::terrain;
 use crate::scenario::{LoadedScenario, TimeOfDay};
 use rayon::prelude::*;
 use std::fmt;
@@ -122,13 +123,14 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
     };
     let (plane, line) = geo::load_line(loaded)?;
     let sensors = deploy::deploy(loaded, &plane, &line)?;
+    let terrain = terrain::load(loaded, &plane, &line, &sensors)?;
     let gpu = Gpu::new()?;
     let spec = &s.coverage;
     let corridor = Corridor::around(&line, spec.half_width_km * 1000.0, options.resolution_m);
     let sample = middle_sample(&corridor, &line, options.sample_cells);
     let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
     let params = detect::model::params(&s.environment, s.seed);
-    let kernel = GpuCoverage::new(&gpu, params, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
+    let kernel = GpuCoverage::new(&gpu, params, &terrain, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
     let source = detect::model::gpu_source(
         &SourceModel::from_signature(&class.source),
         &s.environment,
@@ -150,7 +152,7 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
             e.y = c.y;
             let site =
                 CellSite { offset_m: f64::from(c.offset_m), normal: [f64::from(c.normal_x), f64::from(c.normal_y)] };
-            cell_metrics(&params, &e, site, &gpu_sensors, spec.k as usize)
+            cell_metrics(&params, &terrain, &e, site, &gpu_sensors, spec.k as usize)
         })
         .collect();
     let cpu_seconds = t.elapsed().as_secs_f64();
@@ -161,7 +163,16 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         scenario.scenario.coverage.resolution_m = options.resolution_m;
         scenario.scenario.coverage.classes = vec![class.name.clone()];
         let maps =
-            crate::coverage::map::map_scenario(&scenario, &line, &geo::Places::default(), &sensors, &gpu, None, true)?;
+            crate::coverage::map::map_scenario(
+                &scenario,
+                &line,
+                &geo::Places::default(),
+                &sensors,
+                &terrain,
+                &gpu,
+                None,
+                true,
+            )?;
         maps.first().map(|m| (m.cells, m.pairs, m.seconds))
     } else {
         None

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
 use crate::shaders;
+use crate::terrain::Terrain;
+use crate::terrain::gpu::DeviceTerrain;
 use bytemuck::{Pod, Zeroable};
 use wgpu::util::DeviceExt;
 
@@ -57,13 +59,20 @@ pub struct GpuCoverage<'g> {
     params: GpuParams,
     sensors: wgpu::Buffer,
     cell_start: wgpu::Buffer,
+    terrain: DeviceTerrain,
     max_cells_per_dispatch: usize,
 }
 
 impl<'g> GpuCoverage<'g> {
     /// The sensors go into a grid of `cell_m` cells, one layer per modality (the kernel walks
     /// each layer with its own reach).
-    pub fn new(gpu: &'g Gpu, mut params: GpuParams, sensors: &[GpuSensor], cell_m: f64) -> Result<Self> {
+    pub fn new(
+        gpu: &'g Gpu,
+        mut params: GpuParams,
+        terrain: &Terrain,
+        sensors: &[GpuSensor],
+        cell_m: f64,
+    ) -> Result<Self> {
         let grid = SensorGrid::by_modality(sensors, cell_m);
         grid.apply(&mut params);
         let pipeline = gpu
@@ -78,6 +87,7 @@ impl<'g> GpuCoverage<'g> {
         Ok(Self {
             sensors: storage_init(&gpu.device, "sensors", &nonempty(&grid.sensors)),
             cell_start: storage_init(&gpu.device, "cell_start", &grid.cell_start),
+            terrain: DeviceTerrain::upload(gpu, terrain)?,
             gpu,
             pipeline,
             params,
@@ -110,8 +120,18 @@ impl<'g> GpuCoverage<'g> {
             let bind = bind_group(
                 device,
                 &self.pipeline,
-                &[&params, &source, &self.sensors, &self.cell_start, &cell_buffer, &results, &settings],
-                &[0, 1, 2, 3, 4, 5, 6],
+                &[
+                    &params,
+                    &source,
+                    &self.sensors,
+                    &self.cell_start,
+                    &cell_buffer,
+                    &results,
+                    &settings,
+                    &self.terrain.frame,
+                    &self.terrain.heights,
+                ],
+                &[0, 1, 2, 3, 4, 5, 6, 7, 8],
             );
             let mut encoder = device.create_command_encoder(&Default::default());
             {

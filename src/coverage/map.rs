@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::events::SourceModel;
 use crate::geo::{ContactLine, Places};
 use crate::gpu::Gpu;
+use crate::terrain::Terrain;
 use crate::output::coverage::{self as h5, CoverageAttributes};
 use crate::scenario::{FieldPath, LoadedScenario, TimeOfDay};
 use ndarray::Array2;
@@ -166,6 +167,7 @@ pub fn map_scenario(
     line: &ContactLine,
     places: &Places,
     sensors: &[Sensor],
+    terrain: &Terrain,
     gpu: &Gpu,
     file: Option<&hdf5::File>,
     progress: bool,
@@ -181,7 +183,7 @@ pub fn map_scenario(
     }
     let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
     let params = detect::model::params(&s.environment, s.seed);
-    let coverage = GpuCoverage::new(gpu, params, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
+    let coverage = GpuCoverage::new(gpu, params, terrain, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
     let best = BestCase::of(sensors);
     let is_day = spec.time_of_day == TimeOfDay::Day;
     let classes: Vec<_> =

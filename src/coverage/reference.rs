@@ -1,8 +1,10 @@
 //! Coverage metrics of one cell, f64.
 
 use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, MODALITY_SEISMIC};
+use crate::detect::model::reach_for;
 use crate::detect::reference::{bearing_sigma_rad, received};
 use crate::physics::normal_cdf;
+use crate::terrain::Terrain;
 
 /// Largest k for P(≥k) (the kernel keeps k + 1 probabilities per thread).
 pub const MAX_K: usize = 8;
@@ -68,12 +70,15 @@ pub fn poisson_binomial_at_least(ps: &[f64], k: usize) -> f64 {
 }
 
 /// Probability that sensor `s` detects a source `e`: Φ((L − N − T)/σ) (a step without
-/// fluctuation).
-pub fn detection_probability(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> (f64, f64) {
+/// fluctuation), or the radar's and camera's own law; and the mean SNR.
+pub fn detection_probability(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor) -> (f64, f64) {
     if s.enabled == 0 {
         return (0.0, f64::NEG_INFINITY);
     }
-    let r = received(p, e, s);
+    let r = received(p, terrain, e, s);
+    if r.pd >= 0.0 {
+        return (r.pd, r.level_db - r.noise_db);
+    }
     let margin = r.level_db - r.noise_db - f64::from(s.threshold_db);
     let sigma = f64::from(s.fluctuation_db);
     let pd = if sigma > 0.0 {
@@ -90,6 +95,7 @@ pub fn detection_probability(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> (f64
 /// reach are used; the caller may pass a superset).
 pub fn cell_metrics<'s>(
     p: &GpuParams,
+    terrain: &Terrain,
     e: &GpuEvent,
     site: CellSite,
     sensors: impl IntoIterator<Item = &'s GpuSensor>,
@@ -99,18 +105,18 @@ pub fn cell_metrics<'s>(
     let mut info = LocationInfo::default();
     let mut in_reach = 0u32;
     for s in sensors {
-        let reach = if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m };
+        let reach = reach_for(e, s.modality);
         let (dx, dy, dz) = (e.x - s.x, e.y - s.y, e.z - s.z);
         if dx * dx + dy * dy + dz * dz > reach * reach || s.enabled == 0 {
             continue;
         }
         in_reach += 1;
-        let (pd, mean_snr) = detection_probability(p, e, s);
+        let (pd, mean_snr) = detection_probability(p, terrain, e, s);
         if pd <= 0.0 {
             continue;
         }
         probabilities.push(pd);
-        let r = received(p, e, s);
+        let r = received(p, terrain, e, s);
         // u: unit vector source → sensor (horizontal).
         let (ux, uy) = (-f64::from(dx), -f64::from(dy));
         let h = ux.hypot(uy);
@@ -119,8 +125,15 @@ pub fn cell_metrics<'s>(
         }
         let (ux, uy) = (ux / h, uy / h);
         // TDOA: t_i = t0 + |s_i − x|/c, so ∂t_i/∂(x, y) = −u/c and ∂t_i/∂t0 = 1.
-        let st = f64::from(s.timing_sigma_s).max(MIN_TIMING_SIGMA_S);
-        info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], pd / (st * st));
+        // Arrival times locate only at the speed of sound or of the ground; a radar adds its
+        // range along u (∂r/∂(x, y) = −u).
+        if s.modality <= MODALITY_SEISMIC {
+            let st = f64::from(s.timing_sigma_s).max(MIN_TIMING_SIGMA_S);
+            info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], pd / (st * st));
+        } else if s.range_sigma_m > 0.0 {
+            let sr = f64::from(s.range_sigma_m);
+            info.add_bearing([ux, uy], pd / (sr * sr));
+        }
         // Bearing from the sensor to the source: |∂φ/∂(x, y)| = 1/r, perpendicular to u.
         if s.bearing_sigma_rad > 0.0 {
             let sigma = bearing_sigma_rad(s, mean_snr);
@@ -266,7 +279,7 @@ mod tests {
             })
             .collect();
         let site = CellSite { offset_m: 10.0, normal: [0.6, 0.8] };
-        let m = cell_metrics(&p, &loud_source(), site, &sensors, 3);
+        let m = cell_metrics(&p, &Terrain::flat(), &loud_source(), site, &sensors, 3);
         let expected = 340.0 * 1e-3 * (2.0f64 / 3.0).sqrt();
         assert!((m.p_k - 1.0).abs() < 1e-9, "{m:?}");
         assert!((m.sigma_n_m / expected - 1.0).abs() < 1e-5, "{} vs {expected}", m.sigma_n_m);
@@ -278,6 +291,7 @@ mod tests {
         let p = quiet_params();
         let m = cell_metrics(
             &p,
+            &Terrain::flat(),
             &loud_source(),
             CellSite { offset_m: 500.0, normal: [0.0, 1.0] },
             &[sensor(100.0, 0.0, 1e-3, 0.0)],
@@ -295,7 +309,7 @@ mod tests {
         let p = quiet_params();
         let source = GpuEvent { acoustic_db: 120.0, ..loud_source() };
         let r = 10f32.powf(70.0 / 20.0);
-        let (pd, _) = detection_probability(&p, &source, &sensor(r, 0.0, 1e-3, 0.0));
+        let (pd, _) = detection_probability(&p, &Terrain::flat(), &source, &sensor(r, 0.0, 1e-3, 0.0));
         assert!((pd - 0.5).abs() < 1e-5, "{pd}");
     }
 }

@@ -6,7 +6,7 @@ mod listed;
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
 use crate::rng;
-use crate::scenario::{FieldPath, LoadedScenario, Modality};
+use crate::scenario::{Band, FieldPath, LoadedScenario, Modality, SensorRow};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
@@ -35,6 +35,79 @@ pub struct Sensor {
     pub bearing_floor_rad: f64,
     pub false_alarms_per_day: f64,
     pub cost_eur: f64,
+    /// What a radar, camera or RF detector sees; zeros for acoustic and seismic sensors.
+    pub sight: Sight,
+}
+
+/// Radar false-alarm probability when the row gives none: 1e-6 per cell and look, the usual
+/// CFAR design point (Skolnik, Introduction to Radar Systems, 3rd ed., 2001, §2.5).
+pub const DEFAULT_PFA: f64 = 1e-6;
+/// Cycles across the critical dimension for a 50 % chance of detection: Johnson's criterion of
+/// 1.0 ± 0.25 cycles (Johnson, "Analysis of image forming systems", 1958), 0.75 in NVESD's
+/// ACQUIRE model.
+pub const DEFAULT_N50: f64 = 0.75;
+/// Least resolvable apparent contrast: the 2 % of the observer threshold behind the definition
+/// of meteorological visibility (WMO-No. 8, §9.1).
+pub const DEFAULT_MIN_CONTRAST: f64 = 0.02;
+/// Path-loss exponents: 2 in free space with line of sight; 3.5 behind terrain (Rappaport,
+/// Wireless Communications, 2nd ed., 2002, table 4.2: obstructed paths 3–5).
+pub const DEFAULT_LOS_EXPONENT: f64 = 2.0;
+pub const DEFAULT_NLOS_EXPONENT: f64 = 3.5;
+
+/// The field of view and detection law of a sensor that needs a line of sight.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sight {
+    /// Radar: SNR on 1 m² at 1 m, dB (SNRref + 40·log10 Rref − 10·log10 σref). RF: minus the
+    /// sensitivity, dB, so that SNR = received dBm + gain.
+    pub gain_db: f64,
+    pub pfa: f64,
+    pub n50: f64,
+    pub ifov_rad: f64,
+    pub min_contrast: f64,
+    pub thermal: bool,
+    pub min_range_m: f64,
+    pub max_range_m: f64,
+    /// Centre of the field of view, radians clockwise from grid north, and its half width.
+    pub azimuth_rad: f64,
+    pub half_sector_rad: f64,
+    pub los_exponent: f64,
+    pub nlos_exponent: f64,
+    pub range_sigma_m: f64,
+}
+
+impl Sight {
+    /// The row's figures; `facing_rad` is the azimuth towards the line from this sensor.
+    pub fn of_row(row: &SensorRow, facing_rad: f64) -> Self {
+        if !row.modality.needs_terrain() {
+            return Self::default();
+        }
+        let gain_db = match row.modality {
+            Modality::Radar => {
+                row.snr_ref_db.unwrap_or(0.0) + 40.0 * (row.range_ref_km.unwrap_or(1.0) * 1000.0).log10()
+                    - 10.0 * row.rcs_ref_m2.unwrap_or(1.0).log10()
+            }
+            Modality::Rf => -row.sensitivity_dbm.unwrap_or(0.0),
+            _ => 0.0,
+        };
+        Self {
+            gain_db,
+            pfa: row.pfa.unwrap_or(DEFAULT_PFA),
+            n50: row.n50.unwrap_or(DEFAULT_N50),
+            ifov_rad: match (row.pixel_pitch_um, row.focal_length_mm) {
+                (Some(pitch), Some(focal)) => pitch * 1e-6 / (focal * 1e-3),
+                _ => 0.0,
+            },
+            min_contrast: row.min_contrast.unwrap_or(DEFAULT_MIN_CONTRAST),
+            thermal: row.band == Some(Band::Thermal),
+            min_range_m: row.min_range_km.unwrap_or(0.0) * 1000.0,
+            max_range_m: row.max_range_km.map_or(crate::detect::model::MAX_REACH_M, |r| r * 1000.0),
+            azimuth_rad: row.azimuth_deg.map_or(facing_rad, f64::to_radians),
+            half_sector_rad: row.sector_deg.unwrap_or(360.0).to_radians() / 2.0,
+            los_exponent: row.los_exponent.unwrap_or(DEFAULT_LOS_EXPONENT),
+            nlos_exponent: row.nlos_exponent.unwrap_or(DEFAULT_NLOS_EXPONENT),
+            range_sigma_m: row.range_sigma_m.unwrap_or(0.0),
+        }
+    }
 }
 
 /// Sensors of every row, numbered from 0 in row order, then along the line (or file order).
@@ -87,6 +160,9 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
                 continue;
             }
             let [lon, lat] = plane.inverse(xy[0], xy[1]).map_err(|e| loaded.error_at(&field(r, "name"), e))?;
+            // Towards the line: along the normal (which points to side B) from side A, against it from B.
+            let towards = -where_.offset_m.signum();
+            let facing = (towards * where_.normal[0]).atan2(towards * where_.normal[1]);
             sensors.push(Sensor {
                 id: sensors.len() as u32,
                 modality: row.modality,
@@ -100,13 +176,14 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
                 offset_m: where_.offset_m,
                 side: Side::of_offset(where_.offset_m),
                 active: true,
-                threshold_db: row.threshold_db,
+                threshold_db: row.threshold_or_default(),
                 fluctuation_db: row.fluctuation_or_default(),
                 timing_sigma_s: row.timing_sigma_ms * 1e-3,
                 bearing_sigma_rad: row.bearing_sigma_deg.unwrap_or(0.0).to_radians(),
                 bearing_floor_rad: row.bearing_floor_or_default().unwrap_or(0.0).to_radians(),
                 false_alarms_per_day: row.false_alarms_per_day,
                 cost_eur: row.unit_cost_eur,
+                sight: Sight::of_row(row, facing),
             });
         }
     }

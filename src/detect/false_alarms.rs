@@ -82,6 +82,7 @@ mod tests {
             bearing_floor_rad: 0.005,
             false_alarms_per_day: rate,
             cost_eur: 0.0,
+            sight: Default::default(),
         }
     }
 

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
 use crate::shaders;
+use crate::terrain::Terrain;
+use crate::terrain::gpu::DeviceTerrain;
 use wgpu::util::DeviceExt;
 
 /// Workgroup size of both entry points; a test checks it against the shader.
@@ -51,6 +53,7 @@ pub struct GpuDetector<'g> {
     params: GpuParams,
     sensors: wgpu::Buffer,
     cell_start: wgpu::Buffer,
+    terrain: DeviceTerrain,
     counters: wgpu::Buffer,
     detections: wgpu::Buffer,
     capacity: u64,
@@ -60,7 +63,7 @@ pub struct GpuDetector<'g> {
 }
 
 impl<'g> GpuDetector<'g> {
-    pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid) -> Result<Self> {
+    pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid, terrain: &Terrain) -> Result<Self> {
         let limits = gpu.limits();
         let max_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
         let sensor_bytes = std::mem::size_of_val(grid.sensors.as_slice()) as u64;
@@ -83,6 +86,7 @@ impl<'g> GpuDetector<'g> {
         Ok(Self {
             sensors: storage_init(device, "sensors", &nonempty(&grid.sensors)),
             cell_start: storage_init(device, "cell_start", &grid.cell_start),
+            terrain: DeviceTerrain::upload(gpu, terrain)?,
             counters: device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("counters"),
                 size: 8,
@@ -153,8 +157,17 @@ impl<'g> GpuDetector<'g> {
         let bind = bind_group(
             device,
             &self.kernel.detect_events,
-            &[&uniform, &event_buffer, &self.sensors, &self.cell_start, &self.detections, &self.counters],
-            &[0, 1, 2, 3, 4, 5],
+            &[
+                &uniform,
+                &event_buffer,
+                &self.sensors,
+                &self.cell_start,
+                &self.detections,
+                &self.counters,
+                &self.terrain.frame,
+                &self.terrain.heights,
+            ],
+            &[0, 1, 2, 3, 4, 5, 8, 9],
         );
         let mut encoder = device.create_command_encoder(&Default::default());
         {
@@ -176,6 +189,7 @@ impl<'g> GpuDetector<'g> {
 pub fn evaluate_pairs(
     gpu: &Gpu,
     params: &GpuParams,
+    terrain: &Terrain,
     events: &[GpuEvent],
     sensors: &[GpuSensor],
     pairs: &[[u32; 2]],
@@ -187,6 +201,7 @@ pub fn evaluate_pairs(
         .min((limits.max_storage_buffer_binding_size / std::mem::size_of::<GpuPairOut>() as u64) as usize);
     let event_buffer = storage_init(device, "events", &nonempty(events));
     let sensor_buffer = storage_init(device, "sensors", &nonempty(sensors));
+    let device_terrain = DeviceTerrain::upload(gpu, terrain)?;
     let mut out = Vec::with_capacity(pairs.len());
     for chunk in pairs.chunks(per_dispatch.max(1)) {
         let mut p = *params;
@@ -201,8 +216,8 @@ pub fn evaluate_pairs(
         let bind = bind_group(
             device,
             &kernel.evaluate_pairs,
-            &[&uniform, &event_buffer, &sensor_buffer, &pair_buffer, &results],
-            &[0, 1, 2, 6, 7],
+            &[&uniform, &event_buffer, &sensor_buffer, &pair_buffer, &results, &device_terrain.frame, &device_terrain.heights],
+            &[0, 1, 2, 6, 7, 8, 9],
         );
         let mut encoder = device.create_command_encoder(&Default::default());
         {

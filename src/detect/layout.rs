@@ -31,6 +31,9 @@ pub struct GpuParams {
     pub item_count: u32,
     /// Capacity of the detections buffer.
     pub capacity: u32,
+    /// Meteorological visibility, m (camera contrast loss).
+    pub visibility_m: f32,
+    pub pad: [u32; 3],
 }
 
 #[repr(C)]
@@ -49,6 +52,18 @@ pub struct GpuEvent {
     pub is_day: u32,
     /// ISO 9613-1 absorption at `acoustic_freq_hz` in the run's weather, dB/m (host, f64).
     pub alpha_db_per_m: f32,
+    /// Radar cross-section, dB re 1 m².
+    pub rcs_dbsm: f32,
+    /// Critical dimension, m, and the inherent contrast in each band (visible is 0 at night).
+    pub critical_dim_m: f32,
+    pub contrast_visible: f32,
+    pub contrast_thermal: f32,
+    /// RF power at 1 m, dBm: EIRP, duty cycle and free-space loss to 1 m at the carrier.
+    pub rf_dbm_1m: f32,
+    /// Reach of each line-of-sight modality, m; 0 when the source has no such signature.
+    pub reach_radar_m: f32,
+    pub reach_eo_m: f32,
+    pub reach_rf_m: f32,
 }
 
 #[repr(C)]
@@ -65,7 +80,21 @@ pub struct GpuSensor {
     pub timing_sigma_s: f32,
     pub bearing_sigma_rad: f32,
     pub bearing_floor_rad: f32,
-    pub pad: u32,
+    /// Radar: SNR on 1 m² at 1 m, dB; RF: minus the sensitivity, dB.
+    pub gain_db: f32,
+    pub pfa: f32,
+    pub n50: f32,
+    pub ifov_rad: f32,
+    pub min_contrast: f32,
+    /// Camera band: 0 visible, 1 thermal.
+    pub band: u32,
+    pub min_range_m: f32,
+    pub max_range_m: f32,
+    pub azimuth_rad: f32,
+    pub half_sector_rad: f32,
+    pub los_exponent: f32,
+    pub nlos_exponent: f32,
+    pub range_sigma_m: f32,
 }
 
 /// One detection as the kernel writes it; the delay is relative to the event's origin time so
@@ -90,10 +119,18 @@ pub struct GpuPairOut {
     pub bearing_rad: f32,
     pub detected: u32,
     pub range_m: f32,
+    /// Thresholded modalities: SNR − threshold, dB. Radar and cameras: P(detect) − the uniform
+    /// draw (detected when ≥ 0).
     pub margin_db: f32,
-    pub pad: u32,
+    /// Least terrain clearance of the sight line, m; +∞ for modalities that ignore terrain.
+    pub clearance_m: f32,
 }
 
 /// Modality codes as the kernel and the result files use them.
 pub const MODALITY_ACOUSTIC: u32 = 0;
 pub const MODALITY_SEISMIC: u32 = 1;
+pub const MODALITY_RADAR: u32 = 2;
+pub const MODALITY_EO_IR: u32 = 3;
+pub const MODALITY_RF: u32 = 4;
+/// Modalities, hence layers of the coverage grid.
+pub const MODALITY_COUNT: u32 = 5;

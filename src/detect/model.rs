@@ -4,6 +4,7 @@
 use super::layout::*;
 use crate::deploy::Sensor;
 use crate::events::{Event, SourceModel};
+use crate::physics::electro_optical::KOSCHMIEDER;
 use crate::physics::{acoustic, seismic};
 use crate::scenario::{Environment, Modality};
 
@@ -52,6 +53,7 @@ pub fn params(env: &Environment, seed: u64) -> GpuParams {
         seismic_q: env.seismic_q as f32,
         seed_lo: seed as u32,
         seed_hi: (seed >> 32) as u32,
+        visibility_m: (env.visibility_km * 1000.0) as f32,
         ..GpuParams::default()
     }
 }
@@ -69,8 +71,49 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         timing_sigma_s: s.timing_sigma_s as f32,
         bearing_sigma_rad: s.bearing_sigma_rad as f32,
         bearing_floor_rad: s.bearing_floor_rad as f32,
-        pad: 0,
+        gain_db: s.sight.gain_db as f32,
+        pfa: s.sight.pfa as f32,
+        n50: s.sight.n50 as f32,
+        ifov_rad: s.sight.ifov_rad as f32,
+        min_contrast: s.sight.min_contrast as f32,
+        band: u32::from(s.sight.thermal),
+        min_range_m: s.sight.min_range_m as f32,
+        max_range_m: s.sight.max_range_m as f32,
+        azimuth_rad: s.sight.azimuth_rad as f32,
+        half_sector_rad: s.sight.half_sector_rad as f32,
+        los_exponent: s.sight.los_exponent as f32,
+        nlos_exponent: s.sight.nlos_exponent as f32,
+        range_sigma_m: s.sight.range_sigma_m as f32,
     }
+}
+
+/// TTP probability is below 1e-6 when N/N50 is below this: P ≤ (N/N50)^E and E ≥ 1.51, so
+/// (N/N50)^1.51 < 1e-6 gives N/N50 < 1e-6^(1/1.51).
+pub const TTP_TAIL_RATIO: f64 = 1.07e-4;
+
+/// The most favourable camera of one band: the longest instrumented range, the least
+/// resolvable contrast and the finest IFOV·N50.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CameraBest {
+    pub present: bool,
+    pub max_range_m: f64,
+    pub min_contrast: f64,
+    pub ifov_n50: f64,
+}
+
+impl Default for CameraBest {
+    fn default() -> Self {
+        Self { present: false, max_range_m: 0.0, min_contrast: f64::INFINITY, ifov_n50: f64::INFINITY }
+    }
+}
+
+/// The most favourable RF detector: the least received power it needs at the tail of its
+/// shadowing, the smallest path-loss exponent, the longest instrumented range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RfBest {
+    pub needed_dbm: f64,
+    pub exponent: f64,
+    pub max_range_m: f64,
 }
 
 /// The most favourable detection conditions over a deployment, per simulated modality.
@@ -81,6 +124,11 @@ pub struct BestCase {
     pub present: [bool; 2],
     /// Tallest acoustic sensor, m: the least ground attenuation and the latest shadow onset.
     pub acoustic_height_m: f64,
+    /// Longest radar range, m; 0 without radars.
+    pub radar_max_range_m: f64,
+    /// Cameras by band: visible, thermal.
+    pub cameras: [CameraBest; 2],
+    pub rf: Option<RfBest>,
 }
 
 impl BestCase {
@@ -88,11 +136,35 @@ impl BestCase {
         let mut margin = [f64::INFINITY; 2];
         let mut present = [false; 2];
         let mut acoustic_height_m: f64 = 0.0;
+        let mut radar_max_range_m: f64 = 0.0;
+        let mut cameras = [CameraBest::default(); 2];
+        let mut rf: Option<RfBest> = None;
         for s in sensors {
+            let sight = &s.sight;
             let k = match s.modality {
                 Modality::Acoustic => 0,
                 Modality::Seismic => 1,
-                _ => continue,
+                Modality::Radar => {
+                    radar_max_range_m = radar_max_range_m.max(sight.max_range_m);
+                    continue;
+                }
+                Modality::EoIr => {
+                    let c = &mut cameras[usize::from(sight.thermal)];
+                    c.present = true;
+                    c.max_range_m = c.max_range_m.max(sight.max_range_m);
+                    c.min_contrast = c.min_contrast.min(sight.min_contrast);
+                    c.ifov_n50 = c.ifov_n50.min(sight.ifov_rad * sight.n50);
+                    continue;
+                }
+                Modality::Rf => {
+                    // SNR = P + gain ≥ threshold − 4.753σ at the tail: P ≥ threshold − tail − gain.
+                    let needed = s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db - sight.gain_db;
+                    let b = rf.get_or_insert(RfBest { needed_dbm: f64::INFINITY, exponent: f64::INFINITY, max_range_m: 0.0 });
+                    b.needed_dbm = b.needed_dbm.min(needed);
+                    b.exponent = b.exponent.min(sight.los_exponent);
+                    b.max_range_m = b.max_range_m.max(sight.max_range_m);
+                    continue;
+                }
             };
             present[k] = true;
             margin[k] = margin[k].min(s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db);
@@ -100,7 +172,47 @@ impl BestCase {
                 acoustic_height_m = acoustic_height_m.max(s.z);
             }
         }
-        Self { margin_db: margin, present, acoustic_height_m }
+        Self { margin_db: margin, present, acoustic_height_m, radar_max_range_m, cameras, rf }
+    }
+}
+
+/// Range beyond which no radar sees the source: the longest instrumented range, for a source
+/// with a radar cross-section (Swerling 1 never falls below Pfa inside it).
+pub fn radar_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
+    if src.rcs_m2.is_some() { best.radar_max_range_m.min(MAX_REACH_M) } else { 0.0 }
+}
+
+/// Range beyond which no camera detects the source with P ≥ 1e-6: per band, the least of the
+/// instrumented range, the range where the apparent contrast falls to the least resolvable one
+/// (C0·exp(−3.912·R/V) = Cmin) and the range where TTP falls below 1e-6. Visible cameras are
+/// blind at night.
+pub fn camera_reach_m(src: &SourceModel, best: &BestCase, visibility_m: f64, is_day: bool) -> f64 {
+    let Some(dc) = src.critical_dimension_m else {
+        return 0.0;
+    };
+    let contrasts = [if is_day { src.visible_contrast } else { 0.0 }, src.thermal_contrast];
+    best.cameras
+        .iter()
+        .zip(contrasts)
+        .filter(|(c, c0)| c.present && *c0 > c.min_contrast)
+        .map(|(c, c0)| {
+            let by_contrast = visibility_m / KOSCHMIEDER * (c0 / c.min_contrast).ln();
+            let by_resolution = dc / (2.0 * c.ifov_n50 * TTP_TAIL_RATIO);
+            c.max_range_m.min(by_contrast).min(by_resolution).min(MAX_REACH_M)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Range beyond which no RF detector hears the source's link with P ≥ 1e-6: the line-of-sight
+/// exponent with the most favourable sensitivity, threshold and shadowing tail.
+pub fn rf_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
+    match (src.rf_dbm_1m, best.rf) {
+        (Some(p1), Some(b)) => {
+            let r = 10f64.powf((p1 - b.needed_dbm) / (10.0 * b.exponent));
+            // One more metre for f32 positions, as the acoustic reach.
+            (r + 1.0).min(b.max_range_m).min(MAX_REACH_M)
+        }
+        _ => 0.0,
     }
 }
 
@@ -164,6 +276,7 @@ pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: 
 }
 
 pub fn gpu_event(e: &Event, env: &Environment, best: &BestCase) -> GpuEvent {
+    // The ground truth's z is the height above ground the scenario gives.
     GpuEvent { x: e.x as f32, y: e.y as f32, id: e.id, ..gpu_source(&e.source, env, best, e.is_day) }
 }
 
@@ -187,13 +300,37 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day:
             env.relative_humidity_pct,
             env.pressure_kpa,
         ) as f32,
+        rcs_dbsm: src.rcs_m2.map_or(0.0, |s| 10.0 * s.log10()) as f32,
+        critical_dim_m: src.critical_dimension_m.unwrap_or(0.0) as f32,
+        contrast_visible: if is_day { src.visible_contrast as f32 } else { 0.0 },
+        contrast_thermal: src.thermal_contrast as f32,
+        rf_dbm_1m: src.rf_dbm_1m.unwrap_or(0.0) as f32,
+        reach_radar_m: radar_reach_m(src, best) as f32,
+        reach_eo_m: camera_reach_m(src, best, env.visibility_km * 1000.0, is_day) as f32,
+        reach_rf_m: rf_reach_m(src, best) as f32,
     }
+}
+
+/// Reach of the event for sensors of a modality code, m.
+pub fn reach_for(e: &GpuEvent, modality: u32) -> f32 {
+    match modality {
+        MODALITY_ACOUSTIC => e.reach_acoustic_m,
+        MODALITY_SEISMIC => e.reach_seismic_m,
+        MODALITY_RADAR => e.reach_radar_m,
+        MODALITY_EO_IR => e.reach_eo_m,
+        _ => e.reach_rf_m,
+    }
+}
+
+/// The longest reach over modalities, m: what the detection kernel's walk covers.
+pub fn max_reach(e: &GpuEvent) -> f32 {
+    (0..MODALITY_COUNT).map(|m| reach_for(e, m)).fold(0.0, f32::max)
 }
 
 /// Sensors bucketed in a uniform grid, sorted by (layer, cell row-major), so the sensors of a
 /// run of cells in one grid row of one layer are contiguous. One layer holds every sensor;
-/// `by_modality` puts acoustic sensors in layer 0 and geophones in layer 1, so that a walk
-/// with one modality's reach visits only that modality's sensors.
+/// `by_modality` puts each modality in the layer of its code, so that a walk with one
+/// modality's reach visits only that modality's sensors.
 #[derive(Debug, Clone)]
 pub struct SensorGrid {
     pub sensors: Vec<GpuSensor>,
@@ -211,9 +348,9 @@ impl SensorGrid {
         Self::layered(sensors, cell_m, 1, |_| 0)
     }
 
-    /// Layer 0 acoustic, layer 1 seismic.
+    /// One layer per modality, indexed by its code.
     pub fn by_modality(sensors: &[GpuSensor], cell_m: f64) -> Self {
-        Self::layered(sensors, cell_m, 2, |s| u32::from(s.modality == MODALITY_SEISMIC))
+        Self::layered(sensors, cell_m, MODALITY_COUNT, |s| s.modality)
     }
 
     fn layered(sensors: &[GpuSensor], cell_m: f64, layers: u32, layer_of: impl Fn(&GpuSensor) -> u32) -> Self {
@@ -289,6 +426,7 @@ mod tests {
             bearing_floor_rad: 0.0,
             false_alarms_per_day: 0.0,
             cost_eur: 0.0,
+            sight: Default::default(),
         }
     }
 
@@ -303,6 +441,11 @@ mod tests {
             seismic_db: 120.0,
             seismic_freq_hz: 10.0,
             height_m: 2.0,
+            rcs_m2: None,
+            critical_dimension_m: None,
+            visible_contrast: 0.0,
+            thermal_contrast: 0.0,
+            rf_dbm_1m: None,
         };
         let sensors = [
             sensor(Modality::Acoustic, 2.0, 10.0, 5.0),
@@ -324,7 +467,7 @@ mod tests {
                         let a = f64::from(d) * 5f64.to_radians();
                         for (range, inside) in [(reach * 1.001, false), (reach * 0.999, true)] {
                             let at = GpuSensor { x: (range * a.sin()) as f32, y: (range * a.cos()) as f32, ..s };
-                            let (pd, _) = detection_probability(&p, &e, &at);
+                            let (pd, _) = detection_probability(&p, &crate::terrain::Terrain::flat(), &e, &at);
                             if inside {
                                 best_inside = best_inside.max(pd);
                             } else {

@@ -1,9 +1,11 @@
 //! The CPU reference of `shaders/detect.wgsl`, in f64, from the same inputs the kernel reads.
 
 use super::layout::*;
-use super::model::SensorGrid;
-use crate::physics::{acoustic, seismic};
+use super::model::{SensorGrid, max_reach, reach_for};
+use crate::physics::electro_optical::{self, KOSCHMIEDER};
+use crate::physics::{acoustic, radar, seismic};
 use crate::rng;
+use crate::terrain::Terrain;
 use rayon::prelude::*;
 
 /// Bearing error grows as 1/√SNR below threshold, up to 10^8 times its threshold value (then
@@ -25,6 +27,12 @@ pub struct Outcome {
     pub range_m: f64,
     /// Received level before fluctuation, dB (for the physics tests).
     pub mean_level_db: f64,
+    /// SNR − threshold, dB; radars and cameras: P(detect) − the uniform draw.
+    pub margin: f64,
+    /// P(detect) of radars and cameras; −1 for thresholded modalities.
+    pub pd: f64,
+    /// Least terrain clearance of the sight line, m (+∞ where terrain is ignored).
+    pub clearance_m: f64,
 }
 
 /// Wrap an angle into [−π, π).
@@ -41,14 +49,88 @@ pub struct Received {
     pub noise_db: f64,
     pub speed_mps: f64,
     pub range_m: f64,
+    /// P(detect) of radars (Swerling 1) and cameras (TTP); −1 for thresholded modalities.
+    pub pd: f64,
+    /// Least terrain clearance of the sight line, m; +∞ where terrain is ignored.
+    pub clearance_m: f64,
 }
 
-pub fn received(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Received {
+/// Level of a pair that cannot detect at all (out of view, behind terrain, no signature), dB.
+pub const UNSEEN_DB: f64 = -1000.0;
+/// Speed of light, m/s (SI, exact).
+pub const SPEED_OF_LIGHT_MPS: f64 = 299_792_458.0;
+
+/// Inside the sensor's instrumented range and sector.
+fn in_view(e: &GpuEvent, s: &GpuSensor, horizontal: f64) -> bool {
+    let f = f64::from;
+    let azimuth = (f(e.x) - f(s.x)).atan2(f(e.y) - f(s.y));
+    horizontal >= f(s.min_range_m)
+        && horizontal <= f(s.max_range_m)
+        && wrap_angle(azimuth - f(s.azimuth_rad)).abs() <= f(s.half_sector_rad)
+}
+
+/// Radar, camera and RF (the twin of `received_by_sight` in shaders/pair.wgsl).
+fn received_by_sight(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor, horizontal: f64, range: f64) -> Received {
+    let f = f64::from;
+    let c = SPEED_OF_LIGHT_MPS;
+    let unseen_pd = if s.modality == MODALITY_RF { -1.0 } else { 0.0 };
+    let unseen = |clearance_m| Received {
+        level_db: UNSEEN_DB,
+        noise_db: 0.0,
+        speed_mps: c,
+        range_m: range,
+        pd: unseen_pd,
+        clearance_m,
+    };
+    if reach_for(e, s.modality) <= 0.0 || !in_view(e, s, horizontal) {
+        return unseen(f64::INFINITY);
+    }
+    let clearance = terrain.clearance_m([f(s.x), f(s.y), f(s.z)], [f(e.x), f(e.y), f(e.z)]);
+    if s.modality == MODALITY_RF {
+        let exponent = if clearance >= 0.0 { f(s.los_exponent) } else { f(s.nlos_exponent) };
+        return Received {
+            level_db: f(e.rf_dbm_1m) - 10.0 * exponent * range.log10(),
+            noise_db: -f(s.gain_db),
+            speed_mps: c,
+            range_m: range,
+            pd: -1.0,
+            clearance_m: clearance,
+        };
+    }
+    if clearance < 0.0 {
+        return Received { pd: 0.0, ..unseen(clearance) };
+    }
+    if s.modality == MODALITY_RADAR {
+        let snr_db = f(s.gain_db) + f(e.rcs_dbsm) - 40.0 * range.log10();
+        // The kernel caps the linear SNR at 10^30 to stay finite in f32; Pd is 1 − 1e-29 there.
+        let pd = radar::swerling1_pd(snr_db.min(300.0), f(s.pfa));
+        return Received { level_db: snr_db, noise_db: 0.0, speed_mps: c, range_m: range, pd, clearance_m: clearance };
+    }
+    let contrast0 = if s.band == 1 { f(e.contrast_thermal) } else { f(e.contrast_visible) };
+    if contrast0 * (-KOSCHMIEDER * range / f(p.visibility_m)).exp() < f(s.min_contrast) {
+        return Received { pd: 0.0, ..unseen(clearance) };
+    }
+    let cycles = electro_optical::cycles_on_target(f(e.critical_dim_m), range, f(s.ifov_rad));
+    let n50 = f(s.n50);
+    Received {
+        level_db: 10.0 * (cycles / n50).log10(),
+        noise_db: 0.0,
+        speed_mps: c,
+        range_m: range,
+        pd: electro_optical::ttp_probability(cycles, n50),
+        clearance_m: clearance,
+    }
+}
+
+pub fn received(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor) -> Received {
     let f = f64::from;
     let (dx, dy, dz) = (f(e.x) - f(s.x), f(e.y) - f(s.y), f(e.z) - f(s.z));
     let horizontal = dx.hypot(dy);
     let range = (dx * dx + dy * dy + dz * dz).sqrt().max(1.0);
     let is_day = e.is_day != 0;
+    if s.modality >= MODALITY_RADAR {
+        return received_by_sight(p, terrain, e, s, horizontal, range);
+    }
     if s.modality == MODALITY_SEISMIC {
         return Received {
             level_db: seismic::level_db(
@@ -61,6 +143,8 @@ pub fn received(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Received {
             noise_db: if is_day { f(p.noise_seismic_day_db) } else { f(p.noise_seismic_night_db) },
             speed_mps: f(p.rayleigh_speed_mps),
             range_m: range,
+            pd: -1.0,
+            clearance_m: f64::INFINITY,
         };
     }
     let wind_along =
@@ -77,11 +161,17 @@ pub fn received(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Received {
         noise_db: if is_day { f(p.noise_acoustic_day_db) } else { f(p.noise_acoustic_night_db) },
         speed_mps: f(p.sound_speed_mps) + wind_along,
         range_m: range,
+        pd: -1.0,
+        clearance_m: f64::INFINITY,
     }
 }
 
 /// Bearing error at an observed SNR: σθ·10^(−(SNR − threshold)/20), between the floor and π.
+/// Radars and cameras point to a fraction of their beam or pixel whatever the signal: σ constant.
 pub fn bearing_sigma_rad(s: &GpuSensor, snr_db: f64) -> f64 {
+    if s.modality == MODALITY_RADAR || s.modality == MODALITY_EO_IR {
+        return f64::from(s.bearing_sigma_rad);
+    }
     bearing_sigma_law(f64::from(s.bearing_sigma_rad), f64::from(s.bearing_floor_rad), f64::from(s.threshold_db), snr_db)
 }
 
@@ -91,11 +181,16 @@ pub fn bearing_sigma_law(at_threshold_rad: f64, floor_rad: f64, threshold_db: f6
     (at_threshold_rad * growth).clamp(floor_rad, std::f64::consts::PI)
 }
 
-pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
-    let r = received(p, e, s);
+pub fn evaluate_pair(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor) -> Outcome {
+    let r = received(p, terrain, e, s);
     let seed = u64::from(p.seed_lo) | (u64::from(p.seed_hi) << 32);
     let z = rng::pair_normals(seed, e.id, s.id);
-    let fluctuation = f64::from(s.fluctuation_db) * z[0];
+    let (fluctuation, margin) = if r.pd >= 0.0 {
+        (0.0, r.pd - rng::pair_uniform(seed, e.id, s.id))
+    } else {
+        let fluctuation = f64::from(s.fluctuation_db) * z[0];
+        (fluctuation, r.level_db - r.noise_db + fluctuation - f64::from(s.threshold_db))
+    };
     let snr = r.level_db - r.noise_db + fluctuation;
     let bearing = if s.bearing_sigma_rad > 0.0 {
         let (dx, dy) = (f64::from(e.x) - f64::from(s.x), f64::from(e.y) - f64::from(s.y));
@@ -108,9 +203,12 @@ pub fn evaluate_pair(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> Outcome {
         snr_db: snr,
         delay_s: r.range_m / r.speed_mps + f64::from(s.timing_sigma_s) * z[1],
         bearing_rad: bearing,
-        detected: snr >= f64::from(s.threshold_db) && s.enabled != 0,
+        detected: margin >= 0.0 && s.enabled != 0,
         range_m: r.range_m,
         mean_level_db: r.level_db,
+        margin,
+        pd: r.pd,
+        clearance_m: r.clearance_m,
     }
 }
 
@@ -124,20 +222,25 @@ pub struct ReferenceDetection {
 
 /// Every detection of `events` against the grid's sensors, in parallel over events, and the
 /// number of pairs within reach. Sorted by (event, sensor).
-pub fn detect_events(p: &GpuParams, events: &[GpuEvent], grid: &SensorGrid) -> (Vec<ReferenceDetection>, u64) {
+pub fn detect_events(
+    p: &GpuParams,
+    terrain: &Terrain,
+    events: &[GpuEvent],
+    grid: &SensorGrid,
+) -> (Vec<ReferenceDetection>, u64) {
     let per_event: Vec<(Vec<ReferenceDetection>, u64)> = events
         .par_iter()
         .map(|e| {
             let mut found = Vec::new();
             let mut evaluated = 0u64;
             for_each_candidate(e, grid, |s| {
-                let reach = if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m };
+                let reach = reach_for(e, s.modality);
                 let (dx, dy, dz) = (e.x - s.x, e.y - s.y, e.z - s.z);
                 if dx * dx + dy * dy + dz * dz > reach * reach {
                     return;
                 }
                 evaluated += 1;
-                let o = evaluate_pair(p, e, s);
+                let o = evaluate_pair(p, terrain, e, s);
                 if o.detected {
                     found.push(ReferenceDetection { event_id: e.id, sensor_id: s.id, outcome: o });
                 }
@@ -153,7 +256,7 @@ pub fn detect_events(p: &GpuParams, events: &[GpuEvent], grid: &SensorGrid) -> (
 /// Calls `visit` for each sensor in the grid cells that the event's reach box touches, with the
 /// same f32 box arithmetic as the kernel.
 fn for_each_candidate(e: &GpuEvent, grid: &SensorGrid, mut visit: impl FnMut(&GpuSensor)) {
-    let reach = e.reach_acoustic_m.max(e.reach_seismic_m);
+    let reach = max_reach(e);
     if reach <= 0.0 {
         return;
     }

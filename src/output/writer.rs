@@ -178,6 +178,43 @@ impl ResultWriter {
         run().map_err(|e| self.err(e))
     }
 
+    /// `/terrain`: the DEM the sight lines were marched over (absent when no sensor needs one).
+    pub fn write_terrain(&self, terrain: &crate::terrain::Terrain) -> Result<()> {
+        if terrain.source == "none" {
+            return Ok(());
+        }
+        let dem = &terrain.dem;
+        let run = || -> hdf5::Result<()> {
+            let g = self.file.create_group("terrain")?;
+            text_attr(&g, "description", "Ground under the sight lines of radars, cameras and RF detectors")?;
+            text_attr(&g, "source", &terrain.source)?;
+            g.new_attr::<f64>().create("k_factor")?.write_scalar(&terrain.k_factor)?;
+            g.new_attr::<f64>().create("step_m")?.write_scalar(&terrain.step_m)?;
+            let xs = ndarray::Array1::from_iter((0..dem.nx).map(|i| dem.x0 + i as f64 * dem.spacing_m));
+            let ys = ndarray::Array1::from_iter((0..dem.ny).map(|j| dem.y0 + j as f64 * dem.spacing_m));
+            let x = g.new_dataset_builder().with_data(&xs).create("x")?;
+            let y = g.new_dataset_builder().with_data(&ys).create("y")?;
+            for (d, what) in [(&x, "Easting of samples in the working plane"), (&y, "Northing of samples")] {
+                text_attr(d, "units", "m")?;
+                text_attr(d, "description", what)?;
+            }
+            let heights = ndarray::ArrayView2::from_shape((dem.ny, dem.nx), &dem.heights)
+                .map_err(|e| hdf5::Error::from(e.to_string().as_str()))?;
+            let d = g
+                .new_dataset::<f32>()
+                .chunk((dem.ny.clamp(1, 256), dem.nx.clamp(1, 256)))
+                .shuffle()
+                .deflate(1)
+                .shape((dem.ny, dem.nx))
+                .create("height")?;
+            d.write(&heights)?;
+            text_attr(&d, "units", "m")?;
+            text_attr(&d, "description", "Ground height above sea level, rows south to north (y, x)")?;
+            Ok(())
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     pub fn write_sensors(&self, rows: &[SensorRecord], row_names: &[String]) -> Result<()> {
         let run = || -> hdf5::Result<()> {
             let mut t = Table::create::<SensorRecord>(&self.file, "sensors", "Deployed sensors", SENSOR_UNITS)?;

@@ -26,8 +26,8 @@ pub fn ttp_probability(cycles: f64, n50: f64) -> f64 {
     }
     let ratio = cycles / n50;
     let e = 1.51 + 0.24 * ratio;
-    let p = ratio.powf(e);
-    p / (1.0 + p)
+    // 1 / (1 + ratio^−E): the same value, without inf/inf when ratio^E overflows near the camera.
+    1.0 / (1.0 + (-e * ratio.ln()).exp())
 }
 
 #[cfg(test)]
@@ -42,6 +42,7 @@ mod tests {
         assert!((ttp_probability(1.0, 2.0) - 0.2440).abs() < 1e-3);
         assert!(ttp_probability(20.0, 2.0) > 0.99);
         assert_eq!(ttp_probability(0.0, 2.0), 0.0);
+        assert_eq!(ttp_probability(5_000.0, 0.75), 1.0, "close to the camera, not NaN");
         // A 2.3 m vehicle at 2 km through a 0.1 mrad IFOV: 5.75 cycles.
         assert!((cycles_on_target(2.3, 2_000.0, 1e-4) - 5.75).abs() < 1e-12);
     }

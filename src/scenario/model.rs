@@ -23,6 +23,8 @@ pub struct Scenario {
     #[serde(default)]
     pub environment: Environment,
     #[serde(default)]
+    pub terrain: TerrainSpec,
+    #[serde(default)]
     pub rows: Vec<SensorRow>,
     #[serde(default)]
     pub classes: Vec<ViolationClass>,
@@ -140,6 +142,41 @@ pub struct LineSpec {
     pub places: Option<String>,
 }
 
+/// Ground under the line of sight of radars, cameras and RF detectors. Acoustic and seismic
+/// propagation ignore it (no diffraction model).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TerrainSpec {
+    /// DEM file, GeoTIFF (EPSG:4326) or ESRI ASCII grid, relative to the scenario file. Absent:
+    /// a seeded procedural relief (`relief_*`).
+    pub dem: Option<String>,
+    /// Spacing of the DEM resampled into the working plane, and the step of the line-of-sight
+    /// march, m.
+    pub spacing_m: f64,
+    /// Effective-earth-radius factor for refraction (ITU-R P.453: 4/3 in the standard atmosphere).
+    pub k_factor: f64,
+    /// Procedural relief: mean ground height, amplitude and wavelength of its longest octave.
+    pub relief_base_m: f64,
+    pub relief_amplitude_m: f64,
+    pub relief_wavelength_km: f64,
+}
+
+impl Default for TerrainSpec {
+    fn default() -> Self {
+        let relief = crate::terrain::procedural::Relief::default();
+        Self {
+            dem: None,
+            // SRTM is 30 m; 250 m keeps the full line's DEM at ~6 M samples (24 MB) while
+            // resolving the balky (ravines of a few hundred metres) that hide a vehicle.
+            spacing_m: 250.0,
+            k_factor: crate::terrain::STANDARD_K_FACTOR,
+            relief_base_m: relief.base_m,
+            relief_amplitude_m: relief.amplitude_m,
+            relief_wavelength_km: relief.wavelength_m / 1000.0,
+        }
+    }
+}
+
 /// Weather and background noise, constant over the run except day and night.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -168,6 +205,8 @@ pub struct Environment {
     pub rayleigh_speed_mps: f64,
     /// Seismic quality factor Q of the near surface.
     pub seismic_q: f64,
+    /// Meteorological visibility, km: the contrast loss of cameras (Koschmieder).
+    pub visibility_km: f64,
 }
 
 impl Default for Environment {
@@ -204,11 +243,14 @@ impl Default for Environment {
             // (Rix, Lai & Spang 2000, near-surface Q of soils 10–50).
             rayleigh_speed_mps: 300.0,
             seismic_q: 20.0,
+            // WMO-No. 8 (2018) §9.1 visibility scale: 10 km is the edge of "good"; winter haze
+            // and mist on the steppe often bring it lower.
+            visibility_km: 10.0,
         }
     }
 }
 
-/// Kind of sensor. The data model holds all five; acoustic and seismic are simulated.
+/// Kind of sensor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Modality {
@@ -232,10 +274,27 @@ impl Modality {
         }
     }
 
-    /// Whether this build simulates detections for the modality.
-    pub fn is_simulated(self) -> bool {
+    /// Radars, cameras and RF detectors need (or, for RF, prefer) a line of sight over the terrain.
+    pub fn needs_terrain(self) -> bool {
+        matches!(self, Self::Radar | Self::EoIr | Self::Rf)
+    }
+
+    /// Whether a detection's arrival time carries position information (a wave at the speed
+    /// of sound or of the ground, not of light).
+    pub fn times_arrivals(self) -> bool {
         matches!(self, Self::Acoustic | Self::Seismic)
     }
+}
+
+/// Spectral band of a camera.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Daylight only.
+    #[default]
+    Visible,
+    /// Day and night.
+    Thermal,
 }
 
 /// A row of sensors parallel to the line.
@@ -258,8 +317,9 @@ pub struct SensorRow {
     /// Height of the sensor above ground, m.
     #[serde(default = "default_height_m")]
     pub height_m: f64,
-    /// Detection threshold on the signal-to-noise ratio, dB.
-    pub threshold_db: f64,
+    /// Detection threshold on the signal-to-noise ratio, dB (acoustic, seismic; RF: above the
+    /// sensitivity, default 0). Radars detect by `pfa`, cameras by the TTP curve.
+    pub threshold_db: Option<f64>,
     /// Standard deviation of the level fluctuation (turbulence, site effects), dB.
     pub fluctuation_db: Option<f64>,
     /// Standard deviation of the arrival-time error, ms (GNSS time base plus picking).
@@ -276,6 +336,36 @@ pub struct SensorRow {
     pub unit_cost_eur: f64,
     /// Keep this row only within these chainages (km).
     pub chainage_km: Option<[f64; 2]>,
+    /// Radar, camera, RF: centre of the field of view, degrees clockwise from grid north;
+    /// absent: facing the line (towards the other side).
+    pub azimuth_deg: Option<f64>,
+    /// Radar, camera, RF: width of the field of view (sector), degrees; absent: 360.
+    pub sector_deg: Option<f64>,
+    /// Radar, camera, RF: instrumented range, km.
+    pub min_range_km: Option<f64>,
+    pub max_range_km: Option<f64>,
+    /// Radar: SNR on a target of `rcs_ref_m2` at `range_ref_km`, dB (from the datasheet's
+    /// stated detection range and Pd).
+    pub snr_ref_db: Option<f64>,
+    pub range_ref_km: Option<f64>,
+    pub rcs_ref_m2: Option<f64>,
+    /// Radar: false-alarm probability per resolution cell and look.
+    pub pfa: Option<f64>,
+    /// Radar: range error, m (1σ); gives location a range as well as a bearing.
+    pub range_sigma_m: Option<f64>,
+    /// Camera: band, detector pitch and focal length (IFOV = pitch / focal length).
+    pub band: Option<Band>,
+    pub pixel_pitch_um: Option<f64>,
+    pub focal_length_mm: Option<f64>,
+    /// Camera: cycles across the critical dimension for P = 0.5 of the task (detection).
+    pub n50: Option<f64>,
+    /// Camera: least apparent contrast the sensor and observer resolve.
+    pub min_contrast: Option<f64>,
+    /// RF: receiver sensitivity, dBm.
+    pub sensitivity_dbm: Option<f64>,
+    /// RF: path-loss exponents with and without line of sight.
+    pub los_exponent: Option<f64>,
+    pub nlos_exponent: Option<f64>,
 }
 
 fn default_height_m() -> f64 {
@@ -284,12 +374,21 @@ fn default_height_m() -> f64 {
 
 impl SensorRow {
     /// Fluctuation σ: DESIGN §3 takes ≈5 dB for acoustic turbulence (Daigle, Piercy & Embleton,
-    /// JASA 74, 1983: 4–6 dB at a few hundred metres); 3 dB for seismic site variability.
+    /// JASA 74, 1983: 4–6 dB at a few hundred metres); 3 dB for seismic site variability; RF
+    /// shadowing 6 dB (Rappaport 2002 §4.9.2: log-normal shadowing of 4–12 dB outdoors). Radar
+    /// (Swerling 1) and camera (TTP) detection laws carry their own randomness: 0.
     pub fn fluctuation_or_default(&self) -> f64 {
         self.fluctuation_db.unwrap_or(match self.modality {
             Modality::Seismic => 3.0,
-            _ => 5.0,
+            Modality::Rf => 6.0,
+            Modality::Radar | Modality::EoIr => 0.0,
+            Modality::Acoustic => 5.0,
         })
+    }
+
+    /// Threshold: as given; RF defaults to the sensitivity itself (0 dB above it).
+    pub fn threshold_or_default(&self) -> f64 {
+        self.threshold_db.unwrap_or(0.0)
     }
 
     /// Bearing floor: a tenth of the threshold error unless stated.
@@ -326,6 +425,17 @@ pub struct Signature {
     pub seismic_coupling_db: Option<f64>,
     /// Source height above ground, m.
     pub height_m: Option<f64>,
+    /// Radar cross-section, m²; absent: radars do not see it (a blast is not a moving target).
+    pub rcs_m2: Option<f64>,
+    /// Critical dimension for cameras, m, and the inherent contrast against the background in
+    /// each band; a band without a contrast does not see the source.
+    pub critical_dimension_m: Option<f64>,
+    pub visible_contrast: Option<f64>,
+    pub thermal_contrast: Option<f64>,
+    /// Radio link the source emits (drone control or video): EIRP, carrier and duty cycle.
+    pub rf_eirp_dbm: Option<f64>,
+    pub rf_freq_hz: Option<f64>,
+    pub rf_duty_cycle: Option<f64>,
 }
 
 /// A class of violation and how often it happens.

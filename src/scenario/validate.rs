@@ -16,6 +16,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     range(&root.key("utc_offset_h"), s.utc_offset_h, -14.0, 14.0)?;
     check_line(&root.key("line"), &s.line)?;
     check_environment(&root.key("environment"), &s.environment)?;
+    check_terrain(&root.key("terrain"), &s.terrain)?;
     if s.rows.is_empty() {
         return Err((root.key("rows"), "the scenario deploys no sensors: add a [[rows]] table".into()));
     }
@@ -114,17 +115,146 @@ fn check_environment(p: &FieldPath, e: &Environment) -> Result<(), Problem> {
     }
     range(&p.key("rayleigh_speed_mps"), e.rayleigh_speed_mps, 10.0, 10_000.0)?;
     range(&p.key("seismic_q"), e.seismic_q, 1.0, 10_000.0)?;
+    range(&p.key("visibility_km"), e.visibility_km, 0.01, 1000.0)?;
+    Ok(())
+}
+
+fn check_terrain(p: &FieldPath, t: &TerrainSpec) -> Result<(), Problem> {
+    if let Some(path) = &t.dem {
+        nonempty(&p.key("dem"), path)?;
+    }
+    range(&p.key("spacing_m"), t.spacing_m, 1.0, 100_000.0)?;
+    range(&p.key("k_factor"), t.k_factor, 0.1, 100.0)?;
+    range(&p.key("relief_base_m"), t.relief_base_m, -500.0, 9000.0)?;
+    range(&p.key("relief_amplitude_m"), t.relief_amplitude_m, 0.0, 5000.0)?;
+    range(&p.key("relief_wavelength_km"), t.relief_wavelength_km, 0.1, 10_000.0)?;
+    Ok(())
+}
+
+/// Which per-modality fields a row needs, which it may take, and their ranges.
+fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
+    let m = r.modality;
+    let given = |key: &str, v: Option<f64>| v.map(|v| (key.to_string(), v));
+    let optics = [
+        given("pixel_pitch_um", r.pixel_pitch_um),
+        given("focal_length_mm", r.focal_length_mm),
+        given("n50", r.n50),
+        given("min_contrast", r.min_contrast),
+    ];
+    let radar = [
+        given("snr_ref_db", r.snr_ref_db),
+        given("range_ref_km", r.range_ref_km),
+        given("rcs_ref_m2", r.rcs_ref_m2),
+        given("pfa", r.pfa),
+        given("range_sigma_m", r.range_sigma_m),
+    ];
+    let rf = [
+        given("sensitivity_dbm", r.sensitivity_dbm),
+        given("los_exponent", r.los_exponent),
+        given("nlos_exponent", r.nlos_exponent),
+    ];
+    let view = [
+        given("azimuth_deg", r.azimuth_deg),
+        given("sector_deg", r.sector_deg),
+        given("min_range_km", r.min_range_km),
+        given("max_range_km", r.max_range_km),
+    ];
+    let foreign = |fields: &[Option<(String, f64)>], owner: &str| -> Result<(), Problem> {
+        match fields.iter().flatten().next() {
+            Some((key, _)) => Err((p.key(key), format!("only {owner} rows take {key}; this row is {}", m.name()))),
+            None => Ok(()),
+        }
+    };
+    let need = |key: &str, v: Option<f64>| -> Result<f64, Problem> {
+        v.ok_or_else(|| (p.key(key), format!("missing field: {} rows need {key}", m.name())))
+    };
+    if m != Modality::EoIr {
+        foreign(&optics, "eo_ir")?;
+        if r.band.is_some() {
+            return Err((p.key("band"), format!("only eo_ir rows take band; this row is {}", m.name())));
+        }
+    }
+    if m != Modality::Radar {
+        foreign(&radar, "radar")?;
+    }
+    if m != Modality::Rf {
+        foreign(&rf, "rf")?;
+    }
+    if !m.needs_terrain() {
+        foreign(&view, "radar, eo_ir and rf")?;
+    }
+    match m {
+        Modality::Acoustic | Modality::Seismic => {
+            range(&p.key("threshold_db"), need("threshold_db", r.threshold_db)?, -50.0, 100.0)?;
+        }
+        Modality::Radar | Modality::EoIr => {
+            if r.threshold_db.is_some() {
+                let law = if m == Modality::Radar { "pfa (Swerling 1)" } else { "the TTP curve (n50)" };
+                return Err((p.key("threshold_db"), format!("{} rows detect by {law}, not by threshold_db", m.name())));
+            }
+            if let Some(f) = r.fluctuation_db.filter(|&f| f != 0.0) {
+                return Err((
+                    p.key("fluctuation_db"),
+                    format!("{} detection is random through its own law; fluctuation_db must be 0, not {f}", m.name()),
+                ));
+            }
+        }
+        Modality::Rf => {
+            range(&p.key("sensitivity_dbm"), need("sensitivity_dbm", r.sensitivity_dbm)?, -200.0, 50.0)?;
+            if let Some(t) = r.threshold_db {
+                range(&p.key("threshold_db"), t, -50.0, 100.0)?;
+            }
+            for (key, v) in [("los_exponent", r.los_exponent), ("nlos_exponent", r.nlos_exponent)] {
+                if let Some(v) = v {
+                    range(&p.key(key), v, 1.0, 8.0)?;
+                }
+            }
+        }
+    }
+    if m == Modality::Radar {
+        range(&p.key("snr_ref_db"), need("snr_ref_db", r.snr_ref_db)?, -50.0, 100.0)?;
+        range(&p.key("range_ref_km"), need("range_ref_km", r.range_ref_km)?, 1e-3, 1e4)?;
+        need("max_range_km", r.max_range_km)?;
+        if let Some(v) = r.rcs_ref_m2 {
+            range(&p.key("rcs_ref_m2"), v, 1e-6, 1e6)?;
+        }
+        if let Some(v) = r.pfa {
+            range(&p.key("pfa"), v, 1e-15, 0.1)?;
+        }
+        if let Some(v) = r.range_sigma_m {
+            range(&p.key("range_sigma_m"), v, 0.0, 1e5)?;
+        }
+    }
+    if m == Modality::EoIr {
+        range(&p.key("pixel_pitch_um"), need("pixel_pitch_um", r.pixel_pitch_um)?, 0.1, 1000.0)?;
+        range(&p.key("focal_length_mm"), need("focal_length_mm", r.focal_length_mm)?, 0.1, 1e5)?;
+        if let Some(v) = r.n50 {
+            range(&p.key("n50"), v, 0.01, 100.0)?;
+        }
+        if let Some(v) = r.min_contrast {
+            range(&p.key("min_contrast"), v, 1e-6, 1.0)?;
+        }
+    }
+    if let Some(v) = r.azimuth_deg {
+        range(&p.key("azimuth_deg"), v, -360.0, 360.0)?;
+    }
+    if let Some(v) = r.sector_deg {
+        range(&p.key("sector_deg"), v, 1e-3, 360.0)?;
+    }
+    if let Some(v) = r.min_range_km {
+        range(&p.key("min_range_km"), v, 0.0, 1e4)?;
+    }
+    if let Some(v) = r.max_range_km {
+        range(&p.key("max_range_km"), v, 1e-3, 2e3)?;
+        if r.min_range_km.is_some_and(|lo| lo >= v) {
+            return Err((p.key("max_range_km"), "max_range_km must exceed min_range_km".into()));
+        }
+    }
     Ok(())
 }
 
 fn check_row(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
     nonempty(&p.key("name"), &r.name)?;
-    if !r.modality.is_simulated() {
-        return Err((
-            p.key("modality"),
-            format!("'{}' is in the data model but not simulated yet; use acoustic or seismic", r.modality.name()),
-        ));
-    }
     match (&r.positions, r.offset_km, r.spacing_km) {
         (Some(path), None, None) => nonempty(&p.key("positions"), path)?,
         (Some(_), _, _) => {
@@ -144,7 +274,7 @@ fn check_row(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
     }
     range(&p.key("jitter_m"), r.jitter_m, 0.0, 1e5)?;
     range(&p.key("height_m"), r.height_m, 0.0, 1e4)?;
-    range(&p.key("threshold_db"), r.threshold_db, -50.0, 100.0)?;
+    check_modality_fields(p, r)?;
     if let Some(f) = r.fluctuation_db {
         range(&p.key("fluctuation_db"), f, 0.0, 50.0)?;
     }
@@ -230,10 +360,26 @@ fn check_signature(p: &FieldPath, s: &Signature) -> Result<(), Problem> {
         ("seismic_freq_hz", s.seismic_freq_hz, 0.01, 1e4),
         ("seismic_coupling_db", s.seismic_coupling_db, -100.0, 0.0),
         ("height_m", s.height_m, 0.0, 1e4),
+        ("rcs_m2", s.rcs_m2, 1e-6, 1e6),
+        ("critical_dimension_m", s.critical_dimension_m, 1e-3, 1e3),
+        ("visible_contrast", s.visible_contrast, 0.0, 1.0),
+        ("thermal_contrast", s.thermal_contrast, 0.0, 1.0),
+        ("rf_eirp_dbm", s.rf_eirp_dbm, -100.0, 100.0),
+        ("rf_freq_hz", s.rf_freq_hz, 1e3, 1e12),
+        ("rf_duty_cycle", s.rf_duty_cycle, 1e-6, 1.0),
     ] {
         if let Some(v) = v {
             range(&p.key(key), v, lo, hi)?;
         }
+    }
+    let contrast = s.visible_contrast.is_some() || s.thermal_contrast.is_some();
+    if contrast != s.critical_dimension_m.is_some() {
+        let key = if contrast { "critical_dimension_m" } else { "visible_contrast" };
+        return Err((p.key(key), "cameras need both critical_dimension_m and a band's contrast".into()));
+    }
+    if s.rf_eirp_dbm.is_some() != s.rf_freq_hz.is_some() {
+        let key = if s.rf_eirp_dbm.is_some() { "rf_freq_hz" } else { "rf_eirp_dbm" };
+        return Err((p.key(key), "an RF emitter needs both rf_eirp_dbm and rf_freq_hz".into()));
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Runs `shaders/los.wgsl`: the clearance of many rays over a DEM on the GPU, in chunks within
 //! the adapter's dispatch limits.
 
-use super::{Dem, EARTH_RADIUS_M};
+use super::{Dem, Terrain};
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, output_buffer, read_back, storage_init};
@@ -34,48 +34,52 @@ pub struct GpuRay {
     pub b: [f32; 4],
 }
 
-/// A DEM on the device, ready to trace rays over.
-pub struct LosKernel<'g> {
-    gpu: &'g Gpu,
-    pipeline: wgpu::ComputePipeline,
-    terrain: wgpu::Buffer,
-    heights: wgpu::Buffer,
+/// A DEM on the device: its frame (uniform) and heights (storage), as every kernel that
+/// marches sight lines binds them.
+pub struct DeviceTerrain {
+    pub frame: wgpu::Buffer,
+    pub heights: wgpu::Buffer,
 }
 
-impl<'g> LosKernel<'g> {
-    /// Upload the DEM. Positions go to f32 relative to the plane's origin: keep the plane's
+impl DeviceTerrain {
+    /// Upload the terrain. Positions go to f32 relative to the plane's origin: keep the plane's
     /// origin near the data (the default projection is centred on the line).
-    pub fn new(gpu: &'g Gpu, dem: &Dem, step_m: f64, k_factor: f64) -> Result<Self> {
+    pub fn upload(gpu: &Gpu, terrain: &Terrain) -> Result<Self> {
+        let dem = &terrain.dem;
         let limits = gpu.limits();
         let bytes = std::mem::size_of_val(dem.heights.as_slice()) as u64;
         if bytes > limits.max_storage_buffer_binding_size.min(limits.max_buffer_size) {
             return Err(Error::Gpu(format!(
-                "the DEM ({} × {} samples, {bytes} bytes) exceeds what {} can bind; coarsen it",
+                "the DEM ({} × {} samples, {bytes} bytes) exceeds what {} can bind; coarsen terrain.spacing_m",
                 dem.nx,
                 dem.ny,
                 gpu.describe()
             )));
         }
+        let frame = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("terrain"),
+            contents: bytemuck::bytes_of(&terrain.frame()),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        Ok(Self { frame, heights: storage_init(&gpu.device, "heights", &dem.heights) })
+    }
+}
+
+/// A DEM on the device, ready to trace rays over.
+pub struct LosKernel<'g> {
+    gpu: &'g Gpu,
+    pipeline: wgpu::ComputePipeline,
+    terrain: DeviceTerrain,
+}
+
+impl<'g> LosKernel<'g> {
+    pub fn new(gpu: &'g Gpu, dem: &Dem, step_m: f64, k_factor: f64) -> Result<Self> {
+        let terrain = Terrain { dem: dem.clone(), step_m, k_factor, source: String::new() };
         let pipeline = gpu
             .compute_pipelines("los.wgsl", shaders::los_kernel(), &["los_rays"])?
             .pop()
             .ok_or_else(|| Error::Gpu("los.wgsl: no pipeline".into()))?;
-        let frame = GpuTerrain {
-            x0: dem.x0 as f32,
-            y0: dem.y0 as f32,
-            spacing_m: dem.spacing_m as f32,
-            nx: dem.nx as u32,
-            ny: dem.ny as u32,
-            effective_radius_m: (k_factor * EARTH_RADIUS_M) as f32,
-            step_m: step_m as f32,
-            pad: 0,
-        };
-        let terrain = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("terrain"),
-            contents: bytemuck::bytes_of(&frame),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
-        Ok(Self { heights: storage_init(&gpu.device, "heights", &dem.heights), gpu, pipeline, terrain })
+        Ok(Self { terrain: DeviceTerrain::upload(gpu, &terrain)?, gpu, pipeline })
     }
 
     /// The least clearance of each ray over the terrain, m (negative: blocked).
@@ -89,7 +93,7 @@ impl<'g> LosKernel<'g> {
             let bind = bind_group(
                 device,
                 &self.pipeline,
-                &[&self.terrain, &self.heights, &ray_buffer, &results],
+                &[&self.terrain.frame, &self.terrain.heights, &ray_buffer, &results],
                 &[0, 1, 2, 3],
             );
             let mut encoder = device.create_command_encoder(&Default::default());

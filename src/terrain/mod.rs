@@ -9,6 +9,9 @@ pub mod procedural;
 pub mod read;
 
 pub use los::{EARTH_RADIUS_M, STANDARD_K_FACTOR, clearance_m, line_of_sight, radar_horizon_m};
+pub use scenario_terrain::{Terrain, load};
+
+mod scenario_terrain;
 
 /// Ground heights above sea level on a regular grid of the working plane. Sample (i, j) is at
 /// (x0 + i·spacing, y0 + j·spacing); rows run south to north.

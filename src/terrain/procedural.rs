@@ -5,6 +5,7 @@
 
 use super::Dem;
 use crate::rng;
+use rayon::prelude::*;
 
 /// The relief of the Donbas and the Azov upland, roughly: ground between ~50 and ~350 m
 /// (the Donets Ridge peaks at 367 m, Mohyla Mechetna), rolling over 5–40 km, with valleys and
@@ -61,9 +62,12 @@ pub fn dem(relief: &Relief, seed: u64, x0: f64, y0: f64, x1: f64, y1: f64, spaci
     }
     let nx = ((x1 - x0) / spacing_m).ceil() as usize + 1;
     let ny = ((y1 - y0) / spacing_m).ceil() as usize + 1;
+    // Rows in parallel: the full line's relief is millions of samples of six octaves each.
     let heights = (0..ny)
-        .flat_map(|j| (0..nx).map(move |i| (i, j)))
-        .map(|(i, j)| height_m(relief, seed, x0 + i as f64 * spacing_m, y0 + j as f64 * spacing_m) as f32)
+        .into_par_iter()
+        .flat_map_iter(|j| {
+            (0..nx).map(move |i| height_m(relief, seed, x0 + i as f64 * spacing_m, y0 + j as f64 * spacing_m) as f32)
+        })
         .collect();
     Dem::new(x0, y0, spacing_m, nx, ny, heights)
 }

@@ -3,7 +3,7 @@
 
 use super::locate::Observation;
 use crate::deploy::Sensor;
-use crate::detect::reference::bearing_sigma_law;
+use crate::detect::reference::{SPEED_OF_LIGHT_MPS, bearing_sigma_law};
 use crate::output::records::DetectionRecord;
 use crate::physics::acoustic;
 use crate::scenario::{Environment, Modality};
@@ -42,15 +42,23 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> 
     for s in sensors {
         let (speed_mps, wind_mps) = match s.modality {
             Modality::Seismic => (env.rayleigh_speed_mps, [0.0; 2]),
-            _ => (acoustic::sound_speed_mps(env.temperature_c), wind),
+            Modality::Acoustic => (acoustic::sound_speed_mps(env.temperature_c), wind),
+            Modality::Radar | Modality::EoIr | Modality::Rf => (SPEED_OF_LIGHT_MPS, [0.0; 2]),
         };
+        // Radars and cameras point with a constant σ (a threshold of −∞ keeps the law at its
+        // floor); RF direction finders follow the SNR law like acoustic arrays.
+        let threshold = match s.modality {
+            Modality::Radar | Modality::EoIr => f64::NEG_INFINITY,
+            _ => s.threshold_db,
+        };
+        let floor = if threshold.is_finite() { s.bearing_floor_rad } else { s.bearing_sigma_rad };
         models[s.id as usize] = SensorModel {
             x: s.x,
             y: s.y,
             speed_mps,
             wind_mps,
             sigma_t_s: s.timing_sigma_s,
-            bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, s.bearing_floor_rad, s.threshold_db)),
+            bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, floor, threshold)),
         };
     }
     models

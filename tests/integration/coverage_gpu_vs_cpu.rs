@@ -1,6 +1,6 @@
 //! The coverage kernel against its f64 reference on random sensor layouts.
 
-use super::detection_gpu_vs_cpu::{random_event, random_params, random_sensor};
+use super::detection_gpu_vs_cpu::{random_event, random_params, random_sensor, random_terrain};
 use super::support::gpu;
 use linewatch::coverage::{CellSite, GpuCell, GpuCoverage, cell_metrics};
 use linewatch::detect::SensorGrid;
@@ -26,9 +26,13 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
         // The grid's geometry, for the random events' reach (the kernel builds its own grid,
         // one layer per modality, from the same sensors and cell size).
         SensorGrid::build(&sensors, 7_000.0).apply(&mut params);
+        let terrain = random_terrain(&mut rng);
         let mut source = random_event(&mut rng, 0, &params);
         source.reach_acoustic_m = 20_000.0;
         source.reach_seismic_m = 6_000.0;
+        source.reach_radar_m = 15_000.0;
+        source.reach_eo_m = 8_000.0;
+        source.reach_rf_m = 12_000.0;
         let cells: Vec<GpuCell> = (0..3000)
             .map(|_| {
                 let a: f32 = rng.random_range(0.0..std::f32::consts::TAU);
@@ -43,7 +47,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
             })
             .collect();
         let k = 1 + round as u32 * 2;
-        let coverage = GpuCoverage::new(gpu(), params, &sensors, 7_000.0).expect("coverage kernel");
+        let coverage = GpuCoverage::new(gpu(), params, &terrain, &sensors, 7_000.0).expect("coverage kernel");
         let out = coverage.evaluate(&source, &cells, k).expect("GPU coverage");
         assert_eq!(out.len(), cells.len(), "every cell is written");
         for (cell, g) in cells.iter().zip(&out) {
@@ -54,7 +58,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 offset_m: f64::from(cell.offset_m),
                 normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
             };
-            let c = cell_metrics(&params, &e, site, &sensors, k as usize);
+            let c = cell_metrics(&params, &terrain, &e, site, &sensors, k as usize);
             // Within ~1e-7 of the singularity threshold f32 and f64 may decide differently;
             // such cells are counted (at most 0.1 %) and their attribution is not compared.
             let same_finiteness = g.sigma_n_m.is_finite() == c.sigma_n_m.is_finite();

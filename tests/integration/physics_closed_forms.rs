@@ -4,6 +4,7 @@ use super::support::gpu;
 use linewatch::detect::gpu::evaluate_pairs;
 use linewatch::detect::reference;
 use linewatch::detect::*;
+use linewatch::terrain::Terrain;
 
 /// Source 120 dB, noise 40 dB, threshold 10 dB: with absorption, ground and refraction off,
 /// Pd = 0.5 where spreading alone eats the 70 dB margin: r = 10^(70/20) m ≈ 3162 m.
@@ -78,13 +79,13 @@ fn single_sensor_pd_half_range_is_the_spreading_limit() {
     let ranges: Vec<f32> = (0..41).map(|k| (expected * (0.8 + 0.01 * f64::from(k))) as f32).collect();
     let draws = 20_000;
     let (params, events, sensors, pairs) = setup(draws, &ranges);
-    let out = evaluate_pairs(gpu(), &params, &events, &sensors, &pairs).expect("GPU");
+    let out = evaluate_pairs(gpu(), &params, &Terrain::flat(), &events, &sensors, &pairs).expect("GPU");
     let mut gpu_hits = vec![0u32; ranges.len()];
     let mut cpu_hits = vec![0u32; ranges.len()];
     for (pair, o) in pairs.iter().zip(&out) {
         let s = pair[1] as usize;
         gpu_hits[s] += o.detected;
-        cpu_hits[s] += u32::from(reference::evaluate_pair(&params, &events[pair[0] as usize], &sensors[s]).detected);
+        cpu_hits[s] += u32::from(reference::evaluate_pair(&params, &Terrain::flat(), &events[pair[0] as usize], &sensors[s]).detected);
         assert_eq!(o.range_m, ranges[s]);
     }
     for (name, hits) in [("GPU", gpu_hits), ("CPU", cpu_hits)] {
@@ -101,7 +102,7 @@ fn received_level_without_fluctuation_is_source_minus_spreading() {
         s.fluctuation_db = 0.0;
     }
     for s in &sensors {
-        let o = reference::evaluate_pair(&params, &events[0], s);
+        let o = reference::evaluate_pair(&params, &Terrain::flat(), &events[0], s);
         let expected = f64::from(SOURCE_DB) - 20.0 * f64::from(s.x).log10();
         assert!((o.mean_level_db - expected).abs() < 1e-6, "{} m: {} vs {expected}", s.x, o.mean_level_db);
     }

@@ -27,9 +27,9 @@ fn workgroup_size_matches_the_dispatch_code() {
 fn gpu_structs_have_the_sizes_the_shader_expects() {
     use linewatch::detect::*;
     // Sizes of the WGSL structs (all 4-byte scalars, no padding).
-    assert_eq!(std::mem::size_of::<GpuParams>(), 24 * 4);
-    assert_eq!(std::mem::size_of::<GpuEvent>(), 12 * 4);
-    assert_eq!(std::mem::size_of::<GpuSensor>(), 12 * 4);
+    assert_eq!(std::mem::size_of::<GpuParams>(), 28 * 4);
+    assert_eq!(std::mem::size_of::<GpuEvent>(), 20 * 4);
+    assert_eq!(std::mem::size_of::<GpuSensor>(), 24 * 4);
     assert_eq!(std::mem::size_of::<GpuDetection>(), 6 * 4);
     assert_eq!(std::mem::size_of::<GpuPairOut>(), 8 * 4);
     let source = linewatch::shaders::detect_kernel();
