@@ -107,3 +107,134 @@ fn received_level_without_fluctuation_is_source_minus_spreading() {
         assert!((o.mean_level_db - expected).abs() < 1e-6, "{} m: {} vs {expected}", s.x, o.mean_level_db);
     }
 }
+
+/// A line-of-sight sensor at the origin looking at `draws` events (ids 0..draws) at `range_m`
+/// along +x, over flat ground: the fraction the GPU and the CPU detect, and one CPU outcome.
+fn sight_fraction(sensor: GpuSensor, event: GpuEvent, range_m: f32, draws: u32) -> (f64, f64, reference::Outcome) {
+    let params = GpuParams { visibility_m: 1e9, seed_lo: 7, ..Default::default() };
+    let flat = Terrain::flat();
+    let events: Vec<GpuEvent> = (0..draws).map(|id| GpuEvent { x: range_m, id, ..event }).collect();
+    let pairs: Vec<[u32; 2]> = (0..draws).map(|e| [e, 0]).collect();
+    let out = evaluate_pairs(gpu(), &params, &flat, &events, &[sensor], &pairs).expect("GPU");
+    let gpu_hits: u32 = out.iter().map(|o| o.detected).sum();
+    let cpu_hits: u32 = events.iter().map(|e| u32::from(reference::evaluate_pair(&params, &flat, e, &sensor).detected)).sum();
+    let n = f64::from(draws);
+    (f64::from(gpu_hits) / n, f64::from(cpu_hits) / n, reference::evaluate_pair(&params, &flat, &events[0], &sensor))
+}
+
+fn sight_sensor(modality: u32) -> GpuSensor {
+    GpuSensor {
+        z: 10.0,
+        modality,
+        enabled: 1,
+        max_range_m: 1e6,
+        half_sector_rad: std::f32::consts::PI,
+        ..Default::default()
+    }
+}
+
+/// Four binomial standard errors at `n` draws around `p` (and a floor for p near 0 or 1).
+fn binomial_tolerance(p: f64, n: u32) -> f64 {
+    4.0 * (p * (1.0 - p) / f64::from(n)).sqrt() + 1e-3
+}
+
+#[test]
+fn radar_detection_follows_the_radar_equation_and_swerling_1() {
+    use linewatch::physics::radar;
+    // 13 dB on 1 m² at 10 km, Pfa 1e-6; a 10 m² target.
+    let sensor = GpuSensor {
+        gain_db: (13.0 + 40.0 * 10_000f64.log10()) as f32,
+        pfa: 1e-6,
+        ..sight_sensor(MODALITY_RADAR)
+    };
+    let event = GpuEvent { z: 10.0, rcs_dbsm: 10.0, reach_radar_m: 1e6, ..Default::default() };
+    let draws = 20_000;
+    for range in [5_000.0f32, 12_000.0, 20_000.0, 30_000.0] {
+        let (gpu_pd, cpu_pd, o) = sight_fraction(sensor, event, range, draws);
+        let snr = radar::snr_db(13.0, 10_000.0, f64::from(range), 10.0, 1.0);
+        let closed = radar::swerling1_pd(snr, 1e-6);
+        assert!((o.snr_db - snr).abs() < 1e-9, "SNR {} vs {snr}", o.snr_db);
+        for (name, pd) in [("GPU", gpu_pd), ("CPU", cpu_pd)] {
+            assert!((pd - closed).abs() < binomial_tolerance(closed, draws), "{name} at {range} m: {pd} vs {closed}");
+        }
+    }
+}
+
+#[test]
+fn camera_detection_follows_the_ttp_curve_and_the_contrast_limit() {
+    use linewatch::physics::electro_optical::{apparent_contrast, cycles_on_target, ttp_probability};
+    // 15 µm pixels behind 100 mm: IFOV 0.15 mrad; a 2.3 m target, N50 0.75.
+    let sensor = GpuSensor { ifov_rad: 1.5e-4, n50: 0.75, min_contrast: 0.02, band: 1, ..sight_sensor(MODALITY_EO_IR) };
+    let event = GpuEvent { z: 10.0, critical_dim_m: 2.3, contrast_thermal: 0.5, reach_eo_m: 1e6, ..Default::default() };
+    let draws = 20_000;
+    for range in [3_000.0f32, 8_000.0, 15_000.0, 25_000.0] {
+        let (gpu_pd, cpu_pd, _) = sight_fraction(sensor, event, range, draws);
+        let closed = ttp_probability(cycles_on_target(2.3, f64::from(range), 1.5e-4), 0.75);
+        for (name, pd) in [("GPU", gpu_pd), ("CPU", cpu_pd)] {
+            assert!((pd - closed).abs() < binomial_tolerance(closed, draws), "{name} at {range} m: {pd} vs {closed}");
+        }
+    }
+    // Beyond the range where haze brings the contrast under the threshold, nothing; a visible
+    // camera sees nothing of a source without visible contrast (night).
+    let params = GpuParams { visibility_m: 5_000.0, ..Default::default() };
+    let limit = 5_000.0 / 3.912 * (0.5f64 / 0.02).ln();
+    for (range, seen) in [(limit * 0.99, true), (limit * 1.01, false)] {
+        let e = GpuEvent { x: range as f32, ..event };
+        let o = reference::evaluate_pair(&params, &Terrain::flat(), &e, &sensor);
+        assert_eq!(o.pd > 0.0, seen, "{range} m: contrast {}", apparent_contrast(0.5, range, 5_000.0));
+    }
+    let visible = GpuSensor { band: 0, ..sensor };
+    let (gpu_pd, cpu_pd, _) = sight_fraction(visible, event, 3_000.0, 1_000);
+    assert_eq!((gpu_pd, cpu_pd), (0.0, 0.0), "no visible contrast, no detection");
+}
+
+#[test]
+fn rf_detection_follows_the_link_budget() {
+    use linewatch::physics::rf;
+    // A 20 dBm, 2.4 GHz video link at full duty; −95 dBm sensitivity, 6 dB shadowing.
+    let p1 = rf::received_dbm(20.0, 1.0, rf::free_space_loss_db(1.0, 2.4e9));
+    let sensor = GpuSensor {
+        gain_db: 95.0,
+        fluctuation_db: 6.0,
+        los_exponent: 2.0,
+        nlos_exponent: 3.5,
+        ..sight_sensor(MODALITY_RF)
+    };
+    let event = GpuEvent { z: 100.0, rf_dbm_1m: p1 as f32, reach_rf_m: 1e6, ..Default::default() };
+    let draws = 20_000;
+    for range in [5_000.0f32, 10_000.0, 16_000.0, 30_000.0] {
+        let (gpu_pd, cpu_pd, o) = sight_fraction(sensor, event, range, draws);
+        let slant = (f64::from(range).powi(2) + 90.0f64.powi(2)).sqrt();
+        let received = rf::received_dbm(20.0, 1.0, rf::log_distance_loss_db(slant, 2.4e9, 2.0));
+        assert!((o.mean_level_db - received).abs() < 1e-6, "{} vs {received} dBm", o.mean_level_db);
+        let closed = linewatch::physics::normal_cdf((received + 95.0) / 6.0);
+        for (name, pd) in [("GPU", gpu_pd), ("CPU", cpu_pd)] {
+            assert!((pd - closed).abs() < binomial_tolerance(closed, draws), "{name} at {range} m: {pd} vs {closed}");
+        }
+    }
+}
+
+/// Over a flat earth a mast of height h sees a target on the ground out to the radar horizon
+/// √(2·k·R·h): the kernels' march agrees with the closed form to within a step.
+#[test]
+fn radar_horizon_on_a_flat_earth_through_the_kernel() {
+    use linewatch::terrain::{Dem, STANDARD_K_FACTOR, radar_horizon_m};
+    let dem = Dem::flat(-10_000.0, -10_000.0, 100.0, 800, 200, 0.0).expect("flat");
+    let terrain = Terrain { dem, step_m: 50.0, k_factor: STANDARD_K_FACTOR, source: "flat".into() };
+    let params = GpuParams::default();
+    let sensor = GpuSensor { z: 20.0, gain_db: 300.0, pfa: 1e-6, ..sight_sensor(MODALITY_RADAR) };
+    let horizon = radar_horizon_m(20.0, STANDARD_K_FACTOR) as f32;
+    let ranges = [horizon - 200.0, horizon + 200.0];
+    let events: Vec<GpuEvent> = ranges
+        .iter()
+        .enumerate()
+        .map(|(id, &x)| GpuEvent { x, id: id as u32, rcs_dbsm: 10.0, reach_radar_m: 1e6, ..Default::default() })
+        .collect();
+    let out = evaluate_pairs(gpu(), &params, &terrain, &events, &[sensor], &[[0, 0], [1, 0]]).expect("GPU");
+    for (k, seen) in [(0, true), (1, false)] {
+        let c = reference::evaluate_pair(&params, &terrain, &events[k], &sensor);
+        assert_eq!(out[k].clearance_m >= 0.0, seen, "GPU at {} m (horizon {horizon})", ranges[k]);
+        assert_eq!(c.clearance_m >= 0.0, seen, "CPU at {} m", ranges[k]);
+        assert_eq!(out[k].detected != 0, seen, "a radar does not see below the horizon");
+    }
+}
