@@ -47,6 +47,7 @@ struct CellOut {
 @group(0) @binding(6) var<uniform> settings: Settings;
 @group(0) @binding(7) var<uniform> terrain: Terrain;
 @group(0) @binding(8) var<storage, read> heights: array<f32>;
+@group(0) @binding(9) var<storage, read> sights: array<Sight>;
 
 // Complementary error function, Numerical Recipes 3rd ed. §6.2.2 (fractional error < 1.2e-7).
 fn erfc_approx(x: f32) -> f32 {
@@ -111,6 +112,71 @@ fn cross_line_sigma(info: LocationInfo, n: vec2<f32>) -> f32 {
     return sqrt(variance);
 }
 
+// What the sensors walked so far add up to for one cell.
+struct Tally {
+    // below[j] = P(exactly j detections so far), j < k.
+    below: array<f32, 8>,
+    none: f32,
+    count: u32,
+}
+
+fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e: Event, s: Sensor, r: Received,
+              range_sigma_m: f32, k: u32) {
+    var pd = r.pd;
+    if pd < 0.0 {
+        let margin = r.level_db - r.noise_db - s.threshold_db;
+        pd = select(0.0, 1.0, margin >= 0.0);
+        if s.fluctuation_db > 0.0 {
+            pd = normal_cdf(margin / s.fluctuation_db);
+        }
+    }
+    if pd <= 0.0 {
+        return;
+    }
+    (*tally).none *= 1.0 - pd;
+    for (var jj = i32(k) - 1; jj >= 0; jj--) {
+        var arrive = 0.0;
+        if jj > 0 {
+            arrive = (*tally).below[jj - 1] * pd;
+        }
+        (*tally).below[jj] = (*tally).below[jj] * (1.0 - pd) + arrive;
+    }
+    let dx = e.x - s.x;
+    let dy = e.y - s.y;
+    let h = sqrt(dx * dx + dy * dy);
+    if h <= 0.0 || pd < LOCATION_PD_FLOOR {
+        return;
+    }
+    let u = vec2<f32>(-dx, -dy) / h;
+    // Arrival times locate only at the speed of sound or of the ground; a radar adds its range
+    // along u.
+    if s.modality <= MODALITY_SEISMIC {
+        let st = max(s.timing_sigma_s, MIN_TIMING_SIGMA_S);
+        add_arrival(info, -u / r.speed_mps, pd / (st * st));
+    } else if range_sigma_m > 0.0 {
+        add_bearing(info, u, pd / (range_sigma_m * range_sigma_m));
+    }
+    if s.bearing_sigma_rad > 0.0 {
+        let sigma = bearing_sigma(s, r.level_db - r.noise_db);
+        add_bearing(info, vec2<f32>(u.y / h, -u.x / h), pd / (sigma * sigma));
+    }
+}
+
+fn in_reach(e: Event, s: Sensor, reach: f32) -> bool {
+    let dx = e.x - s.x;
+    let dy = e.y - s.y;
+    let dz = e.z - s.z;
+    return dx * dx + dy * dy + dz * dz <= reach * reach && s.enabled != 0u;
+}
+
+// Sensors [start, end) of grid row cy of a layer within the reach disc.
+fn row_run(e: Event, layer: i32, reach: f32, cy: i32, box_x: vec2<i32>) -> vec2<u32> {
+    let nx = i32(params.grid_nx);
+    let base = layer * nx * i32(params.grid_ny) + cy * nx;
+    let span = row_span(e, reach, cy, box_x);
+    return vec2<u32>(cell_start[u32(base + span.x)], cell_start[u32(base + span.y + 1)]);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     let i = id.x + id.y * settings.row_threads;
@@ -122,76 +188,46 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     e.x = cell.x;
     e.y = cell.y;
     let k = clamp(settings.k, 1u, MAX_K);
-    // below[j] = P(exactly j detections so far), j < k.
     var below: array<f32, 8>;
     below[0] = 1.0;
-    var none = 1.0;
+    var tally = Tally(below, 1.0, 0u);
     var info = LocationInfo(0.0, vec2<f32>(0.0), vec3<f32>(0.0));
-    var count = 0u;
-    let nx = i32(params.grid_nx);
-    let layer_cells = nx * i32(params.grid_ny);
     // Layer m holds the sensors of modality m: each is walked over its own modality's reach
-    // disc, so no sensor out of its modality's reach is visited.
-    for (var layer = 0; layer < 5; layer++) {
-    let reach = modality_reach(e, u32(layer));
-    let search = search_box(e, reach);
-    for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
-        let span = row_span(e, reach, cy, search.xy);
-        let start = cell_start[u32(layer * layer_cells + cy * nx + span.x)];
-        let end = cell_start[u32(layer * layer_cells + cy * nx + span.y + 1)];
-        for (var js = start; js < end; js++) {
-            let s = sensors[js];
-            let dx = e.x - s.x;
-            let dy = e.y - s.y;
-            let dz = e.z - s.z;
-            let r_reach = reach_of(e, s);
-            if dx * dx + dy * dy + dz * dz > r_reach * r_reach || s.enabled == 0u {
-                continue;
-            }
-            count += 1u;
-            let r = received(e, s);
-            var pd = r.pd;
-            if pd < 0.0 {
-                let margin = r.level_db - r.noise_db - s.threshold_db;
-                pd = select(0.0, 1.0, margin >= 0.0);
-                if s.fluctuation_db > 0.0 {
-                    pd = normal_cdf(margin / s.fluctuation_db);
+    // disc, so no sensor out of its modality's reach is visited. Acoustic and seismic layers
+    // and line-of-sight layers have loops of their own (llvmpipe runs every branch of a loop
+    // body for all lanes: the march would slow the acoustic walk).
+    for (var layer = 0; layer <= 1; layer++) {
+        let reach = modality_reach(e, u32(layer));
+        let search = search_box(e, reach);
+        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            let run = row_run(e, layer, reach, cy, search.xy);
+            for (var js = run.x; js < run.y; js++) {
+                let s = sensors[js];
+                if in_reach(e, s, reach) {
+                    tally.count += 1u;
+                    add_sensor(&tally, &info, e, s, received_ground(e, s), 0.0, k);
                 }
-            }
-            if pd <= 0.0 {
-                continue;
-            }
-            none *= 1.0 - pd;
-            for (var jj = i32(k) - 1; jj >= 0; jj--) {
-                var arrive = 0.0;
-                if jj > 0 {
-                    arrive = below[jj - 1] * pd;
-                }
-                below[jj] = below[jj] * (1.0 - pd) + arrive;
-            }
-            let h = sqrt(dx * dx + dy * dy);
-            if h <= 0.0 || pd < LOCATION_PD_FLOOR {
-                continue;
-            }
-            let u = vec2<f32>(-dx, -dy) / h;
-            // Arrival times locate only at the speed of sound or of the ground; a radar adds
-            // its range along u.
-            if s.modality <= MODALITY_SEISMIC {
-                let st = max(s.timing_sigma_s, MIN_TIMING_SIGMA_S);
-                add_arrival(&info, -u / r.speed_mps, pd / (st * st));
-            } else if s.range_sigma_m > 0.0 {
-                add_bearing(&info, u, pd / (s.range_sigma_m * s.range_sigma_m));
-            }
-            if s.bearing_sigma_rad > 0.0 {
-                let sigma = bearing_sigma(s, r.level_db - r.noise_db);
-                add_bearing(&info, vec2<f32>(u.y / h, -u.x / h), pd / (sigma * sigma));
             }
         }
     }
+    for (var layer = 2; layer <= 4; layer++) {
+        let reach = modality_reach(e, u32(layer));
+        let search = search_box(e, reach);
+        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            let run = row_run(e, layer, reach, cy, search.xy);
+            for (var js = run.x; js < run.y; js++) {
+                let s = sensors[js];
+                if in_reach(e, s, reach) {
+                    tally.count += 1u;
+                    let v = sights[js];
+                    add_sensor(&tally, &info, e, s, received_by_sight(e, s, v), v.range_sigma_m, k);
+                }
+            }
+        }
     }
     var below_sum = 0.0;
     for (var jj = 0u; jj < k; jj++) {
-        below_sum += below[jj];
+        below_sum += tally.below[jj];
     }
     let p_k = clamp(1.0 - below_sum, 0.0, 1.0);
     let sigma_n = cross_line_sigma(info, vec2<f32>(cell.normal_x, cell.normal_y));
@@ -199,5 +235,5 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     if sigma_n < bitcast<f32>(0x7f800000u) {
         p_attrib = normal_cdf(abs(cell.offset_m) / sigma_n);
     }
-    out[i] = CellOut(clamp(1.0 - none, 0.0, 1.0), p_k, sigma_n, p_attrib, p_k * p_attrib, count, 0u, 0u);
+    out[i] = CellOut(clamp(1.0 - tally.none, 0.0, 1.0), p_k, sigma_n, p_attrib, p_k * p_attrib, tally.count, 0u, 0u);
 }

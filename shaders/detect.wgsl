@@ -46,13 +46,13 @@ struct Outcome {
 @group(0) @binding(7) var<storage, read_write> pair_out: array<PairOut>;
 @group(0) @binding(8) var<uniform> terrain: Terrain;
 @group(0) @binding(9) var<storage, read> heights: array<f32>;
+@group(0) @binding(10) var<storage, read> sights: array<Sight>;
 
 fn quiet_nan() -> f32 {
     return bitcast<f32>(0x7fc00000u);
 }
 
-fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
-    let r = received(e, s);
+fn evaluate_pair(e: Event, s: Sensor, r: Received) -> Outcome {
     let z = pair_normals(params.seed_lo, params.seed_hi, e.id, s.id);
     var level = r.level_db;
     var snr = r.level_db - r.noise_db;
@@ -74,9 +74,47 @@ fn evaluate_pair(e: Event, s: Sensor) -> Outcome {
                    margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m);
 }
 
+fn record(e: Event, s: Sensor, o: Outcome) {
+    if o.detected {
+        let slot = atomicAdd(&counters[0], 1u);
+        if slot < params.capacity {
+            detections[slot] = Detection(e.id, s.id, o.delay_s, o.snr_db, o.level_db, o.bearing_rad);
+        }
+    }
+}
+
+fn within_reach(e: Event, s: Sensor, reach: f32) -> bool {
+    let dx = e.x - s.x;
+    let dy = e.y - s.y;
+    let dz = e.z - s.z;
+    return dx * dx + dy * dy + dz * dz <= reach * reach;
+}
+
+// The run of sensors [start, end) of one grid row of a layer, and where this lane starts in
+// it: lanes continue their stride across rows, so each gets an equal share of the candidates
+// however short the rows are.
+struct Run {
+    first: u32,
+    end: u32,
+}
+
+fn lane_run(e: Event, layer: i32, reach: f32, cy: i32, box_x: vec2<i32>, lane: u32, consumed: ptr<function, u32>) -> Run {
+    let nx = i32(params.grid_nx);
+    let base = layer * nx * i32(params.grid_ny) + cy * nx;
+    let span = row_span(e, reach, cy, box_x);
+    let start = cell_start[u32(base + span.x)];
+    let end = cell_start[u32(base + span.y + 1)];
+    let skip = (lane + WORKGROUP_SIZE - *consumed % WORKGROUP_SIZE) % WORKGROUP_SIZE;
+    *consumed += end - start;
+    return Run(start + skip, end);
+}
+
 // One workgroup per event; its lanes stride over the sensors of the grid cells within reach.
-// Sensors are sorted by cell, row-major, so each grid row of the search box is one contiguous
-// run of sensors, and the runs together are one strided sequence.
+// Sensors are sorted by (modality layer, cell row-major), so each grid row of a layer's search
+// box is one contiguous run of sensors, and the runs together are one strided sequence. Each
+// layer is walked with its own modality's reach; the acoustic and seismic layers and the
+// line-of-sight layers have loops of their own, so that no lane of one pays for the other's
+// code (llvmpipe runs a loop body's every branch for all lanes).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lane: u32) {
     let event_index = group.x;
@@ -84,41 +122,32 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
         return;
     }
     let e = events[event_index];
-    let reach = max(max(max(e.reach_acoustic_m, e.reach_seismic_m), max(e.reach_radar_m, e.reach_eo_m)), e.reach_rf_m);
-    if reach <= 0.0 {
-        return;
-    }
-    let nx = i32(params.grid_nx);
-    let ny = i32(params.grid_ny);
-    let search = search_box(e, reach);
-    let cx0 = search.x;
-    let cx1 = search.y;
-    let cy0 = search.z;
-    let cy1 = search.w;
     var evaluated = 0u;
-    // Candidates seen in earlier rows: lanes continue their stride across row boundaries, so each
-    // lane gets an equal share of the candidates however short the rows are.
     var consumed = 0u;
-    for (var cy = cy0; cy <= cy1; cy++) {
-        let start = cell_start[u32(cy * nx + cx0)];
-        let end = cell_start[u32(cy * nx + cx1 + 1)];
-        let skip = (lane + WORKGROUP_SIZE - consumed % WORKGROUP_SIZE) % WORKGROUP_SIZE;
-        consumed += end - start;
-        for (var j = start + skip; j < end; j += WORKGROUP_SIZE) {
-            let s = sensors[j];
-            let dx = e.x - s.x;
-            let dy = e.y - s.y;
-            let dz = e.z - s.z;
-            let r = reach_of(e, s);
-            if dx * dx + dy * dy + dz * dz > r * r {
-                continue;
+    for (var layer = 0; layer <= 1; layer++) {
+        let reach = modality_reach(e, u32(layer));
+        let search = search_box(e, reach);
+        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            let run = lane_run(e, layer, reach, cy, search.xy, lane, &consumed);
+            for (var j = run.first; j < run.end; j += WORKGROUP_SIZE) {
+                let s = sensors[j];
+                if within_reach(e, s, reach) {
+                    evaluated += 1u;
+                    record(e, s, evaluate_pair(e, s, received_ground(e, s)));
+                }
             }
-            evaluated += 1u;
-            let o = evaluate_pair(e, s);
-            if o.detected {
-                let slot = atomicAdd(&counters[0], 1u);
-                if slot < params.capacity {
-                    detections[slot] = Detection(e.id, s.id, o.delay_s, o.snr_db, o.level_db, o.bearing_rad);
+        }
+    }
+    for (var layer = 2; layer <= 4; layer++) {
+        let reach = modality_reach(e, u32(layer));
+        let search = search_box(e, reach);
+        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            let run = lane_run(e, layer, reach, cy, search.xy, lane, &consumed);
+            for (var j = run.first; j < run.end; j += WORKGROUP_SIZE) {
+                let s = sensors[j];
+                if within_reach(e, s, reach) {
+                    evaluated += 1u;
+                    record(e, s, evaluate_pair(e, s, received_by_sight(e, s, sights[j])));
                 }
             }
         }
@@ -137,7 +166,7 @@ fn evaluate_pairs(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let e = events[pairs[k].x];
     let s = sensors[pairs[k].y];
-    let o = evaluate_pair(e, s);
+    let o = evaluate_pair(e, s, received(e, s, sights[pairs[k].y]));
     pair_out[k] = PairOut(o.level_db, o.snr_db, o.delay_s, o.bearing_rad, select(0u, 1u, o.detected),
                           o.range_m, o.margin, o.clearance_m);
 }

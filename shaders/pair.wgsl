@@ -83,6 +83,12 @@ struct Sensor {
     timing_sigma_s: f32,
     bearing_sigma_rad: f32,
     bearing_floor_rad: f32,
+    pad: u32,
+}
+
+// What a radar, camera or RF detector sees, in an array parallel to the sensors: the acoustic
+// and seismic walks never load it.
+struct Sight {
     gain_db: f32,
     pfa: f32,
     n50: f32,
@@ -96,6 +102,9 @@ struct Sensor {
     los_exponent: f32,
     nlos_exponent: f32,
     range_sigma_m: f32,
+    pad0: u32,
+    pad1: u32,
+    pad2: u32,
 }
 
 struct Received {
@@ -120,10 +129,10 @@ fn wrap_pi(a: f32) -> f32 {
 }
 
 // Inside the sensor's instrumented range and sector (azimuth sensor → source).
-fn in_view(e: Event, s: Sensor, horizontal: f32) -> bool {
+fn in_view(e: Event, s: Sensor, v: Sight, horizontal: f32) -> bool {
     let azimuth = atan2(e.x - s.x, e.y - s.y);
-    return horizontal >= s.min_range_m && horizontal <= s.max_range_m
-        && abs(wrap_pi(azimuth - s.azimuth_rad)) <= s.half_sector_rad;
+    return horizontal >= v.min_range_m && horizontal <= v.max_range_m
+        && abs(wrap_pi(azimuth - v.azimuth_rad)) <= v.half_sector_rad;
 }
 
 fn sight_clearance(e: Event, s: Sensor) -> f32 {
@@ -133,50 +142,60 @@ fn sight_clearance(e: Event, s: Sensor) -> f32 {
 // Radar, camera, RF. Radar: SNR = gain + σ(dBsm) − 40·log10 R, Pd = Pfa^(1/(1+SNR)). Camera:
 // apparent contrast C0·exp(−3.912·R/V) must reach the least resolvable contrast, then the TTP
 // curve of N = dc/(2·R·IFOV). RF: log-distance loss with the LOS or NLOS exponent.
-fn received_by_sight(e: Event, s: Sensor, horizontal: f32, range: f32) -> Received {
+fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
+    let dx = e.x - s.x;
+    let dy = e.y - s.y;
+    let dz = e.z - s.z;
+    let horizontal = sqrt(dx * dx + dy * dy);
+    let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
     let c = SPEED_OF_LIGHT_MPS;
     let reach = select(select(e.reach_rf_m, e.reach_eo_m, s.modality == MODALITY_EO_IR), e.reach_radar_m,
                        s.modality == MODALITY_RADAR);
     let unseen = select(-1.0, 0.0, s.modality != MODALITY_RF);
-    if reach <= 0.0 || !in_view(e, s, horizontal) {
+    if reach <= 0.0 || !in_view(e, s, v, horizontal) {
         return Received(UNSEEN_DB, 0.0, c, range, unseen, infinity());
     }
     let clearance = sight_clearance(e, s);
     if s.modality == MODALITY_RF {
-        let exponent = select(s.nlos_exponent, s.los_exponent, clearance >= 0.0);
-        return Received(e.rf_dbm_1m - 10.0 * exponent * log10_f32(range), -s.gain_db, c, range, -1.0, clearance);
+        let exponent = select(v.nlos_exponent, v.los_exponent, clearance >= 0.0);
+        return Received(e.rf_dbm_1m - 10.0 * exponent * log10_f32(range), -v.gain_db, c, range, -1.0, clearance);
     }
     if clearance < 0.0 {
         return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
     }
     if s.modality == MODALITY_RADAR {
-        let snr_db = s.gain_db + e.rcs_dbsm - 40.0 * log10_f32(range);
+        let snr_db = v.gain_db + e.rcs_dbsm - 40.0 * log10_f32(range);
         let snr = pow(10.0, min(snr_db / 10.0, 30.0));
-        return Received(snr_db, 0.0, c, range, exp(log(s.pfa) / (1.0 + snr)), clearance);
+        return Received(snr_db, 0.0, c, range, exp(log(v.pfa) / (1.0 + snr)), clearance);
     }
-    let contrast0 = select(e.contrast_visible, e.contrast_thermal, s.band == 1u);
-    if contrast0 * exp(-KOSCHMIEDER * range / params.visibility_m) < s.min_contrast {
+    let contrast0 = select(e.contrast_visible, e.contrast_thermal, v.band == 1u);
+    if contrast0 * exp(-KOSCHMIEDER * range / params.visibility_m) < v.min_contrast {
         return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
     }
-    let ratio = e.critical_dim_m / (2.0 * range * s.ifov_rad * s.n50);
+    let ratio = e.critical_dim_m / (2.0 * range * v.ifov_rad * v.n50);
     let exponent = 1.51 + 0.24 * ratio;
     // (N/N50)^E / (1 + (N/N50)^E), written so that a large ratio gives 1, not inf/inf.
     let pd = 1.0 / (1.0 + exp(-exponent * log(ratio)));
     return Received(10.0 * log10_f32(ratio), 0.0, c, range, pd, clearance);
 }
 
+// Any modality (the pair-list entry point; the walks call the modality's own function).
+fn received(e: Event, s: Sensor, v: Sight) -> Received {
+    if s.modality >= MODALITY_RADAR {
+        return received_by_sight(e, s, v);
+    }
+    return received_ground(e, s);
+}
+
 // Mean received level (before fluctuation), the background noise it competes with, and the
-// propagation speed, for a source at e heard by s.
-fn received(e: Event, s: Sensor) -> Received {
+// propagation speed, for a source at e heard by acoustic or seismic sensor s.
+fn received_ground(e: Event, s: Sensor) -> Received {
     let dx = e.x - s.x;
     let dy = e.y - s.y;
     let dz = e.z - s.z;
     let horizontal = sqrt(dx * dx + dy * dy);
     let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
     let is_day = e.is_day != 0u;
-    if s.modality >= MODALITY_RADAR {
-        return received_by_sight(e, s, horizontal, range);
-    }
     if s.modality == MODALITY_SEISMIC {
         let level = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
         let noise = select(params.noise_seismic_night_db, params.noise_seismic_day_db, is_day);

@@ -72,7 +72,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     for b in 0..blocks {
         events.extend(generator.block(b)?.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)));
     }
-    let grid = SensorGrid::build(
+    let grid = SensorGrid::by_modality(
         &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
         detect::model::DEFAULT_CELL_M,
     );

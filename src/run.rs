@@ -259,7 +259,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     write_header(&writer, &loaded, &plane.definition, &line, &sensors, &terrain, &gpu)?;
     let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
 
-    let grid = SensorGrid::build(
+    let grid = SensorGrid::by_modality(
         &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
         detect::model::DEFAULT_CELL_M,
     );

@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::events::SourceModel;
 use crate::geo;
 use crate::gpu::Gpu;
-use crate::terrain;
 use crate::scenario::{LoadedScenario, TimeOfDay};
+use crate::terrain;
 use rayon::prelude::*;
 use std::fmt;
 use std::time::Instant;
@@ -162,17 +162,16 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         let mut scenario = loaded.clone();
         scenario.scenario.coverage.resolution_m = options.resolution_m;
         scenario.scenario.coverage.classes = vec![class.name.clone()];
-        let maps =
-            crate::coverage::map::map_scenario(
-                &scenario,
-                &line,
-                &geo::Places::default(),
-                &sensors,
-                &terrain,
-                &gpu,
-                None,
-                true,
-            )?;
+        let maps = crate::coverage::map::map_scenario(
+            &scenario,
+            &line,
+            &geo::Places::default(),
+            &sensors,
+            &terrain,
+            &gpu,
+            None,
+            true,
+        )?;
         maps.first().map(|m| (m.cells, m.pairs, m.seconds))
     } else {
         None

@@ -2,7 +2,7 @@
 //! limits, one class (source) per call.
 
 use crate::detect::SensorGrid;
-use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor};
+use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, split_sensors};
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
@@ -58,6 +58,7 @@ pub struct GpuCoverage<'g> {
     pipeline: wgpu::ComputePipeline,
     params: GpuParams,
     sensors: wgpu::Buffer,
+    sights: wgpu::Buffer,
     cell_start: wgpu::Buffer,
     terrain: DeviceTerrain,
     max_cells_per_dispatch: usize,
@@ -84,8 +85,10 @@ impl<'g> GpuCoverage<'g> {
         let per_cell = std::mem::size_of::<GpuCellOut>().max(std::mem::size_of::<GpuCell>()) as u64;
         let by_dims = u64::from(limits.max_compute_workgroups_per_dimension).pow(2) * u64::from(WORKGROUP_SIZE);
         let max_cells_per_dispatch = (max_binding / per_cell).min(by_dims).max(1) as usize;
+        let (heads, sights) = split_sensors(&nonempty(&grid.sensors));
         Ok(Self {
-            sensors: storage_init(&gpu.device, "sensors", &nonempty(&grid.sensors)),
+            sensors: storage_init(&gpu.device, "sensors", &heads),
+            sights: storage_init(&gpu.device, "sights", &sights),
             cell_start: storage_init(&gpu.device, "cell_start", &grid.cell_start),
             terrain: DeviceTerrain::upload(gpu, terrain)?,
             gpu,
@@ -130,8 +133,9 @@ impl<'g> GpuCoverage<'g> {
                     &settings,
                     &self.terrain.frame,
                     &self.terrain.heights,
+                    &self.sights,
                 ],
-                &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
             );
             let mut encoder = device.create_command_encoder(&Default::default());
             {

@@ -52,6 +52,7 @@ pub struct GpuDetector<'g> {
     kernel: DetectKernel,
     params: GpuParams,
     sensors: wgpu::Buffer,
+    sights: wgpu::Buffer,
     cell_start: wgpu::Buffer,
     terrain: DeviceTerrain,
     counters: wgpu::Buffer,
@@ -73,6 +74,12 @@ impl<'g> GpuDetector<'g> {
                 grid.sensors.len()
             )));
         }
+        if grid.layers != MODALITY_COUNT {
+            return Err(Error::Gpu(format!(
+                "the detection kernel walks one grid layer per modality; this grid has {}",
+                grid.layers
+            )));
+        }
         grid.apply(&mut params);
         let kernel = DetectKernel::new(gpu)?;
         let record = std::mem::size_of::<GpuDetection>() as u64;
@@ -83,8 +90,10 @@ impl<'g> GpuDetector<'g> {
             .min(max_binding / event_size)
             .clamp(1, EVENTS_PER_DISPATCH) as usize;
         let device = &gpu.device;
+        let (heads, sights) = split_sensors(&nonempty(&grid.sensors));
         Ok(Self {
-            sensors: storage_init(device, "sensors", &nonempty(&grid.sensors)),
+            sensors: storage_init(device, "sensors", &heads),
+            sights: storage_init(device, "sights", &sights),
             cell_start: storage_init(device, "cell_start", &grid.cell_start),
             terrain: DeviceTerrain::upload(gpu, terrain)?,
             counters: device.create_buffer(&wgpu::BufferDescriptor {
@@ -166,8 +175,9 @@ impl<'g> GpuDetector<'g> {
                 &self.counters,
                 &self.terrain.frame,
                 &self.terrain.heights,
+                &self.sights,
             ],
-            &[0, 1, 2, 3, 4, 5, 8, 9],
+            &[0, 1, 2, 3, 4, 5, 8, 9, 10],
         );
         let mut encoder = device.create_command_encoder(&Default::default());
         {
@@ -200,7 +210,9 @@ pub fn evaluate_pairs(
     let per_dispatch = (limits.max_compute_workgroups_per_dimension as usize * WORKGROUP_SIZE as usize)
         .min((limits.max_storage_buffer_binding_size / std::mem::size_of::<GpuPairOut>() as u64) as usize);
     let event_buffer = storage_init(device, "events", &nonempty(events));
-    let sensor_buffer = storage_init(device, "sensors", &nonempty(sensors));
+    let (heads, sights) = split_sensors(&nonempty(sensors));
+    let sensor_buffer = storage_init(device, "sensors", &heads);
+    let sight_buffer = storage_init(device, "sights", &sights);
     let device_terrain = DeviceTerrain::upload(gpu, terrain)?;
     let mut out = Vec::with_capacity(pairs.len());
     for chunk in pairs.chunks(per_dispatch.max(1)) {
@@ -216,8 +228,17 @@ pub fn evaluate_pairs(
         let bind = bind_group(
             device,
             &kernel.evaluate_pairs,
-            &[&uniform, &event_buffer, &sensor_buffer, &pair_buffer, &results, &device_terrain.frame, &device_terrain.heights],
-            &[0, 1, 2, 6, 7, 8, 9],
+            &[
+                &uniform,
+                &event_buffer,
+                &sensor_buffer,
+                &pair_buffer,
+                &results,
+                &device_terrain.frame,
+                &device_terrain.heights,
+                &sight_buffer,
+            ],
+            &[0, 1, 2, 6, 7, 8, 9, 10],
         );
         let mut encoder = device.create_command_encoder(&Default::default());
         {

@@ -80,6 +80,8 @@ pub struct GpuSensor {
     pub timing_sigma_s: f32,
     pub bearing_sigma_rad: f32,
     pub bearing_floor_rad: f32,
+    pub pad: u32,
+    // From here on: the WGSL `Sight`, uploaded as an array of its own (`split_sensors`).
     /// Radar: SNR on 1 m² at 1 m, dB; RF: minus the sensitivity, dB.
     pub gain_db: f32,
     pub pfa: f32,
@@ -95,6 +97,28 @@ pub struct GpuSensor {
     pub los_exponent: f32,
     pub nlos_exponent: f32,
     pub range_sigma_m: f32,
+    pub pad_sight: [u32; 3],
+}
+
+/// Words of the WGSL `Sensor` at the head of a `GpuSensor`; the rest is its `Sight`.
+pub const SENSOR_WORDS: usize = 12;
+/// Words of the WGSL `Sight`.
+pub const SIGHT_WORDS: usize = 16;
+
+/// The sensors as the kernels bind them: the acoustic and seismic walks read only the first
+/// array, the line-of-sight walks the second one too (same index).
+pub fn split_sensors(sensors: &[GpuSensor]) -> (Vec<[u32; SENSOR_WORDS]>, Vec<[u32; SIGHT_WORDS]>) {
+    sensors
+        .iter()
+        .map(|s| {
+            let words: &[u32; SENSOR_WORDS + SIGHT_WORDS] = bytemuck::cast_ref(s);
+            let mut head = [0u32; SENSOR_WORDS];
+            let mut tail = [0u32; SIGHT_WORDS];
+            head.copy_from_slice(&words[..SENSOR_WORDS]);
+            tail.copy_from_slice(&words[SENSOR_WORDS..]);
+            (head, tail)
+        })
+        .unzip()
 }
 
 /// One detection as the kernel writes it; the delay is relative to the event's origin time so

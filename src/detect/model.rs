@@ -71,6 +71,7 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         timing_sigma_s: s.timing_sigma_s as f32,
         bearing_sigma_rad: s.bearing_sigma_rad as f32,
         bearing_floor_rad: s.bearing_floor_rad as f32,
+        pad: 0,
         gain_db: s.sight.gain_db as f32,
         pfa: s.sight.pfa as f32,
         n50: s.sight.n50 as f32,
@@ -84,6 +85,7 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         los_exponent: s.sight.los_exponent as f32,
         nlos_exponent: s.sight.nlos_exponent as f32,
         range_sigma_m: s.sight.range_sigma_m as f32,
+        pad_sight: [0; 3],
     }
 }
 
@@ -159,7 +161,11 @@ impl BestCase {
                 Modality::Rf => {
                     // SNR = P + gain ≥ threshold − 4.753σ at the tail: P ≥ threshold − tail − gain.
                     let needed = s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db - sight.gain_db;
-                    let b = rf.get_or_insert(RfBest { needed_dbm: f64::INFINITY, exponent: f64::INFINITY, max_range_m: 0.0 });
+                    let b = rf.get_or_insert(RfBest {
+                        needed_dbm: f64::INFINITY,
+                        exponent: f64::INFINITY,
+                        max_range_m: 0.0,
+                    });
                     b.needed_dbm = b.needed_dbm.min(needed);
                     b.exponent = b.exponent.min(sight.los_exponent);
                     b.max_range_m = b.max_range_m.max(sight.max_range_m);
@@ -328,9 +334,9 @@ pub fn max_reach(e: &GpuEvent) -> f32 {
 }
 
 /// Sensors bucketed in a uniform grid, sorted by (layer, cell row-major), so the sensors of a
-/// run of cells in one grid row of one layer are contiguous. One layer holds every sensor;
-/// `by_modality` puts each modality in the layer of its code, so that a walk with one
-/// modality's reach visits only that modality's sensors.
+/// run of cells in one grid row of one layer are contiguous. `by_modality` puts each modality
+/// in the layer of its code, so that a walk with one modality's reach visits only that
+/// modality's sensors.
 #[derive(Debug, Clone)]
 pub struct SensorGrid {
     pub sensors: Vec<GpuSensor>,
@@ -344,10 +350,6 @@ pub struct SensorGrid {
 }
 
 impl SensorGrid {
-    pub fn build(sensors: &[GpuSensor], cell_m: f64) -> Self {
-        Self::layered(sensors, cell_m, 1, |_| 0)
-    }
-
     /// One layer per modality, indexed by its code.
     pub fn by_modality(sensors: &[GpuSensor], cell_m: f64) -> Self {
         Self::layered(sensors, cell_m, MODALITY_COUNT, |s| s.modality)

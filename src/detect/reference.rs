@@ -70,7 +70,14 @@ fn in_view(e: &GpuEvent, s: &GpuSensor, horizontal: f64) -> bool {
 }
 
 /// Radar, camera and RF (the twin of `received_by_sight` in shaders/pair.wgsl).
-fn received_by_sight(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor, horizontal: f64, range: f64) -> Received {
+fn received_by_sight(
+    p: &GpuParams,
+    terrain: &Terrain,
+    e: &GpuEvent,
+    s: &GpuSensor,
+    horizontal: f64,
+    range: f64,
+) -> Received {
     let f = f64::from;
     let c = SPEED_OF_LIGHT_MPS;
     let unseen_pd = if s.modality == MODALITY_RF { -1.0 } else { 0.0 };
@@ -253,21 +260,24 @@ pub fn detect_events(
     (per_event.into_iter().flat_map(|(d, _)| d).collect(), pairs)
 }
 
-/// Calls `visit` for each sensor in the grid cells that the event's reach box touches, with the
-/// same f32 box arithmetic as the kernel.
+/// Calls `visit` for each sensor of each modality layer in the grid cells that the modality's
+/// reach box touches (a superset of the kernel's disc rows; the caller filters by reach).
 fn for_each_candidate(e: &GpuEvent, grid: &SensorGrid, mut visit: impl FnMut(&GpuSensor)) {
-    let reach = max_reach(e);
-    if reach <= 0.0 {
-        return;
-    }
     let (nx, ny) = (grid.nx as i32, grid.ny as i32);
     let (ox, oy, cell) = (grid.origin[0] as f32, grid.origin[1] as f32, grid.cell_m as f32);
     let index = |v: f32, o: f32, n: i32| (((v - o) / cell).floor() as i32).clamp(0, n - 1);
-    let (cx0, cx1) = (index(e.x - reach, ox, nx), index(e.x + reach, ox, nx));
-    let (cy0, cy1) = (index(e.y - reach, oy, ny), index(e.y + reach, oy, ny));
-    for cy in cy0..=cy1 {
-        let start = grid.cell_start[(cy * nx + cx0) as usize] as usize;
-        let end = grid.cell_start[(cy * nx + cx1 + 1) as usize] as usize;
-        grid.sensors[start..end].iter().for_each(&mut visit);
+    for layer in 0..grid.layers {
+        let reach = if grid.layers == 1 { max_reach(e) } else { reach_for(e, layer) };
+        if reach <= 0.0 {
+            continue;
+        }
+        let base = layer as i32 * nx * ny;
+        let (cx0, cx1) = (index(e.x - reach, ox, nx), index(e.x + reach, ox, nx));
+        let (cy0, cy1) = (index(e.y - reach, oy, ny), index(e.y + reach, oy, ny));
+        for cy in cy0..=cy1 {
+            let start = grid.cell_start[(base + cy * nx + cx0) as usize] as usize;
+            let end = grid.cell_start[(base + cy * nx + cx1 + 1) as usize] as usize;
+            grid.sensors[start..end].iter().for_each(&mut visit);
+        }
     }
 }

@@ -59,9 +59,9 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
-        name: "modality not simulated",
+        name: "radar row with an acoustic threshold",
         edits: &[("modality = \"acoustic\"", "modality = \"radar\"")],
-        expect: &["rows[0].modality", "not simulated"],
+        expect: &["rows[0].threshold_db", "pfa"],
         ..BASE
     },
     Case {

@@ -25,7 +25,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
             .collect();
         // The grid's geometry, for the random events' reach (the kernel builds its own grid,
         // one layer per modality, from the same sensors and cell size).
-        SensorGrid::build(&sensors, 7_000.0).apply(&mut params);
+        SensorGrid::by_modality(&sensors, 7_000.0).apply(&mut params);
         let terrain = random_terrain(&mut rng);
         let mut source = random_event(&mut rng, 0, &params);
         source.reach_acoustic_m = 20_000.0;

@@ -103,6 +103,7 @@ pub fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
         los_exponent: rng.random_range(2.0..2.5),
         nlos_exponent: rng.random_range(3.0..4.5),
         range_sigma_m: rng.random_range(0.0..50.0),
+        ..Default::default()
     }
 }
 
@@ -193,7 +194,7 @@ fn grid_search_finds_the_same_detections_as_the_reference() {
     let mut rng = ChaCha8Rng::seed_from_u64(77);
     let mut params = random_params(&mut rng);
     let sensors: Vec<GpuSensor> = (0..800).map(|i| random_sensor(&mut rng, i)).collect();
-    let grid = SensorGrid::build(&sensors, 7_000.0);
+    let grid = SensorGrid::by_modality(&sensors, 7_000.0);
     grid.apply(&mut params);
     let terrain = random_terrain(&mut rng);
     let events: Vec<GpuEvent> = (0..2000)
@@ -247,7 +248,7 @@ fn overflowing_the_output_buffer_grows_it_and_loses_nothing() {
             ..Default::default()
         })
         .collect();
-    let grid = SensorGrid::build(&sensors, 10_000.0);
+    let grid = SensorGrid::by_modality(&sensors, 10_000.0);
     grid.apply(&mut params);
     let events: Vec<GpuEvent> = (0..64)
         .map(|i| GpuEvent {

@@ -85,7 +85,9 @@ fn single_sensor_pd_half_range_is_the_spreading_limit() {
     for (pair, o) in pairs.iter().zip(&out) {
         let s = pair[1] as usize;
         gpu_hits[s] += o.detected;
-        cpu_hits[s] += u32::from(reference::evaluate_pair(&params, &Terrain::flat(), &events[pair[0] as usize], &sensors[s]).detected);
+        cpu_hits[s] += u32::from(
+            reference::evaluate_pair(&params, &Terrain::flat(), &events[pair[0] as usize], &sensors[s]).detected,
+        );
         assert_eq!(o.range_m, ranges[s]);
     }
     for (name, hits) in [("GPU", gpu_hits), ("CPU", cpu_hits)] {
@@ -117,7 +119,8 @@ fn sight_fraction(sensor: GpuSensor, event: GpuEvent, range_m: f32, draws: u32) 
     let pairs: Vec<[u32; 2]> = (0..draws).map(|e| [e, 0]).collect();
     let out = evaluate_pairs(gpu(), &params, &flat, &events, &[sensor], &pairs).expect("GPU");
     let gpu_hits: u32 = out.iter().map(|o| o.detected).sum();
-    let cpu_hits: u32 = events.iter().map(|e| u32::from(reference::evaluate_pair(&params, &flat, e, &sensor).detected)).sum();
+    let cpu_hits: u32 =
+        events.iter().map(|e| u32::from(reference::evaluate_pair(&params, &flat, e, &sensor).detected)).sum();
     let n = f64::from(draws);
     (f64::from(gpu_hits) / n, f64::from(cpu_hits) / n, reference::evaluate_pair(&params, &flat, &events[0], &sensor))
 }
@@ -142,11 +145,8 @@ fn binomial_tolerance(p: f64, n: u32) -> f64 {
 fn radar_detection_follows_the_radar_equation_and_swerling_1() {
     use linewatch::physics::radar;
     // 13 dB on 1 m² at 10 km, Pfa 1e-6; a 10 m² target.
-    let sensor = GpuSensor {
-        gain_db: (13.0 + 40.0 * 10_000f64.log10()) as f32,
-        pfa: 1e-6,
-        ..sight_sensor(MODALITY_RADAR)
-    };
+    let sensor =
+        GpuSensor { gain_db: (13.0 + 40.0 * 10_000f64.log10()) as f32, pfa: 1e-6, ..sight_sensor(MODALITY_RADAR) };
     let event = GpuEvent { z: 10.0, rcs_dbsm: 10.0, reach_radar_m: 1e6, ..Default::default() };
     let draws = 20_000;
     for range in [5_000.0f32, 12_000.0, 20_000.0, 30_000.0] {

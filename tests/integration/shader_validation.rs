@@ -29,7 +29,7 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
     // Sizes of the WGSL structs (all 4-byte scalars, no padding).
     assert_eq!(std::mem::size_of::<GpuParams>(), 28 * 4);
     assert_eq!(std::mem::size_of::<GpuEvent>(), 20 * 4);
-    assert_eq!(std::mem::size_of::<GpuSensor>(), 24 * 4);
+    assert_eq!(std::mem::size_of::<GpuSensor>(), (SENSOR_WORDS + SIGHT_WORDS) * 4);
     assert_eq!(std::mem::size_of::<GpuDetection>(), 6 * 4);
     assert_eq!(std::mem::size_of::<GpuPairOut>(), 8 * 4);
     let source = linewatch::shaders::detect_kernel();
@@ -40,7 +40,8 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
         let expected = match ty.name.as_deref() {
             Some("Params") => std::mem::size_of::<GpuParams>(),
             Some("Event") => std::mem::size_of::<GpuEvent>(),
-            Some("Sensor") => std::mem::size_of::<GpuSensor>(),
+            Some("Sensor") => SENSOR_WORDS * 4,
+            Some("Sight") => SIGHT_WORDS * 4,
             Some("Detection") => std::mem::size_of::<GpuDetection>(),
             Some("PairOut") => std::mem::size_of::<GpuPairOut>(),
             _ => continue,
@@ -69,14 +70,15 @@ fn assert_layouts(source: &str, expected: &[(&str, usize)], entry: &str, workgro
 #[test]
 fn coverage_structs_match_the_shader() {
     use linewatch::coverage::{GpuCell, GpuCellOut};
-    use linewatch::detect::{GpuEvent, GpuParams, GpuSensor};
+    use linewatch::detect::{GpuEvent, GpuParams};
     use std::mem::size_of;
     let expected = [
         ("Cell", size_of::<GpuCell>()),
         ("CellOut", size_of::<GpuCellOut>()),
         ("Params", size_of::<GpuParams>()),
         ("Event", size_of::<GpuEvent>()),
-        ("Sensor", size_of::<GpuSensor>()),
+        ("Sensor", linewatch::detect::SENSOR_WORDS * 4),
+        ("Sight", linewatch::detect::SIGHT_WORDS * 4),
     ];
     let size = linewatch::coverage::gpu::WORKGROUP_SIZE;
     assert_layouts(&linewatch::shaders::coverage_kernel(), &expected, "coverage_cells", size);
