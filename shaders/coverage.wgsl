@@ -34,8 +34,8 @@ struct CellOut {
     p_attrib: f32,
     verifiable: f32,
     sensors: u32,
-    pad0: u32,
-    pad1: u32,
+    loop_iterations: u32,
+    pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -135,6 +135,7 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
     }
     (*tally).none *= 1.0 - pd;
     for (var jj = i32(k) - 1; jj >= 0; jj--) {
+        loop_iterations += 1u;
         var arrive = 0.0;
         if jj > 0 {
             arrive = (*tally).below[jj - 1] * pd;
@@ -197,11 +198,14 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     // and line-of-sight layers have loops of their own (llvmpipe runs every branch of a loop
     // body for all lanes: the march would slow the acoustic walk).
     for (var layer = 0; layer <= 1; layer++) {
+        loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
         for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            loop_iterations += 1u;
             let run = row_run(e, layer, reach, cy, search.xy);
             for (var js = run.x; js < run.y; js++) {
+                loop_iterations += 1u;
                 let s = sensors[js];
                 if in_reach(e, s, reach) {
                     tally.count += 1u;
@@ -211,11 +215,14 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
         }
     }
     for (var layer = 2; layer <= 4; layer++) {
+        loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
         for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            loop_iterations += 1u;
             let run = row_run(e, layer, reach, cy, search.xy);
             for (var js = run.x; js < run.y; js++) {
+                loop_iterations += 1u;
                 let s = sensors[js];
                 if in_reach(e, s, reach) {
                     tally.count += 1u;
@@ -227,6 +234,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     var below_sum = 0.0;
     for (var jj = 0u; jj < k; jj++) {
+        loop_iterations += 1u;
         below_sum += tally.below[jj];
     }
     let p_k = clamp(1.0 - below_sum, 0.0, 1.0);
@@ -235,5 +243,6 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     if sigma_n < bitcast<f32>(0x7f800000u) {
         p_attrib = normal_cdf(abs(cell.offset_m) / sigma_n);
     }
-    out[i] = CellOut(clamp(1.0 - tally.none, 0.0, 1.0), p_k, sigma_n, p_attrib, p_k * p_attrib, tally.count, 0u, 0u);
+    out[i] = CellOut(clamp(1.0 - tally.none, 0.0, 1.0), p_k, sigma_n, p_attrib, p_k * p_attrib, tally.count,
+                     loop_iterations, 0u);
 }

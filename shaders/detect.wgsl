@@ -41,7 +41,7 @@ struct Outcome {
 @group(0) @binding(2) var<storage, read> sensors: array<Sensor>;
 @group(0) @binding(3) var<storage, read> cell_start: array<u32>;
 @group(0) @binding(4) var<storage, read_write> detections: array<Detection>;
-@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>, 2>;
+@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>, 3>;
 @group(0) @binding(6) var<storage, read> pairs: array<vec2<u32>>;
 @group(0) @binding(7) var<storage, read_write> pair_out: array<PairOut>;
 @group(0) @binding(8) var<uniform> terrain: Terrain;
@@ -125,11 +125,14 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
     var evaluated = 0u;
     var consumed = 0u;
     for (var layer = 0; layer <= 1; layer++) {
+        loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
         for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            loop_iterations += 1u;
             let run = lane_run(e, layer, reach, cy, search.xy, lane, &consumed);
             for (var j = run.first; j < run.end; j += WORKGROUP_SIZE) {
+                loop_iterations += 1u;
                 let s = sensors[j];
                 if within_reach(e, s, reach) {
                     evaluated += 1u;
@@ -139,11 +142,14 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
         }
     }
     for (var layer = 2; layer <= 4; layer++) {
+        loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
         for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+            loop_iterations += 1u;
             let run = lane_run(e, layer, reach, cy, search.xy, lane, &consumed);
             for (var j = run.first; j < run.end; j += WORKGROUP_SIZE) {
+                loop_iterations += 1u;
                 let s = sensors[j];
                 if within_reach(e, s, reach) {
                     evaluated += 1u;
@@ -155,6 +161,8 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
     if evaluated > 0u {
         atomicAdd(&counters[1], evaluated);
     }
+    // The most loop iterations any lane ran: the host's check against llvmpipe's limit.
+    atomicMax(&counters[2], loop_iterations);
 }
 
 // Every listed pair, unconditionally: the GPU side of the GPU-against-CPU tests.

@@ -67,7 +67,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     let gpu = Gpu::new()?;
     let mut generator = EventGenerator::new(loaded, &plane, &line);
     let blocks = ((hours * 3600.0 / generator.block_s).ceil() as u32).min(generator.block_count);
-    let best = BestCase::of(&sensors);
+    let best = BestCase::of(&sensors).over(&terrain);
     let mut events = Vec::new();
     for b in 0..blocks {
         events.extend(generator.block(b)?.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)));

@@ -321,6 +321,12 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
     println!("  violations     {} ({} source events)", s.violations, s.events);
     println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
     println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
+    if s.events_by_reference > 0 {
+        println!(
+            "  {} events had more work than this adapter's loop limit allows one invocation; the f64 reference detected them",
+            s.events_by_reference
+        );
+    }
     println!(
         "  {:<12} {:>9} {:>8} {:>12} {:>12} {:>11}",
         "class", "events", "detected", "≥1 sensor", "≥3 sensors", "detections"
@@ -369,5 +375,11 @@ fn print_coverage(maps: &[crate::run::CoverageSummary], loaded: &LoadedScenario)
             m.seconds,
             m.longest_gap_at
         );
+        if m.cells_by_reference > 0 {
+            println!(
+                "  {:<12} {} cells over this adapter's loop limit were computed by the f64 reference",
+                "", m.cells_by_reference
+            );
+        }
     }
 }

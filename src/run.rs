@@ -41,6 +41,8 @@ pub struct RunSummary {
     pub detections: u64,
     pub false_alarms: u64,
     pub pairs_evaluated: u64,
+    /// Events the f64 reference detected because the device's loop budget was too small.
+    pub events_by_reference: u64,
     pub classes: Vec<ClassSummary>,
     pub seconds: f64,
     pub gpu_seconds: f64,
@@ -85,6 +87,8 @@ pub struct CoverageSummary {
     /// "km 686–706, near Siversk (4 km)" for the longest gap; empty without gaps.
     pub longest_gap_at: String,
     pub seconds: f64,
+    /// Cells the f64 reference computed (over the device's loop budget).
+    pub cells_by_reference: u64,
 }
 
 impl CoverageSummary {
@@ -103,6 +107,7 @@ impl CoverageSummary {
                 .map(|(g, place)| format!("km {:.0}–{:.0} {place}", g.start_km, g.end_km).trim_end().to_string())
                 .unwrap_or_default(),
             seconds: map.seconds,
+            cells_by_reference: map.cells_by_reference,
         }
     }
 }
@@ -263,7 +268,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
         detect::model::DEFAULT_CELL_M,
     );
-    let best = BestCase::of(&sensors);
+    let best = BestCase::of(&sensors).over(&terrain);
     let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid, &terrain)?;
     let mut generator = EventGenerator::new(&loaded, &plane, &line);
     let progress = crate::progress::bar(u64::from(generator.block_count), "blocks simulated", opts.progress);
@@ -342,6 +347,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
             }));
         }
         summary.pairs_evaluated = detector.stats.pairs;
+        summary.events_by_reference = detector.stats.events_by_reference;
         let write_started = Instant::now();
         writer.append_events(&events.iter().map(event_record).collect::<Vec<_>>())?;
         summary.write_seconds += write_started.elapsed().as_secs_f64();

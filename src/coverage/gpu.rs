@@ -1,6 +1,7 @@
 //! Runs `shaders/coverage.wgsl`: one thread per cell, cells in chunks within the adapter's
 //! limits, one class (source) per call.
 
+use super::reference::{CellMetrics, CellSite, cell_metrics};
 use crate::detect::SensorGrid;
 use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, split_sensors};
 use crate::error::{Error, Result};
@@ -10,6 +11,7 @@ use crate::shaders;
 use crate::terrain::Terrain;
 use crate::terrain::gpu::DeviceTerrain;
 use bytemuck::{Pod, Zeroable};
+use rayon::prelude::*;
 use wgpu::util::DeviceExt;
 
 /// Workgroup size of `coverage_cells`; a test checks it against the shader.
@@ -40,7 +42,26 @@ pub struct GpuCellOut {
     pub verifiable: f32,
     /// Sensors within reach: the (cell, sensor) pairs evaluated.
     pub sensors: u32,
-    pub pad: [u32; 2],
+    /// Loop iterations the cell's invocation ran (see `gpu::loop_budget`).
+    pub loop_iterations: u32,
+    /// 1 where the cell went over the adapter's loop budget and the f64 reference computed it.
+    pub by_reference: u32,
+}
+
+impl GpuCellOut {
+    /// The reference's metrics in the kernel's form, marked as computed on the CPU.
+    fn from_reference(m: &CellMetrics, loop_iterations: u32) -> Self {
+        Self {
+            p_detect: m.p_detect as f32,
+            p_k: m.p_k as f32,
+            sigma_n_m: m.sigma_n_m as f32,
+            p_attrib: m.p_attrib as f32,
+            verifiable: m.verifiable as f32,
+            sensors: m.sensors,
+            loop_iterations,
+            by_reference: 1,
+        }
+    }
 }
 
 #[repr(C)]
@@ -55,6 +76,9 @@ struct Settings {
 /// The sensors on the device, ready to map sources placed at cells.
 pub struct GpuCoverage<'g> {
     gpu: &'g Gpu,
+    /// The host's copies, for the cells the reference recomputes.
+    host_sensors: Vec<GpuSensor>,
+    host_terrain: &'g Terrain,
     pipeline: wgpu::ComputePipeline,
     params: GpuParams,
     sensors: wgpu::Buffer,
@@ -70,7 +94,7 @@ impl<'g> GpuCoverage<'g> {
     pub fn new(
         gpu: &'g Gpu,
         mut params: GpuParams,
-        terrain: &Terrain,
+        terrain: &'g Terrain,
         sensors: &[GpuSensor],
         cell_m: f64,
     ) -> Result<Self> {
@@ -92,6 +116,8 @@ impl<'g> GpuCoverage<'g> {
             cell_start: storage_init(&gpu.device, "cell_start", &grid.cell_start),
             terrain: DeviceTerrain::upload(gpu, terrain)?,
             gpu,
+            host_sensors: sensors.to_vec(),
+            host_terrain: terrain,
             pipeline,
             params,
             max_cells_per_dispatch,
@@ -106,7 +132,7 @@ impl<'g> GpuCoverage<'g> {
             contents: bytemuck::bytes_of(&self.params),
             usage: wgpu::BufferUsages::UNIFORM,
         });
-        let source = storage_init(device, "source", std::slice::from_ref(source));
+        let source_buffer = storage_init(device, "source", std::slice::from_ref(source));
         let max_groups = self.gpu.limits().max_compute_workgroups_per_dimension;
         let mut out = Vec::with_capacity(cells.len());
         for chunk in cells.chunks(self.max_cells_per_dispatch) {
@@ -125,7 +151,7 @@ impl<'g> GpuCoverage<'g> {
                 &self.pipeline,
                 &[
                     &params,
-                    &source,
+                    &source_buffer,
                     &self.sensors,
                     &self.cell_start,
                     &cell_buffer,
@@ -145,8 +171,25 @@ impl<'g> GpuCoverage<'g> {
                 pass.dispatch_workgroups(gx, gy, 1);
             }
             self.gpu.queue.submit([encoder.finish()]);
-            out.extend(read_back::<GpuCellOut>(self.gpu, &results, chunk.len())?);
+            let mut chunk_out = read_back::<GpuCellOut>(self.gpu, &results, chunk.len())?;
+            self.recompute_over_budget(source, chunk, &mut chunk_out, k);
+            out.extend(chunk_out);
         }
         Ok(out)
+    }
+
+    /// The f64 reference for every cell whose invocation may have hit the adapter's loop limit.
+    fn recompute_over_budget(&self, source: &GpuEvent, cells: &[GpuCell], out: &mut [GpuCellOut], k: u32) {
+        out.par_iter_mut().zip(cells).filter(|(o, _)| self.gpu.over_loop_budget(o.loop_iterations)).for_each(
+            |(o, cell)| {
+                let e = GpuEvent { x: cell.x, y: cell.y, ..*source };
+                let site = CellSite {
+                    offset_m: f64::from(cell.offset_m),
+                    normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
+                };
+                let m = cell_metrics(&self.params, self.host_terrain, &e, site, &self.host_sensors, k as usize);
+                *o = GpuCellOut::from_reference(&m, o.loop_iterations);
+            },
+        );
     }
 }

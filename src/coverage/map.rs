@@ -151,6 +151,8 @@ pub struct ClassMap {
     pub covered: u64,
     /// (cell, sensor) pairs within reach that the kernel evaluated, over the whole band.
     pub pairs: u64,
+    /// Cells over the adapter's loop budget, computed by the f64 reference (gpu::loop_budget).
+    pub cells_by_reference: u64,
     pub seconds: f64,
 }
 
@@ -186,7 +188,7 @@ pub fn map_scenario(
     let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
     let params = detect::model::params(&s.environment, s.seed);
     let coverage = GpuCoverage::new(gpu, params, terrain, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
-    let best = BestCase::of(sensors);
+    let best = BestCase::of(sensors).over(terrain);
     let is_day = spec.time_of_day == TimeOfDay::Day;
     let classes: Vec<_> =
         s.classes.iter().filter(|c| spec.classes.is_empty() || spec.classes.contains(&c.name)).collect();
@@ -225,6 +227,7 @@ pub fn map_scenario(
             cells: 0,
             covered: 0,
             pairs: 0,
+            cells_by_reference: 0,
             seconds: 0.0,
         };
         let rows_per_band = (CELLS_PER_BAND / corridor.nx).max(1);
@@ -241,6 +244,7 @@ pub fn map_scenario(
                 }
                 map.preview.add(i, r0 + j, o.verifiable);
                 map.pairs += u64::from(o.sensors);
+                map.cells_by_reference += u64::from(o.by_reference);
                 if f64::from(cell.offset_m.abs()) <= depth_m {
                     map.profile.add(*chainage, f64::from(o.verifiable), spec.target);
                     map.cells += 1;

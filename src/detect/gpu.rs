@@ -17,6 +17,8 @@ pub const WORKGROUP_SIZE: u32 = 64;
 const INITIAL_CAPACITY: u64 = 1 << 20;
 /// Events per dispatch, at most: an output overflow then repeats only this much work.
 const EVENTS_PER_DISPATCH: u64 = 4096;
+/// The kernel's counters: detections found, pairs evaluated, most loop iterations of a lane.
+const COUNTER_BYTES: u64 = 12;
 
 /// The compiled detection kernel.
 pub struct DetectKernel {
@@ -44,11 +46,25 @@ pub struct DetectStats {
     pub dispatches: u64,
     /// Bytes copied to and from the device.
     pub bytes_moved: u64,
+    /// Events whose invocations went over the adapter's loop budget, detected by the f64
+    /// reference instead (see `gpu::loop_budget`).
+    pub events_by_reference: u64,
+}
+
+/// What one dispatch reports besides the detections.
+struct DispatchCounts {
+    found: u64,
+    pairs: u64,
+    /// The most loop iterations any lane ran.
+    loop_iterations: u32,
 }
 
 /// The sensors on the device, ready to take events.
 pub struct GpuDetector<'g> {
     gpu: &'g Gpu,
+    /// The host's copies, for events the reference detects.
+    grid: SensorGrid,
+    host_terrain: &'g Terrain,
     kernel: DetectKernel,
     params: GpuParams,
     sensors: wgpu::Buffer,
@@ -64,7 +80,7 @@ pub struct GpuDetector<'g> {
 }
 
 impl<'g> GpuDetector<'g> {
-    pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid, terrain: &Terrain) -> Result<Self> {
+    pub fn new(gpu: &'g Gpu, mut params: GpuParams, grid: &SensorGrid, terrain: &'g Terrain) -> Result<Self> {
         let limits = gpu.limits();
         let max_binding = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
         let sensor_bytes = std::mem::size_of_val(grid.sensors.as_slice()) as u64;
@@ -98,12 +114,14 @@ impl<'g> GpuDetector<'g> {
             terrain: DeviceTerrain::upload(gpu, terrain)?,
             counters: device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("counters"),
-                size: 8,
+                size: COUNTER_BYTES,
                 usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: false,
             }),
             detections: output_buffer(device, capacity * record),
             gpu,
+            grid: grid.clone(),
+            host_terrain: terrain,
             kernel,
             params,
             capacity,
@@ -126,7 +144,16 @@ impl<'g> GpuDetector<'g> {
         if events.is_empty() {
             return Ok(());
         }
-        let (found, pairs) = self.dispatch(events)?;
+        let DispatchCounts { found, pairs, loop_iterations } = self.dispatch(events)?;
+        if self.gpu.over_loop_budget(loop_iterations) {
+            if events.len() > 1 {
+                let (a, b) = events.split_at(events.len() / 2);
+                self.detect_chunk(a, out)?;
+                return self.detect_chunk(b, out);
+            }
+            self.detect_by_reference(events, out);
+            return Ok(());
+        }
         if found > self.capacity {
             if found <= self.max_capacity {
                 self.capacity = found;
@@ -150,8 +177,23 @@ impl<'g> GpuDetector<'g> {
         Ok(())
     }
 
-    /// One dispatch over `events`: returns (detections found, pairs evaluated).
-    fn dispatch(&mut self, events: &[GpuEvent]) -> Result<(u64, u64)> {
+    /// The f64 reference's detections of `events`, in the kernel's form.
+    fn detect_by_reference(&mut self, events: &[GpuEvent], out: &mut Vec<GpuDetection>) {
+        let (found, pairs) = super::reference::detect_events(&self.params, self.host_terrain, events, &self.grid);
+        self.stats.pairs += pairs;
+        self.stats.events_by_reference += events.len() as u64;
+        out.extend(found.iter().map(|d| GpuDetection {
+            event_id: d.event_id,
+            sensor_id: d.sensor_id,
+            delay_s: d.outcome.delay_s as f32,
+            snr_db: d.outcome.snr_db as f32,
+            level_db: d.outcome.level_db as f32,
+            bearing_rad: d.outcome.bearing_rad as f32,
+        }));
+    }
+
+    /// One dispatch over `events`.
+    fn dispatch(&mut self, events: &[GpuEvent]) -> Result<DispatchCounts> {
         let device = &self.gpu.device;
         let mut params = self.params;
         params.item_count = events.len() as u32;
@@ -162,7 +204,7 @@ impl<'g> GpuDetector<'g> {
             usage: wgpu::BufferUsages::UNIFORM,
         });
         let event_buffer = storage_init(device, "events", events);
-        self.gpu.queue.write_buffer(&self.counters, 0, &[0u8; 8]);
+        self.gpu.queue.write_buffer(&self.counters, 0, &[0u8; COUNTER_BYTES as usize]);
         let bind = bind_group(
             device,
             &self.kernel.detect_events,
@@ -188,9 +230,9 @@ impl<'g> GpuDetector<'g> {
         }
         self.gpu.queue.submit([encoder.finish()]);
         self.stats.dispatches += 1;
-        self.stats.bytes_moved += std::mem::size_of_val(events) as u64 + 8;
-        let counts: Vec<u32> = read_back(self.gpu, &self.counters, 2)?;
-        Ok((u64::from(counts[0]), u64::from(counts[1])))
+        self.stats.bytes_moved += std::mem::size_of_val(events) as u64 + COUNTER_BYTES;
+        let counts: Vec<u32> = read_back(self.gpu, &self.counters, 3)?;
+        Ok(DispatchCounts { found: u64::from(counts[0]), pairs: u64::from(counts[1]), loop_iterations: counts[2] })
     }
 }
 

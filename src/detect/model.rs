@@ -7,6 +7,7 @@ use crate::events::{Event, SourceModel};
 use crate::physics::electro_optical::KOSCHMIEDER;
 use crate::physics::{acoustic, seismic};
 use crate::scenario::{Environment, Modality};
+use crate::terrain::{EARTH_RADIUS_M, Terrain};
 
 /// P(detect) beyond an event's reach is below 1e-6 in the most favourable conditions:
 /// the fluctuation would have to exceed 4.753 σ (upper tail of the standard normal).
@@ -115,6 +116,8 @@ impl Default for CameraBest {
 pub struct RfBest {
     pub needed_dbm: f64,
     pub exponent: f64,
+    /// The smallest exponent past an obstacle.
+    pub nlos_exponent: f64,
     pub max_range_m: f64,
 }
 
@@ -131,6 +134,22 @@ pub struct BestCase {
     /// Cameras by band: visible, thermal.
     pub cameras: [CameraBest; 2],
     pub rf: Option<RfBest>,
+    /// Tallest radar, camera or RF mast, m.
+    pub sight_mast_m: f64,
+    /// The terrain's bound on every line of sight, once `over` has seen it.
+    pub horizon: Option<HorizonBound>,
+}
+
+/// What bounds a line of sight over a terrain: no ray clears an earth of effective radius k·R
+/// lifted to the terrain's lowest point farther than √(2kR·h₁) + √(2kR·h₂), the heights taken
+/// above that point; the terrain is at least that high everywhere, so neither can a real ray.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HorizonBound {
+    pub effective_radius_m: f64,
+    /// Highest minus lowest ground, m.
+    pub relief_m: f64,
+    /// One march step: the sampled profile can miss the tangent point by that much.
+    pub step_m: f64,
 }
 
 impl BestCase {
@@ -141,7 +160,11 @@ impl BestCase {
         let mut radar_max_range_m: f64 = 0.0;
         let mut cameras = [CameraBest::default(); 2];
         let mut rf: Option<RfBest> = None;
+        let mut sight_mast_m: f64 = 0.0;
         for s in sensors {
+            if s.modality.needs_terrain() {
+                sight_mast_m = sight_mast_m.max(s.z);
+            }
             let sight = &s.sight;
             let k = match s.modality {
                 Modality::Acoustic => 0,
@@ -164,8 +187,10 @@ impl BestCase {
                     let b = rf.get_or_insert(RfBest {
                         needed_dbm: f64::INFINITY,
                         exponent: f64::INFINITY,
+                        nlos_exponent: f64::INFINITY,
                         max_range_m: 0.0,
                     });
+                    b.nlos_exponent = b.nlos_exponent.min(sight.nlos_exponent);
                     b.needed_dbm = b.needed_dbm.min(needed);
                     b.exponent = b.exponent.min(sight.los_exponent);
                     b.max_range_m = b.max_range_m.max(sight.max_range_m);
@@ -178,14 +203,53 @@ impl BestCase {
                 acoustic_height_m = acoustic_height_m.max(s.z);
             }
         }
-        Self { margin_db: margin, present, acoustic_height_m, radar_max_range_m, cameras, rf }
+        Self {
+            margin_db: margin,
+            present,
+            acoustic_height_m,
+            radar_max_range_m,
+            cameras,
+            rf,
+            sight_mast_m,
+            horizon: None,
+        }
+    }
+
+    /// The same with the terrain's horizon bound on line-of-sight reaches (none for the flat
+    /// stand-in of runs without line-of-sight sensors, which marches nothing).
+    pub fn over(self, terrain: &Terrain) -> Self {
+        if terrain.is_none() {
+            return self;
+        }
+        let horizon = HorizonBound {
+            effective_radius_m: terrain.k_factor * EARTH_RADIUS_M,
+            relief_m: terrain.dem.relief_m(),
+            step_m: terrain.step_m,
+        };
+        Self { horizon: Some(horizon), ..self }
+    }
+
+    /// Range beyond which no sight line from a mast reaches a source `source_height_m` above
+    /// the ground, m; +∞ without a terrain bound.
+    pub fn line_of_sight_limit_m(&self, source_height_m: f64) -> f64 {
+        match self.horizon {
+            Some(h) => {
+                let reach = |height: f64| (2.0 * h.effective_radius_m * (height.max(0.0) + h.relief_m)).sqrt();
+                reach(self.sight_mast_m) + reach(source_height_m) + h.step_m
+            }
+            None => f64::INFINITY,
+        }
     }
 }
 
 /// Range beyond which no radar sees the source: the longest instrumented range, for a source
 /// with a radar cross-section (Swerling 1 never falls below Pfa inside it).
 pub fn radar_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
-    if src.rcs_m2.is_some() { best.radar_max_range_m.min(MAX_REACH_M) } else { 0.0 }
+    if src.rcs_m2.is_some() {
+        best.radar_max_range_m.min(best.line_of_sight_limit_m(src.height_m)).min(MAX_REACH_M)
+    } else {
+        0.0
+    }
 }
 
 /// Range beyond which no camera detects the source with P ≥ 1e-6: per band, the least of the
@@ -204,17 +268,23 @@ pub fn camera_reach_m(src: &SourceModel, best: &BestCase, visibility_m: f64, is_
         .map(|(c, c0)| {
             let by_contrast = visibility_m / KOSCHMIEDER * (c0 / c.min_contrast).ln();
             let by_resolution = dc / (2.0 * c.ifov_n50 * TTP_TAIL_RATIO);
-            c.max_range_m.min(by_contrast).min(by_resolution).min(MAX_REACH_M)
+            c.max_range_m
+                .min(by_contrast)
+                .min(by_resolution)
+                .min(best.line_of_sight_limit_m(src.height_m))
+                .min(MAX_REACH_M)
         })
         .fold(0.0, f64::max)
 }
 
 /// Range beyond which no RF detector hears the source's link with P ≥ 1e-6: the line-of-sight
-/// exponent with the most favourable sensitivity, threshold and shadowing tail.
+/// exponent with the most favourable sensitivity, threshold and shadowing tail out to the
+/// terrain's horizon bound, and the obstructed exponent beyond it.
 pub fn rf_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
     match (src.rf_dbm_1m, best.rf) {
         (Some(p1), Some(b)) => {
-            let r = 10f64.powf((p1 - b.needed_dbm) / (10.0 * b.exponent));
+            let at = |exponent: f64| 10f64.powf((p1 - b.needed_dbm) / (10.0 * exponent));
+            let r = at(b.exponent).min(best.line_of_sight_limit_m(src.height_m)).max(at(b.nlos_exponent));
             // One more metre for f32 positions, as the acoustic reach.
             (r + 1.0).min(b.max_range_m).min(MAX_REACH_M)
         }
@@ -483,6 +553,53 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A drone's control link heard 260 km away in free space is cut at the horizon bound of a
+    /// hilly terrain, and beyond that bound no ray from the tallest mast clears the terrain in
+    /// any direction: the bound never hides a pair the march would see.
+    #[test]
+    fn line_of_sight_reach_stops_at_the_horizon_bound() {
+        use crate::terrain::procedural::{self, Relief};
+        let drone = SourceModel {
+            acoustic_db: 0.0,
+            acoustic_freq_hz: 100.0,
+            seismic_db: 0.0,
+            seismic_freq_hz: 10.0,
+            height_m: 100.0,
+            rcs_m2: Some(0.03),
+            critical_dimension_m: None,
+            visible_contrast: 0.0,
+            thermal_contrast: 0.0,
+            rf_dbm_1m: Some(10.0),
+        };
+        let mut rf = sensor(Modality::Rf, 10.0, 0.0, 0.0);
+        rf.sight = crate::deploy::Sight {
+            gain_db: 100.0,
+            los_exponent: 2.0,
+            nlos_exponent: 3.5,
+            max_range_m: MAX_REACH_M,
+            half_sector_rad: std::f64::consts::PI,
+            ..Default::default()
+        };
+        let relief = Relief { base_m: 150.0, amplitude_m: 60.0, wavelength_m: 20_000.0, octaves: 5 };
+        let dem = procedural::dem(&relief, 7, -100_000.0, -100_000.0, 100_000.0, 100_000.0, 250.0).expect("dem");
+        let terrain = Terrain { dem, step_m: 250.0, k_factor: 4.0 / 3.0, source: "procedural".into() };
+        let free = rf_reach_m(&drone, &BestCase::of(std::slice::from_ref(&rf)));
+        let best = BestCase::of(std::slice::from_ref(&rf)).over(&terrain);
+        let bounded = rf_reach_m(&drone, &best);
+        assert!(free > 250_000.0, "free-space reach {free}");
+        let limit = best.line_of_sight_limit_m(drone.height_m);
+        assert!((bounded - (limit + 1.0)).abs() < 1e-6, "reach {bounded}, bound {limit}");
+        assert!(bounded < 0.5 * free, "the bound cuts the reach: {bounded} of {free}");
+        // Beyond the bound: blocked, whichever direction.
+        for d in 0..36 {
+            let a = f64::from(d) * 10f64.to_radians();
+            let half = 0.5 * limit * 1.001;
+            let (dx, dy) = (half * a.sin(), half * a.cos());
+            let (near, far) = ([-dx, -dy, 10.0], [dx, dy, 100.0]);
+            assert!(terrain.clearance_m(near, far) < 0.0, "a ray past the bound clears at {d}0°");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! machines without a GPU, with the adapter's own limits.
 
 pub mod buffers;
+pub mod loop_budget;
 
 use crate::error::{Error, Result};
 
@@ -11,6 +12,8 @@ pub struct Gpu {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub info: wgpu::AdapterInfo,
+    /// Loop iterations one invocation may run (see `loop_budget`); `None`: no limit.
+    loop_budget: Option<u32>,
 }
 
 impl std::fmt::Debug for Gpu {
@@ -49,7 +52,8 @@ impl Gpu {
             ..Default::default()
         }))
         .map_err(|e| Error::Gpu(format!("cannot open {}: {e}", info.name)))?;
-        Ok(Self { adapter, device, queue, info })
+        let loop_budget = loop_budget::budget_of(&info);
+        Ok(Self { adapter, device, queue, info, loop_budget })
     }
 
     /// "name (backend, device type)".

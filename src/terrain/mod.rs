@@ -46,6 +46,13 @@ impl Dem {
         Self::new(x0, y0, spacing_m, nx, ny, vec![h; nx * ny])
     }
 
+    /// Highest minus lowest sample, m.
+    pub fn relief_m(&self) -> f64 {
+        let (lo, hi) =
+            self.heights.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &h| (lo.min(h), hi.max(h)));
+        f64::from(hi - lo)
+    }
+
     fn at(&self, i: usize, j: usize) -> f64 {
         f64::from(self.heights[j * self.nx + i])
     }

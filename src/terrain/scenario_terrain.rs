@@ -16,6 +16,9 @@ const MAX_DEM_SAMPLES: f64 = 6.4e7;
 /// Margin around the sensors and the corridor, m: terrain just outside still shapes the view.
 const MARGIN_M: f64 = 2_000.0;
 
+/// `Terrain::source` of the flat stand-in.
+const NO_TERRAIN: &str = "none";
+
 /// A DEM with how rays are marched over it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Terrain {
@@ -36,8 +39,13 @@ impl Terrain {
             dem: Dem { x0: 0.0, y0: 0.0, spacing_m: 1.0e6, nx: 2, ny: 2, heights: vec![0.0; 4] },
             step_m: 1.0e6,
             k_factor: super::STANDARD_K_FACTOR,
-            source: "none".into(),
+            source: NO_TERRAIN.into(),
         }
+    }
+
+    /// Whether this is the flat stand-in of `flat()`, which the kernels never march.
+    pub fn is_none(&self) -> bool {
+        self.source == NO_TERRAIN
     }
 
     /// Least clearance of the ray between two points given as (x, y, height above ground), m.

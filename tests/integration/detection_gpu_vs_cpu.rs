@@ -260,7 +260,8 @@ fn overflowing_the_output_buffer_grows_it_and_loses_nothing() {
             ..Default::default()
         })
         .collect();
-    let mut detector = GpuDetector::new(gpu(), params, &grid, &Terrain::flat()).expect("detector");
+    let flat = Terrain::flat();
+    let mut detector = GpuDetector::new(gpu(), params, &grid, &flat).expect("detector");
     let found = detector.detect(&events).expect("detect");
     assert_eq!(found.len(), 64 * 20_000);
 }
