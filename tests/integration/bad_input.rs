@@ -5,6 +5,17 @@ use super::support::{linewatch, smoke_scenario, text};
 use std::path::Path;
 
 const SELF_TOUCHING: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0],[37.5,48.0],[37.5,48.4],[37.2,47.8]]}"#;
+/// A radar row, so that the run loads terrain (the smoke scenario's sensors need none).
+macro_rules! with_radar {
+    ($terrain:literal) => {
+        concat!(
+            "\n[terrain]\n",
+            $terrain,
+            "\n\n[[rows]]\nname = \"A-radar\"\nmodality = \"radar\"\noffset_km = -5.0\nspacing_km = 10.0\n",
+            "height_m = 8.0\ntiming_sigma_ms = 1.0\nsnr_ref_db = 13.0\nrange_ref_km = 10.0\nmax_range_km = 20.0\n"
+        )
+    };
+}
 const ONE_POINT: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0]]}"#;
 
 /// One bad input: how to make it, and what the message must contain.
@@ -206,6 +217,37 @@ const CASES: &[Case] = &[
         name: "coverage of an unknown class",
         edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nclasses = [\"tanks\"]")],
         expect: &["coverage.classes[0]", "tanks"],
+        ..BASE
+    },
+    Case {
+        name: "missing DEM",
+        edits: &[("", with_radar!("dem = \"missing.tif\""))],
+        expect: &["terrain.dem", "missing.tif", "cannot open"],
+        ..BASE
+    },
+    Case {
+        name: "corrupt DEM",
+        edits: &[("", with_radar!("dem = \"corrupt.tif\""))],
+        files: &[("corrupt.tif", "II*\0 this is not a TIFF")],
+        expect: &["terrain.dem", "corrupt.tif", "TIFF"],
+        ..BASE
+    },
+    Case {
+        name: "negative terrain spacing",
+        edits: &[("", with_radar!("spacing_m = -250.0"))],
+        expect: &["terrain.spacing_m", "range"],
+        ..BASE
+    },
+    Case {
+        name: "NaN refraction factor",
+        edits: &[("", with_radar!("k_factor = nan"))],
+        expect: &["terrain.k_factor", "finite"],
+        ..BASE
+    },
+    Case {
+        name: "DEM too large for memory",
+        edits: &[("", with_radar!("spacing_m = 1.0"))],
+        expect: &["terrain.spacing_m", "samples", "coarsen"],
         ..BASE
     },
     Case { name: "output is a directory", output: ".", expect: &["output", "directory"], located: false, ..BASE },

@@ -2,7 +2,7 @@
 //! (float and 16-bit integer), read, resampled onto the working plane, and a ridge in them
 //! that blocks the line of sight behind it.
 
-use super::support::text;
+use super::support::{linewatch, text};
 use linewatch::geo::Plane;
 use linewatch::terrain::read::{parse_ascii_grid, read_geotiff, resample};
 use linewatch::terrain::{STANDARD_K_FACTOR, line_of_sight};
@@ -95,4 +95,116 @@ fn gdal_geotiffs_and_ascii_grids_load_and_the_ridge_blocks_the_view() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let err = read_geotiff(&projected).expect_err("projected");
     assert!(err.contains("EPSG:4326") && err.contains("gdalwarp"), "{err}");
+}
+
+/// A GeoTIFF made by GDAL with a 150 m ridge along the contact line, against the same terrain
+/// without it: a row of radars 5 km west of the line sees vehicles east of it only on flat
+/// ground; west of the ridge the two maps agree cell for cell.
+#[test]
+fn a_geotiff_ridge_changes_the_coverage_behind_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ncols, nrows, cell, west, south) = (121, 121, 0.005, 36.95, 48.05);
+    for (name, crest_m) in [("ridge", 150.0), ("flat", 0.0)] {
+        let mut grid = format!("ncols {ncols}\nnrows {nrows}\nxllcorner {west}\nyllcorner {south}\ncellsize {cell}\n");
+        for _ in 0..nrows {
+            let row: Vec<String> = (0..ncols)
+                .map(|i| {
+                    let lon = west + (f64::from(i) + 0.5) * cell;
+                    format!("{:.1}", 100.0 + crest_m * (-((lon - 37.25) / 0.01).powi(2)).exp())
+                })
+                .collect();
+            grid.push_str(&row.join(" "));
+            grid.push('\n');
+        }
+        let asc = dir.path().join(format!("{name}.asc"));
+        std::fs::write(&asc, grid).expect("write grid");
+        let o = Command::new("gdal_translate")
+            .args(["-q", "-a_srs", "EPSG:4326", "-ot", "Float32"])
+            .arg(&asc)
+            .arg(dir.path().join(format!("{name}.tif")))
+            .output()
+            .expect("gdal_translate runs");
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        std::fs::write(dir.path().join(format!("{name}.toml")), ridge_scenario(&format!("{name}.tif")))
+            .expect("write scenario");
+    }
+    std::fs::write(
+        dir.path().join("line.geojson"),
+        r#"{"type": "LineString", "coordinates": [[37.25, 48.25], [37.25, 48.45]]}"#,
+    )
+    .expect("write line");
+    let p_detect = |name: &str| {
+        let o = linewatch(dir.path(), &["coverage", &format!("{name}.toml"), "-o", &format!("{name}.h5")]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let file = hdf5::File::open(dir.path().join(format!("{name}.h5"))).expect("open");
+        let terrain_source = file.group("terrain").expect("terrain").attr("source").expect("source");
+        let source: hdf5::types::VarLenUnicode = terrain_source.read_scalar().expect("source");
+        assert_eq!(source.as_str(), format!("{name}.tif"));
+        let x: Vec<f64> = file.dataset("coverage/vehicle/x").expect("x").read_raw().expect("x");
+        let p: Vec<f32> = file.dataset("coverage/vehicle/p_detect").expect("p").read_raw().expect("p");
+        (x, p)
+    };
+    let ((x, ridge), (_, flat)) = (p_detect("ridge"), p_detect("flat"));
+    let (mut west_cells, mut east_ridge, mut east_flat, mut east_cells) = (0, 0.0, 0.0, 0);
+    for (k, (r, f)) in ridge.iter().zip(&flat).enumerate() {
+        if r.is_nan() || f.is_nan() {
+            continue;
+        }
+        let xk = x[k % x.len()];
+        if (-4_000.0..-500.0).contains(&xk) {
+            assert!((r - f).abs() < 1e-6, "west of the ridge the terrain is the same: {r} vs {f} at x = {xk}");
+            west_cells += 1;
+        } else if (1_000.0..6_000.0).contains(&xk) {
+            (east_ridge, east_flat, east_cells) =
+                (east_ridge + f64::from(*r), east_flat + f64::from(*f), east_cells + 1);
+        }
+    }
+    let (east_ridge, east_flat) = (east_ridge / f64::from(east_cells), east_flat / f64::from(east_cells));
+    assert!(west_cells > 100 && east_cells > 100, "{west_cells} and {east_cells} cells compared");
+    assert!(east_flat > 0.9, "flat ground: the radars see 1–6 km east of the line ({east_flat})");
+    assert!(east_ridge < 0.05, "behind the ridge they do not ({east_ridge})");
+}
+
+fn ridge_scenario(dem: &str) -> String {
+    format!(
+        r#"name = "ridge"
+seed = 1
+duration_h = 1.0
+
+[line]
+geojson = "line.geojson"
+
+[terrain]
+dem = "{dem}"
+spacing_m = 100.0
+
+[coverage]
+half_width_km = 8.0
+resolution_m = 250.0
+k = 1
+classes = ["vehicle"]
+
+[[rows]]
+name = "A-radar"
+modality = "radar"
+offset_km = -5.0
+spacing_km = 4.0
+height_m = 8.0
+timing_sigma_ms = 1.0
+snr_ref_db = 13.0
+range_ref_km = 10.0
+rcs_ref_m2 = 1.0
+pfa = 1e-6
+max_range_km = 20.0
+sector_deg = 120.0
+unit_cost_eur = 250000.0
+
+[[classes]]
+name = "vehicle"
+kind = "movement"
+rate_per_day = 100.0
+depth_km = [0.5, 6.0]
+source = {{ acoustic_db = 99.0, acoustic_freq_hz = 63.0, seismic_db = 110.0, seismic_freq_hz = 15.0, height_m = 1.5, rcs_m2 = 10.0 }}
+"#
+    )
 }
