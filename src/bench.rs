@@ -3,8 +3,10 @@
 //! the same for the coverage kernel.
 
 mod coverage;
+mod line_of_sight;
 mod verify;
 pub use coverage::{CoverageBench, CoverageBenchOptions, coverage};
+pub use line_of_sight::{LineOfSightBench, line_of_sight};
 pub use verify::{VerifyBench, verify};
 
 use crate::deploy;

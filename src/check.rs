@@ -76,6 +76,10 @@ pub fn check(
                 "attribution_accuracy": finite(m.attribution_accuracy),
                 "wrong_side_rate": finite(m.wrong_side_rate),
                 "indeterminate_rate": finite(m.indeterminate_rate),
+                "tracks": m.tracks,
+                "tracks_crossing": m.tracks_crossing,
+                "crossings_verified": m.crossings_verified,
+                "track_origin_accuracy": finite(m.track_origin_accuracy),
                 "confusion": {
                     "true_a": [m.true_a_attributed_a, m.true_a_attributed_b, m.true_a_indeterminate],
                     "true_b": [m.true_b_attributed_a, m.true_b_attributed_b, m.true_b_indeterminate],

@@ -124,6 +124,12 @@ pub enum Command {
         /// Association for --verify (default: the scenario's).
         #[arg(long, value_enum)]
         association: Option<AssociationArg>,
+        /// Measure what the terrain march adds per radar, camera and RF pair instead.
+        #[arg(long = "line-of-sight")]
+        line_of_sight: bool,
+        /// Pairs for --line-of-sight.
+        #[arg(long, default_value_t = 500_000)]
+        pairs: usize,
     },
 }
 
@@ -248,8 +254,27 @@ fn execute(command: Command) -> Result<u8> {
             println!("linewatch uses: {}", gpu.describe());
             Ok(exit::SUCCESS)
         }
-        Command::Bench { scenario, hours, coverage, resolutions_m, class, sample_cells, full, verify, association } => {
+        Command::Bench {
+            scenario,
+            hours,
+            coverage,
+            resolutions_m,
+            class,
+            sample_cells,
+            full,
+            verify,
+            association,
+            line_of_sight,
+            pairs,
+        } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
+            if line_of_sight {
+                if pairs == 0 || pairs > 50_000_000 {
+                    return Err(Error::file("--pairs", "pairs", format!("{pairs} is not in [1, 5e7]")));
+                }
+                println!("{}", crate::bench::line_of_sight(&loaded, class.as_deref(), pairs)?);
+                return Ok(exit::SUCCESS);
+            }
             if verify {
                 let association = association.map(|a| match a {
                     AssociationArg::Oracle => crate::scenario::Association::Oracle,
@@ -308,6 +333,21 @@ pub fn print_verify(r: &crate::verify::VerifyReport) {
             100.0 * m.wrong_side_rate,
             100.0 * m.indeterminate_rate
         );
+    }
+    let moving: Vec<_> = r.metrics.iter().filter(|(_, m)| m.tracks > 0).collect();
+    if !moving.is_empty() {
+        println!("  tracks         tracks  attributed  from the right side  crossing  crossings seen on both sides");
+        for (name, m) in moving {
+            println!(
+                "  {:<12} {:>8} {:>11} {:>19.1}% {:>9} {:>29}",
+                name,
+                m.tracks,
+                m.tracks_attributed,
+                100.0 * m.track_origin_accuracy,
+                m.tracks_crossing,
+                m.crossings_verified
+            );
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::deploy::sub_seed;
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
 use crate::physics::{explosion, rf};
-use crate::scenario::{ClassKind, FieldPath, LoadedScenario, Signature};
+use crate::scenario::{ClassKind, FieldPath, LoadedScenario, Signature, TrackSpec};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
@@ -100,6 +100,10 @@ pub struct Event {
     pub offset_m: f64,
     /// Launch ↔ impact partner, or −1.
     pub linked_id: i64,
+    /// The track this event samples (a moving source), or −1.
+    pub track_id: i64,
+    /// Which sample of its track, from 0 (0 for events without a track).
+    pub track_sample: u32,
     pub source: SourceModel,
     /// Whether it is local daytime at the event (noise, refraction).
     pub is_day: bool,
@@ -117,6 +121,9 @@ pub struct EventGenerator<'a> {
     /// Length of each block (the last may be shorter), s.
     pub block_s: f64,
     next_id: u32,
+    next_track: u32,
+    /// Track samples drawn in an earlier block that fall in a later one, by time.
+    carried: Vec<Draft>,
 }
 
 impl<'a> EventGenerator<'a> {
@@ -136,7 +143,11 @@ impl<'a> EventGenerator<'a> {
                     let mean = d.iter().sum::<f64>() / 24.0;
                     d.iter().copied().fold(0.0, f64::max) / mean
                 });
-                let per_violation = if c.kind == ClassKind::IndirectFire { 2.0 } else { 1.0 };
+                let per_violation = match (c.kind, &c.track) {
+                    (ClassKind::IndirectFire, _) => 2.0,
+                    (_, Some(track)) => track.mean_samples(),
+                    _ => 1.0,
+                };
                 c.rate_per_day * peak * per_violation / 86_400.0
             })
             .sum();
@@ -154,6 +165,8 @@ impl<'a> EventGenerator<'a> {
             block_count: (s.duration_h * 3600.0 / block_s).ceil() as u32,
             block_s,
             next_id: 0,
+            next_track: 0,
+            carried: Vec::new(),
         }
     }
 
@@ -181,7 +194,10 @@ impl<'a> EventGenerator<'a> {
         let s = &self.loaded.scenario;
         let (t0, t1) = self.block_span(b);
         let hour = self.solar_hour(0.5 * (t0 + t1), self.mean_lon_deg);
-        let mut drafts: Vec<Draft> = Vec::new();
+        // Samples of earlier blocks' tracks that fall in this one.
+        let (mut drafts, later): (Vec<Draft>, Vec<Draft>) =
+            std::mem::take(&mut self.carried).into_iter().partition(|d| d.t < t1);
+        self.carried = later;
         for (ci, class) in s.classes.iter().enumerate() {
             let weight = class.diurnal.as_ref().map_or(1.0, |d| {
                 let mean = d.iter().sum::<f64>() / 24.0;
@@ -206,7 +222,11 @@ impl<'a> EventGenerator<'a> {
                     continue;
                 };
                 let (source, impact_source) = self.sources[ci];
-                let mut draft = Draft { class: ci as u16, t, side, at: launch, source, impact: None };
+                if let Some(track) = &class.track {
+                    self.sample_track(&mut rng, track, Draft::new(ci as u16, t, side, launch, source), t1, &mut drafts);
+                    continue;
+                }
+                let mut draft = Draft::new(ci as u16, t, side, launch, source);
                 if let (ClassKind::IndirectFire, Some(depth), Some(flight), Some(impact_source)) =
                     (class.kind, class.impact_depth_km, class.flight_time_s, impact_source)
                 {
@@ -232,6 +252,9 @@ impl<'a> EventGenerator<'a> {
             };
             let id = self.take_id();
             let mut first = self.event(id, d.class, kind, d.side, d.t, d.at, d.source)?;
+            if let Some((track, sample)) = d.track {
+                (first.track_id, first.track_sample) = (i64::from(track), sample);
+            }
             if let Some((hit, t_hit, impact_source)) = d.impact {
                 let impact_id = self.take_id();
                 first.linked_id = i64::from(impact_id);
@@ -245,6 +268,51 @@ impl<'a> EventGenerator<'a> {
             }
         }
         Ok(events)
+    }
+
+    /// The samples of one track starting as `start`: those before `t1` go into `drafts`, the
+    /// rest wait in `carried` for their block; none after the run's end.
+    fn sample_track(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        track: &TrackSpec,
+        start: Draft,
+        t1: f64,
+        drafts: &mut Vec<Draft>,
+    ) {
+        let speed = rng.random_range(track.speed_mps[0]..=track.speed_mps[1]);
+        let duration = rng.random_range(track.duration_s[0]..=track.duration_s[1]);
+        // The direction across the line, from this side to the other.
+        let n = self.line.locate(start.at.xy).normal;
+        let across = [-start.side.sign() * n[0], -start.side.sign() * n[1]];
+        let heading = if rng.random::<f64>() < track.crossing_fraction {
+            across
+        } else {
+            // Anywhere in the half-plane that does not approach the line: along it or away.
+            let a = rng.random_range(std::f64::consts::FRAC_PI_2..=3.0 * std::f64::consts::FRAC_PI_2);
+            let (c, s) = (a.cos(), a.sin());
+            [c * across[0] - s * across[1], s * across[0] + c * across[1]]
+        };
+        let id = self.next_track;
+        self.next_track += 1;
+        let end_of_run = self.loaded.scenario.duration_h * 3600.0;
+        let samples = (duration / track.sample_s).floor() as u64;
+        for k in 0..=samples {
+            let dt = k as f64 * track.sample_s;
+            let t = start.t + dt;
+            if t >= end_of_run {
+                break;
+            }
+            let xy = [start.at.xy[0] + heading[0] * speed * dt, start.at.xy[1] + heading[1] * speed * dt];
+            let at = self.line.locate(xy);
+            let sample = Draft {
+                t,
+                at: Placed { xy, chainage_km: at.chainage_km, offset_m: at.offset_m },
+                track: Some((id, k as u32)),
+                ..start
+            };
+            if t < t1 { drafts.push(sample) } else { self.carried.push(sample) }
+        }
     }
 
     fn take_id(&mut self) -> u32 {
@@ -294,6 +362,8 @@ impl<'a> EventGenerator<'a> {
             chainage_km: at.chainage_km,
             offset_m: at.offset_m,
             linked_id: -1,
+            track_id: -1,
+            track_sample: 0,
             source,
             is_day: self.is_day(t_s, lon),
         })
@@ -307,6 +377,7 @@ struct Placed {
     offset_m: f64,
 }
 
+#[derive(Debug, Clone, Copy)]
 struct Draft {
     class: u16,
     t: f64,
@@ -314,6 +385,14 @@ struct Draft {
     at: Placed,
     source: SourceModel,
     impact: Option<(Placed, f64, SourceModel)>,
+    /// (track, sample index) of a moving source.
+    track: Option<(u32, u32)>,
+}
+
+impl Draft {
+    fn new(class: u16, t: f64, side: Side, at: Placed, source: SourceModel) -> Self {
+        Self { class, t, side, at, source, impact: None, track: None }
+    }
 }
 
 #[cfg(test)]
@@ -342,8 +421,11 @@ mod tests {
         let (events, _, _) = all_events(&loaded);
         let s = &loaded.scenario;
         for (ci, class) in s.classes.iter().enumerate() {
-            let violations =
-                events.iter().filter(|e| e.class as usize == ci && e.kind != EventKind::Impact).count() as f64;
+            // A track's samples are one violation.
+            let violations = events
+                .iter()
+                .filter(|e| e.class as usize == ci && e.kind != EventKind::Impact && e.track_sample == 0)
+                .count() as f64;
             let expected = class.rate_per_day * s.duration_h / 24.0;
             // Poisson: within 5 σ (minus the rare placements that fail on a winding line).
             assert!(
@@ -360,8 +442,8 @@ mod tests {
                 let launch = &events[e.linked_id as usize];
                 assert_eq!(launch.linked_id, i64::from(e.id));
                 assert!(launch.t_s < e.t_s);
-            } else {
-                assert_eq!(side, e.responsible, "sources sit on the responsible side");
+            } else if e.track_sample == 0 {
+                assert_eq!(side, e.responsible, "sources start on the responsible side");
             }
         }
     }
@@ -383,5 +465,76 @@ mod tests {
             total += n;
         }
         assert!(total as f64 > 2.0 * MAX_EVENTS_PER_BLOCK, "several blocks' worth: {total}");
+    }
+
+    /// Tracks: samples `sample_s` apart on a straight line at a constant speed within the
+    /// track's interval, one track id each, in time order across blocks (a track that outlives
+    /// its block goes on in the next); crossing tracks head across the line and reach the
+    /// other side when they last long enough; every sample keeps the side that moved.
+    #[test]
+    fn tracks_are_straight_timed_and_cross_the_line() {
+        let mut loaded = smoke();
+        let vehicle = loaded.scenario.classes.iter().position(|c| c.name == "vehicle").expect("vehicle class");
+        let track =
+            TrackSpec { speed_mps: [8.0, 12.0], duration_s: [1200.0, 1800.0], sample_s: 30.0, crossing_fraction: 1.0 };
+        loaded.scenario.classes[vehicle].track = Some(track);
+        loaded.scenario.classes[vehicle].depth_km = [0.5, 2.0];
+        let (events, block_s, _) = all_events(&loaded);
+        assert!(block_s <= 3600.0);
+        for pair in events.windows(2) {
+            assert!(
+                pair[0].t_s <= pair[1].t_s || pair[1].kind == EventKind::Impact || pair[0].kind == EventKind::Impact
+            );
+        }
+        let mut by_track: std::collections::BTreeMap<i64, Vec<&Event>> = Default::default();
+        for e in events.iter().filter(|e| e.class as usize == vehicle) {
+            assert!(e.track_id >= 0, "every vehicle event samples a track");
+            by_track.entry(e.track_id).or_default().push(e);
+        }
+        assert!(events.iter().filter(|e| e.class as usize != vehicle).all(|e| e.track_id == -1));
+        let expected = loaded.scenario.classes[vehicle].rate_per_day * loaded.scenario.duration_h / 24.0;
+        assert!((by_track.len() as f64 - expected).abs() < 5.0 * expected.sqrt() + 1.0, "{} tracks", by_track.len());
+        let end = loaded.scenario.duration_h * 3600.0;
+        let (mut crossed, mut complete) = (0, 0);
+        for samples in by_track.values() {
+            let first = samples[0];
+            for (k, e) in samples.iter().enumerate() {
+                assert!((e.t_s - first.t_s - 30.0 * k as f64).abs() < 1e-6, "samples every 30 s");
+                assert_eq!(e.track_sample as usize, k);
+                assert_eq!(e.responsible, first.responsible);
+                if k > 0 {
+                    let step = (e.x - samples[k - 1].x).hypot(e.y - samples[k - 1].y);
+                    assert!((240.0 - 1e-6..=360.0 + 1e-6).contains(&step), "8–12 m/s over 30 s: {step} m");
+                }
+            }
+            // Whole tracks: at least 1,200 s long, so ≥ 41 samples, unless the run ended.
+            if first.t_s + 1200.0 < end {
+                assert!(samples.len() >= 41, "{} samples", samples.len());
+                complete += 1;
+                // 2 km at most from the line, at least 9.6 km travelled towards it.
+                let last = samples[samples.len() - 1];
+                crossed += usize::from(Side::of_offset(last.offset_m) == first.responsible.other());
+            }
+        }
+        // Headings follow the local normal; a winding line or a stretch end lets a few miss.
+        assert!(complete > 10 && crossed * 4 >= complete * 3, "{crossed} of {complete} tracks crossed");
+
+        // Tracks that do not cross head along the line or away from it, and stay on their side.
+        loaded.scenario.classes[vehicle].track = Some(TrackSpec { crossing_fraction: 0.0, ..track });
+        let (events, _, _) = all_events(&loaded);
+        let mut strayed: std::collections::BTreeSet<i64> = Default::default();
+        let mut tracks: std::collections::BTreeSet<i64> = Default::default();
+        for e in events.iter().filter(|e| e.track_id >= 0) {
+            tracks.insert(e.track_id);
+            if Side::of_offset(e.offset_m) != e.responsible {
+                strayed.insert(e.track_id);
+            }
+        }
+        assert!(
+            tracks.len() > 10 && strayed.len() * 10 <= tracks.len(),
+            "{} of {} strayed",
+            strayed.len(),
+            tracks.len()
+        );
     }
 }

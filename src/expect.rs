@@ -6,7 +6,7 @@ use crate::scenario::{FieldPath, Scenario};
 use std::fmt::Write;
 
 /// Per-class scores an expectation may name (the /metrics columns).
-pub const CLASS_METRICS: [&str; 7] = [
+pub const CLASS_METRICS: [&str; 9] = [
     "detection_rate",
     "false_alarms_per_day",
     "cep50_m",
@@ -14,6 +14,8 @@ pub const CLASS_METRICS: [&str; 7] = [
     "attribution_accuracy",
     "wrong_side_rate",
     "indeterminate_rate",
+    "track_origin_accuracy",
+    "crossings_verified_rate",
 ];
 /// Per-class coverage figures an expectation may name.
 pub const COVERAGE_METRICS: [&str; 1] = ["verifiable_fraction"];

@@ -418,7 +418,8 @@ fn tally(summary: &mut RunSummary, events: &[Event], per_event: &[u32]) {
     for (e, &n) in events.iter().zip(per_event) {
         let c = &mut summary.classes[e.class as usize];
         c.events += 1;
-        if e.kind != EventKind::Impact {
+        // A launch and its impact are one violation, and so are the samples of one track.
+        if e.kind != EventKind::Impact && e.track_sample == 0 {
             c.violations += 1;
             summary.violations += 1;
         }
@@ -501,6 +502,8 @@ fn event_record(e: &Event) -> EventRecord {
         chainage_km: e.chainage_km,
         offset_m: e.offset_m,
         linked_id: e.linked_id,
+        track_id: e.track_id,
+        track_sample: e.track_sample,
         acoustic_db: e.source.acoustic_db as f32,
         acoustic_freq_hz: e.source.acoustic_freq_hz as f32,
         seismic_db: e.source.seismic_db as f32,

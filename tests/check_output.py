@@ -14,7 +14,7 @@ TABLES = {
     "sensors": ["id", "modality", "lon", "lat", "x", "y", "z", "chainage_km", "offset_m",
                 "side", "row", "status", "cost_eur"],
     "events": ["id", "class", "responsible_side", "t_s", "lon", "lat", "x", "y",
-               "chainage_km", "offset_m", "linked_id"],
+               "chainage_km", "offset_m", "linked_id", "track_id", "track_sample"],
     "detections": ["event_id", "sensor_id", "modality", "t_s", "snr_db", "level_db",
                    "bearing_rad"],
 }
@@ -72,6 +72,21 @@ def main(path):
             partner = events[events["id"] == linked[i]]
             if len(partner) != 1 or partner["linked_id"][0] != events["id"][i]:
                 fail(f"launch/impact link of event {events['id'][i]} is not mutual")
+        # Tracks: each sampled 0, 1, 2, ... in time, of one class and one responsible side.
+        tracked = events[events["track_id"] >= 0]
+        if len(tracked) == 0:
+            fail("no moving source has a track")
+        for track in np.unique(tracked["track_id"])[:200]:
+            samples = tracked[tracked["track_id"] == track]
+            samples = samples[np.argsort(samples["track_sample"])]
+            if not np.array_equal(samples["track_sample"], np.arange(len(samples))):
+                fail(f"track {track} samples are not 0..n")
+            if np.any(np.diff(samples["t_s"]) <= 0):
+                fail(f"track {track} does not move forward in time")
+            if len(np.unique(samples["class"])) != 1 or len(np.unique(samples["responsible_side"])) != 1:
+                fail(f"track {track} changes class or side")
+        if np.any(events[events["track_id"] < 0]["track_sample"] != 0):
+            fail("events without a track have a sample index")
         class_names = list(f["events"].attrs["class_names"])
         if np.any(events["class"] >= len(class_names)):
             fail("class index beyond class_names")

@@ -246,7 +246,19 @@ pub fn evaluate_pairs(
     sensors: &[GpuSensor],
     pairs: &[[u32; 2]],
 ) -> Result<Vec<GpuPairOut>> {
-    let kernel = DetectKernel::new(gpu)?;
+    evaluate_pairs_with(&DetectKernel::new(gpu)?, gpu, params, terrain, events, sensors, pairs)
+}
+
+/// `evaluate_pairs` with a kernel compiled beforehand (the benchmark times the work alone).
+pub fn evaluate_pairs_with(
+    kernel: &DetectKernel,
+    gpu: &Gpu,
+    params: &GpuParams,
+    terrain: &Terrain,
+    events: &[GpuEvent],
+    sensors: &[GpuSensor],
+    pairs: &[[u32; 2]],
+) -> Result<Vec<GpuPairOut>> {
     let device = &gpu.device;
     let limits = gpu.limits();
     let per_dispatch = (limits.max_compute_workgroups_per_dimension as usize * WORKGROUP_SIZE as usize)

@@ -77,6 +77,8 @@ pub struct EventRecord {
     pub chainage_km: f64,
     pub offset_m: f64,
     pub linked_id: i64,
+    pub track_id: i64,
+    pub track_sample: u32,
     pub acoustic_db: f32,
     pub acoustic_freq_hz: f32,
     pub seismic_db: f32,
@@ -86,7 +88,9 @@ pub struct EventRecord {
 
 pub const EVENT_UNITS: &str = "id: 1; class: index into attribute class_names; kind: enum; responsible_side: enum; \
 t_s: s since scenario start; lon: degree_east; lat: degree_north; x: m; y: m; z: m above ground; chainage_km: km; \
-offset_m: m (negative side A); linked_id: launch<->impact partner id, -1 if none; acoustic_db: dB re (20 uPa)^2 s at 1 m; \
+offset_m: m (negative side A); linked_id: launch<->impact partner id, -1 if none; \
+track_id: the moving source's track this event samples, -1 if none; track_sample: index of the sample along its \
+track from 0; acoustic_db: dB re (20 uPa)^2 s at 1 m; \
 acoustic_freq_hz: Hz; seismic_db: dB re 1 nm/s at 10 m; seismic_freq_hz: Hz; is_day: 1 local day, 0 night";
 
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
@@ -157,10 +161,19 @@ pub struct MetricRecord {
     pub true_b_attributed_a: u64,
     pub true_b_attributed_b: u64,
     pub true_b_indeterminate: u64,
+    pub tracks: u64,
+    pub tracks_crossing: u64,
+    pub crossings_verified: u64,
+    pub tracks_attributed: u64,
+    pub track_origin_accuracy: f64,
 }
 
 pub const METRIC_UNITS: &str = "class: index into attribute class_names; events: attributable ground-truth events \
 (launches, fire, movements); located: of those, located by the verifier; detection_rate: located / events; \
 false_alarms_per_day: 1/day, estimates not explained by any event; cep50_m, cep90_m: m, radial error quantiles of the \
 located; attributed: located with a side; attribution_accuracy: right side / located; wrong_side_rate: wrong side / \
-attributed; indeterminate_rate: indeterminate / located; true_X_attributed_Y: confusion matrix counts";
+attributed; indeterminate_rate: indeterminate / located; true_X_attributed_Y: confusion matrix counts (the true \
+side of a track sample is where it then is); tracks: moving sources; tracks_crossing: those with samples on both \
+sides; crossings_verified: crossing tracks located on each side; tracks_attributed: tracks with an attributed \
+sample; track_origin_accuracy: tracks whose earliest attributed sample is on the side they came from / \
+tracks_attributed";

@@ -180,7 +180,7 @@ impl ResultWriter {
 
     /// `/terrain`: the DEM the sight lines were marched over (absent when no sensor needs one).
     pub fn write_terrain(&self, terrain: &crate::terrain::Terrain) -> Result<()> {
-        if terrain.source == "none" {
+        if terrain.is_none() {
             return Ok(());
         }
         let dem = &terrain.dem;

@@ -459,6 +459,33 @@ pub struct ViolationClass {
     pub diurnal: Option<Vec<f64>>,
     pub source: Signature,
     pub impact: Option<Signature>,
+    /// Movement only: each violation is a track sampled in time instead of one event.
+    pub track: Option<TrackSpec>,
+}
+
+/// A moving source: a straight track from its start (placed like any source of the class) at
+/// a constant speed, an event every `sample_s` along it. A `crossing_fraction` of the tracks
+/// head across the line (the violation a monitor must catch); the rest wander at a random
+/// heading on their side or beyond.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackSpec {
+    /// Ground speed, m/s (uniform in the interval).
+    pub speed_mps: [f64; 2],
+    /// How long each track lasts, s (uniform).
+    pub duration_s: [f64; 2],
+    /// Time between samples, s: each is an event with the track's id.
+    pub sample_s: f64,
+    /// Fraction of tracks that head straight for the line and across it.
+    #[serde(default)]
+    pub crossing_fraction: f64,
+}
+
+impl TrackSpec {
+    /// Mean number of samples per track.
+    pub fn mean_samples(&self) -> f64 {
+        (0.5 * (self.duration_s[0] + self.duration_s[1]) / self.sample_s).floor() + 1.0
+    }
 }
 
 fn default_side_weights() -> [f64; 2] {

@@ -42,7 +42,11 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
         if !names.insert(class.name.as_str()) {
             return Err((p.key("name"), format!("class name '{}' is used twice", class.name)));
         }
-        let per_violation = if class.kind == ClassKind::IndirectFire { 2.0 } else { 1.0 };
+        let per_violation = match (class.kind, &class.track) {
+            (ClassKind::IndirectFire, _) => 2.0,
+            (_, Some(track)) => track.mean_samples(),
+            _ => 1.0,
+        };
         let events = class.rate_per_day * s.duration_h / 24.0 * per_violation;
         expected_events += events;
         if expected_events > s.limits.max_events as f64 {
@@ -318,6 +322,20 @@ fn check_class(p: &FieldPath, c: &ViolationClass) -> Result<(), Problem> {
         }
     }
     check_signature(&p.key("source"), &c.source)?;
+    if let Some(track) = &c.track {
+        let t = p.key("track");
+        if c.kind != ClassKind::Movement {
+            return Err((t, "only movement classes have tracks".into()));
+        }
+        // Walking pace to a fast drone (~100 m/s).
+        interval(&t.key("speed_mps"), track.speed_mps, 0.0, 500.0)?;
+        interval(&t.key("duration_s"), track.duration_s, 0.0, 86_400.0)?;
+        range(&t.key("sample_s"), track.sample_s, 0.1, 3600.0)?;
+        range(&t.key("crossing_fraction"), track.crossing_fraction, 0.0, 1.0)?;
+        if track.duration_s[1] / track.sample_s > 1e5 {
+            return Err((t.key("sample_s"), "more than 100,000 samples per track; sample less often".into()));
+        }
+    }
     if c.kind == ClassKind::IndirectFire {
         let depth = c
             .impact_depth_km

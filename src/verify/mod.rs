@@ -62,6 +62,10 @@ impl VerifyReport {
             "attribution_accuracy" => m.attribution_accuracy,
             "wrong_side_rate" => m.wrong_side_rate,
             "indeterminate_rate" => m.indeterminate_rate,
+            "track_origin_accuracy" => m.track_origin_accuracy,
+            "crossings_verified_rate" if m.tracks_crossing > 0 => {
+                m.crossings_verified as f64 / m.tracks_crossing as f64
+            }
             _ => f64::NAN,
         }
     }
@@ -176,7 +180,7 @@ pub fn verify(
     let mut scores = vec![ClassScore::default(); s.classes.len()];
     for e in events.values().filter(|e| attributable(e)) {
         if let Some(score) = scores.get_mut(usize::from(e.class)) {
-            score.events += 1;
+            score.truth(e);
         }
     }
     let horizon = horizon_s(&models, sensors);

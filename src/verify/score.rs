@@ -34,6 +34,29 @@ pub fn attributable(e: &EventRecord) -> bool {
     e.kind != EventKindCode::Impact
 }
 
+/// The side an estimate of this event should be attributed to: the responsible side, except
+/// for a sample of a moving source, which is where the source then is (a track that crossed is
+/// on the other side; who moved is the track's attribution, scored by `TrackTally`).
+pub fn true_side(e: &EventRecord) -> SideCode {
+    match (e.track_id >= 0, e.offset_m < 0.0) {
+        (false, _) => e.responsible_side,
+        (true, true) => SideCode::A,
+        (true, false) => SideCode::B,
+    }
+}
+
+/// What the verifier made of one track: the side of its earliest attributed sample (the track
+/// is attributed to the side it came from), and the sides it was seen on.
+#[derive(Debug, Clone, Copy)]
+struct TrackTally {
+    responsible: SideCode,
+    /// Ground truth: some of its samples lie on each side.
+    crossed: bool,
+    sides_present: [bool; 2],
+    earliest: Option<(f64, SideCode)>,
+    seen_on: [bool; 2],
+}
+
 /// Running scores of one class.
 #[derive(Debug, Clone, Default)]
 pub struct ClassScore {
@@ -41,12 +64,36 @@ pub struct ClassScore {
     errors_m: Vec<f64>,
     /// confusion[true side A/B][attributed A, B, indeterminate]
     confusion: [[u64; 3]; 2],
+    tracks: std::collections::HashMap<i64, TrackTally>,
 }
 
 impl ClassScore {
+    /// Count a ground-truth event that carries responsibility.
+    pub fn truth(&mut self, e: &EventRecord) {
+        self.events += 1;
+        if e.track_id < 0 {
+            return;
+        }
+        let t = self.tracks.entry(e.track_id).or_insert(TrackTally {
+            responsible: e.responsible_side,
+            crossed: false,
+            sides_present: [false; 2],
+            earliest: None,
+            seen_on: [false; 2],
+        });
+        t.sides_present[usize::from(e.offset_m >= 0.0)] = true;
+        t.crossed = t.sides_present[0] && t.sides_present[1];
+    }
+
     pub fn located(&mut self, truth: &EventRecord, error_m: f64, side: SideCode) {
         self.errors_m.push(error_m);
-        let row = usize::from(truth.responsible_side == SideCode::B);
+        if let (Some(t), Some(seen)) = (self.tracks.get_mut(&truth.track_id), side_index(side)) {
+            t.seen_on[seen] = true;
+            if t.earliest.is_none_or(|(at, _)| truth.t_s < at) {
+                t.earliest = Some((truth.t_s, side));
+            }
+        }
+        let row = usize::from(true_side(truth) == SideCode::B);
         let column = match side {
             SideCode::A => 0,
             SideCode::B => 1,
@@ -62,6 +109,11 @@ impl ClassScore {
         let ratio = |n: u64, d: u64| if d > 0 { n as f64 / d as f64 } else { f64::NAN };
         let mut sorted = self.errors_m.clone();
         sorted.sort_by(f64::total_cmp);
+        let tracks = self.tracks.values();
+        let crossing: Vec<&TrackTally> = self.tracks.values().filter(|t| t.crossed).collect();
+        let attributed_tracks: Vec<&TrackTally> = self.tracks.values().filter(|t| t.earliest.is_some()).collect();
+        let origin_right =
+            attributed_tracks.iter().filter(|t| t.earliest.is_some_and(|(_, s)| s == t.responsible)).count();
         MetricRecord {
             class,
             events: self.events,
@@ -80,7 +132,20 @@ impl ClassScore {
             true_b_attributed_a: ba,
             true_b_attributed_b: bb,
             true_b_indeterminate: bi,
+            tracks: tracks.len() as u64,
+            tracks_crossing: crossing.len() as u64,
+            crossings_verified: crossing.iter().filter(|t| t.seen_on[0] && t.seen_on[1]).count() as u64,
+            tracks_attributed: attributed_tracks.len() as u64,
+            track_origin_accuracy: ratio(origin_right as u64, attributed_tracks.len() as u64),
         }
+    }
+}
+
+fn side_index(side: SideCode) -> Option<usize> {
+    match side {
+        SideCode::A => Some(0),
+        SideCode::B => Some(1),
+        SideCode::Indeterminate => None,
     }
 }
 
