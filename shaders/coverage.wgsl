@@ -227,7 +227,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
                 if in_reach(e, s, reach) {
                     tally.count += 1u;
                     let v = sights[js];
-                    add_sensor(&tally, &info, e, s, received_by_sight(e, s, v), v.range_sigma_m, k);
+                    add_sensor(&tally, &info, e, s, received_by_sight(e, s, v), range_sigma(e, s, v), k);
                 }
             }
         }

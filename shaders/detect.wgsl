@@ -11,6 +11,7 @@ struct Detection {
     snr_db: f32,
     level_db: f32,
     bearing_rad: f32,
+    range_m: f32,
 }
 
 struct PairOut {
@@ -22,6 +23,7 @@ struct PairOut {
     range_m: f32,
     margin_db: f32,
     clearance_m: f32,
+    measured_range_m: f32,
 }
 
 struct Outcome {
@@ -34,6 +36,8 @@ struct Outcome {
     // SNR − threshold, dB; radars and cameras: P(detect) − draw.
     margin: f32,
     clearance_m: f32,
+    // Ground range sensor → source as a radar measures it (N(0, σr) added); NaN for others.
+    measured_range_m: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -52,7 +56,7 @@ fn quiet_nan() -> f32 {
     return bitcast<f32>(0x7fc00000u);
 }
 
-fn evaluate_pair(e: Event, s: Sensor, r: Received) -> Outcome {
+fn evaluate_pair(e: Event, s: Sensor, r: Received, range_sigma_m: f32) -> Outcome {
     let z = pair_normals(params.seed_lo, params.seed_hi, e.id, s.id);
     var level = r.level_db;
     var snr = r.level_db - r.noise_db;
@@ -70,15 +74,20 @@ fn evaluate_pair(e: Event, s: Sensor, r: Received) -> Outcome {
     if s.bearing_sigma_rad > 0.0 {
         bearing = wrap_pi(atan2(e.x - s.x, e.y - s.y) + bearing_sigma(s, snr) * z.z);
     }
+    var measured_range = quiet_nan();
+    if range_sigma_m > 0.0 {
+        measured_range = length(vec2<f32>(e.x - s.x, e.y - s.y)) + range_sigma_m * z.w;
+    }
     return Outcome(level, snr, r.range_m / r.speed_mps + s.timing_sigma_s * z.y, bearing,
-                   margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m);
+                   margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m, measured_range);
 }
 
 fn record(e: Event, s: Sensor, o: Outcome) {
     if o.detected {
         let slot = atomicAdd(&counters[0], 1u);
         if slot < params.capacity {
-            detections[slot] = Detection(e.id, s.id, o.delay_s, o.snr_db, o.level_db, o.bearing_rad);
+            detections[slot] = Detection(e.id, s.id, o.delay_s, o.snr_db, o.level_db, o.bearing_rad,
+                                         o.measured_range_m);
         }
     }
 }
@@ -136,7 +145,7 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
                 let s = sensors[j];
                 if within_reach(e, s, reach) {
                     evaluated += 1u;
-                    record(e, s, evaluate_pair(e, s, received_ground(e, s)));
+                    record(e, s, evaluate_pair(e, s, received_ground(e, s), 0.0));
                 }
             }
         }
@@ -153,7 +162,8 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
                 let s = sensors[j];
                 if within_reach(e, s, reach) {
                     evaluated += 1u;
-                    record(e, s, evaluate_pair(e, s, received_by_sight(e, s, sights[j])));
+                    let v = sights[j];
+                    record(e, s, evaluate_pair(e, s, received_by_sight(e, s, v), range_sigma(e, s, v)));
                 }
             }
         }
@@ -174,7 +184,8 @@ fn evaluate_pairs(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let e = events[pairs[k].x];
     let s = sensors[pairs[k].y];
-    let o = evaluate_pair(e, s, received(e, s, sights[pairs[k].y]));
+    let v = sights[pairs[k].y];
+    let o = evaluate_pair(e, s, received(e, s, v), range_sigma(e, s, v));
     pair_out[k] = PairOut(o.level_db, o.snr_db, o.delay_s, o.bearing_rad, select(0u, 1u, o.detected),
-                          o.range_m, o.margin, o.clearance_m);
+                          o.range_m, o.margin, o.clearance_m, o.measured_range_m);
 }

@@ -69,6 +69,8 @@ struct Event {
     reach_radar_m: f32,
     reach_eo_m: f32,
     reach_rf_m: f32,
+    // Radar cross-section of the projectile in flight (launches), dBsm; UNSEEN_DB: none.
+    projectile_rcs_dbsm: f32,
 }
 
 struct Sensor {
@@ -102,9 +104,11 @@ struct Sight {
     los_exponent: f32,
     nlos_exponent: f32,
     range_sigma_m: f32,
-    pad0: u32,
-    pad1: u32,
-    pad2: u32,
+    // Counter-battery radar: tracks projectiles above the launcher and reports the launch
+    // point with a per-axis σ of location_fraction × range.
+    counter_battery: u32,
+    location_fraction: f32,
+    fence_height_m: f32,
 }
 
 struct Received {
@@ -135,8 +139,16 @@ fn in_view(e: Event, s: Sensor, v: Sight, horizontal: f32) -> bool {
         && abs(wrap_pi(azimuth - v.azimuth_rad)) <= v.half_sector_rad;
 }
 
-fn sight_clearance(e: Event, s: Sensor) -> f32 {
-    return terrain_clearance(terrain, vec3<f32>(s.x, s.y, s.z), vec3<f32>(e.x, e.y, e.z));
+// The sight line to the source, or for a counter-battery radar to its round rising through
+// the fence above the launcher.
+fn sight_clearance(e: Event, s: Sensor, v: Sight) -> f32 {
+    let lift = select(0.0, v.fence_height_m, s.modality == MODALITY_RADAR && v.counter_battery != 0u);
+    return terrain_clearance(terrain, vec3<f32>(s.x, s.y, s.z), vec3<f32>(e.x, e.y, e.z + lift));
+}
+
+// σ of the ground range a radar reports, m: its own, or a counter-battery radar's share of range.
+fn range_sigma(e: Event, s: Sensor, v: Sight) -> f32 {
+    return v.range_sigma_m + v.location_fraction * length(vec2<f32>(e.x - s.x, e.y - s.y));
 }
 
 // Radar, camera, RF. Radar: SNR = gain + σ(dBsm) − 40·log10 R, Pd = Pfa^(1/(1+SNR)). Camera:
@@ -155,7 +167,7 @@ fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
     if reach <= 0.0 || !in_view(e, s, v, horizontal) {
         return Received(UNSEEN_DB, 0.0, c, range, unseen, infinity());
     }
-    let clearance = sight_clearance(e, s);
+    let clearance = sight_clearance(e, s, v);
     if s.modality == MODALITY_RF {
         let exponent = select(v.nlos_exponent, v.los_exponent, clearance >= 0.0);
         return Received(e.rf_dbm_1m - 10.0 * exponent * log10_f32(range), -v.gain_db, c, range, -1.0, clearance);
@@ -164,7 +176,11 @@ fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
         return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
     }
     if s.modality == MODALITY_RADAR {
-        let snr_db = v.gain_db + e.rcs_dbsm - 40.0 * log10_f32(range);
+        let rcs_dbsm = select(e.rcs_dbsm, e.projectile_rcs_dbsm, v.counter_battery != 0u);
+        if rcs_dbsm <= 0.5 * UNSEEN_DB {
+            return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
+        }
+        let snr_db = v.gain_db + rcs_dbsm - 40.0 * log10_f32(range);
         let snr = pow(10.0, min(snr_db / 10.0, 30.0));
         return Received(snr_db, 0.0, c, range, exp(log(v.pfa) / (1.0 + snr)), clearance);
     }

@@ -57,6 +57,9 @@ pub struct SourceModel {
     pub thermal_contrast: f64,
     /// RF power at 1 m, dBm (EIRP, duty cycle, free-space loss to 1 m); None: no emitter.
     pub rf_dbm_1m: Option<f64>,
+    /// Radar cross-section of its projectile in flight, m²; None: nothing a counter-battery
+    /// radar can track.
+    pub projectile_rcs_m2: Option<f64>,
 }
 
 impl SourceModel {
@@ -70,6 +73,7 @@ impl SourceModel {
             seismic_freq_hz: s.seismic_freq_hz.unwrap_or(DEFAULT_SEISMIC_FREQ_HZ),
             height_m: s.height_m.unwrap_or(0.0),
             rcs_m2: s.rcs_m2,
+            projectile_rcs_m2: s.projectile_rcs_m2,
             critical_dimension_m: s.critical_dimension_m,
             visible_contrast: s.visible_contrast.unwrap_or(0.0),
             thermal_contrast: s.thermal_contrast.unwrap_or(0.0),

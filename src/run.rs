@@ -319,6 +319,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
                 snr_db: d.snr_db,
                 level_db: d.level_db,
                 bearing_rad: d.bearing_rad,
+                range_m: d.range_m,
             });
         }
         let (t0, t1) = generator.block_span(b);
@@ -332,6 +333,8 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
             snr_db: a.snr_db as f32,
             level_db: (a.snr_db + noise_db(s, sensor, &generator, a.t_s)) as f32,
             bearing_rad: a.bearing_rad as f32,
+            // False alarms carry no range (a radar's clutter plots are left to a later model).
+            range_m: f32::NAN,
         }));
         tally(&mut summary, &events, &per_event);
         if opts.png.is_some() {

@@ -2,7 +2,7 @@
 
 use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, MODALITY_SEISMIC};
 use crate::detect::model::reach_for;
-use crate::detect::reference::{bearing_sigma_rad, received};
+use crate::detect::reference::{bearing_sigma_rad, range_sigma_m, received};
 use crate::physics::normal_cdf;
 use crate::terrain::Terrain;
 
@@ -130,9 +130,11 @@ pub fn cell_metrics<'s>(
         if s.modality <= MODALITY_SEISMIC {
             let st = f64::from(s.timing_sigma_s).max(MIN_TIMING_SIGMA_S);
             info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], pd / (st * st));
-        } else if s.range_sigma_m > 0.0 {
-            let sr = f64::from(s.range_sigma_m);
-            info.add_bearing([ux, uy], pd / (sr * sr));
+        } else {
+            let sr = range_sigma_m(s, h);
+            if sr > 0.0 {
+                info.add_bearing([ux, uy], pd / (sr * sr));
+            }
         }
         // Bearing from the sensor to the source: |∂φ/∂(x, y)| = 1/r, perpendicular to u.
         if s.bearing_sigma_rad > 0.0 {

@@ -6,7 +6,7 @@ mod listed;
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
 use crate::rng;
-use crate::scenario::{Band, FieldPath, LoadedScenario, Modality, SensorRow};
+use crate::scenario::{Band, FieldPath, LoadedScenario, Modality, RadarRole, SensorRow};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
@@ -53,6 +53,14 @@ pub const DEFAULT_MIN_CONTRAST: f64 = 0.02;
 /// Wireless Communications, 2nd ed., 2002, table 4.2: obstructed paths 3–5).
 pub const DEFAULT_LOS_EXPONENT: f64 = 2.0;
 pub const DEFAULT_NLOS_EXPONENT: f64 = 3.5;
+/// Height above the launcher at which a counter-battery radar must see a round: an assumption,
+/// not a datasheet figure. Weapon-locating radars search a beam just above the terrain mask and
+/// need the first seconds of the rising round; a shell leaving at 300–900 m/s at 20–70° climbs
+/// 200 m in under a second. Calibrate it with the radar's siting study.
+pub const DEFAULT_FENCE_HEIGHT_M: f64 = 200.0;
+/// CEP of a circular normal error in units of its per-axis σ: √(2·ln 2) = 1.1774 (the median
+/// of the Rayleigh distribution).
+pub const CEP_PER_SIGMA: f64 = 1.177_410_022_515_474_6;
 
 /// The field of view and detection law of a sensor that needs a line of sight.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -73,6 +81,18 @@ pub struct Sight {
     pub los_exponent: f64,
     pub nlos_exponent: f64,
     pub range_sigma_m: f64,
+    /// A counter-battery radar: tracks projectiles, reports launch points.
+    pub counter_battery: bool,
+    /// Counter-battery: per-axis σ of the reported launch point per metre of range.
+    pub location_fraction: f64,
+    pub fence_height_m: f64,
+}
+
+impl Sight {
+    /// Per-axis σ of a counter-battery radar's reported launch point from its CEP in % of range.
+    pub fn location_fraction_of(row: &SensorRow) -> f64 {
+        row.location_error_pct.map_or(0.0, |pct| pct / 100.0 / CEP_PER_SIGMA)
+    }
 }
 
 impl Sight {
@@ -106,6 +126,9 @@ impl Sight {
             los_exponent: row.los_exponent.unwrap_or(DEFAULT_LOS_EXPONENT),
             nlos_exponent: row.nlos_exponent.unwrap_or(DEFAULT_NLOS_EXPONENT),
             range_sigma_m: row.range_sigma_m.unwrap_or(0.0),
+            counter_battery: row.role == Some(RadarRole::CounterBattery),
+            location_fraction: Self::location_fraction_of(row),
+            fence_height_m: row.fence_height_m.unwrap_or(DEFAULT_FENCE_HEIGHT_M),
         }
     }
 }
@@ -179,8 +202,13 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
                 threshold_db: row.threshold_or_default(),
                 fluctuation_db: row.fluctuation_or_default(),
                 timing_sigma_s: row.timing_sigma_ms * 1e-3,
-                bearing_sigma_rad: row.bearing_sigma_deg.unwrap_or(0.0).to_radians(),
-                bearing_floor_rad: row.bearing_floor_or_default().unwrap_or(0.0).to_radians(),
+                // A counter-battery radar's bearing error is its location error across the ray.
+                bearing_sigma_rad: row
+                    .bearing_sigma_deg
+                    .map_or_else(|| Sight::location_fraction_of(row), f64::to_radians),
+                bearing_floor_rad: row
+                    .bearing_floor_or_default()
+                    .map_or_else(|| Sight::location_fraction_of(row), f64::to_radians),
                 false_alarms_per_day: row.false_alarms_per_day,
                 cost_eur: row.unit_cost_eur,
                 sight: Sight::of_row(row, facing),

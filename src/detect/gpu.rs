@@ -189,6 +189,7 @@ impl<'g> GpuDetector<'g> {
             snr_db: d.outcome.snr_db as f32,
             level_db: d.outcome.level_db as f32,
             bearing_rad: d.outcome.bearing_rad as f32,
+            range_m: d.outcome.measured_range_m as f32,
         }));
     }
 
@@ -278,7 +279,7 @@ pub fn evaluate_pairs_with(
             usage: wgpu::BufferUsages::UNIFORM,
         });
         let pair_buffer = storage_init(device, "pairs", chunk);
-        let results = output_buffer(device, std::mem::size_of_val(chunk) as u64 * 4);
+        let results = output_buffer(device, (chunk.len() * std::mem::size_of::<GpuPairOut>()) as u64);
         let bind = bind_group(
             device,
             &kernel.evaluate_pairs,

@@ -64,6 +64,8 @@ pub struct GpuEvent {
     pub reach_radar_m: f32,
     pub reach_eo_m: f32,
     pub reach_rf_m: f32,
+    /// Radar cross-section of the projectile in flight (launches), dBsm; UNSEEN_DB: none.
+    pub projectile_rcs_dbsm: f32,
 }
 
 #[repr(C)]
@@ -97,7 +99,12 @@ pub struct GpuSensor {
     pub los_exponent: f32,
     pub nlos_exponent: f32,
     pub range_sigma_m: f32,
-    pub pad_sight: [u32; 3],
+    /// 1: a counter-battery radar.
+    pub counter_battery: u32,
+    /// Counter-battery: per-axis σ of the reported launch point per metre of range.
+    pub location_fraction: f32,
+    /// Counter-battery: height above the launcher where the round must be in view, m.
+    pub fence_height_m: f32,
 }
 
 /// Words of the WGSL `Sensor` at the head of a `GpuSensor`; the rest is its `Sight`.
@@ -132,6 +139,8 @@ pub struct GpuDetection {
     pub snr_db: f32,
     pub level_db: f32,
     pub bearing_rad: f32,
+    /// Ground range a radar measures, m; NaN for the other modalities.
+    pub range_m: f32,
 }
 
 #[repr(C)]
@@ -148,6 +157,8 @@ pub struct GpuPairOut {
     pub margin_db: f32,
     /// Least terrain clearance of the sight line, m; +∞ for modalities that ignore terrain.
     pub clearance_m: f32,
+    /// Ground range a radar measures, m; NaN for the other modalities.
+    pub measured_range_m: f32,
 }
 
 /// Modality codes as the kernel and the result files use them.

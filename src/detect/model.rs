@@ -2,6 +2,7 @@
 //! sensors, and each event's reach.
 
 use super::layout::*;
+use super::reference::UNSEEN_DB;
 use crate::deploy::Sensor;
 use crate::events::{Event, SourceModel};
 use crate::physics::electro_optical::KOSCHMIEDER;
@@ -86,7 +87,9 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         los_exponent: s.sight.los_exponent as f32,
         nlos_exponent: s.sight.nlos_exponent as f32,
         range_sigma_m: s.sight.range_sigma_m as f32,
-        pad_sight: [0; 3],
+        counter_battery: u32::from(s.sight.counter_battery),
+        location_fraction: s.sight.location_fraction as f32,
+        fence_height_m: s.sight.fence_height_m as f32,
     }
 }
 
@@ -129,8 +132,11 @@ pub struct BestCase {
     pub present: [bool; 2],
     /// Tallest acoustic sensor, m: the least ground attenuation and the latest shadow onset.
     pub acoustic_height_m: f64,
-    /// Longest radar range, m; 0 without radars.
+    /// Longest surveillance-radar range, m; 0 without such radars.
     pub radar_max_range_m: f64,
+    /// Longest counter-battery range, m, and the highest fence, m; 0 without such radars.
+    pub counter_battery_max_range_m: f64,
+    pub fence_max_m: f64,
     /// Cameras by band: visible, thermal.
     pub cameras: [CameraBest; 2],
     pub rf: Option<RfBest>,
@@ -158,6 +164,7 @@ impl BestCase {
         let mut present = [false; 2];
         let mut acoustic_height_m: f64 = 0.0;
         let mut radar_max_range_m: f64 = 0.0;
+        let (mut counter_battery_max_range_m, mut fence_max_m): (f64, f64) = (0.0, 0.0);
         let mut cameras = [CameraBest::default(); 2];
         let mut rf: Option<RfBest> = None;
         let mut sight_mast_m: f64 = 0.0;
@@ -169,6 +176,11 @@ impl BestCase {
             let k = match s.modality {
                 Modality::Acoustic => 0,
                 Modality::Seismic => 1,
+                Modality::Radar if sight.counter_battery => {
+                    counter_battery_max_range_m = counter_battery_max_range_m.max(sight.max_range_m);
+                    fence_max_m = fence_max_m.max(sight.fence_height_m);
+                    continue;
+                }
                 Modality::Radar => {
                     radar_max_range_m = radar_max_range_m.max(sight.max_range_m);
                     continue;
@@ -208,6 +220,8 @@ impl BestCase {
             present,
             acoustic_height_m,
             radar_max_range_m,
+            counter_battery_max_range_m,
+            fence_max_m,
             cameras,
             rf,
             sight_mast_m,
@@ -242,14 +256,19 @@ impl BestCase {
     }
 }
 
-/// Range beyond which no radar sees the source: the longest instrumented range, for a source
-/// with a radar cross-section (Swerling 1 never falls below Pfa inside it).
+/// Range beyond which no radar sees the source: the longest instrumented range of the radars
+/// that look for it (surveillance radars for a source with a radar cross-section,
+/// counter-battery radars for one with a projectile), within the horizon (Swerling 1 never
+/// falls below Pfa inside it).
 pub fn radar_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
-    if src.rcs_m2.is_some() {
-        best.radar_max_range_m.min(best.line_of_sight_limit_m(src.height_m)).min(MAX_REACH_M)
+    let surveillance =
+        if src.rcs_m2.is_some() { best.radar_max_range_m.min(best.line_of_sight_limit_m(src.height_m)) } else { 0.0 };
+    let counter_battery = if src.projectile_rcs_m2.is_some() {
+        best.counter_battery_max_range_m.min(best.line_of_sight_limit_m(src.height_m + best.fence_max_m))
     } else {
         0.0
-    }
+    };
+    surveillance.max(counter_battery).min(MAX_REACH_M)
 }
 
 /// Range beyond which no camera detects the source with P ≥ 1e-6: per band, the least of the
@@ -376,7 +395,8 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day:
             env.relative_humidity_pct,
             env.pressure_kpa,
         ) as f32,
-        rcs_dbsm: src.rcs_m2.map_or(0.0, |s| 10.0 * s.log10()) as f32,
+        rcs_dbsm: src.rcs_m2.map_or(UNSEEN_DB, |s| 10.0 * s.log10()) as f32,
+        projectile_rcs_dbsm: src.projectile_rcs_m2.map_or(UNSEEN_DB, |s| 10.0 * s.log10()) as f32,
         critical_dim_m: src.critical_dimension_m.unwrap_or(0.0) as f32,
         contrast_visible: if is_day { src.visible_contrast as f32 } else { 0.0 },
         contrast_thermal: src.thermal_contrast as f32,
@@ -518,6 +538,7 @@ mod tests {
             visible_contrast: 0.0,
             thermal_contrast: 0.0,
             rf_dbm_1m: None,
+            projectile_rcs_m2: None,
         };
         let sensors = [
             sensor(Modality::Acoustic, 2.0, 10.0, 5.0),
@@ -573,6 +594,7 @@ mod tests {
             visible_contrast: 0.0,
             thermal_contrast: 0.0,
             rf_dbm_1m: Some(10.0),
+            projectile_rcs_m2: None,
         };
         let mut rf = sensor(Modality::Rf, 10.0, 0.0, 0.0);
         rf.sight = crate::deploy::Sight {

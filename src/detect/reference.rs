@@ -33,6 +33,9 @@ pub struct Outcome {
     pub pd: f64,
     /// Least terrain clearance of the sight line, m (+∞ where terrain is ignored).
     pub clearance_m: f64,
+    /// Ground range sensor → source as a radar measures it (N(0, σr) added), m; NaN for
+    /// sensors without a range.
+    pub measured_range_m: f64,
 }
 
 /// Wrap an angle into [−π, π).
@@ -59,6 +62,12 @@ pub struct Received {
 pub const UNSEEN_DB: f64 = -1000.0;
 /// Speed of light, m/s (SI, exact).
 pub const SPEED_OF_LIGHT_MPS: f64 = 299_792_458.0;
+
+/// σ of the ground range a radar reports at this ground range, m: its own, or a counter-battery
+/// radar's share of range (the twin of `range_sigma` in shaders/pair.wgsl).
+pub fn range_sigma_m(s: &GpuSensor, ground_range_m: f64) -> f64 {
+    f64::from(s.range_sigma_m) + f64::from(s.location_fraction) * ground_range_m
+}
 
 /// Inside the sensor's instrumented range and sector.
 fn in_view(e: &GpuEvent, s: &GpuSensor, horizontal: f64) -> bool {
@@ -92,7 +101,10 @@ fn received_by_sight(
     if reach_for(e, s.modality) <= 0.0 || !in_view(e, s, horizontal) {
         return unseen(f64::INFINITY);
     }
-    let clearance = terrain.clearance_m([f(s.x), f(s.y), f(s.z)], [f(e.x), f(e.y), f(e.z)]);
+    // A counter-battery radar looks at the round rising through its fence above the launcher.
+    let counter_battery = s.modality == MODALITY_RADAR && s.counter_battery != 0;
+    let lift = if counter_battery { f(s.fence_height_m) } else { 0.0 };
+    let clearance = terrain.clearance_m([f(s.x), f(s.y), f(s.z)], [f(e.x), f(e.y), f(e.z) + lift]);
     if s.modality == MODALITY_RF {
         let exponent = if clearance >= 0.0 { f(s.los_exponent) } else { f(s.nlos_exponent) };
         return Received {
@@ -108,7 +120,11 @@ fn received_by_sight(
         return Received { pd: 0.0, ..unseen(clearance) };
     }
     if s.modality == MODALITY_RADAR {
-        let snr_db = f(s.gain_db) + f(e.rcs_dbsm) - 40.0 * range.log10();
+        let rcs_dbsm = f(if counter_battery { e.projectile_rcs_dbsm } else { e.rcs_dbsm });
+        if rcs_dbsm <= 0.5 * UNSEEN_DB {
+            return Received { pd: 0.0, ..unseen(clearance) };
+        }
+        let snr_db = f(s.gain_db) + rcs_dbsm - 40.0 * range.log10();
         // The kernel caps the linear SNR at 10^30 to stay finite in f32; Pd is 1 − 1e-29 there.
         let pd = radar::swerling1_pd(snr_db.min(300.0), f(s.pfa));
         return Received { level_db: snr_db, noise_db: 0.0, speed_mps: c, range_m: range, pd, clearance_m: clearance };
@@ -216,6 +232,11 @@ pub fn evaluate_pair(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSens
         margin,
         pd: r.pd,
         clearance_m: r.clearance_m,
+        measured_range_m: {
+            let ground = (f64::from(e.x) - f64::from(s.x)).hypot(f64::from(e.y) - f64::from(s.y));
+            let sigma = range_sigma_m(s, ground);
+            if sigma > 0.0 { ground + sigma * z[3] } else { f64::NAN }
+        },
     }
 }
 

@@ -103,11 +103,13 @@ pub struct DetectionRecord {
     pub snr_db: f32,
     pub level_db: f32,
     pub bearing_rad: f32,
+    pub range_m: f32,
 }
 
 pub const DETECTION_UNITS: &str = "event_id: id in /events, -1 = false alarm; sensor_id: id in /sensors; \
 modality: enum; t_s: s since scenario start (arrival time); snr_db: dB; level_db: dB (acoustic re 20 uPa, seismic re 1 nm/s); \
-bearing_rad: rad clockwise from grid north, sensor to source, NaN if none";
+bearing_rad: rad clockwise from grid north, sensor to source, NaN if none; range_m: m, ground range sensor to source \
+as a radar measures it, NaN if none";
 
 /// A located candidate event (DESIGN §7 /estimates).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]

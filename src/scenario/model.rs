@@ -286,6 +286,18 @@ impl Modality {
     }
 }
 
+/// What a radar looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RadarRole {
+    /// Ground surveillance: moving vehicles and people, by their radar cross-section.
+    #[default]
+    Surveillance,
+    /// Weapon locating: projectiles in flight above the terrain mask, back-traced to the
+    /// launch point, which it reports directly (range and bearing).
+    CounterBattery,
+}
+
 /// Spectral band of a camera.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -366,6 +378,13 @@ pub struct SensorRow {
     /// RF: path-loss exponents with and without line of sight.
     pub los_exponent: Option<f64>,
     pub nlos_exponent: Option<f64>,
+    /// Radar: surveillance (default) or counter-battery.
+    pub role: Option<RadarRole>,
+    /// Counter-battery radar: CEP of the back-traced launch point as a percentage of range.
+    pub location_error_pct: Option<f64>,
+    /// Counter-battery radar: height above the launcher at which a round must be in view for
+    /// the radar to acquire it, m.
+    pub fence_height_m: Option<f64>,
 }
 
 fn default_height_m() -> f64 {
@@ -436,6 +455,9 @@ pub struct Signature {
     pub rf_eirp_dbm: Option<f64>,
     pub rf_freq_hz: Option<f64>,
     pub rf_duty_cycle: Option<f64>,
+    /// Radar cross-section of the projectile in flight, m² (launches a counter-battery radar
+    /// can track).
+    pub projectile_rcs_m2: Option<f64>,
 }
 
 /// A class of violation and how often it happens.

@@ -178,8 +178,14 @@ fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
             return Err((p.key("band"), format!("only eo_ir rows take band; this row is {}", m.name())));
         }
     }
+    let counter_battery =
+        [given("location_error_pct", r.location_error_pct), given("fence_height_m", r.fence_height_m)];
     if m != Modality::Radar {
         foreign(&radar, "radar")?;
+        foreign(&counter_battery, "radar")?;
+        if r.role.is_some() {
+            return Err((p.key("role"), format!("only radar rows take role; this row is {}", m.name())));
+        }
     }
     if m != Modality::Rf {
         foreign(&rf, "rf")?;
@@ -227,6 +233,19 @@ fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
         }
         if let Some(v) = r.range_sigma_m {
             range(&p.key("range_sigma_m"), v, 0.0, 1e5)?;
+        }
+        if r.role == Some(RadarRole::CounterBattery) {
+            let pct = need("location_error_pct", r.location_error_pct)?;
+            range(&p.key("location_error_pct"), pct, 1e-3, 50.0)?;
+            if let Some(v) = r.fence_height_m {
+                range(&p.key("fence_height_m"), v, 0.0, 1e4)?;
+            }
+            if r.range_sigma_m.is_some() || r.bearing_sigma_deg.is_some() {
+                let key = if r.range_sigma_m.is_some() { "range_sigma_m" } else { "bearing_sigma_deg" };
+                return Err((p.key(key), "a counter-battery radar's errors follow location_error_pct".into()));
+            }
+        } else if let Some((key, _)) = counter_battery.iter().flatten().next() {
+            return Err((p.key(key), format!("only counter-battery radars (role = \"counter_battery\") take {key}")));
         }
     }
     if m == Modality::EoIr {
@@ -385,6 +404,7 @@ fn check_signature(p: &FieldPath, s: &Signature) -> Result<(), Problem> {
         ("rf_eirp_dbm", s.rf_eirp_dbm, -100.0, 100.0),
         ("rf_freq_hz", s.rf_freq_hz, 1e3, 1e12),
         ("rf_duty_cycle", s.rf_duty_cycle, 1e-6, 1.0),
+        ("projectile_rcs_m2", s.projectile_rcs_m2, 1e-6, 1e3),
     ] {
         if let Some(v) = v {
             range(&p.key(key), v, lo, hi)?;

@@ -261,6 +261,7 @@ mod tests {
                     wind_mps: [3.0, -1.0],
                     sigma_t_s: 1e-3,
                     bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
+                    range_sigma_m: None,
                 }
             })
             .collect();
@@ -276,6 +277,7 @@ mod tests {
                     speed_mps: m.speed_mps,
                     wind_mps: m.wind_mps,
                     bearing: None,
+                    range: None,
                 };
                 let (dx, dy) = (at[0] - m.x, at[1] - m.y);
                 detections.push(DetectionRecord {
@@ -286,6 +288,7 @@ mod tests {
                     snr_db: 20.0,
                     level_db: 80.0,
                     bearing_rad: (dx.atan2(dy) + rng.random_range(-0.01..0.01)) as f32,
+                    range_m: f32::NAN,
                 });
             }
         }
@@ -298,6 +301,7 @@ mod tests {
                 snr_db: 11.0,
                 level_db: 70.0,
                 bearing_rad: rng.random_range(-3.0..3.0),
+                range_m: f32::NAN,
             });
         }
         detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));

@@ -20,6 +20,8 @@ pub struct Observation {
     /// Bearing, radians clockwise from grid north, sensor to source, and its standard deviation;
     /// None when the sensor gives no bearing.
     pub bearing: Option<(f64, f64)>,
+    /// Ground range sensor to source and its standard deviation, m (radars); None without.
+    pub range: Option<(f64, f64)>,
 }
 
 impl Observation {
@@ -89,6 +91,11 @@ fn linearise(obs: &[Observation], p: [f64; 3], mut row: impl FnMut(f64, [f64; 3]
             let w = 1.0 / sigma;
             let d2 = d * d;
             row(r * w, [dy / d2 * w, -dx / d2 * w, 0.0]);
+        }
+        if let Some((range, sigma)) = o.range {
+            // Ground range d, ∂d/∂(x, y) = (dx, dy)/d.
+            let w = 1.0 / sigma;
+            row((range - d) * w, [dx / d * w, dy / d * w, 0.0]);
         }
     }
 }
@@ -214,13 +221,21 @@ fn starts(obs: &[Observation]) -> Vec<[f64; 2]> {
             }
         }
     }
+    // A radar's range and bearing place the source directly.
+    if let Some(o) = by_time.iter().find(|o| o.bearing.is_some() && o.range.is_some())
+        && let (Some((phi, _)), Some((r, _))) = (o.bearing, o.range)
+    {
+        points.push([o.x + r * phi.sin(), o.y + r * phi.cos()]);
+    }
     points
 }
 
 /// Locate a source from its detections. None when fewer constraints than unknowns (fewer than
 /// three arrivals without bearings) or when no start converges to a usable covariance.
 pub fn locate(obs: &[Observation]) -> Option<Estimate> {
-    let constraints = obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count();
+    let constraints = obs.len()
+        + obs.iter().filter(|o| o.bearing.is_some()).count()
+        + obs.iter().filter(|o| o.range.is_some()).count();
     if constraints < 3 || obs.iter().any(|o| !(o.sigma_t_s > 0.0 && o.speed_mps > 0.0)) {
         return None;
     }
@@ -265,6 +280,7 @@ mod tests {
                     speed_mps: c,
                     wind_mps: [0.0; 2],
                     bearing: bearings.then(|| (dx.atan2(dy) + sigma_b * noise.sample(rng), sigma_b)),
+                    range: None,
                 }
             })
             .collect()
@@ -285,6 +301,7 @@ mod tests {
                     speed_mps: 340.0,
                     wind_mps,
                     bearing: None,
+                    range: None,
                 })
                 .collect();
             for o in &mut obs {
@@ -357,5 +374,31 @@ mod tests {
         let spread = (errors.iter().map(|e| e * e).sum::<f64>() / errors.len() as f64).sqrt();
         eprintln!("cross-line spread {spread:.3} m, CRLB {crlb:.3} m");
         assert!((spread / crlb - 1.0).abs() < 0.1, "spread {spread} m against the CRLB {crlb} m");
+    }
+
+    /// One radar's range and bearing fix a source by themselves: the estimate is the polar
+    /// point, with σ = σr along the ray and r·σθ across it.
+    #[test]
+    fn a_radar_range_and_bearing_locate_on_their_own() {
+        let (r, phi, sigma_r, sigma_b) = (8_000.0f64, 0.6f64, 15.0, 0.002);
+        let radar = Observation {
+            x: 1_000.0,
+            y: -2_000.0,
+            t_s: 50.0 + r / 299_792_458.0,
+            sigma_t_s: 1e-3,
+            speed_mps: 299_792_458.0,
+            wind_mps: [0.0; 2],
+            bearing: Some((phi, sigma_b)),
+            range: Some((r, sigma_r)),
+        };
+        let e = locate(&[radar]).expect("located by one radar");
+        let truth = [radar.x + r * phi.sin(), radar.y + r * phi.cos()];
+        assert!((e.x - truth[0]).hypot(e.y - truth[1]) < 1e-3, "{e:?} vs {truth:?}");
+        let along = e.sigma_along([phi.sin(), phi.cos()]);
+        let across = e.sigma_along([phi.cos(), -phi.sin()]);
+        assert!((along / sigma_r - 1.0).abs() < 1e-3, "along the ray {along}");
+        assert!((across / (r * sigma_b) - 1.0).abs() < 1e-3, "across the ray {across}");
+        // Without the range one bearing is not enough.
+        assert!(locate(&[Observation { range: None, ..radar }]).is_none());
     }
 }

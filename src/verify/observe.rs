@@ -19,6 +19,8 @@ pub struct SensorModel {
     pub sigma_t_s: f64,
     /// Bearing σ at the threshold SNR, its floor (rad) and the threshold (dB); None: no bearing.
     pub bearing: Option<(f64, f64, f64)>,
+    /// Range σ of a radar: metres plus a share of the range (counter-battery); None: no range.
+    pub range_sigma_m: Option<(f64, f64)>,
 }
 
 impl SensorModel {
@@ -34,11 +36,18 @@ impl SensorModel {
 pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> {
     let to = (env.wind_from_deg + 180.0).to_radians();
     let wind = [env.wind_speed_mps * to.sin(), env.wind_speed_mps * to.cos()];
-    let mut models =
-        vec![
-            SensorModel { x: 0.0, y: 0.0, speed_mps: 1.0, wind_mps: [0.0; 2], sigma_t_s: 1.0, bearing: None };
-            sensors.iter().map(|s| s.id as usize + 1).max().unwrap_or(0)
-        ];
+    let mut models = vec![
+        SensorModel {
+            x: 0.0,
+            y: 0.0,
+            speed_mps: 1.0,
+            wind_mps: [0.0; 2],
+            sigma_t_s: 1.0,
+            bearing: None,
+            range_sigma_m: None,
+        };
+        sensors.iter().map(|s| s.id as usize + 1).max().unwrap_or(0)
+    ];
     for s in sensors {
         let (speed_mps, wind_mps) = match s.modality {
             Modality::Seismic => (env.rayleigh_speed_mps, [0.0; 2]),
@@ -59,6 +68,8 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> 
             wind_mps,
             sigma_t_s: s.timing_sigma_s,
             bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, floor, threshold)),
+            range_sigma_m: (s.sight.range_sigma_m > 0.0 || s.sight.location_fraction > 0.0)
+                .then_some((s.sight.range_sigma_m, s.sight.location_fraction)),
         };
     }
     models
@@ -78,5 +89,9 @@ pub fn observation(model: &SensorModel, d: &DetectionRecord) -> Observation {
         speed_mps: model.speed_mps,
         wind_mps: model.wind_mps,
         bearing,
+        range: model.range_sigma_m.filter(|_| d.range_m.is_finite()).map(|(metres, share)| {
+            let range = f64::from(d.range_m);
+            (range, metres + share * range.abs())
+        }),
     }
 }

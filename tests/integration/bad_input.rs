@@ -245,6 +245,18 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "counter-battery field on a surveillance radar",
+        edits: &[("", with_radar!("spacing_m = 250.0")), ("", "location_error_pct = 0.4\n")],
+        expect: &["rows[4].location_error_pct", "counter_battery"],
+        ..BASE
+    },
+    Case {
+        name: "counter-battery radar without its location error",
+        edits: &[("", with_radar!("spacing_m = 250.0")), ("", "role = \"counter_battery\"\n")],
+        expect: &["rows[4].location_error_pct", "missing field"],
+        ..BASE
+    },
+    Case {
         name: "DEM too large for memory",
         edits: &[("", with_radar!("spacing_m = 1.0"))],
         expect: &["terrain.spacing_m", "samples", "coarsen"],

@@ -71,6 +71,8 @@ pub fn random_event(rng: &mut ChaCha8Rng, id: u32, p: &GpuParams) -> GpuEvent {
         reach_radar_m: 1e9,
         reach_eo_m: 1e9,
         reach_rf_m: 1e9,
+        // Half are launches whose rounds a counter-battery radar can track.
+        projectile_rcs_dbsm: if rng.random_bool(0.5) { rng.random_range(-30.0..-10.0) } else { -1000.0 },
     }
 }
 
@@ -103,6 +105,10 @@ pub fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
         los_exponent: rng.random_range(2.0..2.5),
         nlos_exponent: rng.random_range(3.0..4.5),
         range_sigma_m: rng.random_range(0.0..50.0),
+        // A third of the radars locate weapons: σ a share of range, the round above a fence.
+        counter_battery: u32::from(modality == MODALITY_RADAR && rng.random_bool(0.33)),
+        location_fraction: rng.random_range(0.0..0.01),
+        fence_height_m: rng.random_range(50.0..400.0),
         ..Default::default()
     }
 }
@@ -121,6 +127,7 @@ fn kernel_matches_f64_reference_on_random_pairs() {
     let (mut sight_lines, mut blocked, mut clearance_differs, mut worst_clearance) = (0usize, 0usize, 0usize, 0.0f64);
     let mut by_modality = std::collections::BTreeMap::new();
     let mut unseen = 0usize;
+    let mut ranges = 0usize;
     for _round in 0..4 {
         let params = random_params(&mut rng);
         let events: Vec<GpuEvent> = (0..300).map(|i| random_event(&mut rng, i * 7 + 3, &params)).collect();
@@ -164,6 +171,18 @@ fn kernel_matches_f64_reference_on_random_pairs() {
                 let d = wrap_angle(f64::from(g.bearing_rad) - c.bearing_rad).abs();
                 assert!(d < 1e-4, "bearing {} vs {}", g.bearing_rad, c.bearing_rad);
             }
+            // Radar ranges: the ground range plus σr (metres, or a share of range) times a draw.
+            assert_eq!(g.measured_range_m.is_nan(), c.measured_range_m.is_nan(), "{g:?} vs {c:?}");
+            if c.measured_range_m.is_finite() {
+                ranges += 1;
+                let d = (f64::from(g.measured_range_m) - c.measured_range_m).abs();
+                assert!(
+                    d < 0.05 + 1e-6 * c.measured_range_m.abs(),
+                    "range {} vs {}",
+                    g.measured_range_m,
+                    c.measured_range_m
+                );
+            }
             if (g.detected != 0) != c.detected {
                 disagreements += 1;
                 assert!(at_the_edge(&c), "decisions differ away from the edge: {g:?} {c:?}");
@@ -172,6 +191,7 @@ fn kernel_matches_f64_reference_on_random_pairs() {
         }
     }
     assert!(disagreements as f64 <= 1e-3 * pairs_total as f64, "{disagreements} of {pairs_total} decisions differ");
+    assert!(ranges > 1000, "radar ranges compared: {ranges}");
     // A march of a different step count (f32 against f64 near an integer number of steps) may
     // sample other points: rare, and counted.
     assert!(clearance_differs as f64 <= 1e-3 * sight_lines as f64, "{clearance_differs} of {sight_lines} clearances");
