@@ -1,6 +1,6 @@
 // Coverage kernel (DESIGN §5): one thread per corridor cell, a source of one class placed
-// there. Composed after propagation.wgsl, terrain.wgsl and pair.wgsl. CPU f64 reference:
-// src/coverage/reference.rs.
+// there. Composed after propagation.wgsl, terrain.wgsl, viewshed.wgsl and pair.wgsl. CPU f64
+// reference: src/coverage/reference.rs.
 
 const WORKGROUP_SIZE: u32 = 64u;
 const MAX_K: u32 = 8u;
@@ -35,7 +35,8 @@ struct CellOut {
     verifiable: f32,
     sensors: u32,
     loop_iterations: u32,
-    pad: u32,
+    // 1 where llvmpipe cut a loop short: the host recomputes the cell.
+    loop_cut: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -48,6 +49,16 @@ struct CellOut {
 @group(0) @binding(7) var<uniform> terrain: Terrain;
 @group(0) @binding(8) var<storage, read> heights: array<f32>;
 @group(0) @binding(9) var<storage, read> sights: array<Sight>;
+@group(0) @binding(10) var<storage, read> views: array<View>;
+@group(0) @binding(11) var<storage, read> horizons: array<f32>;
+
+// A sight line from the sensor's viewshed where it has one (pair.wgsl asks).
+fn sight_line_clearance(s: Sensor, a: vec3<f32>, b: vec3<f32>) -> f32 {
+    if s.view == 0u {
+        return terrain_clearance(terrain, a, b);
+    }
+    return view_clearance(terrain, views[s.view - 1u], a, b);
+}
 
 // Complementary error function, Numerical Recipes 3rd ed. §6.2.2 (fractional error < 1.2e-7).
 fn erfc_approx(x: f32) -> f32 {
@@ -134,7 +145,8 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
         return;
     }
     (*tally).none *= 1.0 - pd;
-    for (var jj = i32(k) - 1; jj >= 0; jj--) {
+    var jj = i32(k) - 1;
+    for (; jj >= 0; jj--) {
         loop_iterations += 1u;
         var arrive = 0.0;
         if jj > 0 {
@@ -142,6 +154,7 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
         }
         (*tally).below[jj] = (*tally).below[jj] * (1.0 - pd) + arrive;
     }
+    loop_cut = loop_cut || jj >= 0;
     let dx = e.x - s.x;
     let dy = e.y - s.y;
     let h = sqrt(dx * dx + dy * dy);
@@ -197,14 +210,17 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     // disc, so no sensor out of its modality's reach is visited. Acoustic and seismic layers
     // and line-of-sight layers have loops of their own (llvmpipe runs every branch of a loop
     // body for all lanes: the march would slow the acoustic walk).
-    for (var layer = 0; layer <= 1; layer++) {
+    var layer = 0;
+    for (; layer <= 1; layer++) {
         loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
-        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+        var cy = search.z;
+        for (; cy <= search.w && reach > 0.0; cy++) {
             loop_iterations += 1u;
             let run = row_run(e, layer, reach, cy, search.xy);
-            for (var js = run.x; js < run.y; js++) {
+            var js = run.x;
+            for (; js < run.y; js++) {
                 loop_iterations += 1u;
                 let s = sensors[js];
                 if in_reach(e, s, reach) {
@@ -212,16 +228,21 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
                     add_sensor(&tally, &info, e, s, received_ground(e, s), 0.0, k);
                 }
             }
+            loop_cut = loop_cut || js < run.y;
         }
+        loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
     }
-    for (var layer = 2; layer <= 4; layer++) {
+    loop_cut = loop_cut || layer <= 1;
+    for (; layer <= 4; layer++) {
         loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
-        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+        var cy = search.z;
+        for (; cy <= search.w && reach > 0.0; cy++) {
             loop_iterations += 1u;
             let run = row_run(e, layer, reach, cy, search.xy);
-            for (var js = run.x; js < run.y; js++) {
+            var js = run.x;
+            for (; js < run.y; js++) {
                 loop_iterations += 1u;
                 let s = sensors[js];
                 if in_reach(e, s, reach) {
@@ -230,13 +251,18 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
                     add_sensor(&tally, &info, e, s, received_by_sight(e, s, v), range_sigma(e, s, v), k);
                 }
             }
+            loop_cut = loop_cut || js < run.y;
         }
+        loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
     }
+    loop_cut = loop_cut || layer <= 4;
     var below_sum = 0.0;
-    for (var jj = 0u; jj < k; jj++) {
+    var jj = 0u;
+    for (; jj < k; jj++) {
         loop_iterations += 1u;
         below_sum += tally.below[jj];
     }
+    loop_cut = loop_cut || jj < k;
     let p_k = clamp(1.0 - below_sum, 0.0, 1.0);
     let sigma_n = cross_line_sigma(info, vec2<f32>(cell.normal_x, cell.normal_y));
     var p_attrib = 0.5;
@@ -244,5 +270,5 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
         p_attrib = normal_cdf(abs(cell.offset_m) / sigma_n);
     }
     out[i] = CellOut(clamp(1.0 - tally.none, 0.0, 1.0), p_k, sigma_n, p_attrib, p_k * p_attrib, tally.count,
-                     loop_iterations, 0u);
+                     loop_iterations, select(0u, 1u, loop_cut));
 }

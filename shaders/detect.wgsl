@@ -45,12 +45,17 @@ struct Outcome {
 @group(0) @binding(2) var<storage, read> sensors: array<Sensor>;
 @group(0) @binding(3) var<storage, read> cell_start: array<u32>;
 @group(0) @binding(4) var<storage, read_write> detections: array<Detection>;
-@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>, 3>;
+@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>, 4>;
 @group(0) @binding(6) var<storage, read> pairs: array<vec2<u32>>;
 @group(0) @binding(7) var<storage, read_write> pair_out: array<PairOut>;
 @group(0) @binding(8) var<uniform> terrain: Terrain;
 @group(0) @binding(9) var<storage, read> heights: array<f32>;
 @group(0) @binding(10) var<storage, read> sights: array<Sight>;
+
+// Every event is somewhere new: its sight lines are marched (pair.wgsl asks).
+fn sight_line_clearance(s: Sensor, a: vec3<f32>, b: vec3<f32>) -> f32 {
+    return terrain_clearance(terrain, a, b);
+}
 
 fn quiet_nan() -> f32 {
     return bitcast<f32>(0x7fc00000u);
@@ -133,14 +138,17 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
     let e = events[event_index];
     var evaluated = 0u;
     var consumed = 0u;
-    for (var layer = 0; layer <= 1; layer++) {
+    var layer = 0;
+    for (; layer <= 1; layer++) {
         loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
-        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+        var cy = search.z;
+        for (; cy <= search.w && reach > 0.0; cy++) {
             loop_iterations += 1u;
             let run = lane_run(e, layer, reach, cy, search.xy, lane, &consumed);
-            for (var j = run.first; j < run.end; j += WORKGROUP_SIZE) {
+            var j = run.first;
+            for (; j < run.end; j += WORKGROUP_SIZE) {
                 loop_iterations += 1u;
                 let s = sensors[j];
                 if within_reach(e, s, reach) {
@@ -148,16 +156,21 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
                     record(e, s, evaluate_pair(e, s, received_ground(e, s), 0.0));
                 }
             }
+            loop_cut = loop_cut || j < run.end;
         }
+        loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
     }
-    for (var layer = 2; layer <= 4; layer++) {
+    loop_cut = loop_cut || layer <= 1;
+    for (; layer <= 4; layer++) {
         loop_iterations += 1u;
         let reach = modality_reach(e, u32(layer));
         let search = search_box(e, reach);
-        for (var cy = search.z; cy <= search.w && reach > 0.0; cy++) {
+        var cy = search.z;
+        for (; cy <= search.w && reach > 0.0; cy++) {
             loop_iterations += 1u;
             let run = lane_run(e, layer, reach, cy, search.xy, lane, &consumed);
-            for (var j = run.first; j < run.end; j += WORKGROUP_SIZE) {
+            var j = run.first;
+            for (; j < run.end; j += WORKGROUP_SIZE) {
                 loop_iterations += 1u;
                 let s = sensors[j];
                 if within_reach(e, s, reach) {
@@ -166,13 +179,19 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
                     record(e, s, evaluate_pair(e, s, received_by_sight(e, s, v), range_sigma(e, s, v)));
                 }
             }
+            loop_cut = loop_cut || j < run.end;
         }
+        loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
     }
+    loop_cut = loop_cut || layer <= 4;
     if evaluated > 0u {
         atomicAdd(&counters[1], evaluated);
     }
-    // The most loop iterations any lane ran: the host's check against llvmpipe's limit.
+    // The most loop iterations any lane ran, and whether llvmpipe cut any lane's loops short.
     atomicMax(&counters[2], loop_iterations);
+    if loop_cut {
+        atomicAdd(&counters[3], 1u);
+    }
 }
 
 // Every listed pair, unconditionally: the GPU side of the GPU-against-CPU tests.

@@ -85,7 +85,8 @@ struct Sensor {
     timing_sigma_s: f32,
     bearing_sigma_rad: f32,
     bearing_floor_rad: f32,
-    pad: u32,
+    // Coverage: slot + 1 of the sensor's viewshed (viewshed.wgsl); 0: march the sight line.
+    view: u32,
 }
 
 // What a radar, camera or RF detector sees, in an array parallel to the sensors: the acoustic
@@ -143,7 +144,7 @@ fn in_view(e: Event, s: Sensor, v: Sight, horizontal: f32) -> bool {
 // the fence above the launcher.
 fn sight_clearance(e: Event, s: Sensor, v: Sight) -> f32 {
     let lift = select(0.0, v.fence_height_m, s.modality == MODALITY_RADAR && v.counter_battery != 0u);
-    return terrain_clearance(terrain, vec3<f32>(s.x, s.y, s.z), vec3<f32>(e.x, e.y, e.z + lift));
+    return sight_line_clearance(s, vec3<f32>(s.x, s.y, s.z), vec3<f32>(e.x, e.y, e.z + lift));
 }
 
 // σ of the ground range a radar reports, m: its own, or a counter-battery radar's share of range.

@@ -1,10 +1,13 @@
 // Terrain: a DEM on a regular grid of the working plane and line of sight over it with the
 // effective-earth bulge. The f64 twin is src/terrain/ (Dem::height_at, los::clearance_m).
 
-// Loop iterations this invocation has run, every loop counted: llvmpipe (lavapipe) ends any
-// invocation's loops after 65,535 iterations in all, silently, so the host checks this count
-// (src/gpu/loop_budget.rs) and recomputes what went over on the CPU.
+// llvmpipe (lavapipe) ends every loop of a SIMD group of invocations once the group has run
+// 65,535 loop iterations in all, silently. Every loop of the kernels checks on leaving that it
+// ran to its end and sets `loop_cut` if not; the host recomputes what was cut on the CPU
+// (src/gpu/loop_budget.rs). `loop_iterations` counts this invocation's iterations, for the
+// reports.
 var<private> loop_iterations: u32;
+var<private> loop_cut: bool;
 
 struct Terrain {
     x0: f32,
@@ -40,12 +43,14 @@ fn terrain_clearance(t: Terrain, a: vec3<f32>, b: vec3<f32>) -> f32 {
     let d = length(b.xy - a.xy);
     let steps = u32(max(ceil(d / max(t.step_m, 1e-3)), 1.0));
     var least = bitcast<f32>(0x7f800000u);
-    for (var n = 1u; n < steps; n++) {
+    var n = 1u;
+    for (; n < steps; n++) {
         loop_iterations += 1u;
         let f = f32(n) / f32(steps);
         let p = a.xy + f * (b.xy - a.xy);
         let bulge = (f * d) * ((1.0 - f) * d) / (2.0 * t.effective_radius_m);
         least = min(least, za + f * (zb - za) - (terrain_height(t, p.x, p.y) + bulge));
     }
+    loop_cut = loop_cut || n < steps;
     return least;
 }

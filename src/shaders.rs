@@ -8,6 +8,8 @@ pub const DETECT: &str = include_str!("../shaders/detect.wgsl");
 pub const COVERAGE: &str = include_str!("../shaders/coverage.wgsl");
 pub const TERRAIN: &str = include_str!("../shaders/terrain.wgsl");
 pub const LOS: &str = include_str!("../shaders/los.wgsl");
+pub const VIEWSHED: &str = include_str!("../shaders/viewshed.wgsl");
+pub const VIEWSHED_SWEEP: &str = include_str!("../shaders/viewshed_sweep.wgsl");
 
 /// The detection kernel with its dependencies, in order.
 pub fn detect_kernel() -> String {
@@ -16,7 +18,7 @@ pub fn detect_kernel() -> String {
 
 /// The coverage kernel with its dependencies, in order.
 pub fn coverage_kernel() -> String {
-    [PROPAGATION, TERRAIN, PAIR, COVERAGE].join("\n")
+    [PROPAGATION, TERRAIN, VIEWSHED, PAIR, COVERAGE].join("\n")
 }
 
 /// Line of sight over terrain for a list of rays.
@@ -24,7 +26,17 @@ pub fn los_kernel() -> String {
     [TERRAIN, LOS].join("\n")
 }
 
+/// The viewshed sweep of the coverage kernel's sight-line cache.
+pub fn viewshed_sweep_kernel() -> String {
+    [TERRAIN, VIEWSHED, VIEWSHED_SWEEP].join("\n")
+}
+
 /// Every composed kernel by name, for validation.
 pub fn all_kernels() -> Vec<(&'static str, String)> {
-    vec![("detect", detect_kernel()), ("coverage", coverage_kernel()), ("los", los_kernel())]
+    vec![
+        ("detect", detect_kernel()),
+        ("coverage", coverage_kernel()),
+        ("los", los_kernel()),
+        ("viewshed_sweep", viewshed_sweep_kernel()),
+    ]
 }

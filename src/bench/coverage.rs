@@ -52,6 +52,8 @@ pub struct CoverageBench {
     pub cpu_seconds: f64,
     /// Largest |GPU − CPU| of the verifiable probability over the sample.
     pub max_verifiable_difference: f64,
+    /// The loop iterations of the cell where that difference is, and its p_k on each path.
+    pub worst_cell: (u32, f32, f64),
     /// The whole corridor on the GPU: in-band cells, pairs, seconds.
     pub full: Option<(u64, u64, f64)>,
 }
@@ -87,7 +89,12 @@ impl fmt::Display for CoverageBench {
             self.cpu_threads
         )?;
         writeln!(f, "  GPU / CPU speed-up {:.1}×", self.cpu_seconds / self.gpu_seconds.max(1e-12))?;
-        write!(f, "  max |Δ verifiable| {:.2e}", self.max_verifiable_difference)?;
+        let (iterations, gpu_pk, cpu_pk) = self.worst_cell;
+        write!(
+            f,
+            "  max |Δ verifiable| {:.2e} (a cell of {iterations} loop iterations, p_k GPU {gpu_pk:.4} CPU {cpu_pk:.4})",
+            self.max_verifiable_difference
+        )?;
         if let Some((cells, pairs, seconds)) = self.full {
             write!(
                 f,
@@ -162,8 +169,11 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         })
         .collect();
     let cpu_seconds = t.elapsed().as_secs_f64();
-    let max_verifiable_difference =
-        gpu_out.iter().zip(&cpu_out).map(|(g, c)| (f64::from(g.verifiable) - c.verifiable).abs()).fold(0.0, f64::max);
+    let (max_verifiable_difference, worst_cell) = gpu_out
+        .iter()
+        .zip(&cpu_out)
+        .map(|(g, c)| ((f64::from(g.verifiable) - c.verifiable).abs(), (g.loop_iterations, g.p_k, c.p_k)))
+        .fold((0.0, (0, 0.0, 0.0)), |best, d| if d.0 > best.0 { d } else { best });
     let full = if options.full {
         let mut scenario = loaded.clone();
         scenario.scenario.coverage.resolution_m = options.resolution_m;
@@ -197,6 +207,7 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         gpu_seconds,
         cpu_seconds,
         max_verifiable_difference,
+        worst_cell,
         full,
     })
 }

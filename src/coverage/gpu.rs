@@ -9,9 +9,11 @@ use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
 use crate::shaders;
 use crate::terrain::Terrain;
-use crate::terrain::gpu::DeviceTerrain;
+use crate::terrain::gpu::{DeviceTerrain, DeviceViews};
+use crate::terrain::viewshed::{CachedSightLines, ViewPlan};
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
+use std::sync::OnceLock;
 use wgpu::util::DeviceExt;
 
 /// Workgroup size of `coverage_cells`; a test checks it against the shader.
@@ -44,7 +46,8 @@ pub struct GpuCellOut {
     pub sensors: u32,
     /// Loop iterations the cell's invocation ran (see `gpu::loop_budget`).
     pub loop_iterations: u32,
-    /// 1 where the cell went over the adapter's loop budget and the f64 reference computed it.
+    /// 1 where llvmpipe cut the cell's loops short (as the kernel writes it), or, after
+    /// `evaluate`, where the f64 reference computed the cell instead.
     pub by_reference: u32,
 }
 
@@ -85,20 +88,53 @@ pub struct GpuCoverage<'g> {
     sights: wgpu::Buffer,
     cell_start: wgpu::Buffer,
     terrain: DeviceTerrain,
+    /// The sensors' viewsheds on the device (an empty plan: every sight line is marched).
+    views: DeviceViews,
+    plan: ViewPlan,
+    /// The same tables in f64, swept when the reference first needs them.
+    host_tables: OnceLock<Vec<f64>>,
     max_cells_per_dispatch: usize,
 }
 
 impl<'g> GpuCoverage<'g> {
     /// The sensors go into a grid of `cell_m` cells, one layer per modality (the kernel walks
-    /// each layer with its own reach).
+    /// each layer with its own reach); every sight line is marched.
     pub fn new(
         gpu: &'g Gpu,
-        mut params: GpuParams,
+        params: GpuParams,
         terrain: &'g Terrain,
         sensors: &[GpuSensor],
         cell_m: f64,
     ) -> Result<Self> {
-        let grid = SensorGrid::by_modality(sensors, cell_m);
+        let mut sensors = sensors.to_vec();
+        sensors.iter_mut().for_each(|s| s.view = 0);
+        Self::planned(gpu, params, terrain, sensors, cell_m, ViewPlan::default())
+    }
+
+    /// As `new`, with a viewshed for each radar, camera and RF sensor out to the lesser of its
+    /// range and `reach_m(modality)` (`terrain::viewshed`), swept once on the device.
+    pub fn with_viewsheds(
+        gpu: &'g Gpu,
+        params: GpuParams,
+        terrain: &'g Terrain,
+        sensors: &[GpuSensor],
+        cell_m: f64,
+        reach_m: impl Fn(u32) -> f64,
+    ) -> Result<Self> {
+        let mut sensors = sensors.to_vec();
+        let plan = ViewPlan::new(&mut sensors, terrain, reach_m);
+        Self::planned(gpu, params, terrain, sensors, cell_m, plan)
+    }
+
+    fn planned(
+        gpu: &'g Gpu,
+        mut params: GpuParams,
+        terrain: &'g Terrain,
+        sensors: Vec<GpuSensor>,
+        cell_m: f64,
+        plan: ViewPlan,
+    ) -> Result<Self> {
+        let grid = SensorGrid::by_modality(&sensors, cell_m);
         grid.apply(&mut params);
         let pipeline = gpu
             .compute_pipelines("coverage.wgsl", shaders::coverage_kernel(), &["coverage_cells"])?
@@ -110,13 +146,18 @@ impl<'g> GpuCoverage<'g> {
         let by_dims = u64::from(limits.max_compute_workgroups_per_dimension).pow(2) * u64::from(WORKGROUP_SIZE);
         let max_cells_per_dispatch = (max_binding / per_cell).min(by_dims).max(1) as usize;
         let (heads, sights) = split_sensors(&nonempty(&grid.sensors));
+        let device_terrain = DeviceTerrain::upload(gpu, terrain)?;
+        let views = DeviceViews::sweep(gpu, terrain, &device_terrain, &plan)?;
         Ok(Self {
             sensors: storage_init(&gpu.device, "sensors", &heads),
             sights: storage_init(&gpu.device, "sights", &sights),
             cell_start: storage_init(&gpu.device, "cell_start", &grid.cell_start),
-            terrain: DeviceTerrain::upload(gpu, terrain)?,
+            terrain: device_terrain,
+            views,
+            plan,
+            host_tables: OnceLock::new(),
             gpu,
-            host_sensors: sensors.to_vec(),
+            host_sensors: sensors,
             host_terrain: terrain,
             pipeline,
             params,
@@ -124,8 +165,16 @@ impl<'g> GpuCoverage<'g> {
         })
     }
 
-    /// Metrics of a source like `source` placed at each cell, with P(≥k) for this k.
+    /// Metrics of a source like `source` placed at each cell, with P(≥k) for this k; the cells
+    /// whose loops the device cut short are recomputed by the f64 reference.
     pub fn evaluate(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<Vec<GpuCellOut>> {
+        let mut out = self.evaluate_on_device(source, cells, k)?;
+        self.recompute_cut(source, cells, &mut out, k);
+        Ok(out)
+    }
+
+    /// What the kernel writes, cut cells flagged in `by_reference` but not recomputed.
+    pub fn evaluate_on_device(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<Vec<GpuCellOut>> {
         let device = &self.gpu.device;
         let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("params"),
@@ -160,8 +209,10 @@ impl<'g> GpuCoverage<'g> {
                     &self.terrain.frame,
                     &self.terrain.heights,
                     &self.sights,
+                    &self.views.views,
+                    &self.views.horizons,
                 ],
-                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
             );
             let mut encoder = device.create_command_encoder(&Default::default());
             {
@@ -171,25 +222,49 @@ impl<'g> GpuCoverage<'g> {
                 pass.dispatch_workgroups(gx, gy, 1);
             }
             self.gpu.queue.submit([encoder.finish()]);
-            let mut chunk_out = read_back::<GpuCellOut>(self.gpu, &results, chunk.len())?;
-            self.recompute_over_budget(source, chunk, &mut chunk_out, k);
-            out.extend(chunk_out);
+            out.extend(read_back::<GpuCellOut>(self.gpu, &results, chunk.len())?);
         }
         Ok(out)
     }
 
-    /// The f64 reference for every cell whose invocation may have hit the adapter's loop limit.
-    fn recompute_over_budget(&self, source: &GpuEvent, cells: &[GpuCell], out: &mut [GpuCellOut], k: u32) {
-        out.par_iter_mut().zip(cells).filter(|(o, _)| self.gpu.over_loop_budget(o.loop_iterations)).for_each(
-            |(o, cell)| {
-                let e = GpuEvent { x: cell.x, y: cell.y, ..*source };
-                let site = CellSite {
-                    offset_m: f64::from(cell.offset_m),
-                    normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
-                };
-                let m = cell_metrics(&self.params, self.host_terrain, &e, site, &self.host_sensors, k as usize);
-                *o = GpuCellOut::from_reference(&m, o.loop_iterations);
-            },
-        );
+    /// The f64 reference for every cell the device cut short (or that went over a budget set
+    /// by hand).
+    fn recompute_cut(&self, source: &GpuEvent, cells: &[GpuCell], out: &mut [GpuCellOut], k: u32) {
+        let cut = |o: &GpuCellOut| o.by_reference != 0 || self.gpu.over_loop_budget(o.loop_iterations);
+        if !out.iter().any(cut) {
+            return;
+        }
+        let sight = self.reference_sight_lines();
+        out.par_iter_mut().zip(cells).filter(|(o, _)| cut(o)).for_each(|(o, cell)| {
+            let e = GpuEvent { x: cell.x, y: cell.y, ..*source };
+            let site = CellSite {
+                offset_m: f64::from(cell.offset_m),
+                normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
+            };
+            let m = cell_metrics(&self.params, &sight, &e, site, &self.host_sensors, k as usize);
+            *o = GpuCellOut::from_reference(&m, o.loop_iterations);
+        });
+    }
+
+    /// The sensors as the kernel has them, each with its viewshed slot (`GpuSensor::view`).
+    pub fn sensors(&self) -> &[GpuSensor] {
+        &self.host_sensors
+    }
+
+    /// The viewsheds planned (none: every sight line is marched).
+    pub fn view_plan(&self) -> &ViewPlan {
+        &self.plan
+    }
+
+    /// The viewshed tables as the device swept them, for the tests.
+    pub fn device_tables(&self) -> Result<Vec<f32>> {
+        self.views.read_tables(self.gpu, &self.plan)
+    }
+
+    /// How the f64 reference settles this kernel's sight lines: the same viewsheds, swept in
+    /// f64, and the march for every sensor without one.
+    pub fn reference_sight_lines(&self) -> CachedSightLines<'_> {
+        let table = self.host_tables.get_or_init(|| self.plan.sweep(self.host_terrain));
+        CachedSightLines { terrain: self.host_terrain, views: &self.plan.views, table }
     }
 }

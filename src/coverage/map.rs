@@ -5,13 +5,14 @@
 use super::gpu::{GpuCellOut, GpuCoverage};
 use super::raster::Corridor;
 use crate::deploy::Sensor;
-use crate::detect::{self, BestCase};
+use crate::detect::model::reach_for;
+use crate::detect::{self, BestCase, GpuEvent};
 use crate::error::{Error, Result};
 use crate::events::SourceModel;
 use crate::geo::{ContactLine, Places};
 use crate::gpu::Gpu;
 use crate::output::coverage::{self as h5, CoverageAttributes};
-use crate::scenario::{FieldPath, LoadedScenario, TimeOfDay};
+use crate::scenario::{FieldPath, LoadedScenario, SightLines, TimeOfDay};
 use crate::terrain::Terrain;
 use ndarray::Array2;
 use std::time::Instant;
@@ -187,19 +188,29 @@ pub fn map_scenario(
     }
     let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
     let params = detect::model::params(&s.environment, s.seed);
-    let coverage = GpuCoverage::new(gpu, params, terrain, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
     let best = BestCase::of(sensors).over(terrain);
     let is_day = spec.time_of_day == TimeOfDay::Day;
     let classes: Vec<_> =
         s.classes.iter().filter(|c| spec.classes.is_empty() || spec.classes.contains(&c.name)).collect();
+    let source_of = |class: &crate::scenario::ViolationClass| {
+        detect::model::gpu_source(&SourceModel::from_signature(&class.source), &s.environment, &best, is_day)
+    };
+    let sources: Vec<GpuEvent> = classes.iter().map(|c| source_of(c)).collect();
+    let cell_m = detect::model::DEFAULT_CELL_M;
+    let coverage = match spec.sight_lines {
+        SightLines::March => GpuCoverage::new(gpu, params, terrain, &gpu_sensors, cell_m)?,
+        SightLines::Viewshed => {
+            // Each table reaches as far as any mapped class can be seen by its modality.
+            let reach = |modality| sources.iter().map(|e| f64::from(reach_for(e, modality))).fold(0.0, f64::max);
+            GpuCoverage::with_viewsheds(gpu, params, terrain, &gpu_sensors, cell_m, reach)?
+        }
+    };
     let bands = corridor.ny.div_ceil((CELLS_PER_BAND / corridor.nx).max(1));
     let bar = crate::progress::bar((classes.len() * bands) as u64, "coverage row bands", progress);
     let depth_m = spec.profile_depth_km() * 1000.0;
     let mut maps = Vec::new();
-    for class in classes {
+    for (class, source) in classes.into_iter().zip(sources) {
         let started = Instant::now();
-        let source =
-            detect::model::gpu_source(&SourceModel::from_signature(&class.source), &s.environment, &best, is_day);
         let datasets = match file {
             Some(f) => Some(
                 h5::create(

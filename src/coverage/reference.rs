@@ -4,7 +4,7 @@ use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, MODALITY_SEISMIC};
 use crate::detect::model::reach_for;
 use crate::detect::reference::{bearing_sigma_rad, range_sigma_m, received};
 use crate::physics::normal_cdf;
-use crate::terrain::Terrain;
+use crate::terrain::viewshed::SightLines;
 
 /// Largest k for P(≥k) (the kernel keeps k + 1 probabilities per thread).
 pub const MAX_K: usize = 8;
@@ -71,11 +71,11 @@ pub fn poisson_binomial_at_least(ps: &[f64], k: usize) -> f64 {
 
 /// Probability that sensor `s` detects a source `e`: Φ((L − N − T)/σ) (a step without
 /// fluctuation), or the radar's and camera's own law; and the mean SNR.
-pub fn detection_probability(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor) -> (f64, f64) {
+pub fn detection_probability(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSensor) -> (f64, f64) {
     if s.enabled == 0 {
         return (0.0, f64::NEG_INFINITY);
     }
-    let r = received(p, terrain, e, s);
+    let r = received(p, sight, e, s);
     if r.pd >= 0.0 {
         return (r.pd, r.level_db - r.noise_db);
     }
@@ -95,7 +95,7 @@ pub fn detection_probability(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: 
 /// reach are used; the caller may pass a superset).
 pub fn cell_metrics<'s>(
     p: &GpuParams,
-    terrain: &Terrain,
+    sight: &dyn SightLines,
     e: &GpuEvent,
     site: CellSite,
     sensors: impl IntoIterator<Item = &'s GpuSensor>,
@@ -111,12 +111,12 @@ pub fn cell_metrics<'s>(
             continue;
         }
         in_reach += 1;
-        let (pd, mean_snr) = detection_probability(p, terrain, e, s);
+        let (pd, mean_snr) = detection_probability(p, sight, e, s);
         if pd <= 0.0 {
             continue;
         }
         probabilities.push(pd);
-        let r = received(p, terrain, e, s);
+        let r = received(p, sight, e, s);
         // u: unit vector source → sensor (horizontal).
         let (ux, uy) = (-f64::from(dx), -f64::from(dy));
         let h = ux.hypot(uy);
@@ -217,6 +217,7 @@ impl LocationInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::terrain::Terrain;
 
     #[test]
     fn poisson_binomial_matches_brute_force_enumeration() {

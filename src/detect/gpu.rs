@@ -17,8 +17,9 @@ pub const WORKGROUP_SIZE: u32 = 64;
 const INITIAL_CAPACITY: u64 = 1 << 20;
 /// Events per dispatch, at most: an output overflow then repeats only this much work.
 const EVENTS_PER_DISPATCH: u64 = 4096;
-/// The kernel's counters: detections found, pairs evaluated, most loop iterations of a lane.
-const COUNTER_BYTES: u64 = 12;
+/// The kernel's counters: detections found, pairs evaluated, most loop iterations of a lane,
+/// lanes whose loops llvmpipe cut short.
+const COUNTER_BYTES: u64 = 16;
 
 /// The compiled detection kernel.
 pub struct DetectKernel {
@@ -57,6 +58,8 @@ struct DispatchCounts {
     pairs: u64,
     /// The most loop iterations any lane ran.
     loop_iterations: u32,
+    /// Lanes whose loops were cut short (llvmpipe's loop limit).
+    cut_lanes: u32,
 }
 
 /// The sensors on the device, ready to take events.
@@ -144,8 +147,8 @@ impl<'g> GpuDetector<'g> {
         if events.is_empty() {
             return Ok(());
         }
-        let DispatchCounts { found, pairs, loop_iterations } = self.dispatch(events)?;
-        if self.gpu.over_loop_budget(loop_iterations) {
+        let DispatchCounts { found, pairs, loop_iterations, cut_lanes } = self.dispatch(events)?;
+        if cut_lanes > 0 || self.gpu.over_loop_budget(loop_iterations) {
             if events.len() > 1 {
                 let (a, b) = events.split_at(events.len() / 2);
                 self.detect_chunk(a, out)?;
@@ -232,8 +235,13 @@ impl<'g> GpuDetector<'g> {
         self.gpu.queue.submit([encoder.finish()]);
         self.stats.dispatches += 1;
         self.stats.bytes_moved += std::mem::size_of_val(events) as u64 + COUNTER_BYTES;
-        let counts: Vec<u32> = read_back(self.gpu, &self.counters, 3)?;
-        Ok(DispatchCounts { found: u64::from(counts[0]), pairs: u64::from(counts[1]), loop_iterations: counts[2] })
+        let counts: Vec<u32> = read_back(self.gpu, &self.counters, 4)?;
+        Ok(DispatchCounts {
+            found: u64::from(counts[0]),
+            pairs: u64::from(counts[1]),
+            loop_iterations: counts[2],
+            cut_lanes: counts[3],
+        })
     }
 }
 

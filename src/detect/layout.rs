@@ -82,7 +82,9 @@ pub struct GpuSensor {
     pub timing_sigma_s: f32,
     pub bearing_sigma_rad: f32,
     pub bearing_floor_rad: f32,
-    pub pad: u32,
+    /// The coverage kernel's viewshed of this sensor: its slot + 1 (`terrain::viewshed`); 0:
+    /// the sight line is marched.
+    pub view: u32,
     // From here on: the WGSL `Sight`, uploaded as an array of its own (`split_sensors`).
     /// Radar: SNR on 1 m² at 1 m, dB; RF: minus the sensitivity, dB.
     pub gain_db: f32,

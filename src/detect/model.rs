@@ -73,7 +73,7 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         timing_sigma_s: s.timing_sigma_s as f32,
         bearing_sigma_rad: s.bearing_sigma_rad as f32,
         bearing_floor_rad: s.bearing_floor_rad as f32,
-        pad: 0,
+        view: 0,
         gain_db: s.sight.gain_db as f32,
         pfa: s.sight.pfa as f32,
         n50: s.sight.n50 as f32,

@@ -6,6 +6,7 @@ use crate::physics::electro_optical::{self, KOSCHMIEDER};
 use crate::physics::{acoustic, radar, seismic};
 use crate::rng;
 use crate::terrain::Terrain;
+use crate::terrain::viewshed::SightLines;
 use rayon::prelude::*;
 
 /// Bearing error grows as 1/√SNR below threshold, up to 10^8 times its threshold value (then
@@ -81,7 +82,7 @@ fn in_view(e: &GpuEvent, s: &GpuSensor, horizontal: f64) -> bool {
 /// Radar, camera and RF (the twin of `received_by_sight` in shaders/pair.wgsl).
 fn received_by_sight(
     p: &GpuParams,
-    terrain: &Terrain,
+    sight: &dyn SightLines,
     e: &GpuEvent,
     s: &GpuSensor,
     horizontal: f64,
@@ -104,7 +105,7 @@ fn received_by_sight(
     // A counter-battery radar looks at the round rising through its fence above the launcher.
     let counter_battery = s.modality == MODALITY_RADAR && s.counter_battery != 0;
     let lift = if counter_battery { f(s.fence_height_m) } else { 0.0 };
-    let clearance = terrain.clearance_m([f(s.x), f(s.y), f(s.z)], [f(e.x), f(e.y), f(e.z) + lift]);
+    let clearance = sight.sight_clearance_m(s, [f(s.x), f(s.y), f(s.z)], [f(e.x), f(e.y), f(e.z) + lift]);
     if s.modality == MODALITY_RF {
         let exponent = if clearance >= 0.0 { f(s.los_exponent) } else { f(s.nlos_exponent) };
         return Received {
@@ -145,14 +146,15 @@ fn received_by_sight(
     }
 }
 
-pub fn received(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor) -> Received {
+/// The deterministic part of a pair; sight lines settled by `sight` (the march: a `Terrain`).
+pub fn received(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSensor) -> Received {
     let f = f64::from;
     let (dx, dy, dz) = (f(e.x) - f(s.x), f(e.y) - f(s.y), f(e.z) - f(s.z));
     let horizontal = dx.hypot(dy);
     let range = (dx * dx + dy * dy + dz * dz).sqrt().max(1.0);
     let is_day = e.is_day != 0;
     if s.modality >= MODALITY_RADAR {
-        return received_by_sight(p, terrain, e, s, horizontal, range);
+        return received_by_sight(p, sight, e, s, horizontal, range);
     }
     if s.modality == MODALITY_SEISMIC {
         return Received {

@@ -1,29 +1,31 @@
-//! llvmpipe's loop limit. Mesa's JIT (gallivm) gives each shader invocation one budget of loop
-//! iterations shared by every loop in it, and when that runs out it leaves every loop early
-//! without a word: a coverage cell that weighs more sensors than the budget allows would come
-//! back with some of them silently left out. The kernels count the iterations each invocation
-//! ran; the host compares the count with this budget on CPU adapters and recomputes whatever
-//! went over with the f64 reference, so a result is never quietly cut short. GPUs have no such
-//! limit.
+//! llvmpipe's loop limit. Mesa's JIT (gallivm) gives each SIMD group of shader invocations
+//! (4–16 lanes) one budget of 65,535 loop iterations shared by every loop it runs, a loop
+//! running as long as any lane of the group needs it; when the budget runs out it leaves every
+//! loop early without a word. A coverage cell that weighs hundreds of sensors, each with a
+//! long terrain march, would come back with some of them silently left out.
+//!
+//! Every loop of the kernels checks on leaving that it ran to its end, and the kernels report
+//! the invocations that were cut; the host recomputes exactly those with the f64 reference, so
+//! a result is never quietly cut short. GPUs have no such limit and report nothing cut.
+//!
+//! A lane's own iteration count is no safe proxy: on the full line's drone map, cells whose
+//! lanes ran 27,000–30,000 iterations came back cut (their SIMD group ran more than twice
+//! that), so the check is on the loops' exits, not on a count. The count is still reported,
+//! and a budget on it can be set by hand to force the recomputation in tests.
 
 use super::Gpu;
 
 /// LP_MAX_TGSI_LOOP_ITERATIONS in Mesa (src/gallium/auxiliary/gallivm/lp_bld_limits.h).
 pub const LLVMPIPE_LOOP_LIMIT: u32 = 65_535;
 
-/// The kernels count per lane; llvmpipe counts per SIMD group of 4–16 lanes, where a loop runs
-/// as long as any of its lanes does. Lanes that diverge can therefore spend the budget faster
-/// than any one lane's count shows: half the limit leaves them that room.
-pub const LLVMPIPE_LANE_BUDGET: u32 = LLVMPIPE_LOOP_LIMIT / 2;
-
 impl Gpu {
-    /// The most loop iterations one invocation may run and still be trusted: `None` where the
-    /// adapter has no limit.
+    /// Loop iterations beyond which an invocation is recomputed even when nothing was cut:
+    /// `None` (the default) on every adapter.
     pub fn loop_budget(&self) -> Option<u32> {
         self.loop_budget
     }
 
-    /// Whether an invocation that ran `iterations` loop iterations may have been cut short.
+    /// Whether an invocation that ran `iterations` loop iterations goes over the budget.
     pub fn over_loop_budget(&self, iterations: u32) -> bool {
         self.loop_budget.is_some_and(|budget| iterations > budget)
     }
@@ -33,9 +35,9 @@ impl Gpu {
     pub fn set_loop_budget(&mut self, budget: Option<u32>) {
         self.loop_budget = budget;
     }
-}
 
-/// The budget of an adapter: CPU adapters (lavapipe) have one.
-pub fn budget_of(info: &wgpu::AdapterInfo) -> Option<u32> {
-    (info.device_type == wgpu::DeviceType::Cpu).then_some(LLVMPIPE_LANE_BUDGET)
+    /// Whether this adapter is a CPU one (lavapipe), where loops can be cut.
+    pub fn cuts_long_loops(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
 }

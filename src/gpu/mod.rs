@@ -12,7 +12,7 @@ pub struct Gpu {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub info: wgpu::AdapterInfo,
-    /// Loop iterations one invocation may run (see `loop_budget`); `None`: no limit.
+    /// Loop iterations past which an invocation is recomputed (see `loop_budget`); `None`.
     loop_budget: Option<u32>,
 }
 
@@ -52,8 +52,7 @@ impl Gpu {
             ..Default::default()
         }))
         .map_err(|e| Error::Gpu(format!("cannot open {}: {e}", info.name)))?;
-        let loop_budget = loop_budget::budget_of(&info);
-        Ok(Self { adapter, device, queue, info, loop_budget })
+        Ok(Self { adapter, device, queue, info, loop_budget: None })
     }
 
     /// "name (backend, device type)".

@@ -77,6 +77,16 @@ pub enum TimeOfDay {
     Night,
 }
 
+/// How the coverage maps settle the sight lines of radars, cameras and RF detectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SightLines {
+    /// Each sensor's horizon swept once, looked up by every cell (`terrain::viewshed`).
+    Viewshed,
+    /// The terrain marched for every (cell, sensor) pair, as the detection kernel does.
+    March,
+}
+
 /// Verification-capability maps (DESIGN §5): the corridor raster and what counts as covered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -97,6 +107,7 @@ pub struct CoverageSpec {
     pub time_of_day: TimeOfDay,
     /// Classes to map (by name); empty: every class.
     pub classes: Vec<String>,
+    pub sight_lines: SightLines,
 }
 
 impl Default for CoverageSpec {
@@ -111,6 +122,7 @@ impl Default for CoverageSpec {
             profile_depth_km: None,
             time_of_day: TimeOfDay::Day,
             classes: Vec::new(),
+            sight_lines: SightLines::Viewshed,
         }
     }
 }

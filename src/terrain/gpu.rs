@@ -1,10 +1,11 @@
 //! Runs `shaders/los.wgsl`: the clearance of many rays over a DEM on the GPU, in chunks within
 //! the adapter's dispatch limits.
 
+use super::viewshed::ViewPlan;
 use super::{Dem, Terrain};
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
-use crate::gpu::buffers::{bind_group, output_buffer, read_back, storage_init};
+use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
 use crate::shaders;
 use bytemuck::{Pod, Zeroable};
 use wgpu::util::DeviceExt;
@@ -107,5 +108,81 @@ impl<'g> LosKernel<'g> {
             out.extend(read_back::<f32>(self.gpu, &results, chunk.len())?);
         }
         Ok(out)
+    }
+}
+
+/// Workgroup size of `sweep_views`; the shader validation test checks it.
+pub const SWEEP_WORKGROUP_SIZE: u32 = 64;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+struct SweepRange {
+    first_view: u32,
+    view_count: u32,
+    pad: [u32; 2],
+}
+
+/// The viewsheds of a plan on the device, swept there (`shaders/viewshed_sweep.wgsl`): the
+/// tables stay on the device for the coverage kernel.
+pub struct DeviceViews {
+    pub views: wgpu::Buffer,
+    pub horizons: wgpu::Buffer,
+}
+
+impl DeviceViews {
+    pub fn sweep(gpu: &Gpu, terrain: &Terrain, device_terrain: &DeviceTerrain, plan: &ViewPlan) -> Result<Self> {
+        let device = &gpu.device;
+        let limits = gpu.limits();
+        let bytes = (plan.entries * 4) as u64;
+        if bytes > limits.max_storage_buffer_binding_size.min(limits.max_buffer_size) {
+            return Err(Error::Gpu(format!(
+                "the viewsheds ({bytes} bytes) exceed what {} can bind; set coverage.sight_lines = \"march\"",
+                gpu.describe()
+            )));
+        }
+        let views = storage_init(device, "views", &nonempty(&plan.views));
+        let horizons = output_buffer(device, bytes);
+        if plan.views.is_empty() || terrain.is_none() {
+            return Ok(Self { views, horizons });
+        }
+        let pipeline = gpu
+            .compute_pipelines("viewshed_sweep.wgsl", shaders::viewshed_sweep_kernel(), &["sweep_views"])?
+            .pop()
+            .ok_or_else(|| Error::Gpu("viewshed_sweep.wgsl: no pipeline".into()))?;
+        let most_rays = plan.views.iter().map(|v| v.azimuth_count).max().unwrap_or(1);
+        let max_groups = limits.max_compute_workgroups_per_dimension.max(1) as usize;
+        let mut encoder = device.create_command_encoder(&Default::default());
+        let mut ranges = Vec::new();
+        for first in (0..plan.views.len()).step_by(max_groups) {
+            let count = (plan.views.len() - first).min(max_groups);
+            let range = SweepRange { first_view: first as u32, view_count: count as u32, pad: [0; 2] };
+            ranges.push((
+                device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some("sweep"),
+                    contents: bytemuck::bytes_of(&range),
+                    usage: wgpu::BufferUsages::UNIFORM,
+                }),
+                count as u32,
+            ));
+        }
+        for (range, count) in &ranges {
+            let bind = bind_group(
+                device,
+                &pipeline,
+                &[&device_terrain.frame, &device_terrain.heights, &views, &horizons, range],
+                &[0, 1, 2, 3, 4],
+            );
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_pipeline(&pipeline);
+            pass.set_bind_group(0, &bind, &[]);
+            pass.dispatch_workgroups(most_rays.div_ceil(SWEEP_WORKGROUP_SIZE), *count, 1);
+        }
+        gpu.queue.submit([encoder.finish()]);
+        Ok(Self { views, horizons })
+    }
+
+    /// The tables as swept, for the tests.
+    pub fn read_tables(&self, gpu: &Gpu, plan: &ViewPlan) -> Result<Vec<f32>> {
+        read_back::<f32>(gpu, &self.horizons, plan.entries)
     }
 }

@@ -7,6 +7,7 @@ pub mod gpu;
 pub mod los;
 pub mod procedural;
 pub mod read;
+pub mod viewshed;
 
 pub use los::{EARTH_RADIUS_M, STANDARD_K_FACTOR, clearance_m, line_of_sight, radar_horizon_m};
 pub use scenario_terrain::{Terrain, load};

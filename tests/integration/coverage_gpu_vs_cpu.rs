@@ -7,12 +7,15 @@ use linewatch::detect::SensorGrid;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// Odd rounds settle the sight lines by viewsheds (swept on the device; the reference sweeps
+/// its own in f64), even rounds by the march.
 #[test]
 fn coverage_kernel_matches_f64_reference_on_random_layouts() {
     let mut rng = ChaCha8Rng::seed_from_u64(314);
     let (mut cells_total, mut finite_sigma, mut finiteness_differs) = (0usize, 0usize, 0usize);
     let (mut pairs_cpu, mut pairs_differ) = (0u64, 0u64);
-    for round in 0..3 {
+    let mut viewed_sensors = 0;
+    for round in 0..4 {
         let mut params = random_params(&mut rng);
         // Timing errors of real deployments, 0.1–10 ms (GNSS clock plus onset picking): the
         // location weights 1/σt² then span four orders of magnitude, not ten.
@@ -47,7 +50,14 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
             })
             .collect();
         let k = 1 + round as u32 * 2;
-        let coverage = GpuCoverage::new(gpu(), params, &terrain, &sensors, 7_000.0).expect("coverage kernel");
+        let coverage = if round % 2 == 1 {
+            let reach = |_| 15_000.0;
+            GpuCoverage::with_viewsheds(gpu(), params, &terrain, &sensors, 7_000.0, reach).expect("coverage kernel")
+        } else {
+            GpuCoverage::new(gpu(), params, &terrain, &sensors, 7_000.0).expect("coverage kernel")
+        };
+        viewed_sensors += coverage.view_plan().views.len();
+        let sight = coverage.reference_sight_lines();
         let out = coverage.evaluate(&source, &cells, k).expect("GPU coverage");
         assert_eq!(out.len(), cells.len(), "every cell is written");
         for (cell, g) in cells.iter().zip(&out) {
@@ -58,7 +68,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 offset_m: f64::from(cell.offset_m),
                 normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
             };
-            let c = cell_metrics(&params, &terrain, &e, site, &sensors, k as usize);
+            let c = cell_metrics(&params, &sight, &e, site, coverage.sensors(), k as usize);
             // Within ~1e-7 of the singularity threshold f32 and f64 may decide differently;
             // such cells are counted (at most 0.1 %) and their attribution is not compared.
             let same_finiteness = g.sigma_n_m.is_finite() == c.sigma_n_m.is_finite();
@@ -92,6 +102,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
     // The pairs in reach (the work counted by the benchmark) are the same, up to f32 rounding of
     // distances right at a reach boundary.
     assert!(pairs_cpu > 0 && pairs_differ * 1000 <= pairs_cpu, "{pairs_differ} of {pairs_cpu} pairs differ");
+    assert!(viewed_sensors > 50, "the viewshed rounds have radars, cameras and RF: {viewed_sensors}");
     assert!(finite_sigma * 4 > cells_total, "many cells are locatable: {finite_sigma} of {cells_total}");
     assert!(finiteness_differs * 1000 <= cells_total, "{finiteness_differs} cells disagree on singularity");
 }

@@ -16,3 +16,4 @@ mod support;
 mod terrain_files;
 mod terrain_gpu_vs_cpu;
 mod verifier;
+mod viewshed;

@@ -90,3 +90,15 @@ fn terrain_structs_match_the_shader() {
     let expected = [("Terrain", std::mem::size_of::<GpuTerrain>()), ("Ray", std::mem::size_of::<GpuRay>())];
     assert_layouts(&linewatch::shaders::los_kernel(), &expected, "los_rays", WORKGROUP_SIZE);
 }
+
+#[test]
+fn viewshed_structs_match_the_shader() {
+    use linewatch::terrain::gpu::{GpuTerrain, SWEEP_WORKGROUP_SIZE};
+    use linewatch::terrain::viewshed::GpuView;
+    use std::mem::size_of;
+    let expected = [("Terrain", size_of::<GpuTerrain>()), ("View", size_of::<GpuView>())];
+    assert_layouts(&linewatch::shaders::viewshed_sweep_kernel(), &expected, "sweep_views", SWEEP_WORKGROUP_SIZE);
+    let with_view = [("View", size_of::<GpuView>())];
+    let size = linewatch::coverage::gpu::WORKGROUP_SIZE;
+    assert_layouts(&linewatch::shaders::coverage_kernel(), &with_view, "coverage_cells", size);
+}
