@@ -90,6 +90,22 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// The cheapest layout meeting the scenario's [size] targets: cost breakdown, the
+    /// cost-coverage front (CSV, PNG) and the layout as a scenario TOML; exit 1 when no layout
+    /// in the design space meets them.
+    Size {
+        /// Scenario TOML with a [size] section; absent: the embedded full line.
+        scenario: Option<PathBuf>,
+        /// Folder for layout.toml, front.csv, front.png (and resilience.csv, .png).
+        #[arg(short, long, default_value = "size")]
+        output: PathBuf,
+        /// Also measure how the chosen layout degrades: coverage against sensors lost at
+        /// random and to a greedy adversary, and under availability, attrition and jamming.
+        #[arg(long)]
+        resilience: bool,
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Parse and check a scenario without running it.
     Validate { scenario: PathBuf },
     /// Summarise a result file.
@@ -118,6 +134,9 @@ pub enum Command {
         /// Also map the whole corridor on the GPU (minutes per class on a CPU adapter).
         #[arg(long)]
         full: bool,
+        /// Sight lines for --coverage (default: the scenario's [coverage] sight_lines).
+        #[arg(long = "sight-lines", value_enum)]
+        sight_lines: Option<SightLinesArg>,
         /// Measure the verifier instead: events located per second on the scenario's run.
         #[arg(long)]
         verify: bool,
@@ -138,6 +157,13 @@ pub enum Command {
 pub enum AssociationArg {
     Oracle,
     Blind,
+}
+
+/// How the coverage benchmark settles sight lines.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SightLinesArg {
+    Viewshed,
+    March,
 }
 
 /// Parse arguments, run, print errors, and return the exit code.
@@ -223,6 +249,13 @@ fn execute(command: Command) -> Result<u8> {
             json.as_deref(),
             !quiet,
         ),
+        Command::Size { scenario, output, resilience, quiet } => {
+            let loaded = LoadedScenario::load(scenario.as_deref())?;
+            let options = crate::size::SizeOptions { out_dir: output, resilience, progress: !quiet };
+            let report = crate::size::size(&loaded, &options)?;
+            print!("{report}");
+            Ok(report.exit_code())
+        }
         Command::Validate { scenario } => {
             let loaded = LoadedScenario::load(Some(&scenario))?;
             let (_, line) = crate::geo::load_line(&loaded)?;
@@ -262,6 +295,7 @@ fn execute(command: Command) -> Result<u8> {
             class,
             sample_cells,
             full,
+            sight_lines,
             verify,
             association,
             line_of_sight,
@@ -299,8 +333,16 @@ fn execute(command: Command) -> Result<u8> {
                             format!("{resolution_m} is not in [1, 1e5]"),
                         ));
                     }
-                    let options =
-                        crate::bench::CoverageBenchOptions { resolution_m, class: class.clone(), sample_cells, full };
+                    let options = crate::bench::CoverageBenchOptions {
+                        resolution_m,
+                        class: class.clone(),
+                        sample_cells,
+                        full,
+                        sight_lines: sight_lines.map(|s| match s {
+                            SightLinesArg::Viewshed => crate::scenario::SightLines::Viewshed,
+                            SightLinesArg::March => crate::scenario::SightLines::March,
+                        }),
+                    };
                     println!("{}", crate::bench::coverage(&loaded, &options)?);
                 }
                 return Ok(exit::SUCCESS);

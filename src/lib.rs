@@ -23,6 +23,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod shaders;
+pub mod size;
 pub mod terrain;
 pub mod verify;
 

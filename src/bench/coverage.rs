@@ -2,16 +2,15 @@
 //! on the GPU and by the f64 CPU reference (rayon) over the same cells in the same run.
 
 use crate::coverage::raster::{Corridor, Tile};
-use crate::coverage::{CellSite, GpuCoverage, cell_metrics};
+use crate::coverage::GpuCoverage;
 use crate::deploy;
 use crate::detect::{self, BestCase};
 use crate::error::{Error, Result};
 use crate::events::SourceModel;
 use crate::geo;
 use crate::gpu::Gpu;
-use crate::scenario::{LoadedScenario, TimeOfDay};
+use crate::scenario::{LoadedScenario, SightLines, TimeOfDay};
 use crate::terrain;
-use rayon::prelude::*;
 use std::fmt;
 use std::time::Instant;
 
@@ -31,6 +30,8 @@ pub struct CoverageBenchOptions {
     pub sample_cells: usize,
     /// Also map every cell of the corridor on the GPU (no CPU reference: minutes per class).
     pub full: bool,
+    /// How sight lines are settled; absent: the scenario's `[coverage] sight_lines`.
+    pub sight_lines: Option<SightLines>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +44,11 @@ pub struct CoverageBench {
     pub resolution_m: f64,
     pub corridor_cells: u64,
     pub sample_cells: usize,
+    pub sight_lines: SightLines,
+    /// Viewsheds swept on the device (0 when marching), and the seconds the sweep took
+    /// (building the kernel, outside the GPU figure).
+    pub viewsheds: usize,
+    pub sweep_seconds: f64,
     pub gpu_pairs: u64,
     pub cpu_pairs: u64,
     /// Sample cells over the adapter's loop budget, which the GPU path handed to the f64
@@ -52,6 +58,9 @@ pub struct CoverageBench {
     pub cpu_seconds: f64,
     /// Largest |GPU − CPU| of the verifiable probability over the sample.
     pub max_verifiable_difference: f64,
+    /// Sample cells whose verifiable probability differs by more than 1e-3 (with viewsheds: a
+    /// grazing sight line settled one way in f32 and the other in f64).
+    pub cells_differing: usize,
     /// The loop iterations of the cell where that difference is, and its p_k on each path.
     pub worst_cell: (u32, f32, f64),
     /// The whole corridor on the GPU: in-band cells, pairs, seconds.
@@ -69,6 +78,14 @@ impl fmt::Display for CoverageBench {
             self.resolution_m, self.corridor_cells
         )?;
         writeln!(f, "  sample             {} cells × {} sensors", self.sample_cells, self.sensors)?;
+        match self.sight_lines {
+            SightLines::Viewshed => writeln!(
+                f,
+                "  sight lines        viewshed: {} tables swept on the device in {:.3} s",
+                self.viewsheds, self.sweep_seconds
+            )?,
+            SightLines::March => writeln!(f, "  sight lines        marched per pair")?,
+        }
         writeln!(f, "  pairs in reach     GPU {}  CPU {}", self.gpu_pairs, self.cpu_pairs)?;
         if self.cells_by_reference > 0 {
             writeln!(f, "  over loop budget   {} cells recomputed on the CPU", self.cells_by_reference)?;
@@ -95,6 +112,7 @@ impl fmt::Display for CoverageBench {
             "  max |Δ verifiable| {:.2e} (a cell of {iterations} loop iterations, p_k GPU {gpu_pk:.4} CPU {cpu_pk:.4})",
             self.max_verifiable_difference
         )?;
+        write!(f, "\n  |Δ verifiable| > 1e-3 in {} of {} cells", self.cells_differing, self.sample_cells)?;
         if let Some((cells, pairs, seconds)) = self.full {
             write!(
                 f,
@@ -143,41 +161,46 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
     let sample = middle_sample(&corridor, &line, options.sample_cells);
     let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
     let params = detect::model::params(&s.environment, s.seed);
-    let kernel = GpuCoverage::new(&gpu, params, &terrain, &gpu_sensors, detect::model::DEFAULT_CELL_M)?;
     let source = detect::model::gpu_source(
         &SourceModel::from_signature(&class.source),
         &s.environment,
         &BestCase::of(&sensors).over(&terrain),
         spec.time_of_day == TimeOfDay::Day,
     );
+    let sight_lines = options.sight_lines.unwrap_or(spec.sight_lines);
+    let cell_m = detect::model::DEFAULT_CELL_M;
+    let t = Instant::now();
+    let kernel = match sight_lines {
+        SightLines::March => GpuCoverage::new(&gpu, params, &terrain, &gpu_sensors, cell_m)?,
+        SightLines::Viewshed => GpuCoverage::with_viewsheds(&gpu, params, &terrain, &gpu_sensors, cell_m, |m| {
+            f64::from(detect::model::reach_for(&source, m))
+        })?,
+    };
+    gpu.finish()?;
+    let sweep_seconds = t.elapsed().as_secs_f64();
     // Warm-up: pipeline compilation and first allocations are not throughput.
     kernel.evaluate(&source, &sample.cells[..sample.cells.len().min(256)], spec.k)?;
     let t = Instant::now();
     let gpu_out = kernel.evaluate(&source, &sample.cells, spec.k)?;
     let gpu_seconds = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let cpu_out: Vec<_> = sample
-        .cells
-        .par_iter()
-        .map(|c| {
-            let mut e = source;
-            e.x = c.x;
-            e.y = c.y;
-            let site =
-                CellSite { offset_m: f64::from(c.offset_m), normal: [f64::from(c.normal_x), f64::from(c.normal_y)] };
-            cell_metrics(&params, &terrain, &e, site, &gpu_sensors, spec.k as usize)
-        })
-        .collect();
+    let cpu_out = kernel.reference(&source, &sample.cells, spec.k);
     let cpu_seconds = t.elapsed().as_secs_f64();
     let (max_verifiable_difference, worst_cell) = gpu_out
         .iter()
         .zip(&cpu_out)
         .map(|(g, c)| ((f64::from(g.verifiable) - c.verifiable).abs(), (g.loop_iterations, g.p_k, c.p_k)))
         .fold((0.0, (0, 0.0, 0.0)), |best, d| if d.0 > best.0 { d } else { best });
+    let cells_differing = gpu_out
+        .iter()
+        .zip(&cpu_out)
+        .filter(|(g, c)| (f64::from(g.verifiable) - c.verifiable).abs() > 1e-3)
+        .count();
     let full = if options.full {
         let mut scenario = loaded.clone();
         scenario.scenario.coverage.resolution_m = options.resolution_m;
         scenario.scenario.coverage.classes = vec![class.name.clone()];
+        scenario.scenario.coverage.sight_lines = sight_lines;
         let maps = crate::coverage::map::map_scenario(
             &scenario,
             &line,
@@ -201,12 +224,16 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         resolution_m: options.resolution_m,
         corridor_cells: corridor.cell_count(),
         sample_cells: sample.cells.len(),
+        sight_lines,
+        viewsheds: kernel.viewsheds(),
+        sweep_seconds,
         gpu_pairs: gpu_out.iter().map(|o| u64::from(o.sensors)).sum(),
         cpu_pairs: cpu_out.iter().map(|c| u64::from(c.sensors)).sum(),
         cells_by_reference: gpu_out.iter().map(|o| u64::from(o.by_reference)).sum(),
         gpu_seconds,
         cpu_seconds,
         max_verifiable_difference,
+        cells_differing,
         worst_cell,
         full,
     })

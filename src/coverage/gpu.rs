@@ -93,6 +93,8 @@ pub struct GpuCoverage<'g> {
     plan: ViewPlan,
     /// The same tables in f64, swept when the reference first needs them.
     host_tables: OnceLock<Vec<f64>>,
+    /// Index into `host_sensors` of each slot of the device's grid order.
+    grid_positions: Vec<usize>,
     max_cells_per_dispatch: usize,
 }
 
@@ -148,8 +150,19 @@ impl<'g> GpuCoverage<'g> {
         let (heads, sights) = split_sensors(&nonempty(&grid.sensors));
         let device_terrain = DeviceTerrain::upload(gpu, terrain)?;
         let views = DeviceViews::sweep(gpu, terrain, &device_terrain, &plan)?;
+        // Writable: `set_enabled` switches sensors off and on between evaluations.
+        let sensor_buffer = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("sensors"),
+            contents: bytemuck::cast_slice(&heads),
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+        });
         Ok(Self {
-            sensors: storage_init(&gpu.device, "sensors", &heads),
+            grid_positions: {
+                let position: std::collections::HashMap<u32, usize> =
+                    sensors.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+                grid.sensors.iter().filter_map(|s| position.get(&s.id).copied()).collect()
+            },
+            sensors: sensor_buffer,
             sights: storage_init(&gpu.device, "sights", &sights),
             cell_start: storage_init(&gpu.device, "cell_start", &grid.cell_start),
             terrain: device_terrain,
@@ -237,13 +250,50 @@ impl<'g> GpuCoverage<'g> {
         let sight = self.reference_sight_lines();
         out.par_iter_mut().zip(cells).filter(|(o, _)| cut(o)).for_each(|(o, cell)| {
             let e = GpuEvent { x: cell.x, y: cell.y, ..*source };
-            let site = CellSite {
-                offset_m: f64::from(cell.offset_m),
-                normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
-            };
-            let m = cell_metrics(&self.params, &sight, &e, site, &self.host_sensors, k as usize);
+            let m = cell_metrics(&self.params, &sight, &e, CellSite::of(cell), &self.host_sensors, k as usize);
             *o = GpuCellOut::from_reference(&m, o.loop_iterations);
         });
+    }
+
+    /// Every cell by the f64 reference, with this kernel's sight lines (its viewsheds swept
+    /// in f64 on first use): what the benchmark and the tests compare the device against.
+    pub fn reference(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Vec<CellMetrics> {
+        let sight = self.reference_sight_lines();
+        cells
+            .par_iter()
+            .map(|cell| {
+                let e = GpuEvent { x: cell.x, y: cell.y, ..*source };
+                cell_metrics(&self.params, &sight, &e, CellSite::of(cell), &self.host_sensors, k as usize)
+            })
+            .collect()
+    }
+
+    /// Switch sensors on or off (`enabled[i]` for the i-th sensor given to the constructor) for
+    /// the evaluations that follow, on the device and in the reference's copy; the grid and the
+    /// viewsheds stay.
+    pub fn set_enabled(&mut self, enabled: &[bool]) -> Result<()> {
+        if enabled.len() != self.host_sensors.len() {
+            return Err(Error::Gpu(format!(
+                "set_enabled: {} flags for {} sensors",
+                enabled.len(),
+                self.host_sensors.len()
+            )));
+        }
+        for (s, &on) in self.host_sensors.iter_mut().zip(enabled) {
+            s.enabled = u32::from(on);
+        }
+        let ordered: Vec<GpuSensor> = self.grid_positions.iter().map(|&i| self.host_sensors[i]).collect();
+        if ordered.is_empty() {
+            return Ok(());
+        }
+        let (heads, _) = split_sensors(&ordered);
+        self.gpu.queue.write_buffer(&self.sensors, 0, bytemuck::cast_slice(&heads));
+        Ok(())
+    }
+
+    /// Viewshed tables swept on the device.
+    pub fn viewsheds(&self) -> usize {
+        self.plan.views.len()
     }
 
     /// The sensors as the kernel has them, each with its viewshed slot (`GpuSensor::view`).

@@ -29,6 +29,13 @@ pub struct CellSite {
     pub normal: [f64; 2],
 }
 
+impl CellSite {
+    /// The site of a kernel cell.
+    pub fn of(cell: &super::GpuCell) -> Self {
+        Self { offset_m: f64::from(cell.offset_m), normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)] }
+    }
+}
+
 /// The metrics of DESIGN §5 for one cell and one source class.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CellMetrics {

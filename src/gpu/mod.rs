@@ -60,6 +60,14 @@ impl Gpu {
         format!("{} ({:?}, {:?})", self.info.name, self.info.backend, self.info.device_type)
     }
 
+    /// Wait until everything submitted so far has run (for timing what is not read back).
+    pub fn finish(&self) -> Result<()> {
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map(|_| ())
+            .map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
+    }
+
     pub fn limits(&self) -> wgpu::Limits {
         self.device.limits()
     }

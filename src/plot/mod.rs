@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// Events drawn at most; beyond this the map keeps the first ones (memory stays bounded).
 pub const MAX_PLOTTED_EVENTS: usize = 500_000;
-const WIDTH_PX: u32 = 1600;
+pub const WIDTH_PX: u32 = 1600;
 
 /// How well an event was heard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,8 @@ pub struct RunMap<'a> {
     pub events: &'a [PlottedEvent],
 }
 
-fn font_ready() -> std::result::Result<(), String> {
+/// Register the embedded font with plotters once; every plot calls this first.
+pub fn font_ready() -> std::result::Result<(), String> {
     static REGISTERED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {

@@ -1,10 +1,12 @@
 //! Scenario files: parse, check every field, and point at the offending line when one is wrong.
 
 mod model;
+mod sizing;
 pub mod span;
 mod validate;
 
 pub use model::*;
+pub use sizing::*;
 pub use span::FieldPath;
 
 use crate::error::{Error, Location, Result};

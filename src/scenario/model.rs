@@ -34,6 +34,9 @@ pub struct Scenario {
     pub limits: Limits,
     #[serde(default)]
     pub verify: VerifySpec,
+    /// Targets and design space of `linewatch size`.
+    #[serde(default)]
+    pub size: super::sizing::SizeSpec,
     /// Expectations for `linewatch check`: `<class>.<metric> = "<op> <value>"` and
     /// `coverage.<class>.verifiable_fraction = "<op> <value>"`.
     #[serde(default)]

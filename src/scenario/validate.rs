@@ -34,6 +34,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     check_coverage(&root.key("coverage"), &s.coverage, s)?;
     range(&root.key("verify").key("confidence"), s.verify.confidence, 0.5, 0.999_999)?;
     crate::expect::parse(&s.expect, s)?;
+    super::sizing::check(&root.key("size"), &s.size, s)?;
     let mut names = std::collections::HashSet::new();
     let mut expected_events = 0.0;
     for (i, class) in s.classes.iter().enumerate() {
@@ -426,7 +427,7 @@ fn nonempty(p: &FieldPath, s: &str) -> Result<(), Problem> {
     if s.trim().is_empty() { Err((p.clone(), "must not be empty".into())) } else { Ok(()) }
 }
 
-fn range(p: &FieldPath, v: f64, lo: f64, hi: f64) -> Result<(), Problem> {
+pub(super) fn range(p: &FieldPath, v: f64, lo: f64, hi: f64) -> Result<(), Problem> {
     if !v.is_finite() {
         return Err((p.clone(), format!("must be a finite number, found {v}")));
     }
@@ -436,7 +437,7 @@ fn range(p: &FieldPath, v: f64, lo: f64, hi: f64) -> Result<(), Problem> {
     Ok(())
 }
 
-fn interval(p: &FieldPath, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Problem> {
+pub(super) fn interval(p: &FieldPath, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Problem> {
     range(&p.index(0), v[0], lo, hi)?;
     range(&p.index(1), v[1], lo, hi)?;
     if v[0] > v[1] {

@@ -12,6 +12,7 @@ mod physics_closed_forms;
 mod reproducibility;
 mod sensor_lists;
 mod shader_validation;
+mod sizing;
 mod support;
 mod terrain_files;
 mod terrain_gpu_vs_cpu;

@@ -1,0 +1,232 @@
+//! The `[size]` section: what `linewatch size` must achieve (targets), what it may change
+//! (candidate rows, their spacing ranges and offsets), what things cost, and how resilience is
+//! probed (`[size.resilience]`).
+
+use serde::{Deserialize, Serialize};
+
+/// Targets and design space of `linewatch size`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SizeSpec {
+    /// Coverage cell size while searching, m. The search evaluates tens of layouts, so it maps
+    /// coarser than `[coverage] resolution_m`; the chosen layout is re-run at full resolution
+    /// with `linewatch check`.
+    pub resolution_m: f64,
+    /// Each searched spacing is settled to within this fraction of itself.
+    pub spacing_tolerance: f64,
+    /// Largest total cost allowed, EUR; absent: no budget.
+    pub budget_eur: Option<f64>,
+    /// Let each row's spacing differ between stretches of this length along the line, km;
+    /// absent: one spacing per row for the whole line.
+    pub stretch_km: Option<f64>,
+    /// Layouts on the cost-coverage front, besides those the search visits: the chosen layout
+    /// with every searched spacing scaled by a common factor.
+    pub front_points: u32,
+    pub targets: Vec<SizeTarget>,
+    /// The rows the search may change; every other row of `[[rows]]` stays as it is and its
+    /// cost is counted.
+    pub rows: Vec<SizeRow>,
+    pub resilience: ResilienceSpec,
+}
+
+impl Default for SizeSpec {
+    fn default() -> Self {
+        Self {
+            resolution_m: 2000.0,
+            spacing_tolerance: 0.05,
+            budget_eur: None,
+            stretch_km: None,
+            front_points: 8,
+            targets: Vec::new(),
+            rows: Vec::new(),
+            resilience: ResilienceSpec::default(),
+        }
+    }
+}
+
+/// The per-cell quantity a target counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeMetric {
+    /// P(≥k detections) × P(located on the right side): detect, locate and attribute.
+    Verifiable,
+    /// P(≥1 detection).
+    PDetect,
+    /// P(≥k detections).
+    PK,
+}
+
+impl SizeMetric {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Verifiable => "verifiable",
+            Self::PDetect => "p_detect",
+            Self::PK => "p_k",
+        }
+    }
+}
+
+/// "At least `fraction` of the cells within the profile depth reach `confidence` of `metric`
+/// for `class`."
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeTarget {
+    pub class: String,
+    #[serde(default = "default_metric")]
+    pub metric: SizeMetric,
+    /// Fraction of the cells that must reach the confidence.
+    pub fraction: f64,
+    /// Per-cell probability to reach; absent: `[coverage] target`.
+    pub confidence: Option<f64>,
+}
+
+fn default_metric() -> SizeMetric {
+    SizeMetric::Verifiable
+}
+
+/// A row of `[[rows]]` the search may change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeRow {
+    /// Name of the row in `[[rows]]`; its other fields (modality, threshold, unit cost …) stay.
+    pub row: String,
+    /// Narrowest and widest spacing to consider, km.
+    pub spacing_km: [f64; 2],
+    /// Offsets to choose from, km; absent: the row's own.
+    pub offsets_km: Option<Vec<f64>>,
+    /// The search may leave the row out altogether (a candidate modality).
+    #[serde(default)]
+    pub optional: bool,
+    /// Cost per km of line the row spans (communications, power, patrols), EUR.
+    #[serde(default)]
+    pub per_km_cost_eur: f64,
+}
+
+/// How the chosen layout degrades (`linewatch size --resilience`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResilienceSpec {
+    /// Fractions of the sensors lost at which coverage is measured, random and targeted.
+    pub loss_fractions: Vec<f64>,
+    /// Random draws averaged at each fraction.
+    pub random_draws: u32,
+    /// Availability of a sensor (random failures): the probability it is up at any time.
+    pub availability: f64,
+    /// Attrition: a sensor within this distance of an impact is destroyed, m; 0: none.
+    pub lethal_radius_m: f64,
+    /// Jamming zones: RF links, and so the reports, of the sensors inside them fail.
+    pub jamming: Vec<JammingZone>,
+    /// The greedy adversary scores a sensor's loss on the cells within this distance of it, km
+    /// (a computational bound, not physics: nearly all of a sensor's contribution to a cell's
+    /// verifiability at the defaults is within a few spacings).
+    pub influence_km: f64,
+}
+
+impl Default for ResilienceSpec {
+    fn default() -> Self {
+        Self {
+            loss_fractions: vec![0.0, 0.05, 0.1, 0.2, 0.3, 0.5],
+            random_draws: 4,
+            availability: 1.0,
+            // An assumption to calibrate, not a datasheet figure: the planning radius usually
+            // quoted for a 152/155 mm HE round against soft targets in the open is ~50 m (its
+            // casualty radius ~100 m); a sensor mast and its cabling are soft targets.
+            lethal_radius_m: 50.0,
+            jamming: Vec::new(),
+            influence_km: 15.0,
+        }
+    }
+}
+
+/// A circle where radio links fail.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JammingZone {
+    pub lon: f64,
+    pub lat: f64,
+    pub radius_km: f64,
+}
+
+use super::model::Scenario;
+use super::span::FieldPath;
+use super::validate::{Problem, interval, range};
+
+/// Semantic checks of `[size]` against the scenario's rows and classes.
+pub fn check(p: &FieldPath, spec: &SizeSpec, s: &Scenario) -> Result<(), Problem> {
+    range(&p.key("resolution_m"), spec.resolution_m, 1.0, 100_000.0)?;
+    range(&p.key("spacing_tolerance"), spec.spacing_tolerance, 1e-3, 1.0)?;
+    if let Some(budget) = spec.budget_eur {
+        range(&p.key("budget_eur"), budget, 0.0, 1e15)?;
+    }
+    if let Some(stretch) = spec.stretch_km {
+        range(&p.key("stretch_km"), stretch, 1.0, 100_000.0)?;
+    }
+    if spec.front_points > 64 {
+        return Err((p.key("front_points"), format!("{} is outside the allowed range [0, 64]", spec.front_points)));
+    }
+    for (i, t) in spec.targets.iter().enumerate() {
+        let q = p.key("targets").index(i);
+        if !s.classes.iter().any(|c| c.name == t.class) {
+            return Err((q.key("class"), format!("no violation class is named '{}'", t.class)));
+        }
+        range(&q.key("fraction"), t.fraction, 0.0, 1.0)?;
+        if let Some(c) = t.confidence {
+            range(&q.key("confidence"), c, 1e-6, 1.0)?;
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, r) in spec.rows.iter().enumerate() {
+        let q = p.key("rows").index(i);
+        let Some(row) = s.rows.iter().find(|row| row.name == r.row) else {
+            return Err((q.key("row"), format!("no row of [[rows]] is named '{}'", r.row)));
+        };
+        if row.positions.is_some() {
+            return Err((q.key("row"), format!("row '{}' lists its positions; only offset and spacing rows can be sized", r.row)));
+        }
+        if !seen.insert(r.row.as_str()) {
+            return Err((q.key("row"), format!("row '{}' is sized twice", r.row)));
+        }
+        interval(&q.key("spacing_km"), r.spacing_km, 0.001, 10_000.0)?;
+        if let Some(offsets) = &r.offsets_km {
+            if offsets.is_empty() {
+                return Err((q.key("offsets_km"), "give at least one offset, or leave the key out".into()));
+            }
+            for (k, &o) in offsets.iter().enumerate() {
+                range(&q.key("offsets_km").index(k), o, -s.coverage.half_width_km, s.coverage.half_width_km)?;
+            }
+        }
+        range(&q.key("per_km_cost_eur"), r.per_km_cost_eur, 0.0, 1e12)?;
+    }
+    let combinations: usize = spec
+        .rows
+        .iter()
+        .map(|r| r.offsets_km.as_ref().map_or(1, Vec::len) + usize::from(r.optional))
+        .product();
+    if combinations > MAX_COMBINATIONS {
+        return Err((
+            p.key("rows"),
+            format!("{combinations} combinations of offsets and optional rows exceed {MAX_COMBINATIONS}; fix some rows"),
+        ));
+    }
+    let r = &spec.resilience;
+    let q = p.key("resilience");
+    for (k, &f) in r.loss_fractions.iter().enumerate() {
+        range(&q.key("loss_fractions").index(k), f, 0.0, 0.95)?;
+    }
+    if !(1..=64).contains(&r.random_draws) {
+        return Err((q.key("random_draws"), format!("{} is outside the allowed range [1, 64]", r.random_draws)));
+    }
+    range(&q.key("availability"), r.availability, 0.0, 1.0)?;
+    range(&q.key("lethal_radius_m"), r.lethal_radius_m, 0.0, 10_000.0)?;
+    range(&q.key("influence_km"), r.influence_km, 0.1, 1000.0)?;
+    for (k, z) in r.jamming.iter().enumerate() {
+        let zq = q.key("jamming").index(k);
+        range(&zq.key("lon"), z.lon, -180.0, 180.0)?;
+        range(&zq.key("lat"), z.lat, -90.0, 90.0)?;
+        range(&zq.key("radius_km"), z.radius_km, 0.0, 1000.0)?;
+    }
+    Ok(())
+}
+
+/// Ceiling of the discrete choices (offsets × optional rows) the search enumerates.
+pub const MAX_COMBINATIONS: usize = 256;

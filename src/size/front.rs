@@ -1,0 +1,111 @@
+//! The cost–coverage front of the layouts evaluated: which are Pareto-optimal (no other is both
+//! cheaper and covers more), as CSV and as a plot.
+
+use super::evaluate::Target;
+use super::search::Candidate;
+use crate::error::{Error, Result};
+use crate::scenario::SizeRow;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// Indices of the candidates on the front of cost (lower is better) against the first target's
+/// fraction (higher is better), by increasing cost.
+pub fn pareto(candidates: &[Candidate]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..candidates.len()).filter(|&i| !candidates[i].fractions.is_empty()).collect();
+    order.sort_by(|&a, &b| {
+        let (ca, cb) = (&candidates[a], &candidates[b]);
+        ca.cost.total().total_cmp(&cb.cost.total()).then(cb.fractions[0].total_cmp(&ca.fractions[0]))
+    });
+    let mut front = Vec::new();
+    let mut best = f64::NEG_INFINITY;
+    for i in order {
+        if candidates[i].fractions[0] > best {
+            best = candidates[i].fractions[0];
+            front.push(i);
+        }
+    }
+    front
+}
+
+/// Every candidate as a CSV row: cost, sensors, each target's fraction, whether it meets them
+/// all, whether it is on the front, and the layout.
+pub fn write_csv(path: &Path, candidates: &[Candidate], targets: &[Target], sized: &[SizeRow]) -> Result<()> {
+    let shown = path.display().to_string();
+    let fail = |e: &dyn std::fmt::Display| Error::output(&shown, e.to_string());
+    let front = pareto(candidates);
+    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
+    let mut header = vec!["cost_eur".to_string(), "sensors".to_string()];
+    header.extend(targets.iter().map(|t| format!("{}_{}_fraction", t.class, t.metric.name())));
+    header.extend(["meets_targets", "pareto", "layout"].map(String::from));
+    w.write_record(&header).map_err(|e| fail(&e))?;
+    for (i, c) in candidates.iter().enumerate() {
+        let mut record = vec![format!("{:.0}", c.cost.total()), c.cost.sensors.to_string()];
+        record.extend(c.fractions.iter().map(|f| format!("{f:.5}")));
+        record.push(c.meets.to_string());
+        record.push(front.contains(&i).to_string());
+        record.push(c.layout.describe(sized));
+        w.write_record(&record).map_err(|e| fail(&e))?;
+    }
+    w.flush().map_err(|e| fail(&e))
+}
+
+/// Cost against the first target's fraction: every layout evaluated, the front, the target
+/// and the chosen layout.
+pub fn draw(path: &Path, candidates: &[Candidate], target: &Target, chosen: Option<usize>, title: &str) -> Result<()> {
+    let shown = path.display().to_string();
+    let fail = |e: &dyn std::fmt::Display| Error::output(&shown, format!("cannot draw the front: {e}"));
+    crate::plot::font_ready().map_err(|e| fail(&e))?;
+    if candidates.is_empty() {
+        return Err(fail(&"no layout was evaluated"));
+    }
+    let front = pareto(candidates);
+    let m_eur = |c: &Candidate| c.cost.total() / 1e6;
+    let max_cost = candidates.iter().map(m_eur).fold(0.0, f64::max) * 1.05 + 1e-9;
+    let root = BitMapBackend::new(path, (crate::plot::WIDTH_PX, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..max_cost, 0.0..1.02)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("cost (M EUR)")
+        .y_desc(format!("{} cells with {} ≥ {}", target.class, target.metric.name(), target.confidence))
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    chart
+        .draw_series(LineSeries::new([(0.0, target.fraction), (max_cost, target.fraction)], RED.stroke_width(1)))
+        .map_err(|e| fail(&e))?
+        .label(format!("target {:.2}", target.fraction))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], RED));
+    chart
+        .draw_series(candidates.iter().map(|c| Circle::new((m_eur(c), c.fractions[0]), 3, RGBColor(160, 160, 160).filled())))
+        .map_err(|e| fail(&e))?
+        .label("layouts evaluated")
+        .legend(|(x, y)| Circle::new((x + 9, y), 3, RGBColor(160, 160, 160).filled()));
+    chart
+        .draw_series(LineSeries::new(front.iter().map(|&i| (m_eur(&candidates[i]), candidates[i].fractions[0])), BLUE.stroke_width(2)))
+        .map_err(|e| fail(&e))?
+        .label("Pareto front")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(2)));
+    if let Some(c) = chosen.map(|i| &candidates[i]) {
+        chart
+            .draw_series([Circle::new((m_eur(c), c.fractions[0]), 7, GREEN.stroke_width(3))])
+            .map_err(|e| fail(&e))?
+            .label(format!("chosen: {:.2} M EUR", m_eur(c)))
+            .legend(|(x, y)| Circle::new((x + 9, y), 5, GREEN.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))
+}

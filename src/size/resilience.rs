@@ -1,0 +1,269 @@
+//! How a layout degrades: coverage against the fraction of sensors lost at random and to a
+//! greedy adversary, and under the scenario's availability, attrition and jamming.
+
+use super::evaluate::Evaluator;
+use crate::deploy::{Sensor, sub_seed};
+use crate::error::{Error, Result};
+use crate::events::{EventGenerator, EventKind};
+use crate::scenario::ResilienceSpec;
+use plotters::prelude::*;
+use rand::Rng;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::path::Path;
+
+/// One loss level: the first target's fraction after losing `lost` sensors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossPoint {
+    pub loss_fraction: f64,
+    pub lost: usize,
+    /// Mean and least over the random draws.
+    pub random_mean: f64,
+    pub random_min: f64,
+    /// After the greedy adversary's removals.
+    pub targeted: f64,
+}
+
+/// A named degradation (availability, attrition, jamming, all of them) and its effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Degradation {
+    pub name: String,
+    /// Sensors out (mean over draws for availability).
+    pub lost: f64,
+    /// Each target's fraction.
+    pub fractions: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resilience {
+    pub sensors: usize,
+    pub baseline: Vec<f64>,
+    pub curve: Vec<LossPoint>,
+    pub degradations: Vec<Degradation>,
+}
+
+/// Rounds the adversary takes to reach each loss level (it re-scores after each round).
+const ROUNDS_PER_LEVEL: usize = 2;
+
+pub fn resilience(ev: &Evaluator, sensors: &[Sensor], progress: bool) -> Result<Resilience> {
+    let spec: &ResilienceSpec = &ev.loaded.scenario.size.resilience;
+    let seed = ev.loaded.scenario.seed;
+    let n = sensors.len();
+    let mut kernel = ev.kernel(sensors)?;
+    let fractions_with = |kernel: &mut crate::coverage::GpuCoverage, up: &[bool]| -> Result<Vec<f64>> {
+        kernel.set_enabled(up)?;
+        Ok(ev.score(kernel)?.fractions)
+    };
+    let all_up: Vec<bool> = sensors.iter().map(|s| s.active).collect();
+    let baseline = fractions_with(&mut kernel, &all_up)?;
+    let mut levels = spec.loss_fractions.clone();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    let bar = crate::progress::bar(levels.len() as u64, "loss levels", progress);
+    // Random losses: independent draws of `lost` sensors at each level.
+    let mut random = Vec::new();
+    for (l, &f) in levels.iter().enumerate() {
+        let lost = (f * n as f64).round() as usize;
+        let mut draws = Vec::new();
+        for d in 0..spec.random_draws {
+            let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, 0x1055, (l as u32) << 8 | d));
+            let mut up = all_up.clone();
+            for i in rand::seq::index::sample(&mut rng, n, lost.min(n)) {
+                up[i] = false;
+            }
+            draws.push(fractions_with(&mut kernel, &up)?[0]);
+        }
+        random.push((lost, draws));
+    }
+    // Targeted losses: the adversary removes, round by round, the sensors whose loss costs the
+    // most covered cells (ties by the drop of the metric), re-scoring after each round.
+    let local = local_cells(ev, sensors, spec.influence_km * 1000.0);
+    let mut up = all_up.clone();
+    let mut curve = Vec::new();
+    for ((&f, (lost, draws)), _) in levels.iter().zip(random).zip(0..) {
+        while up.iter().filter(|u| !**u).count() < lost {
+            let missing = lost - up.iter().filter(|u| !**u).count();
+            let batch = missing.div_ceil(ROUNDS_PER_LEVEL).max(1).min(missing);
+            kernel.set_enabled(&up)?;
+            let now = ev.score(&kernel)?;
+            let mut damage: Vec<(f64, usize)> = Vec::new();
+            let standing: Vec<usize> = (0..n).filter(|&i| up[i]).collect();
+            for i in standing {
+                up[i] = false;
+                kernel.set_enabled(&up)?;
+                let after = ev.values_at(&kernel, &local[i])?;
+                up[i] = true;
+                let mut cost = 0.0;
+                for (t, target) in ev.targets.iter().enumerate() {
+                    for (k, &cell) in local[i].iter().enumerate() {
+                        let (before, later) = (f64::from(now.values[t][cell]), f64::from(after[t][k]));
+                        let was = before >= target.confidence;
+                        cost += f64::from(u8::from(was && later < target.confidence)) + 1e-3 * (before - later);
+                    }
+                }
+                damage.push((cost, i));
+            }
+            damage.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for &(_, i) in damage.iter().take(batch) {
+                up[i] = false;
+            }
+        }
+        let targeted = fractions_with(&mut kernel, &up)?[0];
+        let mean = draws.iter().sum::<f64>() / draws.len().max(1) as f64;
+        let min = draws.iter().copied().fold(f64::INFINITY, f64::min);
+        curve.push(LossPoint { loss_fraction: f, lost, random_mean: mean, random_min: min, targeted });
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mut degradations = Vec::new();
+    let jammed = jammed(ev, sensors)?;
+    let destroyed = destroyed(ev, sensors, spec.lethal_radius_m)?;
+    let mut availability_draws = Vec::new();
+    for d in 0..spec.random_draws {
+        let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, 0xa7a1, d));
+        availability_draws.push((0..n).map(|_| rng.random::<f64>() < spec.availability).collect::<Vec<bool>>());
+    }
+    let mut named = |name: &str, masks: Vec<Vec<bool>>| -> Result<()> {
+        let mut sum = vec![0.0; ev.targets.len()];
+        let mut lost = 0.0;
+        for mask in &masks {
+            let up: Vec<bool> = all_up.iter().zip(mask).map(|(a, b)| *a && *b).collect();
+            lost += up.iter().filter(|u| !**u).count() as f64;
+            for (s, f) in sum.iter_mut().zip(fractions_with(&mut kernel, &up)?) {
+                *s += f;
+            }
+        }
+        let count = masks.len().max(1) as f64;
+        degradations.push(Degradation {
+            name: name.to_string(),
+            lost: lost / count,
+            fractions: sum.iter().map(|s| s / count).collect(),
+        });
+        Ok(())
+    };
+    if spec.availability < 1.0 {
+        named(&format!("availability {}", spec.availability), availability_draws.clone())?;
+    }
+    if spec.lethal_radius_m > 0.0 {
+        named(&format!("attrition over the run ({} m lethal radius)", spec.lethal_radius_m), vec![destroyed.clone()])?;
+    }
+    if !spec.jamming.is_empty() {
+        named(&format!("jamming ({} zones)", spec.jamming.len()), vec![jammed.clone()])?;
+    }
+    let combined: Vec<Vec<bool>> = availability_draws
+        .iter()
+        .map(|a| a.iter().zip(&destroyed).zip(&jammed).map(|((a, d), j)| *a && *d && *j).collect())
+        .collect();
+    named("all of these together", combined)?;
+    Ok(Resilience { sensors: n, baseline, curve, degradations })
+}
+
+/// For each sensor, the cells within `radius_m` of it.
+fn local_cells(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Vec<Vec<usize>> {
+    let tree = rstar::RTree::bulk_load(
+        ev.cells.iter().enumerate().map(|(i, c)| rstar::primitives::GeomWithData::new([f64::from(c.x), f64::from(c.y)], i)).collect(),
+    );
+    sensors
+        .iter()
+        .map(|s| tree.locate_within_distance([s.x, s.y], radius_m * radius_m).map(|p| p.data).collect())
+        .collect()
+}
+
+/// `false` for the sensors inside a jamming zone.
+fn jammed(ev: &Evaluator, sensors: &[Sensor]) -> Result<Vec<bool>> {
+    let mut up = vec![true; sensors.len()];
+    for z in &ev.loaded.scenario.size.resilience.jamming {
+        let c = ev.plane.forward(z.lon, z.lat).map_err(|e| Error::file(&ev.loaded.file, "size.resilience.jamming", e))?;
+        let r2 = (z.radius_km * 1000.0).powi(2);
+        for (u, s) in up.iter_mut().zip(sensors) {
+            if (s.x - c[0]).powi(2) + (s.y - c[1]).powi(2) <= r2 {
+                *u = false;
+            }
+        }
+    }
+    Ok(up)
+}
+
+/// `false` for the sensors within the lethal radius of any impact of the scenario's run.
+fn destroyed(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Result<Vec<bool>> {
+    let mut up = vec![true; sensors.len()];
+    if radius_m <= 0.0 {
+        return Ok(up);
+    }
+    let tree = rstar::RTree::bulk_load(
+        sensors.iter().enumerate().map(|(i, s)| rstar::primitives::GeomWithData::new([s.x, s.y], i)).collect(),
+    );
+    let mut generator = EventGenerator::new(ev.loaded, &ev.plane, &ev.line);
+    for b in 0..generator.block_count {
+        for e in generator.block(b)?.iter().filter(|e| e.kind == EventKind::Impact) {
+            for p in tree.locate_within_distance([e.x, e.y], radius_m * radius_m) {
+                up[p.data] = false;
+            }
+        }
+    }
+    Ok(up)
+}
+
+/// Resilience curve as CSV.
+pub fn write_csv(path: &Path, r: &Resilience) -> Result<()> {
+    let shown = path.display().to_string();
+    let fail = |e: &dyn std::fmt::Display| Error::output(&shown, e.to_string());
+    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
+    w.write_record(["loss_fraction", "sensors_lost", "random_mean", "random_min", "targeted"]).map_err(|e| fail(&e))?;
+    for p in &r.curve {
+        w.write_record([
+            format!("{:.4}", p.loss_fraction),
+            p.lost.to_string(),
+            format!("{:.5}", p.random_mean),
+            format!("{:.5}", p.random_min),
+            format!("{:.5}", p.targeted),
+        ])
+        .map_err(|e| fail(&e))?;
+    }
+    w.flush().map_err(|e| fail(&e))
+}
+
+/// Random and targeted loss curves of the first target.
+pub fn draw(path: &Path, r: &Resilience, y_label: &str, title: &str) -> Result<()> {
+    let shown = path.display().to_string();
+    let fail = |e: &dyn std::fmt::Display| Error::output(&shown, format!("cannot draw the resilience plot: {e}"));
+    crate::plot::font_ready().map_err(|e| fail(&e))?;
+    let max_loss = r.curve.iter().map(|p| p.loss_fraction).fold(0.0, f64::max).max(0.01) * 100.0;
+    let root = BitMapBackend::new(path, (crate::plot::WIDTH_PX, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..max_loss, 0.0..1.02)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("sensors lost (%)")
+        .y_desc(y_label)
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    let series = [
+        ("random loss (mean of draws)", BLUE, r.curve.iter().map(|p| (100.0 * p.loss_fraction, p.random_mean)).collect::<Vec<_>>()),
+        ("targeted loss (greedy adversary)", RED, r.curve.iter().map(|p| (100.0 * p.loss_fraction, p.targeted)).collect()),
+    ];
+    for (name, colour, points) in series {
+        chart
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+            .map_err(|e| fail(&e))?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled()))).map_err(|e| fail(&e))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))
+}
