@@ -1,8 +1,8 @@
 //! `linewatch bench --coverage`: coverage throughput, (cell, sensor) pairs evaluated per second,
 //! on the GPU and by the f64 CPU reference (rayon) over the same cells in the same run.
 
-use crate::coverage::raster::{Corridor, Tile};
 use crate::coverage::GpuCoverage;
+use crate::coverage::raster::{Corridor, Tile};
 use crate::deploy;
 use crate::detect::{self, BestCase};
 use crate::error::{Error, Result};
@@ -191,11 +191,8 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         .zip(&cpu_out)
         .map(|(g, c)| ((f64::from(g.verifiable) - c.verifiable).abs(), (g.loop_iterations, g.p_k, c.p_k)))
         .fold((0.0, (0, 0.0, 0.0)), |best, d| if d.0 > best.0 { d } else { best });
-    let cells_differing = gpu_out
-        .iter()
-        .zip(&cpu_out)
-        .filter(|(g, c)| (f64::from(g.verifiable) - c.verifiable).abs() > 1e-3)
-        .count();
+    let cells_differing =
+        gpu_out.iter().zip(&cpu_out).filter(|(g, c)| (f64::from(g.verifiable) - c.verifiable).abs() > 1e-3).count();
     let full = if options.full {
         let mut scenario = loaded.clone();
         scenario.scenario.coverage.resolution_m = options.resolution_m;

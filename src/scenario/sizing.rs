@@ -181,7 +181,10 @@ pub fn check(p: &FieldPath, spec: &SizeSpec, s: &Scenario) -> Result<(), Problem
             return Err((q.key("row"), format!("no row of [[rows]] is named '{}'", r.row)));
         };
         if row.positions.is_some() {
-            return Err((q.key("row"), format!("row '{}' lists its positions; only offset and spacing rows can be sized", r.row)));
+            return Err((
+                q.key("row"),
+                format!("row '{}' lists its positions; only offset and spacing rows can be sized", r.row),
+            ));
         }
         if !seen.insert(r.row.as_str()) {
             return Err((q.key("row"), format!("row '{}' is sized twice", r.row)));
@@ -197,15 +200,14 @@ pub fn check(p: &FieldPath, spec: &SizeSpec, s: &Scenario) -> Result<(), Problem
         }
         range(&q.key("per_km_cost_eur"), r.per_km_cost_eur, 0.0, 1e12)?;
     }
-    let combinations: usize = spec
-        .rows
-        .iter()
-        .map(|r| r.offsets_km.as_ref().map_or(1, Vec::len) + usize::from(r.optional))
-        .product();
+    let combinations: usize =
+        spec.rows.iter().map(|r| r.offsets_km.as_ref().map_or(1, Vec::len) + usize::from(r.optional)).product();
     if combinations > MAX_COMBINATIONS {
         return Err((
             p.key("rows"),
-            format!("{combinations} combinations of offsets and optional rows exceed {MAX_COMBINATIONS}; fix some rows"),
+            format!(
+                "{combinations} combinations of offsets and optional rows exceed {MAX_COMBINATIONS}; fix some rows"
+            ),
         ));
     }
     let r = &spec.resilience;

@@ -143,7 +143,8 @@ impl<'a> Evaluator<'a> {
         let length = line.length_km();
         let stretch_km = spec.stretch_km.unwrap_or(length).min(length).max(1e-9);
         let count = (length / stretch_km).ceil().max(1.0) as usize;
-        let stretches = (0..count).map(|j| [j as f64 * stretch_km, ((j + 1) as f64 * stretch_km).min(length)]).collect();
+        let stretches =
+            (0..count).map(|j| [j as f64 * stretch_km, ((j + 1) as f64 * stretch_km).min(length)]).collect();
         let cell_stretch = cell_chainage_km.iter().map(|&c| ((c / stretch_km) as usize).min(count - 1)).collect();
         Ok(Self {
             params: detect::model::params(&s.environment, s.seed),
@@ -175,8 +176,7 @@ impl<'a> Evaluator<'a> {
         match self.loaded.scenario.coverage.sight_lines {
             SightLines::March => GpuCoverage::new(self.gpu, self.params, &self.terrain, &gpu_sensors, cell_m),
             SightLines::Viewshed => {
-                let reach =
-                    |m| self.targets.iter().map(|t| f64::from(reach_for(&t.source, m))).fold(0.0, f64::max);
+                let reach = |m| self.targets.iter().map(|t| f64::from(reach_for(&t.source, m))).fold(0.0, f64::max);
                 GpuCoverage::with_viewsheds(self.gpu, self.params, &self.terrain, &gpu_sensors, cell_m, reach)
             }
         }
@@ -185,12 +185,8 @@ impl<'a> Evaluator<'a> {
     /// Score every target over every cell.
     pub fn score(&self, kernel: &GpuCoverage) -> Result<Scores> {
         let n = self.stretches.len();
-        let mut scores = Scores {
-            fractions: Vec::new(),
-            stretch_fractions: Vec::new(),
-            means: Vec::new(),
-            values: Vec::new(),
-        };
+        let mut scores =
+            Scores { fractions: Vec::new(), stretch_fractions: Vec::new(), means: Vec::new(), values: Vec::new() };
         for t in &self.targets {
             let out = kernel.evaluate(&t.source, &self.cells, self.k)?;
             let values: Vec<f32> = out.iter().map(|o| t.value(o) as f32).collect();

@@ -83,12 +83,17 @@ pub fn draw(path: &Path, candidates: &[Candidate], target: &Target, chosen: Opti
         .label(format!("target {:.2}", target.fraction))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], RED));
     chart
-        .draw_series(candidates.iter().map(|c| Circle::new((m_eur(c), c.fractions[0]), 3, RGBColor(160, 160, 160).filled())))
+        .draw_series(
+            candidates.iter().map(|c| Circle::new((m_eur(c), c.fractions[0]), 3, RGBColor(160, 160, 160).filled())),
+        )
         .map_err(|e| fail(&e))?
         .label("layouts evaluated")
         .legend(|(x, y)| Circle::new((x + 9, y), 3, RGBColor(160, 160, 160).filled()));
     chart
-        .draw_series(LineSeries::new(front.iter().map(|&i| (m_eur(&candidates[i]), candidates[i].fractions[0])), BLUE.stroke_width(2)))
+        .draw_series(LineSeries::new(
+            front.iter().map(|&i| (m_eur(&candidates[i]), candidates[i].fractions[0])),
+            BLUE.stroke_width(2),
+        ))
         .map_err(|e| fail(&e))?
         .label("Pareto front")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(2)));

@@ -57,10 +57,6 @@ impl Layout {
 
     /// "A-acoustic −3 km every 2.4 km; B-radar left out".
     pub fn describe(&self, sized: &[SizeRow]) -> String {
-        self.to_string_with(sized)
-    }
-
-    fn to_string_with(&self, sized: &[SizeRow]) -> String {
         sized
             .iter()
             .zip(&self.choices)

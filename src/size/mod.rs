@@ -44,7 +44,11 @@ pub struct SizeReport {
 impl SizeReport {
     /// 0 when a layout meets every target within the budget, 1 when none does.
     pub fn exit_code(&self) -> u8 {
-        if self.outcome.chosen().is_some() && self.over_budget.is_none() { exit::SUCCESS } else { exit::EXPECTATIONS_FAILED }
+        if self.outcome.chosen().is_some() && self.over_budget.is_none() {
+            exit::SUCCESS
+        } else {
+            exit::EXPECTATIONS_FAILED
+        }
     }
 }
 
@@ -81,7 +85,7 @@ pub fn size(loaded: &LoadedScenario, options: &SizeOptions) -> Result<SizeReport
         ));
     }
     std::fs::create_dir_all(&options.out_dir)
-        .map_err(|e| Error::output(&options.out_dir.display().to_string(), e.to_string()))?;
+        .map_err(|e| Error::output(options.out_dir.display().to_string(), e.to_string()))?;
     let gpu = Gpu::new()?;
     let ev = Evaluator::new(loaded, &gpu, superset(s))?;
     let mut search = Search::new(&ev, options.progress);
@@ -188,7 +192,13 @@ fn scale_chosen(search: &mut Search, outcome: &Outcome, spec: &SizeSpec) -> Resu
 /// The chosen layout as a scenario ready to run: the rows replaced, paths made absolute,
 /// `[size]` dropped (its row names may now be split by stretch) and the coverage targets it
 /// was sized for written as `[expect]` for `linewatch check`.
-fn write_layout(path: &Path, loaded: &LoadedScenario, rows: Vec<SensorRow>, chosen: &Candidate, ev: &Evaluator) -> Result<()> {
+fn write_layout(
+    path: &Path,
+    loaded: &LoadedScenario,
+    rows: Vec<SensorRow>,
+    chosen: &Candidate,
+    ev: &Evaluator,
+) -> Result<()> {
     let mut s = loaded.scenario.clone();
     let absolute = |p: &mut Option<String>| {
         if let Some(rel) = p.as_mut() {
@@ -206,10 +216,7 @@ fn write_layout(path: &Path, loaded: &LoadedScenario, rows: Vec<SensorRow>, chos
     let mut unexpressed = Vec::new();
     for t in &ev.targets {
         if t.metric == SizeMetric::Verifiable && (t.confidence - s.coverage.target).abs() < 1e-12 {
-            let coverage = s
-                .expect
-                .entry("coverage")
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let coverage = s.expect.entry("coverage").or_insert_with(|| toml::Value::Table(toml::Table::new()));
             if let Some(table) = coverage.as_table_mut() {
                 let class = table.entry(t.class.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
                 if let Some(class) = class.as_table_mut() {
@@ -221,17 +228,28 @@ fn write_layout(path: &Path, loaded: &LoadedScenario, rows: Vec<SensorRow>, chos
         }
     }
     s.size = SizeSpec::default();
-    let body = toml::to_string_pretty(&s).map_err(|e| Error::output(&path.display().to_string(), e.to_string()))?;
+    let body = toml::to_string_pretty(&s).map_err(|e| Error::output(path.display().to_string(), e.to_string()))?;
     let mut header = String::new();
-    let _ = writeln!(header, "# Chosen by `linewatch size` from {} ({}).", loaded.file, chrono::Utc::now().format("%Y-%m-%d"));
+    let _ = writeln!(
+        header,
+        "# Chosen by `linewatch size` from {} ({}).",
+        loaded.file,
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
     let _ = writeln!(header, "# Cost {}.", chosen.cost);
     for (t, f) in ev.targets.iter().zip(&chosen.fractions) {
-        let _ = writeln!(header, "# {}: {:.4} at the search resolution of {} m.", t.describe(), f, loaded.scenario.size.resolution_m);
+        let _ = writeln!(
+            header,
+            "# {}: {:.4} at the search resolution of {} m.",
+            t.describe(),
+            f,
+            loaded.scenario.size.resolution_m
+        );
     }
     for u in unexpressed {
         let _ = writeln!(header, "# Not checkable by `linewatch check` (only verifiable at [coverage] target is): {u}");
     }
-    std::fs::write(path, header + "\n" + &body).map_err(|e| Error::output(&path.display().to_string(), e.to_string()))
+    std::fs::write(path, header + "\n" + &body).map_err(|e| Error::output(path.display().to_string(), e.to_string()))
 }
 
 impl std::fmt::Display for SizeReport {
@@ -282,7 +300,11 @@ impl std::fmt::Display for SizeReport {
         }
         if let Some(r) = &self.resilience {
             writeln!(f, "  resilience     {} sensors; first target's fraction as sensors are lost", r.sensors)?;
-            writeln!(f, "  {:<14} {:>6} {:>6} {:>12} {:>11} {:>9}", "", "lost", "count", "random mean", "random min", "targeted")?;
+            writeln!(
+                f,
+                "  {:<14} {:>6} {:>6} {:>12} {:>11} {:>9}",
+                "", "lost", "count", "random mean", "random min", "targeted"
+            )?;
             for p in &r.curve {
                 writeln!(
                     f,

@@ -161,7 +161,11 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], progress: bool) -> Result<
 /// For each sensor, the cells within `radius_m` of it.
 fn local_cells(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Vec<Vec<usize>> {
     let tree = rstar::RTree::bulk_load(
-        ev.cells.iter().enumerate().map(|(i, c)| rstar::primitives::GeomWithData::new([f64::from(c.x), f64::from(c.y)], i)).collect(),
+        ev.cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| rstar::primitives::GeomWithData::new([f64::from(c.x), f64::from(c.y)], i))
+            .collect(),
     );
     sensors
         .iter()
@@ -173,7 +177,8 @@ fn local_cells(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Vec<Vec<usi
 fn jammed(ev: &Evaluator, sensors: &[Sensor]) -> Result<Vec<bool>> {
     let mut up = vec![true; sensors.len()];
     for z in &ev.loaded.scenario.size.resilience.jamming {
-        let c = ev.plane.forward(z.lon, z.lat).map_err(|e| Error::file(&ev.loaded.file, "size.resilience.jamming", e))?;
+        let c =
+            ev.plane.forward(z.lon, z.lat).map_err(|e| Error::file(&ev.loaded.file, "size.resilience.jamming", e))?;
         let r2 = (z.radius_km * 1000.0).powi(2);
         for (u, s) in up.iter_mut().zip(sensors) {
             if (s.x - c[0]).powi(2) + (s.y - c[1]).powi(2) <= r2 {
@@ -246,8 +251,16 @@ pub fn draw(path: &Path, r: &Resilience, y_label: &str, title: &str) -> Result<(
         .draw()
         .map_err(|e| fail(&e))?;
     let series = [
-        ("random loss (mean of draws)", BLUE, r.curve.iter().map(|p| (100.0 * p.loss_fraction, p.random_mean)).collect::<Vec<_>>()),
-        ("targeted loss (greedy adversary)", RED, r.curve.iter().map(|p| (100.0 * p.loss_fraction, p.targeted)).collect()),
+        (
+            "random loss (mean of draws)",
+            BLUE,
+            r.curve.iter().map(|p| (100.0 * p.loss_fraction, p.random_mean)).collect::<Vec<_>>(),
+        ),
+        (
+            "targeted loss (greedy adversary)",
+            RED,
+            r.curve.iter().map(|p| (100.0 * p.loss_fraction, p.targeted)).collect(),
+        ),
     ];
     for (name, colour, points) in series {
         chart

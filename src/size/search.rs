@@ -77,9 +77,8 @@ impl<'e, 'a> Search<'e, 'a> {
         if let Some(i) = self.visited.iter().position(|c| &c.layout == layout) {
             return Ok(i);
         }
-        let (rows, sensors, cost) = self.deploy(layout)?;
+        let (_, sensors, cost) = self.deploy(layout)?;
         let scores: Scores = self.ev.score(&self.ev.kernel(&sensors)?)?;
-        drop(rows);
         self.visited.push(Candidate {
             layout: layout.clone(),
             cost,
@@ -93,7 +92,10 @@ impl<'e, 'a> Search<'e, 'a> {
     }
 
     /// The rows, sensors and cost of a layout (no GPU work).
-    pub fn deploy(&self, layout: &Layout) -> Result<(Vec<crate::scenario::SensorRow>, Vec<crate::deploy::Sensor>, Cost)> {
+    pub fn deploy(
+        &self,
+        layout: &Layout,
+    ) -> Result<(Vec<crate::scenario::SensorRow>, Vec<crate::deploy::Sensor>, Cost)> {
         let rows = layout.rows(&self.ev.loaded.scenario, &self.spec.rows, &self.ev.stretches);
         let sensors = self.ev.deploy(rows.clone())?;
         let cost = Cost::of(&sensors, &rows, &self.spec.rows);
@@ -206,7 +208,8 @@ impl<'e, 'a> Search<'e, 'a> {
                 }
             }
             let found = self.evaluate(&Self::uniform(&offsets, &spacing))?;
-            if self.visited[found].meets && best.is_none_or(|b| self.visited[found].cost.total() < self.visited[b].cost.total())
+            if self.visited[found].meets
+                && best.is_none_or(|b| self.visited[found].cost.total() < self.visited[b].cost.total())
             {
                 best = Some(found);
             }
@@ -246,7 +249,15 @@ impl<'e, 'a> Search<'e, 'a> {
                 while (0..n).any(|j| hi[j] > lo[j] * tolerance) {
                     // The first probe tries the widest spacing everywhere; then bisect.
                     let mid: Vec<f64> = (0..n)
-                        .map(|j| if hi[j] <= lo[j] * tolerance { lo[j] } else if first { hi[j] } else { (lo[j] * hi[j]).sqrt() })
+                        .map(|j| {
+                            if hi[j] <= lo[j] * tolerance {
+                                lo[j]
+                            } else if first {
+                                hi[j]
+                            } else {
+                                (lo[j] * hi[j]).sqrt()
+                            }
+                        })
                         .collect();
                     first = false;
                     let mut probe = spacing.clone();

@@ -23,12 +23,13 @@ fn half_range_m(loaded: &LoadedScenario) -> f64 {
     let params = detect::model::params(&s.environment, s.seed);
     let flat = Terrain::flat();
     let best = BestCase::of(&sensors).over(&flat);
-    let source = detect::model::gpu_source(&SourceModel::from_signature(&s.classes[0].source), &s.environment, &best, false);
+    let source =
+        detect::model::gpu_source(&SourceModel::from_signature(&s.classes[0].source), &s.environment, &best, false);
     let p_at = |r: f64| {
         let e = GpuEvent { x: sensor.x, y: sensor.y + r as f32, ..source };
         cell_metrics(&params, &flat, &e, CellSite { offset_m: r, normal: [0.0, 1.0] }, &[sensor], 1).p_detect
     };
-    let (mut lo, mut hi) = (1.0, 50_000.0);
+    let (mut lo, mut hi): (f64, f64) = (1.0, 50_000.0);
     assert!(p_at(lo) > 0.5 && p_at(hi) < 0.5, "the toy's detection range is not bracketed");
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
@@ -58,7 +59,7 @@ fn size_finds_the_closed_form_spacing_of_one_row() {
     let depth = loaded.scenario.coverage.profile_depth_km() * 1000.0;
     let wanted = loaded.scenario.size.targets[0].fraction;
     assert!(radius > depth, "the closed form below assumes R ({radius:.0} m) beyond the band ({depth} m)");
-    let (mut lo, mut hi) = (100.0, 100_000.0);
+    let (mut lo, mut hi): (f64, f64) = (100.0, 100_000.0);
     for _ in 0..80 {
         let mid = (lo * hi).sqrt();
         if covered_fraction(mid, radius, depth) >= wanted { lo = mid } else { hi = mid }
@@ -72,6 +73,7 @@ fn size_finds_the_closed_form_spacing_of_one_row() {
     // The search settles the spacing to `spacing_tolerance` below the widest feasible one; the
     // raster (50 m cells against R ≈ 1 km) and the line's two ends add about 1 %.
     let tolerance = loaded.scenario.size.spacing_tolerance + 0.015;
+    eprintln!("R = {radius:.1} m; size chose {found_km:.4} km, closed form {analytic_km:.4} km");
     assert!(
         (found_km / analytic_km - 1.0).abs() <= tolerance,
         "size chose {found_km:.4} km, the closed form gives {analytic_km:.4} km (R = {radius:.0} m)"
@@ -82,7 +84,11 @@ fn size_finds_the_closed_form_spacing_of_one_row() {
     for c in &report.outcome.visited {
         let s = c.layout.choices[0].as_ref().expect("deployed").spacing_km[0] * 1000.0;
         let f = covered_fraction(s, radius, depth);
-        assert!((c.fractions[0] - f).abs() < 0.02, "spacing {s:.0} m: kernel {:.4}, closed form {f:.4}", c.fractions[0]);
+        assert!(
+            (c.fractions[0] - f).abs() < 0.02,
+            "spacing {s:.0} m: kernel {:.4}, closed form {f:.4}",
+            c.fractions[0]
+        );
     }
     for file in ["front.csv", "front.png", "layout.toml"] {
         assert!(dir.path().join(file).is_file(), "{file} written");
@@ -106,6 +112,7 @@ fn a_greedy_adversary_hurts_more_than_random_losses() {
     let report = size(&loaded, &options).expect("size --resilience runs");
     let curve = &report.resilience.as_ref().expect("resilience measured").curve;
     assert_eq!(curve.len(), 4);
+    eprintln!("{curve:#?}");
     assert!((curve[0].targeted - curve[0].random_mean).abs() < 1e-12, "no loss, no difference: {curve:?}");
     for p in &curve[1..] {
         assert!(p.lost > 0, "{p:?}");
@@ -164,7 +171,8 @@ spacing_km = [1.0, 12.0]
 fn a_design_space_with_no_answer_exits_1() {
     let dir = tempfile::tempdir().expect("tempdir");
     let toy = std::fs::read_to_string(repo().join("scenarios/size-toy.toml")).expect("toy");
-    let impossible = toy.replace("fraction = 0.8", "fraction = 1.0").replace("spacing_km = [0.5, 20.0]", "spacing_km = [5.0, 20.0]");
+    let impossible =
+        toy.replace("fraction = 0.8", "fraction = 1.0").replace("spacing_km = [0.5, 20.0]", "spacing_km = [5.0, 20.0]");
     let scenario = dir.path().join("impossible.toml");
     std::fs::write(&scenario, impossible).expect("write");
     std::fs::copy(repo().join("scenarios/toy-line.geojson"), dir.path().join("toy-line.geojson")).expect("copy line");
