@@ -281,17 +281,19 @@ impl<'e, 'a> Search<'e, 'a> {
             }
         }
         // Neighbouring stretches share sensors near their border: a stretch that kept its step
-        // while its neighbour widened may now miss. Step those back towards the densest.
-        for _repair in 0..MAX_REPAIRS {
+        // while its neighbour widened may now miss. Step those back, by one tolerance, then
+        // two, four … (never below the densest spacing).
+        for repair in 0..MAX_REPAIRS {
             let i = self.evaluate(&with(&spacing))?;
             let failing: Vec<usize> =
                 (0..n).filter(|&j| !unreachable.contains(&j) && !met_in(&self.visited[i], j)).collect();
             if failing.is_empty() {
                 return Ok((Some(i), unreachable));
             }
+            let step = tolerance.powi(1 << repair);
             for &r in &included {
                 for &j in &failing {
-                    spacing[r][j] = (spacing[r][j] * self.spec.rows[r].spacing_km[0]).sqrt();
+                    spacing[r][j] = (spacing[r][j] / step).max(self.spec.rows[r].spacing_km[0]);
                 }
             }
         }
@@ -302,4 +304,4 @@ impl<'e, 'a> Search<'e, 'a> {
 /// Coordinate-descent passes over the rows.
 const MAX_PASSES: usize = 3;
 /// Rounds of stepping failing stretches back after the per-stretch bisection.
-const MAX_REPAIRS: usize = 6;
+const MAX_REPAIRS: usize = 8;

@@ -45,6 +45,18 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "sizing a row that does not exist",
+        edits: &[("", "\n[[size.rows]]\nrow = \"C-acoustic\"\nspacing_km = [1.0, 4.0]\n")],
+        expect: &["size.rows[0].row", "no row of [[rows]] is named 'C-acoustic'"],
+        ..BASE
+    },
+    Case {
+        name: "a sizing target beyond 1",
+        edits: &[("", "\n[[size.targets]]\nclass = \"artillery\"\nfraction = 1.5\n")],
+        expect: &["size.targets[0].fraction", "outside the allowed range"],
+        ..BASE
+    },
+    Case {
         name: "NaN",
         edits: &[("jitter_m = 100.0", "jitter_m = nan")],
         expect: &["rows[0].jitter_m", "finite"],

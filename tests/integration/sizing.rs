@@ -95,6 +95,29 @@ fn size_finds_the_closed_form_spacing_of_one_row() {
     }
     let layout = LoadedScenario::load(Some(&dir.path().join("layout.toml"))).expect("the chosen layout loads");
     assert_eq!(layout.scenario.rows[0].spacing_km, Some(found_km), "the TOML carries the chosen spacing");
+
+    // By stretch: the line is the same everywhere, so each stretch finds the same spacing, and
+    // each stretch meets the target on its own.
+    let mut by_stretch = loaded.clone();
+    by_stretch.scenario.size.stretch_km = Some(100.0);
+    by_stretch.scenario.size.front_points = 0;
+    let report = size(&by_stretch, &options).expect("size by stretch runs");
+    let i = report.outcome.best_by_stretch.expect("a per-stretch layout meets the target");
+    let chosen = &report.outcome.visited[i];
+    let spacings = &chosen.layout.choices[0].as_ref().expect("deployed").spacing_km;
+    eprintln!("by stretch: {spacings:?}, fractions {:?}", chosen.stretch_fractions);
+    assert_eq!(spacings.len(), 3, "293 km in stretches of 100 km");
+    for (j, s) in spacings.iter().enumerate() {
+        assert!(
+            (s / analytic_km - 1.0).abs() <= tolerance + 0.02,
+            "stretch {j}: {s:.4} km against {analytic_km:.4} km"
+        );
+        assert!(chosen.stretch_fractions[0][j] >= wanted, "stretch {j} meets the target: {chosen:?}");
+    }
+    let toml = std::fs::read_to_string(dir.path().join("layout.toml")).expect("layout.toml");
+    assert!(toml.contains("microphones@100-200km"), "one row per stretch in the TOML:\n{toml}");
+    let rerun = LoadedScenario::load(Some(&dir.path().join("layout.toml"))).expect("the per-stretch layout loads");
+    assert_eq!(rerun.scenario.rows.len(), 3);
 }
 
 #[test]
@@ -105,6 +128,8 @@ fn a_greedy_adversary_hurts_more_than_random_losses() {
     r.random_draws = 4;
     r.influence_km = 4.0;
     r.lethal_radius_m = 0.0;
+    // A jamming bubble over the middle of the line silences the sensors inside it.
+    r.jamming = vec![linewatch::scenario::JammingZone { lon: 32.0, lat: 48.5, radius_km: 10.0 }];
     // A spacing where the discs overlap: losing neighbours costs more than losing strangers.
     loaded.scenario.size.rows[0].spacing_km = [1.6, 1.6];
     let dir = tempfile::tempdir().expect("tempdir");
@@ -122,6 +147,15 @@ fn a_greedy_adversary_hurts_more_than_random_losses() {
     for w in curve.windows(2) {
         assert!(w[1].targeted <= w[0].targeted + 1e-9, "more losses never help: {curve:?}");
     }
+    let r = report.resilience.as_ref().expect("resilience measured");
+    let jamming = r.degradations.iter().find(|d| d.name.starts_with("jamming")).expect("the jamming case");
+    // 20 km of row at 1.6 km: 12 or 13 sensors inside the bubble.
+    assert!((11.0..=14.0).contains(&jamming.lost), "{jamming:?}");
+    assert!(
+        jamming.fractions[0] < r.baseline[0] - 0.03,
+        "jamming costs coverage: {jamming:?} against {:?}",
+        r.baseline
+    );
     for file in ["resilience.csv", "resilience.png"] {
         assert!(dir.path().join(file).is_file(), "{file} written");
     }
