@@ -45,18 +45,6 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
-        name: "sizing a row that does not exist",
-        edits: &[("", "\n[[size.rows]]\nrow = \"C-acoustic\"\nspacing_km = [1.0, 4.0]\n")],
-        expect: &["size.rows[0].row", "no row of [[rows]] is named 'C-acoustic'"],
-        ..BASE
-    },
-    Case {
-        name: "a sizing target beyond 1",
-        edits: &[("", "\n[[size.targets]]\nclass = \"artillery\"\nfraction = 1.5\n")],
-        expect: &["size.targets[0].fraction", "outside the allowed range"],
-        ..BASE
-    },
-    Case {
         name: "NaN",
         edits: &[("jitter_m = 100.0", "jitter_m = nan")],
         expect: &["rows[0].jitter_m", "finite"],
@@ -276,6 +264,18 @@ const CASES: &[Case] = &[
     },
     Case { name: "output is a directory", output: ".", expect: &["output", "directory"], located: false, ..BASE },
     Case { name: "seed not a number", extra: &["--seed", "abc"], expect: &["--seed"], located: false, ..BASE },
+    Case {
+        name: "sizing a row that does not exist",
+        edits: &[("", "\n[[size.rows]]\nrow = \"C-acoustic\"\nspacing_km = [1.0, 4.0]\n")],
+        expect: &["size.rows[0].row", "no row of [[rows]] is named 'C-acoustic'"],
+        ..BASE
+    },
+    Case {
+        name: "a sizing target beyond 1",
+        edits: &[("", "\n[[size.targets]]\nclass = \"artillery\"\nfraction = 1.5\n")],
+        expect: &["size.targets[0].fraction", "outside the allowed range"],
+        ..BASE
+    },
 ];
 
 fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
