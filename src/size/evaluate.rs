@@ -55,6 +55,8 @@ pub struct Scores {
     pub means: Vec<f64>,
     /// Per target, each cell's metric (for the adversary's local scoring).
     pub values: Vec<Vec<f32>>,
+    /// (cell, sensor) pairs within reach the kernel evaluated, over all targets.
+    pub pairs: u64,
 }
 
 impl Scores {
@@ -185,10 +187,16 @@ impl<'a> Evaluator<'a> {
     /// Score every target over every cell.
     pub fn score(&self, kernel: &GpuCoverage) -> Result<Scores> {
         let n = self.stretches.len();
-        let mut scores =
-            Scores { fractions: Vec::new(), stretch_fractions: Vec::new(), means: Vec::new(), values: Vec::new() };
+        let mut scores = Scores {
+            fractions: Vec::new(),
+            stretch_fractions: Vec::new(),
+            means: Vec::new(),
+            values: Vec::new(),
+            pairs: 0,
+        };
         for t in &self.targets {
             let out = kernel.evaluate(&t.source, &self.cells, self.k)?;
+            scores.pairs += out.iter().map(|o| u64::from(o.sensors)).sum::<u64>();
             let values: Vec<f32> = out.iter().map(|o| t.value(o) as f32).collect();
             let (mut hit, mut total) = (vec![0u64; n], vec![0u64; n]);
             for (v, &j) in values.iter().zip(&self.cell_stretch) {

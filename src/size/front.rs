@@ -8,31 +8,50 @@ use crate::scenario::SizeRow;
 use plotters::prelude::*;
 use std::path::Path;
 
-/// Indices of the candidates on the front of cost (lower is better) against the first target's
+/// Indices of the candidates on the front of cost (lower is better) against target `axis`'s
 /// fraction (higher is better), by increasing cost.
-pub fn pareto(candidates: &[Candidate]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..candidates.len()).filter(|&i| !candidates[i].fractions.is_empty()).collect();
+pub fn pareto(candidates: &[Candidate], axis: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].fractions.len() > axis).collect();
     order.sort_by(|&a, &b| {
         let (ca, cb) = (&candidates[a], &candidates[b]);
-        ca.cost.total().total_cmp(&cb.cost.total()).then(cb.fractions[0].total_cmp(&ca.fractions[0]))
+        ca.cost.total().total_cmp(&cb.cost.total()).then(cb.fractions[axis].total_cmp(&ca.fractions[axis]))
     });
     let mut front = Vec::new();
     let mut best = f64::NEG_INFINITY;
     for i in order {
-        if candidates[i].fractions[0] > best {
-            best = candidates[i].fractions[0];
+        if candidates[i].fractions[axis] > best {
+            best = candidates[i].fractions[axis];
             front.push(i);
         }
     }
     front
 }
 
+/// The target the front is drawn against: the one with the least slack at the chosen layout
+/// (the one that sets its cost), else the first.
+pub fn binding_target(candidates: &[Candidate], targets: &[Target], chosen: Option<usize>) -> usize {
+    chosen
+        .map(|i| &candidates[i])
+        .and_then(|c| {
+            (0..targets.len()).min_by(|&a, &b| {
+                (c.fractions[a] - targets[a].fraction).total_cmp(&(c.fractions[b] - targets[b].fraction))
+            })
+        })
+        .unwrap_or(0)
+}
+
 /// Every candidate as a CSV row: cost, sensors, each target's fraction, whether it meets them
-/// all, whether it is on the front, and the layout.
-pub fn write_csv(path: &Path, candidates: &[Candidate], targets: &[Target], sized: &[SizeRow]) -> Result<()> {
+/// all, whether it is on the front (against target `axis`), and the layout.
+pub fn write_csv(
+    path: &Path,
+    candidates: &[Candidate],
+    targets: &[Target],
+    axis: usize,
+    sized: &[SizeRow],
+) -> Result<()> {
     let shown = path.display().to_string();
     let fail = |e: &dyn std::fmt::Display| Error::output(&shown, e.to_string());
-    let front = pareto(candidates);
+    let front = pareto(candidates, axis);
     let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
     let mut header = vec!["cost_eur".to_string(), "sensors".to_string()];
     header.extend(targets.iter().map(|t| format!("{}_{}_fraction", t.class, t.metric.name())));
@@ -49,16 +68,24 @@ pub fn write_csv(path: &Path, candidates: &[Candidate], targets: &[Target], size
     w.flush().map_err(|e| fail(&e))
 }
 
-/// Cost against the first target's fraction: every layout evaluated, the front, the target
-/// and the chosen layout.
-pub fn draw(path: &Path, candidates: &[Candidate], target: &Target, chosen: Option<usize>, title: &str) -> Result<()> {
+/// Cost against target `axis`'s fraction: every layout evaluated, the front, the target and
+/// the chosen layout.
+pub fn draw(
+    path: &Path,
+    candidates: &[Candidate],
+    targets: &[Target],
+    axis: usize,
+    chosen: Option<usize>,
+    title: &str,
+) -> Result<()> {
+    let target = &targets[axis];
     let shown = path.display().to_string();
     let fail = |e: &dyn std::fmt::Display| Error::output(&shown, format!("cannot draw the front: {e}"));
     crate::plot::font_ready().map_err(|e| fail(&e))?;
     if candidates.is_empty() {
         return Err(fail(&"no layout was evaluated"));
     }
-    let front = pareto(candidates);
+    let front = pareto(candidates, axis);
     let m_eur = |c: &Candidate| c.cost.total() / 1e6;
     let max_cost = candidates.iter().map(m_eur).fold(0.0, f64::max) * 1.05 + 1e-9;
     let root = BitMapBackend::new(path, (crate::plot::WIDTH_PX, 560)).into_drawing_area();
@@ -84,14 +111,14 @@ pub fn draw(path: &Path, candidates: &[Candidate], target: &Target, chosen: Opti
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], RED));
     chart
         .draw_series(
-            candidates.iter().map(|c| Circle::new((m_eur(c), c.fractions[0]), 3, RGBColor(160, 160, 160).filled())),
+            candidates.iter().map(|c| Circle::new((m_eur(c), c.fractions[axis]), 3, RGBColor(160, 160, 160).filled())),
         )
         .map_err(|e| fail(&e))?
         .label("layouts evaluated")
         .legend(|(x, y)| Circle::new((x + 9, y), 3, RGBColor(160, 160, 160).filled()));
     chart
         .draw_series(LineSeries::new(
-            front.iter().map(|&i| (m_eur(&candidates[i]), candidates[i].fractions[0])),
+            front.iter().map(|&i| (m_eur(&candidates[i]), candidates[i].fractions[axis])),
             BLUE.stroke_width(2),
         ))
         .map_err(|e| fail(&e))?
@@ -99,7 +126,7 @@ pub fn draw(path: &Path, candidates: &[Candidate], target: &Target, chosen: Opti
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(2)));
     if let Some(c) = chosen.map(|i| &candidates[i]) {
         chart
-            .draw_series([Circle::new((m_eur(c), c.fractions[0]), 7, GREEN.stroke_width(3))])
+            .draw_series([Circle::new((m_eur(c), c.fractions[axis]), 7, GREEN.stroke_width(3))])
             .map_err(|e| fail(&e))?
             .label(format!("chosen: {:.2} M EUR", m_eur(c)))
             .legend(|(x, y)| Circle::new((x + 9, y), 5, GREEN.stroke_width(3)));

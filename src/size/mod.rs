@@ -33,11 +33,17 @@ pub struct SizeReport {
     pub targets: Vec<String>,
     pub outcome: Outcome,
     pub front: Vec<usize>,
+    /// The target the front is against (the binding one).
+    pub front_axis: usize,
     pub chosen_rows: Vec<(String, usize, f64)>,
     pub resilience: Option<resilience::Resilience>,
     pub written: Vec<PathBuf>,
     pub over_budget: Option<f64>,
     pub seconds: f64,
+    /// Of which the search and the front.
+    pub search_seconds: f64,
+    /// Cells of the search raster each layout is scored on.
+    pub cells: usize,
     describe: Vec<String>,
 }
 
@@ -92,14 +98,23 @@ pub fn size(loaded: &LoadedScenario, options: &SizeOptions) -> Result<SizeReport
     let outcome = search.run()?;
     scale_chosen(&mut search, &outcome, spec)?;
     let mut outcome = search.finish(outcome);
-    let front = front::pareto(&outcome.visited);
+    let search_seconds = started.elapsed().as_secs_f64();
+    let chosen_index = outcome.best_by_stretch.or(outcome.best);
+    let axis = front::binding_target(&outcome.visited, &ev.targets, chosen_index);
+    let front = front::pareto(&outcome.visited, axis);
     let mut written = Vec::new();
     let csv = options.out_dir.join("front.csv");
-    front::write_csv(&csv, &outcome.visited, &ev.targets, &spec.rows)?;
+    front::write_csv(&csv, &outcome.visited, &ev.targets, axis, &spec.rows)?;
     written.push(csv);
     let png = options.out_dir.join("front.png");
-    let chosen_index = outcome.best_by_stretch.or(outcome.best);
-    front::draw(&png, &outcome.visited, &ev.targets[0], chosen_index, &format!("{}: cost against coverage", s.name))?;
+    front::draw(
+        &png,
+        &outcome.visited,
+        &ev.targets,
+        axis,
+        chosen_index,
+        &format!("{}: cost against coverage", s.name),
+    )?;
     written.push(png);
     let mut chosen_rows = Vec::new();
     let mut over_budget = None;
@@ -126,15 +141,16 @@ pub fn size(loaded: &LoadedScenario, options: &SizeOptions) -> Result<SizeReport
         write_layout(&toml_path, loaded, rows, &chosen, &ev)?;
         written.push(toml_path);
         if options.resilience {
-            let r = resilience::resilience(&ev, &sensors, options.progress)?;
+            let r = resilience::resilience(&ev, &sensors, axis, options.progress)?;
             let csv = options.out_dir.join("resilience.csv");
             resilience::write_csv(&csv, &r)?;
             written.push(csv);
             let png = options.out_dir.join("resilience.png");
-            let t = &ev.targets[0];
+            let t = &ev.targets[axis];
             resilience::draw(
                 &png,
                 &r,
+                t.fraction,
                 &format!("{} cells with {} ≥ {}", t.class, t.metric.name(), t.confidence),
                 &format!("{}: coverage as sensors are lost", s.name),
             )?;
@@ -150,11 +166,14 @@ pub fn size(loaded: &LoadedScenario, options: &SizeOptions) -> Result<SizeReport
         describe: outcome.visited.iter().map(|c| c.layout.describe(&spec.rows)).collect(),
         outcome,
         front,
+        front_axis: axis,
         chosen_rows,
         resilience: resilience_report,
         written,
         over_budget,
         seconds: started.elapsed().as_secs_f64(),
+        search_seconds,
+        cells: ev.cells.len(),
     })
 }
 
@@ -262,10 +281,17 @@ impl std::fmt::Display for SizeReport {
         }
         writeln!(
             f,
-            "  search         {} choices of offsets and rows ({} pruned by cost), {} layouts evaluated, {:.1} s",
+            "  search         {} choices of offsets and rows ({} pruned by cost), {} layouts evaluated",
             o.combinations,
             o.pruned,
             o.visited.len(),
+        )?;
+        writeln!(
+            f,
+            "  work           {} cells per layout, {:.3e} (cell, sensor) pairs in all, {:.1} s ({:.1} s in all)",
+            self.cells,
+            o.visited.iter().map(|c| c.pairs as f64).sum::<f64>(),
+            self.search_seconds,
             self.seconds
         )?;
         let line = |f: &mut std::fmt::Formatter<'_>, label: &str, i: usize| {
@@ -293,13 +319,28 @@ impl std::fmt::Display for SizeReport {
                 writeln!(f, "  {:<14} {:<22} {:>8} {:>12.3}", "", name, n, eur / 1e6)?;
             }
         }
-        writeln!(f, "  Pareto front   {:>12} {:>8}  fraction of the first target", "M EUR", "sensors")?;
+        writeln!(
+            f,
+            "  Pareto front   {:>12} {:>8}  fraction of: {} (the binding target)",
+            "M EUR", "sensors", self.targets[self.front_axis]
+        )?;
         for &i in &self.front {
             let c = &o.visited[i];
-            writeln!(f, "  {:<14} {:>12.3} {:>8}  {:.4}", "", c.cost.total() / 1e6, c.cost.sensors, c.fractions[0])?;
+            writeln!(
+                f,
+                "  {:<14} {:>12.3} {:>8}  {:.4}",
+                "",
+                c.cost.total() / 1e6,
+                c.cost.sensors,
+                c.fractions[self.front_axis]
+            )?;
         }
         if let Some(r) = &self.resilience {
-            writeln!(f, "  resilience     {} sensors; first target's fraction as sensors are lost", r.sensors)?;
+            writeln!(
+                f,
+                "  resilience     {} sensors; fraction of: {} as sensors are lost",
+                r.sensors, self.targets[r.axis]
+            )?;
             writeln!(
                 f,
                 "  {:<14} {:>6} {:>6} {:>12} {:>11} {:>9}",

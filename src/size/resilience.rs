@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 
-/// One loss level: the first target's fraction after losing `lost` sensors.
+/// One loss level: the fraction of the curve's target after losing `lost` sensors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LossPoint {
     pub loss_fraction: f64,
@@ -37,6 +37,8 @@ pub struct Degradation {
 #[derive(Debug, Clone)]
 pub struct Resilience {
     pub sensors: usize,
+    /// The target the curve follows.
+    pub axis: usize,
     pub baseline: Vec<f64>,
     pub curve: Vec<LossPoint>,
     pub degradations: Vec<Degradation>,
@@ -45,7 +47,8 @@ pub struct Resilience {
 /// Rounds the adversary takes to reach each loss level (it re-scores after each round).
 const ROUNDS_PER_LEVEL: usize = 2;
 
-pub fn resilience(ev: &Evaluator, sensors: &[Sensor], progress: bool) -> Result<Resilience> {
+/// Loss curves of target `axis` (all targets for the named degradations).
+pub fn resilience(ev: &Evaluator, sensors: &[Sensor], axis: usize, progress: bool) -> Result<Resilience> {
     let spec: &ResilienceSpec = &ev.loaded.scenario.size.resilience;
     let seed = ev.loaded.scenario.seed;
     let n = sensors.len();
@@ -71,12 +74,13 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], progress: bool) -> Result<
             for i in rand::seq::index::sample(&mut rng, n, lost.min(n)) {
                 up[i] = false;
             }
-            draws.push(fractions_with(&mut kernel, &up)?[0]);
+            draws.push(fractions_with(&mut kernel, &up)?[axis]);
         }
         random.push((lost, draws));
     }
     // Targeted losses: the adversary removes, round by round, the sensors whose loss costs the
-    // most covered cells (ties by the drop of the metric), re-scoring after each round.
+    // most covered cells (ties by the drop of the metric), re-scoring after each round; each
+    // round scores a shortlist exactly (see `shortlist`).
     let local = local_cells(ev, sensors, spec.influence_km * 1000.0);
     let mut up = all_up.clone();
     let mut curve = Vec::new();
@@ -87,8 +91,7 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], progress: bool) -> Result<
             kernel.set_enabled(&up)?;
             let now = ev.score(&kernel)?;
             let mut damage: Vec<(f64, usize)> = Vec::new();
-            let standing: Vec<usize> = (0..n).filter(|&i| up[i]).collect();
-            for i in standing {
+            for i in shortlist(ev, &local, &up, &now, batch) {
                 up[i] = false;
                 kernel.set_enabled(&up)?;
                 let after = ev.values_at(&kernel, &local[i])?;
@@ -108,7 +111,7 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], progress: bool) -> Result<
                 up[i] = false;
             }
         }
-        let targeted = fractions_with(&mut kernel, &up)?[0];
+        let targeted = fractions_with(&mut kernel, &up)?[axis];
         let mean = draws.iter().sum::<f64>() / draws.len().max(1) as f64;
         let min = draws.iter().copied().fold(f64::INFINITY, f64::min);
         curve.push(LossPoint { loss_fraction: f, lost, random_mean: mean, random_min: min, targeted });
@@ -155,8 +158,45 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], progress: bool) -> Result<
         .map(|a| a.iter().zip(&destroyed).zip(&jammed).map(|((a, d), j)| *a && *d && *j).collect())
         .collect();
     named("all of these together", combined)?;
-    Ok(Resilience { sensors: n, baseline, curve, degradations })
+    Ok(Resilience { sensors: n, axis, baseline, curve, degradations })
 }
+
+/// The standing sensors worth scoring exactly this round: ranked by how alone they are in
+/// holding up covered cells (each covered cell near a sensor counts 1 / the standing sensors
+/// near it), the top `SHORTLIST_PER_REMOVAL` per removal of the round, at least
+/// `MIN_SHORTLIST`. Scoring all of them costs a local coverage evaluation each.
+fn shortlist(
+    ev: &Evaluator,
+    local: &[Vec<usize>],
+    up: &[bool],
+    now: &super::evaluate::Scores,
+    batch: usize,
+) -> Vec<usize> {
+    let covered: Vec<bool> = (0..ev.cells.len())
+        .map(|c| ev.targets.iter().enumerate().any(|(t, target)| f64::from(now.values[t][c]) >= target.confidence))
+        .collect();
+    let mut holders = vec![0u32; ev.cells.len()];
+    for (cells, _) in local.iter().zip(up).filter(|(_, u)| **u) {
+        for &c in cells {
+            holders[c] += 1;
+        }
+    }
+    let mut ranked: Vec<(f64, usize)> = (0..up.len())
+        .filter(|&i| up[i])
+        .map(|i| {
+            let alone: f64 =
+                local[i].iter().filter(|&&c| covered[c]).map(|&c| 1.0 / f64::from(holders[c].max(1))).sum();
+            (alone, i)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.truncate((batch * SHORTLIST_PER_REMOVAL).max(MIN_SHORTLIST));
+    ranked.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Candidates scored exactly per sensor the adversary removes in a round, and at least.
+const SHORTLIST_PER_REMOVAL: usize = 4;
+const MIN_SHORTLIST: usize = 64;
 
 /// For each sensor, the cells within `radius_m` of it.
 fn local_cells(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Vec<Vec<usize>> {
@@ -228,8 +268,8 @@ pub fn write_csv(path: &Path, r: &Resilience) -> Result<()> {
     w.flush().map_err(|e| fail(&e))
 }
 
-/// Random and targeted loss curves of the first target.
-pub fn draw(path: &Path, r: &Resilience, y_label: &str, title: &str) -> Result<()> {
+/// Random and targeted loss curves of the curve's target.
+pub fn draw(path: &Path, r: &Resilience, target: f64, y_label: &str, title: &str) -> Result<()> {
     let shown = path.display().to_string();
     let fail = |e: &dyn std::fmt::Display| Error::output(&shown, format!("cannot draw the resilience plot: {e}"));
     crate::plot::font_ready().map_err(|e| fail(&e))?;
@@ -250,6 +290,11 @@ pub fn draw(path: &Path, r: &Resilience, y_label: &str, title: &str) -> Result<(
         .label_style(("sans-serif", 14))
         .draw()
         .map_err(|e| fail(&e))?;
+    chart
+        .draw_series(LineSeries::new([(0.0, target), (max_loss, target)], BLACK.stroke_width(1)))
+        .map_err(|e| fail(&e))?
+        .label(format!("target {target:.2}"))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLACK));
     let series = [
         (
             "random loss (mean of draws)",

@@ -28,6 +28,8 @@ pub struct Candidate {
     pub stretch_fractions: Vec<Vec<f64>>,
     /// Every target met over the whole line.
     pub meets: bool,
+    /// (cell, sensor) pairs the kernel evaluated to score it.
+    pub pairs: u64,
 }
 
 /// What the search found.
@@ -83,6 +85,7 @@ impl<'e, 'a> Search<'e, 'a> {
             layout: layout.clone(),
             cost,
             meets: scores.meets(&self.ev.targets),
+            pairs: scores.pairs,
             fractions: scores.fractions,
             stretch_fractions: scores.stretch_fractions,
         });

@@ -214,3 +214,42 @@ fn a_design_space_with_no_answer_exits_1() {
     assert_eq!(o.status.code(), Some(1), "{}\n{}", text(&o.stdout), text(&o.stderr));
     assert!(text(&o.stdout).contains("no layout in the design space meets every target"), "{}", text(&o.stdout));
 }
+
+#[test]
+fn the_full_line_sizes_on_lavapipe_with_a_reduced_design_space() {
+    // The embedded scenario's targets over the whole line; the design space reduced to the two
+    // acoustic rows 3 km back (the radars stay), as CI can afford on two cores.
+    let mut loaded = LoadedScenario::load(None).expect("embedded scenario");
+    let size_spec = &mut loaded.scenario.size;
+    size_spec.rows.retain(|r| r.row.contains("acoustic"));
+    size_spec.front_points = 2;
+    size_spec.spacing_tolerance = 0.1;
+    assert_eq!(size_spec.rows.len(), 2);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let options = SizeOptions { out_dir: dir.path().to_path_buf(), resilience: false, progress: false };
+    let report = size(&loaded, &options).expect("size runs on the full line");
+    let visited = &report.outcome.visited;
+    let chosen = report.outcome.chosen().expect("the embedded targets can be met");
+    assert!(chosen.meets, "{chosen:?}");
+    let densest = visited
+        .iter()
+        .find(|c| c.layout.choices.iter().flatten().all(|c| c.spacing_km[0] == 1.0))
+        .expect("the densest layout was evaluated first");
+    assert!(chosen.cost.total() < densest.cost.total(), "thinning saved money: {chosen:?}");
+    // Monotonicity where the search relies on it: thinning both rows never raised coverage by
+    // more than the sensors' shift along the row can explain.
+    for a in visited {
+        for b in visited {
+            let wider = a.layout.choices.iter().zip(&b.layout.choices).all(|(x, y)| match (x, y) {
+                (Some(x), Some(y)) => x.spacing_km[0] >= y.spacing_km[0],
+                _ => false,
+            });
+            if wider {
+                for (fa, fb) in a.fractions.iter().zip(&b.fractions) {
+                    assert!(fa <= &(fb + 0.01), "a wider layout covered more: {a:?} against {b:?}");
+                }
+            }
+        }
+    }
+    assert!(report.to_string().contains("Pareto front"));
+}
