@@ -1,8 +1,10 @@
 //! Quick-look pictures, PNG, drawn with plotters and an embedded font (no system fonts): the
 //! map of a run (the line, the sensors by modality, every event coloured by how many sensors
-//! heard it), a class's coverage map, and the along-line profiles.
+//! heard it), a class's coverage map, the along-line profiles, and the frame of the sizing plots.
 
+mod fraction;
 mod profile;
+pub use fraction::{FractionChart, fraction_chart, legend};
 pub use profile::draw_profiles;
 
 use crate::error::{Error, Result};

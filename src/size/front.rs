@@ -89,26 +89,9 @@ pub fn draw(
     let m_eur = |c: &Candidate| c.cost.total() / 1e6;
     let max_cost = candidates.iter().map(m_eur).fold(0.0, f64::max) * 1.05 + 1e-9;
     let root = BitMapBackend::new(path, (crate::plot::WIDTH_PX, 560)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0.0..max_cost, 0.0..1.02)
+    let y_desc = format!("{} cells with {} ≥ {}", target.class, target.metric.name(), target.confidence);
+    let mut chart = crate::plot::fraction_chart(&root, title, (max_cost, "cost (M EUR)"), &y_desc, target.fraction)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc("cost (M EUR)")
-        .y_desc(format!("{} cells with {} ≥ {}", target.class, target.metric.name(), target.confidence))
-        .label_style(("sans-serif", 14))
-        .draw()
-        .map_err(|e| fail(&e))?;
-    chart
-        .draw_series(LineSeries::new([(0.0, target.fraction), (max_cost, target.fraction)], RED.stroke_width(1)))
-        .map_err(|e| fail(&e))?
-        .label(format!("target {:.2}", target.fraction))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], RED));
     chart
         .draw_series(
             candidates.iter().map(|c| Circle::new((m_eur(c), c.fractions[axis]), 3, RGBColor(160, 160, 160).filled())),
@@ -131,13 +114,6 @@ pub fn draw(
             .label(format!("chosen: {:.2} M EUR", m_eur(c)))
             .legend(|(x, y)| Circle::new((x + 9, y), 5, GREEN.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    crate::plot::legend(&mut chart, SeriesLabelPosition::LowerRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))
 }

@@ -275,26 +275,8 @@ pub fn draw(path: &Path, r: &Resilience, target: f64, y_label: &str, title: &str
     crate::plot::font_ready().map_err(|e| fail(&e))?;
     let max_loss = r.curve.iter().map(|p| p.loss_fraction).fold(0.0, f64::max).max(0.01) * 100.0;
     let root = BitMapBackend::new(path, (crate::plot::WIDTH_PX, 560)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0.0..max_loss, 0.0..1.02)
+    let mut chart = crate::plot::fraction_chart(&root, title, (max_loss, "sensors lost (%)"), y_label, target)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc("sensors lost (%)")
-        .y_desc(y_label)
-        .label_style(("sans-serif", 14))
-        .draw()
-        .map_err(|e| fail(&e))?;
-    chart
-        .draw_series(LineSeries::new([(0.0, target), (max_loss, target)], BLACK.stroke_width(1)))
-        .map_err(|e| fail(&e))?
-        .label(format!("target {target:.2}"))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLACK));
     let series = [
         (
             "random loss (mean of draws)",
@@ -315,13 +297,6 @@ pub fn draw(path: &Path, r: &Resilience, target: f64, y_label: &str, title: &str
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled()))).map_err(|e| fail(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    crate::plot::legend(&mut chart, SeriesLabelPosition::LowerLeft).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))
 }
