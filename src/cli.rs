@@ -403,6 +403,12 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
     println!("  violations     {} ({} source events)", s.violations, s.events);
     println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
     println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
+    if s.losses.iter().any(|&n| n > 0) {
+        let [failed, jammed, destroyed] = s.losses;
+        println!(
+            "  sensors lost   {failed} failed, {jammed} jammed, {destroyed} destroyed by impacts (/sensor_losses)"
+        );
+    }
     if s.events_by_reference > 0 {
         println!(
             "  {} events had more work than this adapter's loop limit allows one invocation; the f64 reference detected them",

@@ -1,6 +1,7 @@
 //! The headless run: scenario → line → sensors → events → GPU detections → HDF5, streamed one
 //! block (an hour, or less at high rates) at a time.
 
+use crate::deploy::losses::{self, LossCause, SensorLoss};
 use crate::deploy::{self, Sensor};
 use crate::detect::{self, BestCase, GpuDetector, SensorGrid, false_alarms::false_alarms};
 use crate::error::Result;
@@ -52,6 +53,8 @@ pub struct RunSummary {
     pub coverage_seconds: f64,
     /// The verifier's scores, unless it was skipped.
     pub verify: Option<crate::verify::VerifyReport>,
+    /// Sensors lost ([losses]): failed, jammed, destroyed.
+    pub losses: [usize; 3],
 }
 
 /// Options of `linewatch run`.
@@ -181,9 +184,12 @@ pub fn coverage_only(
     }
     let (plane, line) = geo::load_line(loaded)?;
     let places = geo::load_places(loaded, &plane)?;
-    let sensors = deploy::deploy(loaded, &plane, &line)?;
+    let mut sensors = deploy::deploy(loaded, &plane, &line)?;
+    // The maps show the deployment as the run starts: failed and jammed sensors out.
+    let sensor_losses = losses::apply_static(loaded, &plane, &mut sensors)?;
     let terrain = crate::terrain::load(loaded, &plane, &line, &sensors)?;
     let writer = ResultWriter::create(out)?;
+    writer.write_sensor_losses(&sensor_losses.iter().map(loss_record).collect::<Vec<_>>())?;
     let gpu = Gpu::new()?;
     write_header(&writer, loaded, &plane.definition, &line, &sensors, &terrain, &gpu)?;
     let maps = crate::coverage::map::map_scenario(
@@ -257,7 +263,8 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     let s = &loaded.scenario;
     let (plane, line) = geo::load_line(&loaded)?;
     let places = geo::load_places(&loaded, &plane)?;
-    let sensors = deploy::deploy(&loaded, &plane, &line)?;
+    let mut sensors = deploy::deploy(&loaded, &plane, &line)?;
+    let mut sensor_losses = losses::apply_static(&loaded, &plane, &mut sensors)?;
     let terrain = crate::terrain::load(&loaded, &plane, &line, &sensors)?;
     let mut writer = ResultWriter::create(out)?;
     let gpu = Gpu::new()?;
@@ -272,6 +279,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     let mut detector = GpuDetector::new(&gpu, detect::model::params(&s.environment, s.seed), &grid, &terrain)?;
     let mut generator = EventGenerator::new(&loaded, &plane, &line);
     let progress = crate::progress::bar(u64::from(generator.block_count), "blocks simulated", opts.progress);
+    let mut attrition = losses::Attrition::new(&sensors, s.losses.lethal_radius_m);
 
     let mut summary = RunSummary {
         scenario: s.name.clone(),
@@ -297,6 +305,11 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         let gpu_started = Instant::now();
         let found = detector.detect(&gpu_events)?;
         summary.gpu_seconds += gpu_started.elapsed().as_secs_f64();
+        // This block's impacts destroy the sensors near them: from the impact on, they report
+        // nothing (here, by arrival time) and the device skips them from the next block.
+        let struck = attrition.strike(&events, &sensors);
+        detector.disable(&struck.iter().map(|l| l.sensor_id).collect::<Vec<_>>())?;
+        sensor_losses.extend(struck);
 
         let first_id = events.first().map_or(0, |e| e.id);
         let mut per_event = vec![0u32; events.len()];
@@ -310,6 +323,9 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
                 )));
             };
             let e = &events[k];
+            if !attrition.standing_at(d.sensor_id as usize, e.t_s + f64::from(d.delay_s)) {
+                continue;
+            }
             per_event[k] += 1;
             pending.push(DetectionRecord {
                 event_id: i64::from(d.event_id),
@@ -323,7 +339,8 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
             });
         }
         let (t0, t1) = generator.block_span(b);
-        let alarms = false_alarms(s.seed, b, t0, t1, &sensors);
+        let mut alarms = false_alarms(s.seed, b, t0, t1, &sensors);
+        alarms.retain(|a| attrition.standing_at(a.sensor_id as usize, a.t_s));
         summary.false_alarms += alarms.len() as u64;
         pending.extend(alarms.iter().zip(alarm_sensors(&alarms, &sensors)).map(|(a, sensor)| DetectionRecord {
             event_id: -1,
@@ -366,6 +383,9 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         progress.inc(1);
     }
     progress.finish_and_clear();
+    writer.write_sensor_losses(&sensor_losses.iter().map(loss_record).collect::<Vec<_>>())?;
+    summary.losses = [LossCause::Failed, LossCause::Jammed, LossCause::Destroyed]
+        .map(|c| sensor_losses.iter().filter(|l| l.cause == c).count());
     if opts.verify {
         summary.verify = Some(crate::verify::verify(writer.file(), &loaded, &plane, &line, &sensors)?);
     }
@@ -459,6 +479,18 @@ fn side_code(s: Side) -> SideCode {
     match s {
         Side::A => SideCode::A,
         Side::B => SideCode::B,
+    }
+}
+
+fn loss_record(l: &SensorLoss) -> SensorLossRecord {
+    SensorLossRecord {
+        sensor_id: l.sensor_id,
+        t_s: l.t_s,
+        cause: match l.cause {
+            LossCause::Failed => LossCauseCode::Failed,
+            LossCause::Jammed => LossCauseCode::Jammed,
+            LossCause::Destroyed => LossCauseCode::Destroyed,
+        },
     }
 }
 

@@ -6,7 +6,7 @@ use crate::detect::SensorGrid;
 use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, split_sensors};
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
-use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
+use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init, storage_init_writable};
 use crate::shaders;
 use crate::terrain::Terrain;
 use crate::terrain::gpu::{DeviceTerrain, DeviceViews};
@@ -151,11 +151,7 @@ impl<'g> GpuCoverage<'g> {
         let device_terrain = DeviceTerrain::upload(gpu, terrain)?;
         let views = DeviceViews::sweep(gpu, terrain, &device_terrain, &plan)?;
         // Writable: `set_enabled` switches sensors off and on between evaluations.
-        let sensor_buffer = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("sensors"),
-            contents: bytemuck::cast_slice(&heads),
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-        });
+        let sensor_buffer = storage_init_writable(&gpu.device, "sensors", &heads);
         Ok(Self {
             grid_positions: {
                 let position: std::collections::HashMap<u32, usize> =

@@ -2,6 +2,7 @@
 //! places listed in a CSV or GeoJSON file.
 
 mod listed;
+pub mod losses;
 
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};

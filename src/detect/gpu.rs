@@ -5,7 +5,7 @@ use super::layout::*;
 use super::model::SensorGrid;
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
-use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init};
+use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init, storage_init_writable};
 use crate::shaders;
 use crate::terrain::Terrain;
 use crate::terrain::gpu::DeviceTerrain;
@@ -111,7 +111,7 @@ impl<'g> GpuDetector<'g> {
         let device = &gpu.device;
         let (heads, sights) = split_sensors(&nonempty(&grid.sensors));
         Ok(Self {
-            sensors: storage_init(device, "sensors", &heads),
+            sensors: storage_init_writable(device, "sensors", &heads),
             sights: storage_init(device, "sights", &sights),
             cell_start: storage_init(device, "cell_start", &grid.cell_start),
             terrain: DeviceTerrain::upload(gpu, terrain)?,
@@ -132,6 +132,21 @@ impl<'g> GpuDetector<'g> {
             max_events_per_dispatch,
             stats: DetectStats { bytes_moved: sensor_bytes, ..Default::default() },
         })
+    }
+
+    /// Switch these sensors (by id) off from the next `detect` on, on the device and for the
+    /// events the reference detects.
+    pub fn disable(&mut self, ids: &[u32]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let off: std::collections::HashSet<u32> = ids.iter().copied().collect();
+        for s in self.grid.sensors.iter_mut().filter(|s| off.contains(&s.id)) {
+            s.enabled = 0;
+        }
+        let (heads, _) = split_sensors(&nonempty(&self.grid.sensors));
+        self.gpu.queue.write_buffer(&self.sensors, 0, bytemuck::cast_slice(&heads));
+        Ok(())
     }
 
     /// Every detection of `events`, in no particular order (the caller sorts).

@@ -18,6 +18,15 @@ pub fn storage_init<T: Pod>(device: &wgpu::Device, label: &str, items: &[T]) -> 
     })
 }
 
+/// A storage buffer the host may rewrite between dispatches (`queue.write_buffer`).
+pub fn storage_init_writable<T: Pod>(device: &wgpu::Device, label: &str, items: &[T]) -> wgpu::Buffer {
+    device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents: bytemuck::cast_slice(items),
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+    })
+}
+
 pub fn output_buffer(device: &wgpu::Device, bytes: u64) -> wgpu::Buffer {
     device.create_buffer(&wgpu::BufferDescriptor {
         label: Some("output"),

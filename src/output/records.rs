@@ -58,7 +58,7 @@ pub struct SensorRecord {
 
 pub const SENSOR_UNITS: &str = "id: 1; modality: enum; row: index into attribute row_names; lon: degree_east; \
 lat: degree_north; x: m; y: m; z: m above ground; chainage_km: km; offset_m: m (negative side A); side: enum; \
-status: 0 ok; threshold_db: dB SNR; fluctuation_db: dB; timing_sigma_ms: ms; bearing_sigma_deg: degree (0 = no bearing); \
+status: 0 up at the start, 1 out from the start (failed or jammed, see /sensor_losses); threshold_db: dB SNR; fluctuation_db: dB; timing_sigma_ms: ms; bearing_sigma_deg: degree (0 = no bearing); \
 false_alarms_per_day: 1/day; cost_eur: EUR";
 
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
@@ -110,6 +110,26 @@ pub const DETECTION_UNITS: &str = "event_id: id in /events, -1 = false alarm; se
 modality: enum; t_s: s since scenario start (arrival time); snr_db: dB; level_db: dB (acoustic re 20 uPa, seismic re 1 nm/s); \
 bearing_rad: rad clockwise from grid north, sensor to source, NaN if none; range_m: m, ground range sensor to source \
 as a radar measures it, NaN if none";
+
+/// Why a sensor stopped reporting.
+#[derive(H5Type, Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LossCauseCode {
+    Failed = 1,
+    Jammed = 2,
+    Destroyed = 3,
+}
+
+/// A sensor lost during the run (`[losses]`).
+#[derive(H5Type, Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+pub struct SensorLossRecord {
+    pub sensor_id: u32,
+    pub t_s: f64,
+    pub cause: LossCauseCode,
+}
+
+pub const SENSOR_LOSS_UNITS: &str = "sensor_id: id in /sensors; t_s: s since scenario start, from when it reports nothing (0: the whole run); cause: enum (Failed: availability draw, Jammed: inside a jamming zone, Destroyed: within the lethal radius of an impact)";
 
 /// A located candidate event (DESIGN §7 /estimates).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]

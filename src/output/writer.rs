@@ -225,6 +225,20 @@ impl ResultWriter {
         run().map_err(|e| self.err(e))
     }
 
+    /// `/sensor_losses`: every sensor the run lost, in time order.
+    pub fn write_sensor_losses(&self, rows: &[SensorLossRecord]) -> Result<()> {
+        let run = || -> hdf5::Result<()> {
+            let mut t = Table::create::<SensorLossRecord>(
+                &self.file,
+                "sensor_losses",
+                "Sensors lost during the run ([losses]): failed, jammed or destroyed, and from when",
+                SENSOR_LOSS_UNITS,
+            )?;
+            t.append(rows)
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     pub fn set_class_names(&self, names: &[String]) -> Result<()> {
         names_attr(&self.events.dataset, "class_names", names).map_err(|e| self.err(e))
     }

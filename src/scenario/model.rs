@@ -37,6 +37,9 @@ pub struct Scenario {
     /// Targets and design space of `linewatch size`.
     #[serde(default)]
     pub size: super::sizing::SizeSpec,
+    /// Sensors lost to failures, jamming and fire during the run.
+    #[serde(default)]
+    pub losses: super::sizing::LossSpec,
     /// Expectations for `linewatch check`: `<class>.<metric> = "<op> <value>"` and
     /// `coverage.<class>.verifiable_fraction = "<op> <value>"`.
     #[serde(default)]

@@ -102,7 +102,8 @@ pub struct SizeRow {
     pub per_km_cost_eur: f64,
 }
 
-/// How the chosen layout degrades (`linewatch size --resilience`).
+/// How the chosen layout degrades (`linewatch size --resilience`): the loss curves here, and
+/// the scenario's `[losses]` (availability, attrition, jamming) as named cases.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ResilienceSpec {
@@ -110,12 +111,6 @@ pub struct ResilienceSpec {
     pub loss_fractions: Vec<f64>,
     /// Random draws averaged at each fraction.
     pub random_draws: u32,
-    /// Availability of a sensor (random failures): the probability it is up at any time.
-    pub availability: f64,
-    /// Attrition: a sensor within this distance of an impact is destroyed, m; 0: none.
-    pub lethal_radius_m: f64,
-    /// Jamming zones: RF links, and so the reports, of the sensors inside them fail.
-    pub jamming: Vec<JammingZone>,
     /// The greedy adversary scores a sensor's loss on the cells within this distance of it, km
     /// (a computational bound, not physics: nearly all of a sensor's contribution to a cell's
     /// verifiability at the defaults is within a few spacings).
@@ -124,17 +119,36 @@ pub struct ResilienceSpec {
 
 impl Default for ResilienceSpec {
     fn default() -> Self {
-        Self {
-            loss_fractions: vec![0.0, 0.05, 0.1, 0.2, 0.3, 0.5],
-            random_draws: 4,
-            availability: 1.0,
-            // An assumption to calibrate, not a datasheet figure: the planning radius usually
-            // quoted for a 152/155 mm HE round against soft targets in the open is ~50 m (its
-            // casualty radius ~100 m); a sensor mast and its cabling are soft targets.
-            lethal_radius_m: 50.0,
-            jamming: Vec::new(),
-            influence_km: 15.0,
-        }
+        Self { loss_fractions: vec![0.0, 0.05, 0.1, 0.2, 0.3, 0.5], random_draws: 4, influence_km: 15.0 }
+    }
+}
+
+/// Sensors a run loses (`[losses]`): failed, jammed, destroyed. The run honours them (the lost
+/// sensors report nothing from the moment they are lost; `/sensor_losses` lists them) and
+/// `linewatch size --resilience` reports what each costs the chosen layout.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LossSpec {
+    /// Probability that a sensor is up for the run (random failures, drawn once per sensor).
+    pub availability: f64,
+    /// Attrition: a sensor within this distance of an impact is destroyed at the impact's
+    /// time, m; 0: none. About 50 m is the planning radius usually quoted for a 152/155 mm HE
+    /// round against soft targets in the open (an assumption to calibrate: a sensor mast and
+    /// its cabling are soft targets).
+    pub lethal_radius_m: f64,
+    /// Jamming zones: the radio links, and so the reports, of the sensors inside them fail.
+    pub jamming: Vec<JammingZone>,
+}
+
+impl Default for LossSpec {
+    fn default() -> Self {
+        Self { availability: 1.0, lethal_radius_m: 0.0, jamming: Vec::new() }
+    }
+}
+
+impl LossSpec {
+    pub fn is_none(&self) -> bool {
+        self.availability >= 1.0 && self.lethal_radius_m <= 0.0 && self.jamming.is_empty()
     }
 }
 
@@ -218,11 +232,16 @@ pub fn check(p: &FieldPath, spec: &SizeSpec, s: &Scenario) -> Result<(), Problem
     if !(1..=64).contains(&r.random_draws) {
         return Err((q.key("random_draws"), format!("{} is outside the allowed range [1, 64]", r.random_draws)));
     }
-    range(&q.key("availability"), r.availability, 0.0, 1.0)?;
-    range(&q.key("lethal_radius_m"), r.lethal_radius_m, 0.0, 10_000.0)?;
     range(&q.key("influence_km"), r.influence_km, 0.1, 1000.0)?;
-    for (k, z) in r.jamming.iter().enumerate() {
-        let zq = q.key("jamming").index(k);
+    Ok(())
+}
+
+/// Semantic checks of `[losses]`.
+pub fn check_losses(p: &FieldPath, l: &LossSpec) -> Result<(), Problem> {
+    range(&p.key("availability"), l.availability, 0.0, 1.0)?;
+    range(&p.key("lethal_radius_m"), l.lethal_radius_m, 0.0, 10_000.0)?;
+    for (k, z) in l.jamming.iter().enumerate() {
+        let zq = p.key("jamming").index(k);
         range(&zq.key("lon"), z.lon, -180.0, 180.0)?;
         range(&zq.key("lat"), z.lat, -90.0, 90.0)?;
         range(&zq.key("radius_km"), z.radius_km, 0.0, 1000.0)?;

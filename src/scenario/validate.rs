@@ -35,6 +35,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     range(&root.key("verify").key("confidence"), s.verify.confidence, 0.5, 0.999_999)?;
     crate::expect::parse(&s.expect, s)?;
     super::sizing::check(&root.key("size"), &s.size, s)?;
+    super::sizing::check_losses(&root.key("losses"), &s.losses)?;
     let mut names = std::collections::HashSet::new();
     let mut expected_events = 0.0;
     for (i, class) in s.classes.iter().enumerate() {

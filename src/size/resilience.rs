@@ -2,12 +2,11 @@
 //! greedy adversary, and under the scenario's availability, attrition and jamming.
 
 use super::evaluate::Evaluator;
-use crate::deploy::{Sensor, sub_seed};
+use crate::deploy::{Sensor, losses, sub_seed};
 use crate::error::{Error, Result};
-use crate::events::{EventGenerator, EventKind};
+use crate::events::EventGenerator;
 use crate::scenario::ResilienceSpec;
 use plotters::prelude::*;
-use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
@@ -119,13 +118,11 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], axis: usize, progress: boo
     }
     bar.finish_and_clear();
     let mut degradations = Vec::new();
-    let jammed = jammed(ev, sensors)?;
-    let destroyed = destroyed(ev, sensors, spec.lethal_radius_m)?;
-    let mut availability_draws = Vec::new();
-    for d in 0..spec.random_draws {
-        let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, 0xa7a1, d));
-        availability_draws.push((0..n).map(|_| rng.random::<f64>() < spec.availability).collect::<Vec<bool>>());
-    }
+    let losses = &ev.loaded.scenario.losses;
+    let jammed = losses::jammed(ev.loaded, &ev.plane, sensors)?;
+    let destroyed = destroyed(ev, sensors, losses.lethal_radius_m)?;
+    let availability_draws: Vec<Vec<bool>> =
+        (0..spec.random_draws).map(|d| losses::failed(losses, seed, d, n).iter().map(|f| !f).collect()).collect();
     let mut named = |name: &str, masks: Vec<Vec<bool>>| -> Result<()> {
         let mut sum = vec![0.0; ev.targets.len()];
         let mut lost = 0.0;
@@ -144,20 +141,26 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], axis: usize, progress: boo
         });
         Ok(())
     };
-    if spec.availability < 1.0 {
-        named(&format!("availability {}", spec.availability), availability_draws.clone())?;
+    if losses.availability < 1.0 {
+        named(&format!("availability {}", losses.availability), availability_draws.clone())?;
     }
-    if spec.lethal_radius_m > 0.0 {
-        named(&format!("attrition over the run ({} m lethal radius)", spec.lethal_radius_m), vec![destroyed.clone()])?;
+    if losses.lethal_radius_m > 0.0 {
+        named(
+            &format!("attrition over the run ({} m lethal radius)", losses.lethal_radius_m),
+            vec![destroyed.clone()],
+        )?;
     }
-    if !spec.jamming.is_empty() {
-        named(&format!("jamming ({} zones)", spec.jamming.len()), vec![jammed.clone()])?;
+    if !losses.jamming.is_empty() {
+        let up: Vec<bool> = jammed.iter().map(|j| !j).collect();
+        named(&format!("jamming ({} zones)", losses.jamming.len()), vec![up])?;
     }
-    let combined: Vec<Vec<bool>> = availability_draws
-        .iter()
-        .map(|a| a.iter().zip(&destroyed).zip(&jammed).map(|((a, d), j)| *a && *d && *j).collect())
-        .collect();
-    named("all of these together", combined)?;
+    if !losses.is_none() {
+        let combined: Vec<Vec<bool>> = availability_draws
+            .iter()
+            .map(|a| a.iter().zip(&destroyed).zip(&jammed).map(|((a, d), j)| *a && *d && !*j).collect())
+            .collect();
+        named("all of [losses] together", combined)?;
+    }
     Ok(Resilience { sensors: n, axis, baseline, curve, degradations })
 }
 
@@ -213,40 +216,16 @@ fn local_cells(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Vec<Vec<usi
         .collect()
 }
 
-/// `false` for the sensors inside a jamming zone.
-fn jammed(ev: &Evaluator, sensors: &[Sensor]) -> Result<Vec<bool>> {
-    let mut up = vec![true; sensors.len()];
-    for z in &ev.loaded.scenario.size.resilience.jamming {
-        let c =
-            ev.plane.forward(z.lon, z.lat).map_err(|e| Error::file(&ev.loaded.file, "size.resilience.jamming", e))?;
-        let r2 = (z.radius_km * 1000.0).powi(2);
-        for (u, s) in up.iter_mut().zip(sensors) {
-            if (s.x - c[0]).powi(2) + (s.y - c[1]).powi(2) <= r2 {
-                *u = false;
-            }
-        }
-    }
-    Ok(up)
-}
-
-/// `false` for the sensors within the lethal radius of any impact of the scenario's run.
+/// `false` for the sensors the run's impacts destroy (the whole run, every block).
 fn destroyed(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Result<Vec<bool>> {
-    let mut up = vec![true; sensors.len()];
-    if radius_m <= 0.0 {
-        return Ok(up);
-    }
-    let tree = rstar::RTree::bulk_load(
-        sensors.iter().enumerate().map(|(i, s)| rstar::primitives::GeomWithData::new([s.x, s.y], i)).collect(),
-    );
-    let mut generator = EventGenerator::new(ev.loaded, &ev.plane, &ev.line);
-    for b in 0..generator.block_count {
-        for e in generator.block(b)?.iter().filter(|e| e.kind == EventKind::Impact) {
-            for p in tree.locate_within_distance([e.x, e.y], radius_m * radius_m) {
-                up[p.data] = false;
-            }
+    let mut attrition = losses::Attrition::new(sensors, radius_m);
+    if radius_m > 0.0 {
+        let mut generator = EventGenerator::new(ev.loaded, &ev.plane, &ev.line);
+        for b in 0..generator.block_count {
+            attrition.strike(&generator.block(b)?, sensors);
         }
     }
-    Ok(up)
+    Ok(attrition.standing())
 }
 
 /// Resilience curve as CSV.

@@ -276,6 +276,12 @@ const CASES: &[Case] = &[
         expect: &["size.targets[0].fraction", "outside the allowed range"],
         ..BASE
     },
+    Case {
+        name: "an availability beyond 1",
+        edits: &[("", "\n[losses]\navailability = 1.5\n")],
+        expect: &["losses.availability", "outside the allowed range"],
+        ..BASE
+    },
 ];
 
 fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {

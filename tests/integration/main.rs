@@ -11,6 +11,7 @@ mod output_files;
 mod physics_closed_forms;
 mod reproducibility;
 mod sensor_lists;
+mod sensor_losses;
 mod shader_validation;
 mod sizing;
 mod support;

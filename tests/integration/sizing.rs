@@ -127,9 +127,8 @@ fn a_greedy_adversary_hurts_more_than_random_losses() {
     r.loss_fractions = vec![0.0, 0.1, 0.2, 0.3];
     r.random_draws = 4;
     r.influence_km = 4.0;
-    r.lethal_radius_m = 0.0;
     // A jamming bubble over the middle of the line silences the sensors inside it.
-    r.jamming = vec![linewatch::scenario::JammingZone { lon: 32.0, lat: 48.5, radius_km: 10.0 }];
+    loaded.scenario.losses.jamming = vec![linewatch::scenario::JammingZone { lon: 32.0, lat: 48.5, radius_km: 10.0 }];
     // A spacing where the discs overlap: losing neighbours costs more than losing strangers.
     loaded.scenario.size.rows[0].spacing_km = [1.6, 1.6];
     let dir = tempfile::tempdir().expect("tempdir");
