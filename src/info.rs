@@ -35,7 +35,7 @@ pub fn describe(path: &Path) -> Result<String> {
     }
     let line = file.dataset("line/chainage_km").and_then(|d| d.read_raw::<f64>()).unwrap_or_default();
     let _ = writeln!(out, "  {:<18} {} vertices, {:.1} km", "line", line.len(), line.last().copied().unwrap_or(0.0));
-    for table in ["sensors", "events", "detections", "estimates", "metrics"] {
+    for table in ["sensors", "sensor_losses", "events", "detections", "estimates", "metrics"] {
         let _ = writeln!(out, "  {table:<18} {} rows", rows(table));
     }
     Ok(out)
