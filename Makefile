@@ -12,7 +12,7 @@ OUT := out
 # The Vulkan loader complains without a runtime dir; give it a private one.
 export XDG_RUNTIME_DIR ?= /tmp/linewatch-xdg-$(shell id -u)
 
-.PHONY: run test deps venv lint bench smoke clean
+.PHONY: run test deps venv lint bench smoke size clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -52,6 +52,11 @@ test: deps venv
 bench: deps
 	cargo build --release
 	./target/release/linewatch bench
+
+## Sizing of the embedded line: cheapest layout, Pareto front, resilience (out/size/).
+size: deps
+	cargo build --release
+	./target/release/linewatch size -o $(OUT)/size --resilience
 
 smoke: deps
 	cargo run --release -- run scenarios/ci-smoke.toml -o $(OUT)/ci-smoke.h5
