@@ -206,9 +206,10 @@ fn a_design_space_with_no_answer_exits_1() {
     let toy = std::fs::read_to_string(repo().join("scenarios/size-toy.toml")).expect("toy");
     let impossible =
         toy.replace("fraction = 0.8", "fraction = 1.0").replace("spacing_km = [0.5, 20.0]", "spacing_km = [5.0, 20.0]");
+    let line = repo().join("assets/toy-line.geojson");
+    let impossible = impossible.replace("../assets/toy-line.geojson", line.to_str().expect("utf-8"));
     let scenario = dir.path().join("impossible.toml");
     std::fs::write(&scenario, impossible).expect("write");
-    std::fs::copy(repo().join("scenarios/toy-line.geojson"), dir.path().join("toy-line.geojson")).expect("copy line");
     let o = linewatch(dir.path(), &["size", scenario.to_str().expect("utf-8"), "-o", "out", "--quiet"]);
     assert_eq!(o.status.code(), Some(1), "{}\n{}", text(&o.stdout), text(&o.stderr));
     assert!(text(&o.stdout).contains("no layout in the design space meets every target"), "{}", text(&o.stdout));
