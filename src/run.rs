@@ -303,13 +303,15 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         let events = generator.block(b)?;
         let gpu_events: Vec<_> = events.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)).collect();
         let gpu_started = Instant::now();
+        let (t0, t1) = generator.block_span(b);
+        // Sensors destroyed by the block's start are skipped on the device; the rest of the
+        // attrition is applied below by arrival time, exactly.
+        detector.disable(&attrition.due(t0))?;
         let found = detector.detect(&gpu_events)?;
         summary.gpu_seconds += gpu_started.elapsed().as_secs_f64();
-        // This block's impacts destroy the sensors near them: from the impact on, they report
-        // nothing (here, by arrival time) and the device skips them from the next block.
-        let struck = attrition.strike(&events, &sensors);
-        detector.disable(&struck.iter().map(|l| l.sensor_id).collect::<Vec<_>>())?;
-        sensor_losses.extend(struck);
+        // This block's impacts destroy the sensors near them: from the impact on (and an
+        // impact's time may fall after the block ends) they report nothing.
+        attrition.strike(&events);
 
         let first_id = events.first().map_or(0, |e| e.id);
         let mut per_event = vec![0u32; events.len()];
@@ -338,7 +340,6 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
                 range_m: d.range_m,
             });
         }
-        let (t0, t1) = generator.block_span(b);
         let mut alarms = false_alarms(s.seed, b, t0, t1, &sensors);
         alarms.retain(|a| attrition.standing_at(a.sensor_id as usize, a.t_s));
         summary.false_alarms += alarms.len() as u64;
@@ -374,6 +375,8 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
 
         let last_block = b + 1 == generator.block_count;
         pending.sort_by(|a, b| a.t_s.total_cmp(&b.t_s).then(a.sensor_id.cmp(&b.sensor_id)));
+        // Later blocks cannot destroy a sensor before this block's end, so what is written is final.
+        pending.retain(|d| attrition.standing_at(d.sensor_id as usize, d.t_s));
         let ready = if last_block { pending.len() } else { pending.partition_point(|d| d.t_s < t1) };
         let write_started = Instant::now();
         writer.append_detections(&pending[..ready])?;
@@ -383,6 +386,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         progress.inc(1);
     }
     progress.finish_and_clear();
+    sensor_losses.extend(attrition.losses());
     writer.write_sensor_losses(&sensor_losses.iter().map(loss_record).collect::<Vec<_>>())?;
     summary.losses = [LossCause::Failed, LossCause::Jammed, LossCause::Destroyed]
         .map(|c| sensor_losses.iter().filter(|l| l.cause == c).count());

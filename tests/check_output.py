@@ -17,6 +17,7 @@ TABLES = {
                "chainage_km", "offset_m", "linked_id", "track_id", "track_sample"],
     "detections": ["event_id", "sensor_id", "modality", "t_s", "snr_db", "level_db",
                    "bearing_rad"],
+    "sensor_losses": ["sensor_id", "t_s", "cause"],
 }
 
 
@@ -51,6 +52,12 @@ def main(path):
                     fail(f"/{table} units do not describe {field}")
         if h5py.check_enum_dtype(f["detections"].dtype["modality"]) is None:
             fail("modality is not an HDF5 enum")
+        causes = h5py.check_enum_dtype(f["sensor_losses"].dtype["cause"])
+        if causes is None or set(causes) != {"Failed", "Jammed", "Destroyed"}:
+            fail(f"/sensor_losses cause is not the enum Failed/Jammed/Destroyed: {causes}")
+        losses = f["sensor_losses"][:]
+        if np.any(np.diff(losses["t_s"]) < 0) if len(losses) > 1 else False:
+            fail("/sensor_losses is not in time order")
         sensors = f["sensors"][:]
         events = f["events"][:]
         det = f["detections"][:]

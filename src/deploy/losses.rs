@@ -77,6 +77,9 @@ pub struct Attrition {
     radius_m: f64,
     /// Time each sensor was destroyed, s; infinity while it stands.
     destroyed_s: Vec<f64>,
+    /// Sensor ids, and whether `due` has handed each destroyed one out.
+    ids: Vec<u32>,
+    handed: Vec<bool>,
 }
 
 impl Attrition {
@@ -87,24 +90,46 @@ impl Attrition {
             tree: RTree::bulk_load(standing.map(|(i, s)| GeomWithData::new([s.x, s.y], i)).collect()),
             radius_m,
             destroyed_s: vec![f64::INFINITY; sensors.len()],
+            ids: sensors.iter().map(|s| s.id).collect(),
+            handed: vec![false; sensors.len()],
         }
     }
 
-    /// Let these events' impacts destroy the standing sensors within the radius; the new
-    /// losses, in time order.
-    pub fn strike(&mut self, events: &[Event], sensors: &[Sensor]) -> Vec<SensorLoss> {
-        let mut impacts: Vec<&Event> = events.iter().filter(|e| e.kind == EventKind::Impact).collect();
-        impacts.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
-        let mut losses = Vec::new();
-        for e in impacts {
-            for p in self.tree.locate_within_distance([e.x, e.y], self.radius_m * self.radius_m) {
-                if self.destroyed_s[p.data].is_infinite() {
-                    self.destroyed_s[p.data] = e.t_s;
-                    losses.push(SensorLoss { sensor_id: sensors[p.data].id, t_s: e.t_s, cause: LossCause::Destroyed });
-                }
+    /// Ids of the sensors destroyed at or before `t_s` not handed out before: those a detector
+    /// may skip from `t_s` on (never earlier: an impact's time can fall after its block ends).
+    pub fn due(&mut self, t_s: f64) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (i, &d) in self.destroyed_s.iter().enumerate() {
+            if d <= t_s && !self.handed[i] {
+                self.handed[i] = true;
+                out.push(self.ids[i]);
             }
         }
-        losses
+        out
+    }
+
+    /// Let these events' impacts destroy the sensors within the radius, each at the earliest
+    /// impact that reaches it (blocks may come out of time order by a flight time).
+    pub fn strike(&mut self, events: &[Event]) {
+        for e in events.iter().filter(|e| e.kind == EventKind::Impact) {
+            for p in self.tree.locate_within_distance([e.x, e.y], self.radius_m * self.radius_m) {
+                let d = &mut self.destroyed_s[p.data];
+                *d = d.min(e.t_s);
+            }
+        }
+    }
+
+    /// Every sensor destroyed so far, in time order.
+    pub fn losses(&self) -> Vec<SensorLoss> {
+        let mut out: Vec<SensorLoss> = self
+            .destroyed_s
+            .iter()
+            .zip(&self.ids)
+            .filter(|(d, _)| d.is_finite())
+            .map(|(&t_s, &sensor_id)| SensorLoss { sensor_id, t_s, cause: LossCause::Destroyed })
+            .collect();
+        out.sort_by(|a, b| a.t_s.total_cmp(&b.t_s).then(a.sensor_id.cmp(&b.sensor_id)));
+        out
     }
 
     /// Whether sensor `index` still stood at time `t_s`.

@@ -222,7 +222,7 @@ fn destroyed(ev: &Evaluator, sensors: &[Sensor], radius_m: f64) -> Result<Vec<bo
     if radius_m > 0.0 {
         let mut generator = EventGenerator::new(ev.loaded, &ev.plane, &ev.line);
         for b in 0..generator.block_count {
-            attrition.strike(&generator.block(b)?, sensors);
+            attrition.strike(&generator.block(b)?);
         }
     }
     Ok(attrition.standing())
