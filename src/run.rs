@@ -427,6 +427,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
                 },
                 acoustic: pick(Modality::Acoustic),
                 seismic: pick(Modality::Seismic),
+                sight: sensors.iter().filter(|x| x.modality.needs_terrain()).map(|x| [x.x, x.y]).collect(),
                 events: &plotted,
             },
         )?;

@@ -45,6 +45,8 @@ pub struct RunMap<'a> {
     pub side_labels: [[f64; 2]; 2],
     pub acoustic: Vec<[f64; 2]>,
     pub seismic: Vec<[f64; 2]>,
+    /// Radars, cameras and RF detectors.
+    pub sight: Vec<[f64; 2]>,
     pub events: &'a [PlottedEvent],
 }
 
@@ -66,7 +68,13 @@ pub fn draw(path: &Path, map: &RunMap<'_>) -> Result<()> {
     let km = |p: &[f64; 2]| (p[0] / 1000.0, p[1] / 1000.0);
     let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
     let events = map.events.iter().map(|p| [f64::from(p.x), f64::from(p.y)]);
-    let everything = map.line_xy.iter().copied().chain(map.acoustic.iter().copied()).chain(map.seismic.iter().copied());
+    let everything = map
+        .line_xy
+        .iter()
+        .copied()
+        .chain(map.acoustic.iter().copied())
+        .chain(map.seismic.iter().copied())
+        .chain(map.sight.iter().copied());
     for p in everything.chain(events) {
         let (x, y) = km(&p);
         lo = [lo[0].min(x), lo[1].min(y)];
@@ -114,6 +122,7 @@ pub fn draw(path: &Path, map: &RunMap<'_>) -> Result<()> {
     for (points, colour, label) in [
         (&map.acoustic, RGBColor(0, 90, 200), "acoustic sensor"),
         (&map.seismic, RGBColor(0, 150, 70), "seismic sensor"),
+        (&map.sight, RGBColor(150, 40, 170), "radar, camera or RF sensor"),
     ] {
         chart
             .draw_series(points.iter().map(|p| Circle::new(km(p), 2, colour.filled())))
