@@ -253,3 +253,14 @@ fn the_full_line_sizes_on_lavapipe_with_a_reduced_design_space() {
     }
     assert!(report.to_string().contains("Pareto front"));
 }
+
+#[test]
+fn size_without_a_size_section_is_bad_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let smoke = smoke_scenario();
+    let o = linewatch(dir.path(), &["size", smoke.to_str().expect("utf-8"), "-o", "out", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let message = text(&o.stderr);
+    assert!(message.contains("ci-smoke.toml") && message.contains("[[size.targets]]"), "{message}");
+    assert!(!dir.path().join("out").exists(), "no output folder for bad input");
+}
