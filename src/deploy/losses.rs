@@ -142,3 +142,99 @@ impl Attrition {
         self.destroyed_s.iter().map(|d| d.is_infinite()).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::SourceModel;
+    use crate::geo::Side;
+    use crate::scenario::{Modality, Signature};
+
+    fn sensor(id: u32, x: f64) -> Sensor {
+        Sensor {
+            id,
+            modality: Modality::Acoustic,
+            row: 0,
+            lon: 0.0,
+            lat: 0.0,
+            x,
+            y: 0.0,
+            z: 2.0,
+            chainage_km: 0.0,
+            offset_m: 0.0,
+            side: Side::A,
+            active: true,
+            threshold_db: 10.0,
+            fluctuation_db: 5.0,
+            timing_sigma_s: 1e-3,
+            bearing_sigma_rad: 0.0,
+            bearing_floor_rad: 0.0,
+            false_alarms_per_day: 0.0,
+            cost_eur: 0.0,
+            sight: Default::default(),
+        }
+    }
+
+    fn impact(t_s: f64, x: f64) -> Event {
+        Event {
+            id: 0,
+            class: 0,
+            kind: EventKind::Impact,
+            responsible: Side::B,
+            t_s,
+            x,
+            y: 0.0,
+            z: 0.0,
+            lon: 0.0,
+            lat: 0.0,
+            chainage_km: 0.0,
+            offset_m: 0.0,
+            linked_id: -1,
+            track_id: -1,
+            track_sample: 0,
+            source: SourceModel::from_signature(&Signature { tnt_kg: Some(6.0), ..Default::default() }),
+            is_day: true,
+        }
+    }
+
+    #[test]
+    fn a_sensor_dies_at_the_earliest_impact_within_the_radius() {
+        let sensors = [sensor(0, 0.0), sensor(1, 1000.0), sensor(2, 2000.0)];
+        let mut attrition = Attrition::new(&sensors, 50.0);
+        // Block 1 holds an impact that lands late (after the next block's start)...
+        attrition.strike(&[impact(3700.0, 1030.0), impact(100.0, 5000.0)]);
+        assert!(attrition.due(3600.0).is_empty(), "not yet destroyed when block 2 starts");
+        // ... and block 2 one that lands earlier on the same sensor.
+        attrition.strike(&[impact(3650.0, 990.0)]);
+        assert!(attrition.standing_at(1, 3649.9) && !attrition.standing_at(1, 3650.0));
+        assert!(attrition.standing_at(0, 1e9) && attrition.standing_at(2, 1e9), "out of the radius");
+        assert_eq!(attrition.losses(), vec![SensorLoss { sensor_id: 1, t_s: 3650.0, cause: LossCause::Destroyed }]);
+        assert_eq!(attrition.due(7200.0), vec![1]);
+        assert!(attrition.due(7200.0).is_empty(), "handed out once");
+        assert_eq!(attrition.standing(), vec![true, false, true]);
+    }
+
+    #[test]
+    fn no_radius_no_attrition_and_inactive_sensors_are_not_struck() {
+        let mut sensors = [sensor(0, 0.0), sensor(1, 10.0)];
+        let mut none = Attrition::new(&sensors, 0.0);
+        none.strike(&[impact(1.0, 0.0)]);
+        assert!(none.losses().is_empty());
+        sensors[1].active = false;
+        let mut some = Attrition::new(&sensors, 50.0);
+        some.strike(&[impact(1.0, 5.0)]);
+        assert_eq!(some.losses().iter().map(|l| l.sensor_id).collect::<Vec<_>>(), vec![0], "only the active one");
+    }
+
+    #[test]
+    fn availability_draws_fail_about_the_stated_share_reproducibly() {
+        let spec = LossSpec { availability: 0.8, ..LossSpec::default() };
+        let a = failed(&spec, 7, 0, 20_000);
+        let share = a.iter().filter(|f| **f).count() as f64 / a.len() as f64;
+        // Binomial σ = √(0.2·0.8/20000) ≈ 0.0028: five σ.
+        assert!((share - 0.2).abs() < 0.015, "{share}");
+        assert_eq!(a, failed(&spec, 7, 0, 20_000), "a function of the seed and draw");
+        assert_ne!(a, failed(&spec, 7, 1, 20_000), "draws differ");
+        assert!(failed(&LossSpec::default(), 7, 0, 1000).iter().all(|f| !f), "availability 1: none fails");
+    }
+}

@@ -117,3 +117,35 @@ pub fn draw(
     crate::plot::legend(&mut chart, SeriesLabelPosition::LowerRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::size::layout::{Cost, Layout};
+
+    fn candidate(cost: f64, fraction: f64) -> Candidate {
+        Candidate {
+            layout: Layout { choices: Vec::new() },
+            cost: Cost { sensors_eur: cost, per_km_eur: 0.0, sensors: 0 },
+            fractions: vec![fraction, 1.0 - fraction],
+            stretch_fractions: Vec::new(),
+            meets: false,
+            pairs: 0,
+        }
+    }
+
+    #[test]
+    fn the_front_keeps_layouts_no_other_beats_on_both_cost_and_coverage() {
+        let c = [
+            candidate(10.0, 0.5),
+            candidate(5.0, 0.6), // cheaper and better than the first: the first is dominated
+            candidate(20.0, 0.9),
+            candidate(20.0, 0.8),  // same cost, less coverage: dominated
+            candidate(30.0, 0.85), // dearer, less coverage than the third: dominated
+            candidate(40.0, 0.95),
+        ];
+        assert_eq!(pareto(&c, 0), vec![1, 2, 5]);
+        // Against the second fraction (1 − first): 0.4 at 5, then 0.5 at 10, nothing better after.
+        assert_eq!(pareto(&c, 1), vec![1, 0]);
+    }
+}
