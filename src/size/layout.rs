@@ -121,3 +121,37 @@ impl fmt::Display for Cost {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::LoadedScenario;
+
+    #[test]
+    fn a_layout_replaces_its_rows_splits_them_by_stretch_and_drops_those_left_out() {
+        let loaded = LoadedScenario::load(None).expect("embedded scenario");
+        let s = &loaded.scenario;
+        let sized = &s.size.rows;
+        let names: Vec<&str> = sized.iter().map(|r| r.row.as_str()).collect();
+        assert_eq!(names, ["A-acoustic-3km", "B-acoustic-3km", "A-counter-battery-8km", "B-counter-battery-8km"]);
+        let layout = Layout {
+            choices: vec![
+                Some(RowChoice { offset_km: -4.0, spacing_km: vec![2.0, 3.0] }),
+                Some(RowChoice { offset_km: 3.0, spacing_km: vec![1.5, 1.5] }),
+                None,
+                None,
+            ],
+        };
+        let stretches = [[0.0, 100.0], [100.0, 948.1]];
+        let rows = layout.rows(s, sized, &stretches);
+        assert_eq!(rows.len(), s.rows.len() - 2 + 2, "two rows split in two, two left out");
+        let a: Vec<_> = rows.iter().filter(|r| r.name.starts_with("A-acoustic-3km@")).collect();
+        assert_eq!(a.len(), 2);
+        assert_eq!((a[0].chainage_km, a[0].spacing_km, a[0].offset_km), (Some([0.0, 100.0]), Some(2.0), Some(-4.0)));
+        assert_eq!(a[1].chainage_km, Some([100.0, 948.1]));
+        assert_eq!(a[1].spacing_km, Some(3.0));
+        assert!(!rows.iter().any(|r| r.name.contains("counter-battery")));
+        assert!(rows.iter().any(|r| r.name == "A-acoustic-12km"), "rows not sized stay as they are");
+        assert!(layout.describe(sized).contains("A-counter-battery-8km left out"));
+    }
+}
