@@ -148,31 +148,10 @@ mod tests {
     use super::*;
     use crate::events::SourceModel;
     use crate::geo::Side;
-    use crate::scenario::{Modality, Signature};
+    use crate::scenario::Signature;
 
     fn sensor(id: u32, x: f64) -> Sensor {
-        Sensor {
-            id,
-            modality: Modality::Acoustic,
-            row: 0,
-            lon: 0.0,
-            lat: 0.0,
-            x,
-            y: 0.0,
-            z: 2.0,
-            chainage_km: 0.0,
-            offset_m: 0.0,
-            side: Side::A,
-            active: true,
-            threshold_db: 10.0,
-            fluctuation_db: 5.0,
-            timing_sigma_s: 1e-3,
-            bearing_sigma_rad: 0.0,
-            bearing_floor_rad: 0.0,
-            false_alarms_per_day: 0.0,
-            cost_eur: 0.0,
-            sight: Default::default(),
-        }
+        Sensor { x, z: 2.0, ..Sensor::test_acoustic(id) }
     }
 
     fn impact(t_s: f64, x: f64) -> Event {

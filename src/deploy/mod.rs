@@ -229,6 +229,36 @@ fn too_many(loaded: &LoadedScenario, field: &FieldPath, planned: u64, length_km:
     )
 }
 
+#[cfg(test)]
+impl Sensor {
+    /// An acoustic sensor at the origin for unit tests: 10 dB threshold, 5 dB fluctuation,
+    /// 1 ms clock, 0.05 rad bearings (floor 0.005), no false alarms.
+    pub fn test_acoustic(id: u32) -> Self {
+        Self {
+            id,
+            modality: Modality::Acoustic,
+            row: 0,
+            lon: 0.0,
+            lat: 0.0,
+            x: 0.0,
+            y: 0.0,
+            z: 0.0,
+            chainage_km: 0.0,
+            offset_m: 0.0,
+            side: Side::A,
+            active: true,
+            threshold_db: 10.0,
+            fluctuation_db: 5.0,
+            timing_sigma_s: 1e-3,
+            bearing_sigma_rad: 0.05,
+            bearing_floor_rad: 0.005,
+            false_alarms_per_day: 0.0,
+            cost_eur: 0.0,
+            sight: Sight::default(),
+        }
+    }
+}
+
 /// A 64-bit seed for one independent stream of a run, derived from the run's seed.
 pub fn sub_seed(seed: u64, purpose: u32, index: u32) -> u64 {
     let h = rng::pcg4d(rng::key(seed, purpose, index, 0xd1ce));

@@ -58,32 +58,9 @@ pub fn false_alarms(seed: u64, block: u32, t0: f64, t1: f64, sensors: &[Sensor])
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geo::Side;
-    use crate::scenario::Modality;
 
     fn sensor(id: u32, rate: f64) -> Sensor {
-        Sensor {
-            id,
-            modality: Modality::Acoustic,
-            row: 0,
-            lon: 0.0,
-            lat: 0.0,
-            x: 0.0,
-            y: 0.0,
-            z: 0.0,
-            chainage_km: 0.0,
-            offset_m: 0.0,
-            side: Side::A,
-            active: true,
-            threshold_db: 10.0,
-            fluctuation_db: 5.0,
-            timing_sigma_s: 1e-3,
-            bearing_sigma_rad: 0.05,
-            bearing_floor_rad: 0.005,
-            false_alarms_per_day: rate,
-            cost_eur: 0.0,
-            sight: Default::default(),
-        }
+        Sensor { false_alarms_per_day: rate, ..Sensor::test_acoustic(id) }
     }
 
     #[test]

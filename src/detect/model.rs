@@ -495,30 +495,16 @@ impl SensorGrid {
 mod tests {
     use super::*;
     use crate::coverage::reference::detection_probability;
-    use crate::geo::Side;
 
     fn sensor(modality: Modality, height_m: f64, threshold_db: f64, fluctuation_db: f64) -> Sensor {
         Sensor {
-            id: 0,
             modality,
-            row: 0,
-            lon: 0.0,
-            lat: 0.0,
-            x: 0.0,
-            y: 0.0,
             z: height_m,
-            chainage_km: 0.0,
-            offset_m: 0.0,
-            side: Side::A,
-            active: true,
             threshold_db,
             fluctuation_db,
-            timing_sigma_s: 1e-3,
             bearing_sigma_rad: 0.0,
             bearing_floor_rad: 0.0,
-            false_alarms_per_day: 0.0,
-            cost_eur: 0.0,
-            sight: Default::default(),
+            ..Sensor::test_acoustic(0)
         }
     }
 
