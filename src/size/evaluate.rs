@@ -46,13 +46,12 @@ impl Target {
 }
 
 /// What a layout achieves: per target, the fraction of cells reaching the confidence over the
-/// whole line and per stretch, and the mean of the metric (a continuous score for ranking).
+/// whole line and per stretch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scores {
     pub fractions: Vec<f64>,
     /// `[target][stretch]`; one stretch when the line is not divided.
     pub stretch_fractions: Vec<Vec<f64>>,
-    pub means: Vec<f64>,
     /// Per target, each cell's metric (for the adversary's local scoring).
     pub values: Vec<Vec<f32>>,
     /// (cell, sensor) pairs within reach the kernel evaluated, over all targets.
@@ -63,11 +62,6 @@ impl Scores {
     /// Every target met on the whole line.
     pub fn meets(&self, targets: &[Target]) -> bool {
         self.fractions.iter().zip(targets).all(|(f, t)| *f >= t.fraction)
-    }
-
-    /// Whether every target is met in stretch `j`.
-    pub fn meets_in(&self, targets: &[Target], j: usize) -> bool {
-        self.stretch_fractions.iter().zip(targets).all(|(f, t)| f[j] >= t.fraction)
     }
 }
 
@@ -187,13 +181,7 @@ impl<'a> Evaluator<'a> {
     /// Score every target over every cell.
     pub fn score(&self, kernel: &GpuCoverage) -> Result<Scores> {
         let n = self.stretches.len();
-        let mut scores = Scores {
-            fractions: Vec::new(),
-            stretch_fractions: Vec::new(),
-            means: Vec::new(),
-            values: Vec::new(),
-            pairs: 0,
-        };
+        let mut scores = Scores { fractions: Vec::new(), stretch_fractions: Vec::new(), values: Vec::new(), pairs: 0 };
         for t in &self.targets {
             let out = kernel.evaluate(&t.source, &self.cells, self.k)?;
             scores.pairs += out.iter().map(|o| u64::from(o.sensors)).sum::<u64>();
@@ -206,8 +194,6 @@ impl<'a> Evaluator<'a> {
             let ratio = |h: u64, n: u64| if n > 0 { h as f64 / n as f64 } else { 1.0 };
             scores.fractions.push(ratio(hit.iter().sum(), total.iter().sum()));
             scores.stretch_fractions.push(hit.iter().zip(&total).map(|(&h, &n)| ratio(h, n)).collect());
-            let sum: f64 = values.iter().map(|&v| f64::from(v)).sum();
-            scores.means.push(if values.is_empty() { 0.0 } else { sum / values.len() as f64 });
             scores.values.push(values);
         }
         Ok(scores)

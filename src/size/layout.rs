@@ -5,6 +5,15 @@ use crate::deploy::Sensor;
 use crate::scenario::{Scenario, SensorRow, SizeRow};
 use std::fmt;
 
+/// Separates a row's name from its stretch in the rows a per-stretch layout writes
+/// (`NAME@C0-C1km`).
+const STRETCH_MARK: char = '@';
+
+/// The `[[rows]]` name a (possibly per-stretch) row came from.
+pub fn base_name(row_name: &str) -> &str {
+    row_name.split(STRETCH_MARK).next().unwrap_or(row_name)
+}
+
 /// How one sized row is deployed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowChoice {
@@ -44,7 +53,7 @@ impl Layout {
                     continue;
                 }
                 rows.push(SensorRow {
-                    name: format!("{}@{:.0}-{:.0}km", row.name, c0, c1),
+                    name: format!("{}{STRETCH_MARK}{c0:.0}-{c1:.0}km", row.name),
                     offset_km: Some(choice.offset_km),
                     spacing_km: Some(spacing),
                     chainage_km: Some([c0, c1]),
@@ -93,8 +102,7 @@ impl Cost {
     pub fn of(sensors: &[Sensor], rows: &[SensorRow], sized: &[SizeRow]) -> Self {
         let mut per_km_eur = 0.0;
         for (r, row) in rows.iter().enumerate() {
-            let base = row.name.split('@').next().unwrap_or(&row.name);
-            let Some(size_row) = sized.iter().find(|s| s.row == base) else { continue };
+            let Some(size_row) = sized.iter().find(|s| s.row == base_name(&row.name)) else { continue };
             let (lo, hi) = sensors
                 .iter()
                 .filter(|s| usize::from(s.row) == r)

@@ -97,7 +97,7 @@ pub fn size(loaded: &LoadedScenario, options: &SizeOptions) -> Result<SizeReport
     let mut search = Search::new(&ev, options.progress);
     let outcome = search.run()?;
     scale_chosen(&mut search, &outcome, spec)?;
-    let mut outcome = search.finish(outcome);
+    let outcome = search.finish(outcome);
     let search_seconds = started.elapsed().as_secs_f64();
     let chosen_index = outcome.best_by_stretch.or(outcome.best);
     let axis = front::binding_target(&outcome.visited, &ev.targets, chosen_index);
@@ -123,7 +123,7 @@ pub fn size(loaded: &LoadedScenario, options: &SizeOptions) -> Result<SizeReport
         let rows = chosen.layout.rows(s, &spec.rows, &ev.stretches);
         let sensors = ev.deploy(rows.clone())?;
         for (r, row) in rows.iter().enumerate() {
-            let base = row.name.split('@').next().unwrap_or(&row.name).to_string();
+            let base = layout::base_name(&row.name).to_string();
             let mine: Vec<_> = sensors.iter().filter(|x| usize::from(x.row) == r).collect();
             let eur: f64 = mine.iter().map(|x| x.cost_eur).sum();
             match chosen_rows.iter_mut().find(|(name, _, _): &&mut (String, usize, f64)| *name == base) {
@@ -158,7 +158,6 @@ pub fn size(loaded: &LoadedScenario, options: &SizeOptions) -> Result<SizeReport
             resilience_report = Some(r);
         }
     }
-    outcome.visited.shrink_to_fit();
     Ok(SizeReport {
         scenario: s.name.clone(),
         adapter: gpu.describe(),

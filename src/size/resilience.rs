@@ -83,7 +83,7 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], axis: usize, progress: boo
     let local = local_cells(ev, sensors, spec.influence_km * 1000.0);
     let mut up = all_up.clone();
     let mut curve = Vec::new();
-    for ((&f, (lost, draws)), _) in levels.iter().zip(random).zip(0..) {
+    for (&f, (lost, draws)) in levels.iter().zip(random) {
         while up.iter().filter(|u| !**u).count() < lost {
             let missing = lost - up.iter().filter(|u| !**u).count();
             let batch = missing.div_ceil(ROUNDS_PER_LEVEL).max(1).min(missing);

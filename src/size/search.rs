@@ -32,6 +32,13 @@ pub struct Candidate {
     pub pairs: u64,
 }
 
+impl Candidate {
+    /// Every target met in stretch `j`.
+    pub fn meets_in(&self, targets: &[super::evaluate::Target], j: usize) -> bool {
+        self.stretch_fractions.iter().zip(targets).all(|(f, t)| f[j] >= t.fraction)
+    }
+}
+
 /// What the search found.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -240,8 +247,7 @@ impl<'e, 'a> Search<'e, 'a> {
         let mut spacing: Vec<Vec<f64>> = self.spec.rows.iter().map(|r| vec![r.spacing_km[0]; n]).collect();
         let start = self.evaluate(&with(&spacing))?;
         let targets = &self.ev.targets;
-        let met_in = |c: &Candidate, j: usize| c.stretch_fractions.iter().zip(targets).all(|(f, t)| f[j] >= t.fraction);
-        let unreachable: Vec<usize> = (0..n).filter(|&j| !met_in(&self.visited[start], j)).collect();
+        let unreachable: Vec<usize> = (0..n).filter(|&j| !self.visited[start].meets_in(targets, j)).collect();
         let included: Vec<usize> = (0..spacing.len()).filter(|&r| base.choices[r].is_some()).collect();
         for _pass in 0..MAX_PASSES {
             let before = spacing.clone();
@@ -270,7 +276,7 @@ impl<'e, 'a> Search<'e, 'a> {
                         if hi[j] <= lo[j] * tolerance {
                             continue;
                         }
-                        if unreachable.contains(&j) || met_in(&self.visited[i], j) {
+                        if unreachable.contains(&j) || self.visited[i].meets_in(targets, j) {
                             lo[j] = mid[j];
                         } else {
                             hi[j] = mid[j];
@@ -289,7 +295,7 @@ impl<'e, 'a> Search<'e, 'a> {
         for repair in 0..MAX_REPAIRS {
             let i = self.evaluate(&with(&spacing))?;
             let failing: Vec<usize> =
-                (0..n).filter(|&j| !unreachable.contains(&j) && !met_in(&self.visited[i], j)).collect();
+                (0..n).filter(|&j| !unreachable.contains(&j) && !self.visited[i].meets_in(targets, j)).collect();
             if failing.is_empty() {
                 return Ok((Some(i), unreachable));
             }
