@@ -302,11 +302,11 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     for b in 0..generator.block_count {
         let events = generator.block(b)?;
         let gpu_events: Vec<_> = events.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)).collect();
-        let gpu_started = Instant::now();
         let (t0, t1) = generator.block_span(b);
         // Sensors destroyed by the block's start are skipped on the device; the rest of the
         // attrition is applied below by arrival time, exactly.
         detector.disable(&attrition.due(t0))?;
+        let gpu_started = Instant::now();
         let found = detector.detect(&gpu_events)?;
         summary.gpu_seconds += gpu_started.elapsed().as_secs_f64();
         // This block's impacts destroy the sensors near them: from the impact on (and an
@@ -325,6 +325,8 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
                 )));
             };
             let e = &events[k];
+            // Filtered here too (not only before writing) so that the per-event tallies count
+            // what the destroyed sensors could still report.
             if !attrition.standing_at(d.sensor_id as usize, e.t_s + f64::from(d.delay_s)) {
                 continue;
             }
