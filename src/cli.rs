@@ -48,6 +48,15 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// The viewer: a scenario computed live (coverage layer, what-if edits) or a result file
+    /// replayed (events, detections, estimates over time).
+    View {
+        /// Scenario TOML or result HDF5; absent: the embedded full-line scenario.
+        path: Option<PathBuf>,
+        /// Capture the window once everything is computed, write this PNG and close.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+    },
     /// Verification-capability maps of the corridor (DESIGN §5) to an HDF5 file.
     Coverage {
         /// Scenario TOML; absent: the embedded full line.
@@ -271,6 +280,15 @@ fn execute(command: Command) -> Result<u8> {
             );
             Ok(exit::SUCCESS)
         }
+        #[cfg(feature = "viewer")]
+        Command::View { path, screenshot } => {
+            crate::view::open(path.as_deref(), screenshot)?;
+            Ok(exit::SUCCESS)
+        }
+        #[cfg(not(feature = "viewer"))]
+        Command::View { .. } => Err(crate::Error::Gpu(
+            "this build has no viewer: build with the default features (`cargo build --release`)".into(),
+        )),
         Command::Info { file } => {
             print!("{}", crate::info::describe(&file)?);
             Ok(exit::SUCCESS)
@@ -404,9 +422,10 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
     println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
     println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
     if s.losses.iter().any(|&n| n > 0) {
-        let [failed, jammed, destroyed] = s.losses;
+        let [failed, jammed, destroyed, out_of_service] = s.losses;
+        let by_hand = if out_of_service > 0 { format!(", {out_of_service} out of service") } else { String::new() };
         println!(
-            "  sensors lost   {failed} failed, {jammed} jammed, {destroyed} destroyed by impacts (/sensor_losses)"
+            "  sensors lost   {failed} failed, {jammed} jammed, {destroyed} destroyed by impacts{by_hand} (/sensor_losses)"
         );
     }
     if s.events_by_reference > 0 {

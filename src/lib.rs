@@ -26,5 +26,7 @@ pub mod shaders;
 pub mod size;
 pub mod terrain;
 pub mod verify;
+#[cfg(feature = "viewer")]
+pub mod view;
 
 pub use error::{Error, Result};

@@ -54,7 +54,7 @@ pub struct RunSummary {
     /// The verifier's scores, unless it was skipped.
     pub verify: Option<crate::verify::VerifyReport>,
     /// Sensors lost ([losses]): failed, jammed, destroyed.
-    pub losses: [usize; 3],
+    pub losses: [usize; 4],
 }
 
 /// Options of `linewatch run`.
@@ -390,7 +390,7 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     progress.finish_and_clear();
     sensor_losses.extend(attrition.losses());
     writer.write_sensor_losses(&sensor_losses.iter().map(loss_record).collect::<Vec<_>>())?;
-    summary.losses = [LossCause::Failed, LossCause::Jammed, LossCause::Destroyed]
+    summary.losses = [LossCause::Failed, LossCause::Jammed, LossCause::Destroyed, LossCause::OutOfService]
         .map(|c| sensor_losses.iter().filter(|l| l.cause == c).count());
     if opts.verify {
         summary.verify = Some(crate::verify::verify(writer.file(), &loaded, &plane, &line, &sensors)?);
@@ -497,6 +497,7 @@ fn loss_record(l: &SensorLoss) -> SensorLossRecord {
             LossCause::Failed => LossCauseCode::Failed,
             LossCause::Jammed => LossCauseCode::Jammed,
             LossCause::Destroyed => LossCauseCode::Destroyed,
+            LossCause::OutOfService => LossCauseCode::OutOfService,
         },
     }
 }

@@ -10,6 +10,7 @@ pub const TERRAIN: &str = include_str!("../shaders/terrain.wgsl");
 pub const LOS: &str = include_str!("../shaders/los.wgsl");
 pub const VIEWSHED: &str = include_str!("../shaders/viewshed.wgsl");
 pub const VIEWSHED_SWEEP: &str = include_str!("../shaders/viewshed_sweep.wgsl");
+pub const PAINT: &str = include_str!("../shaders/paint.wgsl");
 
 /// The detection kernel with its dependencies, in order.
 pub fn detect_kernel() -> String {
@@ -38,5 +39,6 @@ pub fn all_kernels() -> Vec<(&'static str, String)> {
         ("coverage", coverage_kernel()),
         ("los", los_kernel()),
         ("viewshed_sweep", viewshed_sweep_kernel()),
+        ("paint", PAINT.to_string()),
     ]
 }

@@ -76,6 +76,13 @@ struct Settings {
     pad: u32,
 }
 
+/// The kernel's results for a dispatch, left on the device.
+pub struct DeviceCells {
+    /// `count` [`GpuCellOut`] records.
+    pub results: wgpu::Buffer,
+    pub count: usize,
+}
+
 /// The sensors on the device, ready to map sources placed at cells.
 pub struct GpuCoverage<'g> {
     gpu: &'g Gpu,
@@ -184,6 +191,29 @@ impl<'g> GpuCoverage<'g> {
 
     /// What the kernel writes, cut cells flagged in `by_reference` but not recomputed.
     pub fn evaluate_on_device(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<Vec<GpuCellOut>> {
+        let mut out = Vec::with_capacity(cells.len());
+        for chunk in cells.chunks(self.max_cells_per_dispatch) {
+            let on_device = self.dispatch(source, chunk, k)?;
+            out.extend(read_back::<GpuCellOut>(self.gpu, &on_device.results, chunk.len())?);
+        }
+        Ok(out)
+    }
+
+    /// Cells the kernel can take in one dispatch on this adapter.
+    pub fn max_cells_per_dispatch(&self) -> usize {
+        self.max_cells_per_dispatch
+    }
+
+    /// Run the kernel over at most `max_cells_per_dispatch` cells and leave the results on the
+    /// device (the viewer paints them from there). Submitted, not waited for.
+    pub fn dispatch(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<DeviceCells> {
+        if cells.len() > self.max_cells_per_dispatch {
+            return Err(Error::Gpu(format!(
+                "{} cells exceed one dispatch of {} on this adapter",
+                cells.len(),
+                self.max_cells_per_dispatch
+            )));
+        }
         let device = &self.gpu.device;
         let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("params"),
@@ -192,48 +222,44 @@ impl<'g> GpuCoverage<'g> {
         });
         let source_buffer = storage_init(device, "source", std::slice::from_ref(source));
         let max_groups = self.gpu.limits().max_compute_workgroups_per_dimension;
-        let mut out = Vec::with_capacity(cells.len());
-        for chunk in cells.chunks(self.max_cells_per_dispatch) {
-            let groups = (chunk.len() as u32).div_ceil(WORKGROUP_SIZE);
-            let (gx, gy) = (groups.min(max_groups), groups.div_ceil(groups.min(max_groups)));
-            let settings = Settings { k, cell_count: chunk.len() as u32, row_threads: gx * WORKGROUP_SIZE, pad: 0 };
-            let settings = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("settings"),
-                contents: bytemuck::bytes_of(&settings),
-                usage: wgpu::BufferUsages::UNIFORM,
-            });
-            let cell_buffer = storage_init(device, "cells", chunk);
-            let results = output_buffer(device, std::mem::size_of_val(chunk) as u64);
-            let bind = bind_group(
-                device,
-                &self.pipeline,
-                &[
-                    &params,
-                    &source_buffer,
-                    &self.sensors,
-                    &self.cell_start,
-                    &cell_buffer,
-                    &results,
-                    &settings,
-                    &self.terrain.frame,
-                    &self.terrain.heights,
-                    &self.sights,
-                    &self.views.views,
-                    &self.views.horizons,
-                ],
-                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
-            );
-            let mut encoder = device.create_command_encoder(&Default::default());
-            {
-                let mut pass = encoder.begin_compute_pass(&Default::default());
-                pass.set_pipeline(&self.pipeline);
-                pass.set_bind_group(0, &bind, &[]);
-                pass.dispatch_workgroups(gx, gy, 1);
-            }
-            self.gpu.queue.submit([encoder.finish()]);
-            out.extend(read_back::<GpuCellOut>(self.gpu, &results, chunk.len())?);
+        let groups = (cells.len() as u32).div_ceil(WORKGROUP_SIZE).max(1);
+        let (gx, gy) = (groups.min(max_groups), groups.div_ceil(groups.min(max_groups)));
+        let settings = Settings { k, cell_count: cells.len() as u32, row_threads: gx * WORKGROUP_SIZE, pad: 0 };
+        let settings = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("settings"),
+            contents: bytemuck::bytes_of(&settings),
+            usage: wgpu::BufferUsages::UNIFORM,
+        });
+        let cell_buffer = storage_init(device, "cells", &nonempty(cells));
+        let results = output_buffer(device, std::mem::size_of_val(cells) as u64);
+        let bind = bind_group(
+            device,
+            &self.pipeline,
+            &[
+                &params,
+                &source_buffer,
+                &self.sensors,
+                &self.cell_start,
+                &cell_buffer,
+                &results,
+                &settings,
+                &self.terrain.frame,
+                &self.terrain.heights,
+                &self.sights,
+                &self.views.views,
+                &self.views.horizons,
+            ],
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        );
+        let mut encoder = device.create_command_encoder(&Default::default());
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_pipeline(&self.pipeline);
+            pass.set_bind_group(0, &bind, &[]);
+            pass.dispatch_workgroups(gx, gy, 1);
         }
-        Ok(out)
+        self.gpu.queue.submit([encoder.finish()]);
+        Ok(DeviceCells { results, count: cells.len() })
     }
 
     /// The f64 reference for every cell the device cut short (or that went over a budget set

@@ -34,12 +34,12 @@ pub struct Profile {
 }
 
 impl Profile {
-    fn new(bin_km: f64, length_km: f64) -> Self {
+    pub fn new(bin_km: f64, length_km: f64) -> Self {
         let bins = (length_km / bin_km).ceil().max(1.0) as usize;
         Self { bin_km, cells: vec![0; bins], covered: vec![0; bins], verifiable_sum: vec![0.0; bins] }
     }
 
-    fn add(&mut self, chainage_km: f64, verifiable: f64, target: f64) {
+    pub fn add(&mut self, chainage_km: f64, verifiable: f64, target: f64) {
         let b = ((chainage_km / self.bin_km) as usize).min(self.cells.len() - 1);
         self.cells[b] += 1;
         self.covered[b] += u64::from(verifiable >= target);

@@ -4,8 +4,9 @@
 
 pub mod gpu;
 pub mod map;
+pub mod paint;
 pub mod raster;
 pub mod reference;
 
-pub use gpu::{GpuCell, GpuCellOut, GpuCoverage};
+pub use gpu::{DeviceCells, GpuCell, GpuCellOut, GpuCoverage};
 pub use reference::{CellMetrics, CellSite, cell_metrics, poisson_binomial_at_least};

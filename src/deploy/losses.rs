@@ -20,6 +20,8 @@ pub enum LossCause {
     Jammed,
     /// Within the lethal radius of an impact.
     Destroyed,
+    /// Listed in `losses.out_of_service`.
+    OutOfService,
 }
 
 /// One sensor lost, and from when.
@@ -55,13 +57,28 @@ pub fn apply_static(loaded: &LoadedScenario, plane: &Plane, sensors: &mut [Senso
     let spec = &loaded.scenario.losses;
     let jammed = jammed(loaded, plane, sensors)?;
     let failed = failed(spec, loaded.scenario.seed, 0, sensors.len());
+    let mut out_of_service = vec![false; sensors.len()];
+    for &id in &spec.out_of_service {
+        let slot = out_of_service.get_mut(id as usize).ok_or_else(|| {
+            loaded.error_at(
+                &crate::scenario::FieldPath::parse("losses.out_of_service"),
+                format!(
+                    "no sensor {id}: the rows deploy {} sensors (ids 0–{})",
+                    sensors.len(),
+                    sensors.len().saturating_sub(1)
+                ),
+            )
+        })?;
+        *slot = true;
+    }
     let mut losses = Vec::new();
-    for ((s, j), f) in sensors.iter_mut().zip(jammed).zip(failed) {
-        let cause = match (s.active, j, f) {
-            (false, _, _) => None,
-            (true, true, _) => Some(LossCause::Jammed),
-            (true, false, true) => Some(LossCause::Failed),
-            (true, false, false) => None,
+    for (((s, j), f), o) in sensors.iter_mut().zip(jammed).zip(failed).zip(out_of_service) {
+        let cause = match (s.active, o, j, f) {
+            (false, ..) => None,
+            (true, true, ..) => Some(LossCause::OutOfService),
+            (true, false, true, _) => Some(LossCause::Jammed),
+            (true, false, false, true) => Some(LossCause::Failed),
+            (true, false, false, false) => None,
         };
         if let Some(cause) = cause {
             s.active = false;

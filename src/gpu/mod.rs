@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 
 /// A device and queue with the adapter they came from.
 pub struct Gpu {
+    pub instance: wgpu::Instance,
     pub adapter: wgpu::Adapter,
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
@@ -52,7 +53,19 @@ impl Gpu {
             ..Default::default()
         }))
         .map_err(|e| Error::Gpu(format!("cannot open {}: {e}", info.name)))?;
-        Ok(Self { adapter, device, queue, info, loop_budget: None })
+        Ok(Self { instance, adapter, device, queue, info, loop_budget: None })
+    }
+
+    /// The same device and queue, for another thread (the viewer computes off its UI thread).
+    pub fn share(&self) -> Self {
+        Self {
+            instance: self.instance.clone(),
+            adapter: self.adapter.clone(),
+            device: self.device.clone(),
+            queue: self.queue.clone(),
+            info: self.info.clone(),
+            loop_budget: self.loop_budget,
+        }
     }
 
     /// "name (backend, device type)".

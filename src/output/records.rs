@@ -118,6 +118,7 @@ pub enum LossCauseCode {
     Failed = 1,
     Jammed = 2,
     Destroyed = 3,
+    OutOfService = 4,
 }
 
 /// A sensor lost during the run (`[losses]`).
@@ -129,7 +130,7 @@ pub struct SensorLossRecord {
     pub cause: LossCauseCode,
 }
 
-pub const SENSOR_LOSS_UNITS: &str = "sensor_id: id in /sensors; t_s: s since scenario start, from when it reports nothing (0: the whole run); cause: enum (Failed: availability draw, Jammed: inside a jamming zone, Destroyed: within the lethal radius of an impact)";
+pub const SENSOR_LOSS_UNITS: &str = "sensor_id: id in /sensors; t_s: s since scenario start, from when it reports nothing (0: the whole run); cause: enum (Failed: availability draw, Jammed: inside a jamming zone, Destroyed: within the lethal radius of an impact, OutOfService: listed in losses.out_of_service)";
 
 /// A located candidate event (DESIGN §7 /estimates).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]

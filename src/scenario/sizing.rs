@@ -138,17 +138,23 @@ pub struct LossSpec {
     pub lethal_radius_m: f64,
     /// Jamming zones: the radio links, and so the reports, of the sensors inside them fail.
     pub jamming: Vec<JammingZone>,
+    /// Sensors taken out by hand (ids in deployment order, as `/sensors.id` numbers them):
+    /// what the viewer saves when sensors are switched off in it.
+    pub out_of_service: Vec<u32>,
 }
 
 impl Default for LossSpec {
     fn default() -> Self {
-        Self { availability: 1.0, lethal_radius_m: 0.0, jamming: Vec::new() }
+        Self { availability: 1.0, lethal_radius_m: 0.0, jamming: Vec::new(), out_of_service: Vec::new() }
     }
 }
 
 impl LossSpec {
     pub fn is_none(&self) -> bool {
-        self.availability >= 1.0 && self.lethal_radius_m <= 0.0 && self.jamming.is_empty()
+        self.availability >= 1.0
+            && self.lethal_radius_m <= 0.0
+            && self.jamming.is_empty()
+            && self.out_of_service.is_empty()
     }
 }
 
@@ -245,6 +251,10 @@ pub fn check_losses(p: &FieldPath, l: &LossSpec) -> Result<(), Problem> {
         range(&zq.key("lon"), z.lon, -180.0, 180.0)?;
         range(&zq.key("lat"), z.lat, -90.0, 90.0)?;
         range(&zq.key("radius_km"), z.radius_km, 0.0, 1000.0)?;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(id) = l.out_of_service.iter().find(|&&id| !seen.insert(id)) {
+        return Err((p.key("out_of_service"), format!("sensor {id} is listed twice")));
     }
     Ok(())
 }

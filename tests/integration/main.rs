@@ -8,6 +8,7 @@ mod detection_gpu_vs_cpu;
 mod gpu_selection;
 mod loop_budget;
 mod output_files;
+mod paint_gpu_vs_cpu;
 mod physics_closed_forms;
 mod reproducibility;
 mod sensor_lists;
@@ -18,4 +19,6 @@ mod support;
 mod terrain_files;
 mod terrain_gpu_vs_cpu;
 mod verifier;
+#[cfg(feature = "viewer")]
+mod viewer;
 mod viewshed;

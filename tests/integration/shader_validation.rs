@@ -102,3 +102,12 @@ fn viewshed_structs_match_the_shader() {
     let size = linewatch::coverage::gpu::WORKGROUP_SIZE;
     assert_layouts(&linewatch::shaders::coverage_kernel(), &with_view, "coverage_cells", size);
 }
+
+#[test]
+fn paint_structs_match_the_shader() {
+    use linewatch::coverage::GpuCellOut;
+    use linewatch::coverage::paint::{PaintSettings, WORKGROUP_SIZE};
+    use std::mem::size_of;
+    let expected = [("CellOut", size_of::<GpuCellOut>()), ("Paint", size_of::<PaintSettings>())];
+    assert_layouts(linewatch::shaders::PAINT, &expected, "paint_cells", WORKGROUP_SIZE);
+}

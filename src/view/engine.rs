@@ -1,0 +1,324 @@
+//! The viewer's compute thread: loads scenes, runs the coverage kernel over the visible window
+//! and paints it into a texture on the shared device, and recomputes the along-line summary.
+//! The UI thread only sends requests and picks up outcomes, so a frame never waits on the GPU.
+//! Requests that queue up while one runs are merged: only the newest window is computed.
+
+use super::scene::Scene;
+use crate::coverage::map::{Gap, Profile};
+use crate::coverage::paint::{Metric, Painted, Painter};
+use crate::coverage::{GpuCell, GpuCoverage};
+use crate::detect;
+use crate::error::{Error, Result};
+use crate::geo::ContactLine;
+use crate::gpu::Gpu;
+use crate::scenario::{LoadedScenario, SightLines};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::Instant;
+
+/// A part of the map to paint: world box [x_min, y_min, x_max, y_max] (m) at `width`×`height`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub rect: [f64; 4],
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What the UI asks for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// A scenario (as edited) to load in place of the current one.
+    pub scenario: Option<LoadedScenario>,
+    /// Sensors switched off by hand, by id.
+    pub switched_off: BTreeSet<u32>,
+    pub class: usize,
+    pub metric: Metric,
+    pub window: Option<Window>,
+    pub summary: bool,
+}
+
+impl Request {
+    /// `newer` arrived while `self` waited: it wins, but a scenario or a summary asked for in
+    /// between is not lost.
+    fn merged(self, newer: Request) -> Request {
+        Request {
+            scenario: newer.scenario.or(self.scenario),
+            summary: newer.summary || self.summary,
+            window: newer.window.or(self.window),
+            ..newer
+        }
+    }
+}
+
+/// A painted coverage layer, ready for `register_native_texture`.
+pub struct Layer {
+    pub painted: Painted,
+    pub window: Window,
+    pub class: usize,
+    pub metric: Metric,
+    /// Cells evaluated (those within the corridor) and the time from request to a finished
+    /// texture.
+    pub cells: usize,
+    pub seconds: f64,
+}
+
+/// The along-line summary of one class.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub class: usize,
+    pub target: f64,
+    pub covered_fraction: f64,
+    pub profile: Profile,
+    pub gaps: Vec<Gap>,
+    pub sensors_on: usize,
+    pub sensors_total: usize,
+    pub cost_eur: f64,
+    /// Finite cross-line σ of the cells, m (the predicted localisation error).
+    pub sigma_n_m: Vec<f32>,
+    pub resolution_m: f64,
+    pub cells: usize,
+    pub pairs: u64,
+    pub seconds: f64,
+}
+
+pub enum Outcome {
+    Scene(Arc<Scene>),
+    Layer(Box<Layer>),
+    Summary(Box<Summary>),
+    /// A scenario that would not load, or a GPU failure: shown in the window.
+    Failed(String),
+}
+
+/// The handle the UI keeps.
+pub struct Engine {
+    requests: Sender<Request>,
+    outcomes: Receiver<Outcome>,
+    pending: Arc<AtomicUsize>,
+    pub adapter: String,
+}
+
+impl Engine {
+    /// Start the compute thread on `gpu`; `wake` is called after each outcome (the UI's
+    /// request_repaint).
+    pub fn start(gpu: Gpu, wake: impl Fn() + Send + 'static) -> Self {
+        let (requests, inbox) = channel::<Request>();
+        let (outbox, outcomes) = channel();
+        let pending = Arc::new(AtomicUsize::new(0));
+        let adapter = gpu.describe();
+        let counter = pending.clone();
+        std::thread::Builder::new()
+            .name("linewatch-view-compute".into())
+            .spawn(move || serve(&gpu, &inbox, &outbox, &counter, &wake))
+            .map_or_else(|e| eprintln!("linewatch view: cannot start the compute thread: {e}"), |_| ());
+        Self { requests, outcomes, pending, adapter }
+    }
+
+    pub fn send(&self, request: Request) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        if self.requests.send(request).is_err() {
+            self.pending.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Whatever has finished since the last call.
+    pub fn poll(&self) -> Vec<Outcome> {
+        self.outcomes.try_iter().collect()
+    }
+
+    /// Requests sent and not yet answered.
+    pub fn busy(&self) -> bool {
+        self.pending.load(Ordering::SeqCst) > 0
+    }
+}
+
+/// The thread's loop: one scene at a time, its kernel kept while only the window, the class or
+/// the sensors switched off change.
+fn serve(gpu: &Gpu, inbox: &Receiver<Request>, outbox: &Sender<Outcome>, pending: &AtomicUsize, wake: &dyn Fn()) {
+    let send = |o: Outcome| {
+        let _ = outbox.send(o);
+        wake();
+    };
+    let painter = match Painter::new(gpu) {
+        Ok(p) => p,
+        Err(e) => return send(Outcome::Failed(e.to_string())),
+    };
+    let mut carried: Option<(Request, usize)> = None;
+    let mut scene: Option<Arc<Scene>> = None;
+    loop {
+        let Some((mut request, mut count)) = carried.take().or_else(|| next(inbox)) else { return };
+        if let Some(loaded) = request.scenario.take() {
+            match Scene::load(loaded) {
+                Ok(s) => {
+                    let s = Arc::new(s);
+                    send(Outcome::Scene(s.clone()));
+                    scene = Some(s);
+                }
+                Err(e) => send(Outcome::Failed(e.to_string())),
+            }
+        }
+        let Some(current) = scene.clone() else {
+            pending.fetch_sub(count, Ordering::SeqCst);
+            continue;
+        };
+        let kernel = match kernel(gpu, &current) {
+            Ok(k) => k,
+            Err(e) => {
+                send(Outcome::Failed(e.to_string()));
+                pending.fetch_sub(count, Ordering::SeqCst);
+                continue;
+            }
+        };
+        let mut kernel = kernel;
+        let mut enabled_for: Option<BTreeSet<u32>> = None;
+        // Serve requests on this scene until one brings another scenario.
+        loop {
+            if enabled_for.as_ref() != Some(&request.switched_off) {
+                let enabled = current.enabled(&request.switched_off);
+                if let Err(e) = kernel.set_enabled(&enabled) {
+                    send(Outcome::Failed(e.to_string()));
+                }
+                enabled_for = Some(request.switched_off.clone());
+            }
+            if let Some(window) = request.window {
+                match layer(gpu, &painter, &kernel, &current, &request, window) {
+                    Ok(l) => send(Outcome::Layer(Box::new(l))),
+                    Err(e) => send(Outcome::Failed(e.to_string())),
+                }
+            }
+            if request.summary {
+                match summary(&kernel, &current, &request) {
+                    Ok(s) => send(Outcome::Summary(Box::new(s))),
+                    Err(e) => send(Outcome::Failed(e.to_string())),
+                }
+            }
+            pending.fetch_sub(count, Ordering::SeqCst);
+            wake();
+            match next(inbox) {
+                None => return,
+                Some((r, c)) if r.scenario.is_some() => {
+                    carried = Some((r, c));
+                    break;
+                }
+                Some((r, c)) => (request, count) = (r, c),
+            }
+        }
+    }
+}
+
+/// The next request, merged with any that queued behind it, and how many were merged.
+fn next(inbox: &Receiver<Request>) -> Option<(Request, usize)> {
+    let mut request = inbox.recv().ok()?;
+    let mut count = 1;
+    loop {
+        match inbox.try_recv() {
+            Ok(newer) => {
+                request = request.merged(newer);
+                count += 1;
+            }
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => return Some((request, count)),
+        }
+    }
+}
+
+/// The coverage kernel over the scene's sensors, settling sight lines as the scenario says.
+pub fn kernel<'s>(gpu: &'s Gpu, scene: &'s Scene) -> Result<GpuCoverage<'s>> {
+    let s = &scene.loaded.scenario;
+    let params = detect::model::params(&s.environment, s.seed);
+    let sensors: Vec<_> = scene.sensors.iter().map(detect::model::gpu_sensor).collect();
+    let cell_m = detect::model::DEFAULT_CELL_M;
+    match s.coverage.sight_lines {
+        SightLines::March => GpuCoverage::new(gpu, params, &scene.terrain, &sensors, cell_m),
+        SightLines::Viewshed => {
+            let reach = |m| scene.sources.iter().map(|e| f64::from(detect::model::reach_for(e, m))).fold(0.0, f64::max);
+            GpuCoverage::with_viewsheds(gpu, params, &scene.terrain, &sensors, cell_m, reach)
+        }
+    }
+}
+
+/// The cells of a window within the corridor, and the texel (row-major from the top) of each.
+pub fn window_cells(line: &ContactLine, half_width_m: f64, w: &Window) -> (Vec<GpuCell>, Vec<u32>) {
+    let [x0, y0, x1, y1] = w.rect;
+    let (dx, dy) = ((x1 - x0) / f64::from(w.width), (y1 - y0) / f64::from(w.height));
+    let rows: Vec<Vec<(GpuCell, u32)>> = (0..w.height)
+        .into_par_iter()
+        .map(|r| {
+            let y = y1 - (f64::from(r) + 0.5) * dy;
+            (0..w.width)
+                .filter_map(|c| {
+                    let x = x0 + (f64::from(c) + 0.5) * dx;
+                    let at = line.locate([x, y]);
+                    (at.offset_m.abs() <= half_width_m).then(|| {
+                        let cell = GpuCell {
+                            x: x as f32,
+                            y: y as f32,
+                            offset_m: at.offset_m as f32,
+                            normal_x: at.normal[0] as f32,
+                            normal_y: at.normal[1] as f32,
+                            pad: [0.0; 3],
+                        };
+                        (cell, r * w.width + c)
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    rows.into_iter().flatten().unzip()
+}
+
+fn layer(
+    gpu: &Gpu,
+    painter: &Painter,
+    kernel: &GpuCoverage,
+    scene: &Scene,
+    request: &Request,
+    window: Window,
+) -> Result<Layer> {
+    let started = Instant::now();
+    let source = scene.sources.get(request.class).ok_or_else(|| Error::Gpu("no such class".into()))?;
+    let half_width_m = scene.loaded.scenario.coverage.half_width_km * 1000.0;
+    let (cells, texels) = window_cells(&scene.line, half_width_m, &window);
+    let on_device = kernel.dispatch(source, &cells, scene.loaded.scenario.coverage.k)?;
+    let painted = painter.paint(gpu, request.metric, &on_device, &texels, window.width, window.height)?;
+    gpu.finish()?;
+    Ok(Layer {
+        painted,
+        window,
+        class: request.class,
+        metric: request.metric,
+        cells: cells.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The summary: the class's verifiable probability over the summary raster, read back.
+pub fn summary(kernel: &GpuCoverage, scene: &Scene, request: &Request) -> Result<Summary> {
+    let started = Instant::now();
+    let spec = &scene.loaded.scenario.coverage;
+    let source = scene.sources.get(request.class).ok_or_else(|| Error::Gpu("no such class".into()))?;
+    let out = kernel.evaluate(source, &scene.summary_cells, spec.k)?;
+    let mut profile = Profile::new(spec.profile_bin_km, scene.line.length_km());
+    let mut covered = 0usize;
+    for (o, &chainage) in out.iter().zip(&scene.summary_chainage_km) {
+        profile.add(chainage, f64::from(o.verifiable), spec.target);
+        covered += usize::from(f64::from(o.verifiable) >= spec.target);
+    }
+    let enabled = scene.enabled(&request.switched_off);
+    Ok(Summary {
+        class: request.class,
+        target: spec.target,
+        covered_fraction: if out.is_empty() { 0.0 } else { covered as f64 / out.len() as f64 },
+        gaps: profile.gaps(spec.target),
+        profile,
+        sensors_on: enabled.iter().filter(|&&on| on).count(),
+        sensors_total: enabled.len(),
+        cost_eur: scene.cost_eur(&enabled),
+        sigma_n_m: out.iter().map(|o| o.sigma_n_m).filter(|s| s.is_finite()).collect(),
+        resolution_m: scene.summary_resolution_m,
+        cells: out.len(),
+        pairs: out.iter().map(|o| u64::from(o.sensors)).sum(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

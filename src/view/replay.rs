@@ -1,0 +1,264 @@
+//! A result file read for replay: the line, the sensors, the ground-truth events, the
+//! detections (compacted, sorted by time) and the verifier's estimates. Any file that is not a
+//! linewatch result of a schema this build reads is an error naming the file and what is
+//! wrong, shown in the window.
+
+use crate::error::{Error, Result};
+use crate::geo::Plane;
+use crate::output::records::{
+    DetectionRecord, EstimateRecord, EventKindCode, EventRecord, ModalityCode, SensorLossRecord, SensorRecord, SideCode,
+};
+use crate::output::{FORMAT, SCHEMA_VERSION};
+use hdf5::types::VarLenUnicode;
+use std::path::Path;
+
+/// Rows read per slice of /detections: memory stays bounded by the compact copy.
+const DETECTION_SLICE: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplaySensor {
+    pub id: u32,
+    pub modality: ModalityCode,
+    pub x: f64,
+    pub y: f64,
+    pub up: bool,
+    /// Lost at this time, s (f64::INFINITY: never).
+    pub lost_at_s: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplayEvent {
+    pub id: u32,
+    pub class: u16,
+    pub kind: EventKindCode,
+    pub side: SideCode,
+    pub t_s: f64,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A detection, compacted to what the replay draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplayDetection {
+    /// -1: a false alarm.
+    pub event_id: i64,
+    pub sensor: u32,
+    pub t_s: f64,
+    /// Radians clockwise from grid north; NaN without a bearing.
+    pub bearing_rad: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplayEstimate {
+    pub id: u32,
+    pub x: f64,
+    pub y: f64,
+    pub t0_s: f64,
+    pub sigma_x_m: f64,
+    pub sigma_y_m: f64,
+    pub side: SideCode,
+    pub confidence: f64,
+    pub n_detections: u32,
+    pub truth_event_id: i64,
+    pub error_m: f64,
+}
+
+pub struct Replay {
+    pub file: String,
+    pub schema_version: u32,
+    pub scenario_name: String,
+    pub plane: Option<Plane>,
+    pub line_xy: Vec<[f64; 2]>,
+    pub line_lonlat: Vec<[f64; 2]>,
+    pub sensors: Vec<ReplaySensor>,
+    pub class_names: Vec<String>,
+    /// Sorted by time.
+    pub events: Vec<ReplayEvent>,
+    pub detections: Vec<ReplayDetection>,
+    pub estimates: Vec<ReplayEstimate>,
+    pub duration_s: f64,
+}
+
+impl Replay {
+    pub fn open(path: &Path) -> Result<Self> {
+        let shown = path.display().to_string();
+        let bad = |field: &str, msg: String| Error::file(&shown, field, msg);
+        if !path.is_file() {
+            return Err(bad("file", "no such file".into()));
+        }
+        let file = hdf5::File::open(path).map_err(|e| bad("file", format!("not a readable HDF5 file: {e}")))?;
+        let text = |name: &str| -> Option<String> {
+            file.attr(name).ok()?.read_scalar::<VarLenUnicode>().ok().map(|v| v.as_str().to_string())
+        };
+        if text("format").as_deref() != Some(FORMAT) {
+            return Err(bad(
+                "format",
+                "an HDF5 file, but not a linewatch result (root attribute format != \"linewatch\")".into(),
+            ));
+        }
+        let schema_version = file
+            .attr("schema_version")
+            .and_then(|a| a.read_scalar::<u32>())
+            .map_err(|e| bad("schema_version", e.to_string()))?;
+        if schema_version != SCHEMA_VERSION {
+            return Err(bad(
+                "schema_version",
+                format!("schema version {schema_version}; this build reads version {SCHEMA_VERSION}"),
+            ));
+        }
+        let table = |name: &str| file.dataset(name).map_err(|e| bad(name, format!("missing: {e}")));
+        let xy = table("line/xy")?.read_2d::<f64>().map_err(|e| bad("line/xy", e.to_string()))?;
+        if xy.ncols() != 2 || xy.nrows() < 2 {
+            return Err(bad("line/xy", format!("expected n×2 vertices, found {:?}", xy.shape())));
+        }
+        let line_xy: Vec<[f64; 2]> = xy.rows().into_iter().map(|r| [r[0], r[1]]).collect();
+        let lonlat = table("line/lonlat")?.read_2d::<f64>().map_err(|e| bad("line/lonlat", e.to_string()))?;
+        if lonlat.shape() != xy.shape() {
+            return Err(bad(
+                "line/lonlat",
+                format!("{:?} vertices against {:?} in line/xy", lonlat.shape(), xy.shape()),
+            ));
+        }
+        let line_lonlat: Vec<[f64; 2]> = lonlat.rows().into_iter().map(|r| [r[0], r[1]]).collect();
+        let losses: Vec<SensorLossRecord> = match file.dataset("sensor_losses") {
+            Ok(d) => d.read_raw().map_err(|e| bad("sensor_losses", e.to_string()))?,
+            Err(_) => Vec::new(),
+        };
+        let sensors: Vec<ReplaySensor> = table("sensors")?
+            .read_raw::<SensorRecord>()
+            .map_err(|e| bad("sensors", e.to_string()))?
+            .iter()
+            .map(|s| ReplaySensor {
+                id: s.id,
+                modality: s.modality,
+                x: s.x,
+                y: s.y,
+                up: s.status == 0,
+                lost_at_s: losses.iter().filter(|l| l.sensor_id == s.id).map(|l| l.t_s).fold(f64::INFINITY, f64::min),
+            })
+            .collect();
+        let events_table = table("events")?;
+        let class_names = events_table
+            .attr("class_names")
+            .and_then(|a| a.read_raw::<VarLenUnicode>())
+            .map(|v| v.iter().map(|s| s.as_str().to_string()).collect())
+            .unwrap_or_default();
+        let mut events: Vec<ReplayEvent> = events_table
+            .read_raw::<EventRecord>()
+            .map_err(|e| bad("events", e.to_string()))?
+            .iter()
+            .map(|e| ReplayEvent {
+                id: e.id,
+                class: e.class,
+                kind: e.kind,
+                side: e.responsible_side,
+                t_s: e.t_s,
+                x: e.x,
+                y: e.y,
+            })
+            .collect();
+        events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let detections_table = table("detections")?;
+        let rows = detections_table.size();
+        let mut detections = Vec::with_capacity(rows);
+        for start in (0..rows).step_by(DETECTION_SLICE) {
+            let end = (start + DETECTION_SLICE).min(rows);
+            let slice = detections_table
+                .read_slice_1d::<DetectionRecord, _>(start..end)
+                .map_err(|e| bad("detections", e.to_string()))?;
+            detections.extend(slice.iter().map(|d| ReplayDetection {
+                event_id: d.event_id,
+                sensor: d.sensor_id,
+                t_s: d.t_s,
+                bearing_rad: d.bearing_rad,
+            }));
+        }
+        detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let estimates = match file.dataset("estimates") {
+            Ok(d) => d
+                .read_raw::<EstimateRecord>()
+                .map_err(|e| bad("estimates", e.to_string()))?
+                .iter()
+                .map(|e| ReplayEstimate {
+                    id: e.id,
+                    x: e.x,
+                    y: e.y,
+                    t0_s: e.t0_s,
+                    sigma_x_m: e.sigma_x_m,
+                    sigma_y_m: e.sigma_y_m,
+                    side: e.attributed_side,
+                    confidence: e.confidence,
+                    n_detections: e.n_detections,
+                    truth_event_id: e.truth_event_id,
+                    error_m: e.error_m,
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let duration_s = file
+            .attr("duration_s")
+            .and_then(|a| a.read_scalar::<f64>())
+            .unwrap_or_else(|_| events.last().map_or(0.0, |e| e.t_s));
+        Ok(Self {
+            file: shown,
+            schema_version,
+            scenario_name: text("scenario_name").unwrap_or_default(),
+            plane: text("crs").and_then(|c| Plane::from_proj_string(&c).ok()),
+            line_xy,
+            line_lonlat,
+            sensors,
+            class_names,
+            events,
+            detections,
+            estimates,
+            duration_s,
+        })
+    }
+
+    /// Events in [t0, t1], by index range into `events`.
+    pub fn events_between(&self, t0: f64, t1: f64) -> std::ops::Range<usize> {
+        let a = self.events.partition_point(|e| e.t_s < t0);
+        let b = self.events.partition_point(|e| e.t_s <= t1);
+        a..b.max(a)
+    }
+
+    /// Detections arriving in [t0, t1], by index range into `detections`.
+    pub fn detections_between(&self, t0: f64, t1: f64) -> std::ops::Range<usize> {
+        let a = self.detections.partition_point(|d| d.t_s < t0);
+        let b = self.detections.partition_point(|d| d.t_s <= t1);
+        a..b.max(a)
+    }
+
+    pub fn event(&self, id: u32) -> Option<&ReplayEvent> {
+        self.events.iter().find(|e| e.id == id)
+    }
+
+    /// The estimate the verifier made of an event, if any.
+    pub fn estimate_of(&self, event_id: u32) -> Option<&ReplayEstimate> {
+        self.estimates.iter().find(|e| e.truth_event_id == i64::from(event_id))
+    }
+
+    /// The event's detections (all of them; the file has a few dozen per event at most).
+    pub fn detections_of(&self, event_id: u32) -> Vec<&ReplayDetection> {
+        self.detections.iter().filter(|d| d.event_id == i64::from(event_id)).collect()
+    }
+
+    /// Localisation errors of the estimates explained by an event, m.
+    pub fn errors_m(&self) -> Vec<f64> {
+        self.estimates.iter().map(|e| e.error_m).filter(|e| e.is_finite()).collect()
+    }
+
+    pub fn sensor(&self, id: u32) -> Option<&ReplaySensor> {
+        self.sensors.get(id as usize).filter(|s| s.id == id)
+    }
+}
+
+/// "correct", "wrong side", "indeterminate" or "not located" for an event and its estimate.
+pub fn verdict(event: &ReplayEvent, estimate: Option<&ReplayEstimate>) -> &'static str {
+    match estimate {
+        None => "not located",
+        Some(e) if e.side == SideCode::Indeterminate => "indeterminate",
+        Some(e) if e.side == event.side => "right side",
+        Some(_) => "wrong side",
+    }
+}

@@ -1,0 +1,97 @@
+//! A scenario made ready for the viewer: its line, places, terrain, deployed sensors and one
+//! coverage source per class, loaded once per edit of the scenario text.
+
+use crate::coverage::GpuCell;
+use crate::coverage::raster::Corridor;
+use crate::deploy::{self, Sensor};
+use crate::detect::{self, BestCase, GpuEvent};
+use crate::error::Result;
+use crate::events::SourceModel;
+use crate::geo::{self, ContactLine, Places, Plane};
+use crate::scenario::{LoadedScenario, TimeOfDay};
+use crate::terrain::{self, Terrain};
+
+/// Cells of the live summary's raster: enough for a 1 km profile of the whole line within the
+/// profile depth, few enough to recompute in about a second on lavapipe (BENCHMARKS.md).
+pub const SUMMARY_CELLS: f64 = 20_000.0;
+
+pub struct Scene {
+    pub loaded: LoadedScenario,
+    pub plane: Plane,
+    pub line: ContactLine,
+    pub places: Places,
+    pub terrain: Terrain,
+    /// As deployed, with the scenario's own static losses (failed, jammed) switched off.
+    pub sensors: Vec<Sensor>,
+    /// Class names and the source each maps, in the scenario's order.
+    pub classes: Vec<String>,
+    pub sources: Vec<GpuEvent>,
+    /// The summary's cells (within the profile depth) and their chainage.
+    pub summary_cells: Vec<GpuCell>,
+    pub summary_chainage_km: Vec<f64>,
+    pub summary_resolution_m: f64,
+}
+
+impl Scene {
+    pub fn load(loaded: LoadedScenario) -> Result<Self> {
+        let (plane, line) = geo::load_line(&loaded)?;
+        let places = geo::load_places(&loaded, &plane)?;
+        let mut sensors = deploy::deploy(&loaded, &plane, &line)?;
+        // The sensors the scenario lists out of service stay switchable: the viewer starts
+        // with them switched off by hand (`enabled`).
+        let mut kept_on = loaded.clone();
+        kept_on.scenario.losses.out_of_service.clear();
+        deploy::losses::apply_static(&kept_on, &plane, &mut sensors)?;
+        let terrain = terrain::load(&loaded, &plane, &line, &sensors)?;
+        let s = &loaded.scenario;
+        let best = BestCase::of(&sensors).over(&terrain);
+        let is_day = s.coverage.time_of_day == TimeOfDay::Day;
+        let classes: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
+        let sources = s
+            .classes
+            .iter()
+            .map(|c| detect::model::gpu_source(&SourceModel::from_signature(&c.source), &s.environment, &best, is_day))
+            .collect();
+        // The summary raster: as fine as the scenario's own, coarsened to about SUMMARY_CELLS
+        // within the profile depth.
+        let depth_m = s.coverage.profile_depth_km() * 1000.0;
+        let band_m2 = line.length_km() * 1000.0 * 2.0 * depth_m;
+        let resolution_m = s.coverage.resolution_m.max((band_m2 / SUMMARY_CELLS).sqrt());
+        let corridor = Corridor::around(&line, depth_m, resolution_m);
+        let tile = corridor.tile(&line, 0, corridor.ny);
+        let (summary_cells, summary_chainage_km) = tile.cells.into_iter().zip(tile.chainage_km).unzip();
+        Ok(Self {
+            plane,
+            line,
+            places,
+            terrain,
+            sensors,
+            classes,
+            sources,
+            summary_cells,
+            summary_chainage_km,
+            summary_resolution_m: resolution_m,
+            loaded,
+        })
+    }
+
+    /// Total cost of the sensors switched on, EUR.
+    pub fn cost_eur(&self, enabled: &[bool]) -> f64 {
+        self.sensors.iter().zip(enabled).filter(|(_, on)| **on).map(|(s, _)| s.cost_eur).sum()
+    }
+
+    /// Which sensors are on: the deployment's own state, less those switched off by id.
+    pub fn enabled(&self, switched_off: &std::collections::BTreeSet<u32>) -> Vec<bool> {
+        self.sensors.iter().map(|s| s.active && !switched_off.contains(&s.id)).collect()
+    }
+
+    /// The world box of the line and its corridor, m: [x_min, y_min, x_max, y_max].
+    pub fn bounds(&self) -> [f64; 4] {
+        let pad = self.loaded.scenario.coverage.half_width_km * 1000.0;
+        let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for p in &self.line.xy {
+            b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
+        }
+        [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad]
+    }
+}

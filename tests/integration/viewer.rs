@@ -1,0 +1,210 @@
+//! The viewer driven headlessly by egui_kittest on the simulation's own device (lavapipe
+//! without a GPU): a scenario computed live, its layer and class switched, a spacing edited,
+//! sensors switched off, a result file replayed, and bad files reported in the window. The
+//! snapshots of the main states are compared with a tolerance.
+
+use super::support::{gpu, linewatch, smoke_scenario};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotOptions};
+use linewatch::view::app::Mode;
+use linewatch::view::{Source, ViewerApp, shared_setup, source_of};
+use std::time::{Duration, Instant};
+
+/// Long enough for the slowest step (a scene load and a layer on lavapipe in a debug build);
+/// a hang guard, not a timing check.
+const SETTLE: Duration = Duration::from_secs(300);
+
+/// A scratch directory by a path relative to the crate root (the tests' working directory):
+/// the paths the window shows, and so the snapshots, are the same on every machine.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new("target/kittest").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creates target/kittest");
+    dir
+}
+
+/// The smoke scenario by a relative path, for the same reason.
+fn smoke() -> std::path::PathBuf {
+    std::path::PathBuf::from("scenarios/ci-smoke.toml")
+}
+
+fn harness(source: Source) -> Harness<'static, ViewerApp> {
+    let gpu = gpu();
+    Harness::builder()
+        .with_size(egui::vec2(1000.0, 640.0))
+        .wgpu_setup(shared_setup(gpu))
+        .build_eframe(move |cc| ViewerApp::new(cc, gpu.share(), source))
+}
+
+/// Step until the compute thread has answered everything and the frame shows it.
+fn settle(h: &mut Harness<'static, ViewerApp>) {
+    let started = Instant::now();
+    let mut quiet = 0;
+    while quiet < 3 {
+        h.step();
+        quiet = if h.state().busy() { 0 } else { quiet + 1 };
+        assert!(started.elapsed() < SETTLE, "the viewer did not settle");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_steps(2);
+}
+
+fn snapshot(h: &mut Harness<'static, ViewerApp>, name: &str) {
+    h.remove_cursor();
+    h.run_steps(1);
+    // Antialiased edges may shift by a shade between drivers; a moved widget or a changed
+    // colour map fails.
+    h.snapshot_options(name, &SnapshotOptions::new().threshold(2.0).max_failed_pixels(200));
+}
+
+fn summary(h: &Harness<'static, ViewerApp>) -> (f64, usize, f64) {
+    match &h.state().mode {
+        Mode::WhatIf(w) => {
+            let s = w.summary.as_ref().expect("a summary");
+            (s.covered_fraction, s.sensors_on, s.cost_eur)
+        }
+        _ => panic!("not a scenario"),
+    }
+}
+
+#[test]
+fn scenario_opens_switches_layer_and_class_and_recomputes_after_an_edit() {
+    let mut h = harness(source_of(Some(&smoke())).expect("the smoke scenario loads"));
+    settle(&mut h);
+    let (covered, sensors, cost) = summary(&h);
+    assert!(sensors > 100, "{sensors} sensors on");
+    assert!(covered > 0.0 && covered <= 1.0, "{covered}");
+    let (cells, _, metric, class) = h.state().layer_info().expect("a coverage layer on screen");
+    assert!(cells > 1000, "{cells} cells painted");
+    assert_eq!((metric.name(), class), ("verifiable", 0));
+    snapshot(&mut h, "viewer_scenario_verifiable");
+
+    // Layer: the metric combo box, then the cross-line σ.
+    h.get_by_label("metric").click();
+    h.run_steps(2);
+    h.get_by_label("sigma_n_m").click();
+    settle(&mut h);
+    let (_, _, metric, _) = h.state().layer_info().expect("a layer");
+    assert_eq!(metric.name(), "sigma_n_m");
+
+    // Class: artillery → mortar; the layer and the summary follow.
+    h.get_by_label("class").click();
+    h.run_steps(2);
+    h.get_by_label("mortar").click();
+    settle(&mut h);
+    let (_, _, _, class) = h.state().layer_info().expect("a layer");
+    assert_eq!(class, 1);
+    let (mortar_covered, _, _) = summary(&h);
+    assert_ne!(mortar_covered, covered, "mortar and artillery differ");
+    snapshot(&mut h, "viewer_scenario_mortar_sigma");
+
+    // Spacing: the first row from 2 km to 6 km; fewer sensors, cheaper, less covered.
+    let values: Vec<_> = h.get_all_by_role(egui::accesskit::Role::SpinButton).map(|n| n.value()).collect();
+    let spacing = h
+        .get_all_by_role(egui::accesskit::Role::SpinButton)
+        .find(|n| n.value().as_deref() == Some("2.00"))
+        .unwrap_or_else(|| panic!("the first row's spacing field among {values:?}"));
+    spacing.set_value_accesskit(6.0);
+    settle(&mut h);
+    let (wider_covered, wider_sensors, wider_cost) = summary(&h);
+    assert!(wider_sensors < sensors, "{wider_sensors} against {sensors}");
+    assert!(wider_cost < cost || cost == 0.0, "{wider_cost} against {cost}");
+    assert!(wider_covered < mortar_covered, "{wider_covered} against {mortar_covered}");
+    match &h.state().mode {
+        Mode::WhatIf(w) => assert!(w.loaded.text.contains("spacing_km = 6"), "the edit is in the scenario text"),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn switching_sensors_off_lowers_the_summary_and_saves_as_out_of_service() {
+    let mut h = harness(source_of(Some(&smoke())).expect("loads"));
+    settle(&mut h);
+    let (covered, sensors, _) = summary(&h);
+    let ids: Vec<u32> = match &h.state().mode {
+        Mode::WhatIf(w) => w.scene.as_ref().expect("scene").sensors.iter().map(|s| s.id).step_by(2).collect(),
+        _ => unreachable!(),
+    };
+    h.state_mut().toggle_sensors(&ids);
+    settle(&mut h);
+    let (fewer_covered, fewer, _) = summary(&h);
+    assert_eq!(fewer, sensors - ids.len());
+    assert!(fewer_covered < covered, "{fewer_covered} against {covered}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("edited.toml");
+    if let Mode::WhatIf(w) = &mut h.state_mut().mode {
+        w.save_path = path.display().to_string();
+    }
+    h.get_by_label("Save TOML").click_accesskit();
+    h.run_steps(2);
+    let message = match &h.state().mode {
+        Mode::WhatIf(w) => w.message.clone(),
+        _ => unreachable!(),
+    };
+    assert_eq!(message, Some(format!("saved {}", path.display())));
+    let saved = linewatch::scenario::LoadedScenario::load(Some(&path)).expect("the saved scenario loads");
+    assert_eq!(saved.scenario.losses.out_of_service, ids);
+    assert_eq!(saved.scenario.rows.len(), 4);
+    let original = std::fs::read_to_string(smoke_scenario()).expect("reads");
+    let first_comment = original.lines().find(|l| l.starts_with('#')).expect("the smoke scenario has comments");
+    assert!(saved.text.contains(first_comment), "comments are kept");
+}
+
+#[test]
+fn replay_steps_through_a_run_and_shows_an_event() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("smoke.h5");
+    let o =
+        linewatch(dir.path(), &["run", smoke_scenario().to_str().expect("utf-8"), "-o", "smoke.h5", "--no-coverage"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut h = harness(source_of(Some(&out)).expect("a result file"));
+    settle(&mut h);
+    let (events, detections) = match &h.state().mode {
+        Mode::Replay(r) => (r.replay.events.len(), r.replay.detections.len()),
+        _ => panic!("the result file did not open for replay"),
+    };
+    assert!(events > 10 && detections > 10, "{events} events, {detections} detections");
+    h.get_by_label("step").click();
+    h.run_steps(2);
+    h.get_by_label("step").click();
+    h.run_steps(2);
+    let (time, shown, first) = match &h.state().mode {
+        Mode::Replay(r) => {
+            let shown = r.replay.events_between(r.time_s - r.trail_s, r.time_s);
+            (r.time_s, shown.len(), r.replay.events.get(shown.start).map(|e| e.id))
+        }
+        _ => unreachable!(),
+    };
+    assert_eq!(time, 600.0, "two steps of the 300 s trail");
+    assert!(shown > 0, "events in the trail");
+    if let Mode::Replay(r) = &mut h.state_mut().mode {
+        r.selected = first;
+    }
+    h.run_steps(2);
+    assert!(h.query_by_label("verdict").is_some(), "the selected event's verdict is shown");
+    snapshot(&mut h, "viewer_replay");
+}
+
+#[test]
+fn corrupt_and_foreign_hdf5_files_show_an_error_in_the_window() {
+    let dir = scratch("bad-files");
+    let corrupt = dir.join("corrupt.h5");
+    std::fs::write(&corrupt, b"\x89HDF\r\n\x1a\nthis is not the rest of an HDF5 file").expect("writes");
+    let foreign = dir.join("foreign.h5");
+    {
+        let f = hdf5::File::create(&foreign).expect("creates");
+        f.new_dataset::<f64>().shape(3).create("x").expect("a dataset");
+    }
+    for (path, expected) in [(corrupt, "not a readable HDF5 file"), (foreign, "not a linewatch result")] {
+        let mut h = harness(source_of(Some(&path)).expect("an HDF5 path opens the window"));
+        settle(&mut h);
+        match &h.state().mode {
+            Mode::Failed(message) => assert!(message.contains(expected), "{message}"),
+            _ => panic!("{} opened", path.display()),
+        }
+        assert!(h.query_by_label_contains(expected).is_some(), "the window shows: {expected}");
+        if expected.contains("linewatch") {
+            snapshot(&mut h, "viewer_foreign_file");
+        }
+    }
+}
