@@ -5,9 +5,11 @@
 mod coverage;
 mod line_of_sight;
 mod verify;
+mod viewer;
 pub use coverage::{CoverageBench, CoverageBenchOptions, coverage};
 pub use line_of_sight::{LineOfSightBench, line_of_sight};
 pub use verify::{VerifyBench, verify};
+pub use viewer::{ViewerBench, viewer};
 
 use crate::deploy;
 use crate::detect::{self, BestCase, GpuDetector, SensorGrid, reference};

@@ -56,6 +56,10 @@ pub enum Command {
         /// Capture the window once everything is computed, write this PNG and close.
         #[arg(long)]
         screenshot: Option<PathBuf>,
+        /// Benchmark: pan along the whole line in this many frames, print the frame times and
+        /// close.
+        #[arg(long = "bench-pan")]
+        bench_pan: Option<usize>,
     },
     /// Verification-capability maps of the corridor (DESIGN §5) to an HDF5 file.
     Coverage {
@@ -158,6 +162,12 @@ pub enum Command {
         /// Pairs for --line-of-sight.
         #[arg(long, default_value_t = 500_000)]
         pairs: usize,
+        /// Measure the viewer's recompute after an edit instead: a 100 km sector redrawn.
+        #[arg(long)]
+        viewer: bool,
+        /// Texture sides (long side, texels) for --viewer (repeatable).
+        #[arg(long = "texture", default_values_t = [256, 1024])]
+        textures: Vec<u32>,
     },
 }
 
@@ -281,8 +291,8 @@ fn execute(command: Command) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         #[cfg(feature = "viewer")]
-        Command::View { path, screenshot } => {
-            crate::view::open(path.as_deref(), screenshot)?;
+        Command::View { path, screenshot, bench_pan } => {
+            crate::view::open(path.as_deref(), screenshot, bench_pan)?;
             Ok(exit::SUCCESS)
         }
         #[cfg(not(feature = "viewer"))]
@@ -318,8 +328,17 @@ fn execute(command: Command) -> Result<u8> {
             association,
             line_of_sight,
             pairs,
+            viewer,
+            textures,
         } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
+            if viewer {
+                if let Some(bad) = textures.iter().find(|&&t| t == 0 || t > 8192) {
+                    return Err(Error::file("--texture", "texture", format!("{bad} is not in [1, 8192]")));
+                }
+                println!("{}", crate::bench::viewer(&loaded, class.as_deref(), &textures)?);
+                return Ok(exit::SUCCESS);
+            }
             if line_of_sight {
                 if pairs == 0 || pairs > 50_000_000 {
                     return Err(Error::file("--pairs", "pairs", format!("{pairs} is not in [1, 5e7]")));

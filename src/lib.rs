@@ -26,7 +26,6 @@ pub mod shaders;
 pub mod size;
 pub mod terrain;
 pub mod verify;
-#[cfg(feature = "viewer")]
 pub mod view;
 
 pub use error::{Error, Result};

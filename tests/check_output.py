@@ -53,8 +53,8 @@ def main(path):
         if h5py.check_enum_dtype(f["detections"].dtype["modality"]) is None:
             fail("modality is not an HDF5 enum")
         causes = h5py.check_enum_dtype(f["sensor_losses"].dtype["cause"])
-        if causes is None or set(causes) != {"Failed", "Jammed", "Destroyed"}:
-            fail(f"/sensor_losses cause is not the enum Failed/Jammed/Destroyed: {causes}")
+        if causes is None or set(causes) != {"Failed", "Jammed", "Destroyed", "OutOfService"}:
+            fail(f"/sensor_losses cause is not the enum Failed/Jammed/Destroyed/OutOfService: {causes}")
         losses = f["sensor_losses"][:]
         if np.any(np.diff(losses["t_s"]) < 0) if len(losses) > 1 else False:
             fail("/sensor_losses is not in time order")

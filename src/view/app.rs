@@ -88,6 +88,41 @@ pub struct ViewerApp {
     pub screenshot: Option<PathBuf>,
     pub screenshot_result: Arc<std::sync::Mutex<Option<Result<(), String>>>>,
     idle_frames: u32,
+    /// Set by `--bench-pan N`: pan along the whole line for N frames once the first layer is
+    /// on screen, then print the frame times and close.
+    pub bench_pan: Option<PanBench>,
+}
+
+/// Frame times while panning, measured between frames of the real window.
+#[derive(Debug, Default)]
+pub struct PanBench {
+    pub frames: usize,
+    pub times_s: Vec<f64>,
+    last: Option<std::time::Instant>,
+    /// Layers that arrived during the pan (recomputed windows).
+    pub layers: usize,
+}
+
+impl PanBench {
+    pub fn new(frames: usize) -> Self {
+        Self { frames, ..Self::default() }
+    }
+
+    pub fn report(&self) -> String {
+        let mut t = self.times_s.clone();
+        t.sort_by(f64::total_cmp);
+        let at = |q: f64| t.get(((t.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+        let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
+        format!(
+            "pan benchmark: {} frames across the whole line; frame time mean {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms; {} coverage layers redrawn during the pan",
+            t.len(),
+            1e3 * mean,
+            1e3 * at(0.5),
+            1e3 * at(0.95),
+            1e3 * at(1.0),
+            self.layers
+        )
+    }
 }
 
 impl ViewerApp {
@@ -145,6 +180,7 @@ impl ViewerApp {
             screenshot: None,
             screenshot_result: Arc::default(),
             idle_frames: 0,
+            bench_pan: None,
         }
     }
 
@@ -266,6 +302,11 @@ impl ViewerApp {
     }
 
     fn show_layer(&mut self, layer: Box<Layer>) {
+        if let Some(b) = &mut self.bench_pan
+            && b.last.is_some()
+        {
+            b.layers += 1;
+        }
         let Some(render) = &self.render else { return };
         let mut renderer = render.renderer.write();
         let texture = renderer.register_native_texture(&render.device, &layer.painted.view, wgpu::FilterMode::Nearest);
@@ -473,6 +514,31 @@ impl ViewerApp {
         self.ask_for_window(screen);
     }
 
+    /// `--bench-pan`: once the first layer is shown, follow the line from end to end in
+    /// `frames` frames, 100 km across the view, and time the frames.
+    fn pan_step(&mut self, ctx: &egui::Context) {
+        let (Some(b), Some(view)) = (&mut self.bench_pan, self.view.as_mut()) else { return };
+        let Mode::WhatIf(w) = &self.mode else { return };
+        let (Some(scene), true) = (&w.scene, self.layer.is_some()) else { return };
+        if b.times_s.len() >= b.frames {
+            return;
+        }
+        let now = std::time::Instant::now();
+        if let Some(last) = b.last {
+            b.times_s.push(now.duration_since(last).as_secs_f64());
+        }
+        b.last = Some(now);
+        let screen_points = ctx.content_rect().width().max(1.0);
+        view.m_per_point = 100_000.0 / f64::from(screen_points);
+        let along = scene.line.length_km() * b.times_s.len() as f64 / b.frames.max(1) as f64;
+        view.center = scene.line.point_at(along, 0.0);
+        if b.times_s.len() >= b.frames {
+            println!("{}", b.report());
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        ctx.request_repaint();
+    }
+
     /// `--screenshot`: once nothing is pending for a few frames, capture, save and close.
     fn screenshot_step(&mut self, ctx: &egui::Context) {
         let Some(path) = self.screenshot.clone() else { return };
@@ -534,6 +600,7 @@ impl eframe::App for ViewerApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         self.screenshot_step(&ctx);
+        self.pan_step(&ctx);
     }
 }
 

@@ -208,3 +208,34 @@ fn corrupt_and_foreign_hdf5_files_show_an_error_in_the_window() {
         }
     }
 }
+
+/// The real window (eframe, winit, the wgpu surface) under Xvfb: it renders the smoke
+/// scenario with its coverage layer and captures itself. `make deps` installs xvfb; the test
+/// fails, never skips, without it.
+#[test]
+fn the_real_window_renders_under_xvfb_and_captures_itself() {
+    let dir = scratch("xvfb");
+    let shot = dir.join("window.png");
+    let o = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24", env!("CARGO_BIN_EXE_linewatch"), "view"])
+        .arg(smoke_scenario())
+        .arg("--screenshot")
+        .arg(&shot)
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir().join("linewatch-test-xdg"))
+        .output()
+        .expect("xvfb-run runs (make deps installs xvfb)");
+    assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let image = image::open(&shot).expect("the screenshot is a PNG").to_rgba8();
+    assert!(image.width() >= 800 && image.height() >= 500, "{}×{}", image.width(), image.height());
+    // The coverage layer is there: many pixels close to the colour map's bright end (a
+    // covered cell), blended at the default opacity over the map's background.
+    let [r, g, b] = linewatch::coverage::paint::viridis(1.0).map(|c| c * 255.0);
+    let bright = image
+        .pixels()
+        .filter(|p| {
+            let [pr, pg, pb, _] = p.0.map(f64::from);
+            (pr - r).abs() < 40.0 && (pg - g).abs() < 40.0 && (pb - b).abs() < 60.0
+        })
+        .count();
+    assert!(bright > 10_000, "{bright} pixels of covered cells");
+}
