@@ -79,6 +79,8 @@ pub struct ViewerApp {
     engine: Engine,
     render: Option<eframe::egui_wgpu::RenderState>,
     layer: Option<ShownLayer>,
+    /// The terrain's hillshade under the layer, and the world box it covers.
+    relief: Option<(egui::TextureHandle, [f64; 4])>,
     pub view: Option<MapView>,
     pub opacity: f32,
     /// The last error of the engine (a bad edit, a GPU failure).
@@ -173,6 +175,7 @@ impl ViewerApp {
             engine,
             render: cc.wgpu_render_state.clone(),
             layer: None,
+            relief: None,
             view: None,
             opacity: 0.8,
             error: None,
@@ -279,10 +282,14 @@ impl ViewerApp {
         });
     }
 
-    fn take_outcomes(&mut self) {
+    fn take_outcomes(&mut self, ctx: &egui::Context) {
         for outcome in self.engine.poll() {
             match outcome {
                 Outcome::Scene(scene) => {
+                    self.relief = scene.relief.as_ref().map(|r| {
+                        let image = egui::ColorImage::from_gray([r.width, r.height], &r.shade);
+                        (ctx.load_texture("relief", image, egui::TextureOptions::LINEAR), r.rect)
+                    });
                     if let Mode::WhatIf(w) = &mut self.mode {
                         w.class = w.class.min(scene.classes.len().saturating_sub(1));
                         w.scene = Some(scene);
@@ -440,9 +447,18 @@ impl ViewerApp {
             }
         }
         self.view = Some(view);
+        let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+        if let Some((texture, rect)) = &self.relief {
+            // Faint: the relief is context, the coverage is the subject.
+            painter.with_clip_rect(screen).image(
+                texture.id(),
+                view.screen_rect_of(screen, *rect),
+                uv,
+                Color32::from_white_alpha(90),
+            );
+        }
         if let Some(shown) = &self.layer {
             let rect = view.screen_rect_of(screen, shown.layer.window.rect);
-            let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
             painter.with_clip_rect(screen).image(
                 shown.texture,
                 rect,
@@ -579,7 +595,7 @@ fn suggested_save_path(loaded: &LoadedScenario) -> String {
 impl eframe::App for ViewerApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        self.take_outcomes();
+        self.take_outcomes(&ctx);
         self.poll_loading();
         if let Mode::Replay(r) = &mut self.mode
             && r.playing
@@ -594,7 +610,11 @@ impl eframe::App for ViewerApp {
         egui::Panel::left("controls").resizable(true).default_size(320.0).min_size(320.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| panels::side_panel(ui, self));
         });
-        egui::Panel::bottom("plots").resizable(true).default_size(190.0).show(ui, |ui| panels::plots(ui, self));
+        egui::Panel::bottom("plots")
+            .resizable(true)
+            .default_size(230.0)
+            .min_size(200.0)
+            .show(ui, |ui| panels::plots(ui, self));
         egui::CentralPanel::default().show(ui, |ui| self.map_ui(ui));
         if self.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));

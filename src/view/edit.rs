@@ -91,3 +91,48 @@ pub fn set_out_of_service(loaded: &LoadedScenario, ids: &BTreeSet<u32>) -> Resul
     }
     reload(loaded, &doc)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn smoke() -> LoadedScenario {
+        let text = include_str!("../../scenarios/ci-smoke.toml").to_string();
+        LoadedScenario::from_text(text, "ci-smoke.toml".into(), std::path::PathBuf::from("scenarios"))
+            .expect("the smoke scenario parses")
+    }
+
+    #[test]
+    fn an_edit_changes_one_field_and_keeps_the_comments() {
+        let loaded = smoke();
+        let edited = set(&loaded, &Field::Row(1, "spacing_km"), 3.5).expect("a valid spacing");
+        assert_eq!(edited.scenario.rows[1].spacing_km, Some(3.5));
+        assert_eq!(edited.scenario.rows[0].spacing_km, loaded.scenario.rows[0].spacing_km);
+        let comments = |t: &str| t.lines().filter(|l| l.trim_start().starts_with('#')).count();
+        assert_eq!(comments(&edited.text), comments(&loaded.text));
+        let night = set(&loaded, &Field::Coverage("time_of_day"), "night").expect("night");
+        assert_eq!(night.scenario.coverage.time_of_day, crate::scenario::TimeOfDay::Night);
+        let windy = set(&loaded, &Field::Environment("wind_speed_mps"), 9.0).expect("wind");
+        assert_eq!(windy.scenario.environment.wind_speed_mps, 9.0);
+    }
+
+    #[test]
+    fn a_bad_value_is_an_error_naming_the_field() {
+        let loaded = smoke();
+        let e = set(&loaded, &Field::Row(0, "spacing_km"), -1.0).expect_err("a negative spacing");
+        assert!(e.to_string().contains("rows[0].spacing_km"), "{e}");
+        assert!(set(&loaded, &Field::Row(99, "spacing_km"), 1.0).is_err(), "no such row");
+        assert!(set(&loaded, &Field::Row(0, "modality"), "sonar").is_err(), "no such modality");
+    }
+
+    #[test]
+    fn out_of_service_round_trips_and_an_empty_set_removes_the_key() {
+        let loaded = smoke();
+        let ids: BTreeSet<u32> = [3, 1, 7].into();
+        let with = set_out_of_service(&loaded, &ids).expect("valid ids");
+        assert_eq!(with.scenario.losses.out_of_service, vec![1, 3, 7]);
+        let without = set_out_of_service(&with, &BTreeSet::new()).expect("none");
+        assert!(without.scenario.losses.out_of_service.is_empty());
+        assert!(!without.text.contains("out_of_service"));
+    }
+}

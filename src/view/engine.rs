@@ -322,3 +322,26 @@ pub fn summary(kernel: &GpuCoverage, scene: &Scene, request: &Request) -> Result
         seconds: started.elapsed().as_secs_f64(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(class: usize, window: Option<Window>, summary: bool) -> Request {
+        Request { scenario: None, switched_off: BTreeSet::new(), class, metric: Metric::Verifiable, window, summary }
+    }
+
+    #[test]
+    fn merged_requests_keep_the_newest_window_and_any_summary() {
+        let w = |x: f64| Window { rect: [x, 0.0, x + 1.0, 1.0], width: 4, height: 4 };
+        let (tx, rx) = channel();
+        tx.send(request(0, Some(w(1.0)), true)).expect("sends");
+        tx.send(request(1, Some(w(2.0)), false)).expect("sends");
+        tx.send(request(2, None, false)).expect("sends");
+        let (merged, count) = next(&rx).expect("a request");
+        assert_eq!(count, 3);
+        assert_eq!(merged.class, 2, "the newest class");
+        assert_eq!(merged.window, Some(w(2.0)), "the newest window asked for");
+        assert!(merged.summary, "a summary asked for in between is not lost");
+    }
+}

@@ -17,6 +17,7 @@ pub mod map;
 pub mod panels;
 #[cfg(feature = "viewer")]
 pub mod plots;
+pub mod relief;
 pub mod replay;
 pub mod scene;
 #[cfg(feature = "viewer")]

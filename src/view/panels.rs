@@ -286,7 +286,7 @@ fn replay_panel(ui: &mut egui::Ui, r: &mut ReplayState) {
         if let Some(e) = estimate {
             ui.label("estimate");
             ui.label(format!(
-                "error {:.0} m, σ {:.0}×{:.0} m, confidence {:.3}",
+                "error {:.1} m, σ {:.1}×{:.1} m, confidence {:.3}",
                 e.error_m, e.sigma_x_m, e.sigma_y_m, e.confidence
             ));
             ui.end_row();

@@ -253,9 +253,12 @@ impl Replay {
     }
 }
 
-/// "correct", "wrong side", "indeterminate" or "not located" for an event and its estimate.
+/// "right side", "wrong side", "indeterminate" or "not located" for an event and its
+/// estimate, as the verifier's metrics count them; an impact is located but carries no
+/// attribution (it lands on the other side: the launch is what is attributed).
 pub fn verdict(event: &ReplayEvent, estimate: Option<&ReplayEstimate>) -> &'static str {
     match estimate {
+        _ if event.kind == EventKindCode::Impact => "impact: its launch is attributed",
         None => "not located",
         Some(e) if e.side == SideCode::Indeterminate => "indeterminate",
         Some(e) if e.side == event.side => "right side",

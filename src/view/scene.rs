@@ -30,6 +30,8 @@ pub struct Scene {
     pub summary_cells: Vec<GpuCell>,
     pub summary_chainage_km: Vec<f64>,
     pub summary_resolution_m: f64,
+    /// The map's background; None on flat ground.
+    pub relief: Option<super::relief::Relief>,
 }
 
 impl Scene {
@@ -60,7 +62,9 @@ impl Scene {
         let corridor = Corridor::around(&line, depth_m, resolution_m);
         let tile = corridor.tile(&line, 0, corridor.ny);
         let (summary_cells, summary_chainage_km) = tile.cells.into_iter().zip(tile.chainage_km).unzip();
+        let relief = super::relief::hillshade(&terrain.dem);
         Ok(Self {
+            relief,
             plane,
             line,
             places,

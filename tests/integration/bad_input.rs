@@ -282,6 +282,18 @@ const CASES: &[Case] = &[
         expect: &["losses.availability", "outside the allowed range"],
         ..BASE
     },
+    Case {
+        name: "a sensor out of service that the rows do not deploy",
+        edits: &[("", "\n[losses]\nout_of_service = [5, 100000]\n")],
+        expect: &["losses.out_of_service", "no sensor 100000"],
+        ..BASE
+    },
+    Case {
+        name: "a sensor out of service twice",
+        edits: &[("", "\n[losses]\nout_of_service = [5, 5]\n")],
+        expect: &["losses.out_of_service", "listed twice"],
+        ..BASE
+    },
 ];
 
 fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
@@ -353,4 +365,15 @@ fn missing_scenario_and_corrupt_result_files_exit_2() {
     let o = linewatch(dir.path(), &["info", "junk.h5"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("junk.h5"), "{}", text(&o.stderr));
+    // The viewer refuses a missing file or a bad scenario before any window opens (a result
+    // file that cannot be read is shown in the window: tests/integration/viewer.rs).
+    for missing in ["nope.toml", "nope.h5"] {
+        let o = linewatch(dir.path(), &["view", missing]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(missing), "{}", text(&o.stderr));
+    }
+    std::fs::write(dir.path().join("bad.toml"), "name = 3\n").expect("write");
+    let o = linewatch(dir.path(), &["view", "bad.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("bad.toml:1"), "{}", text(&o.stderr));
 }

@@ -168,17 +168,29 @@ fn replay_steps_through_a_run_and_shows_an_event() {
     h.run_steps(2);
     h.get_by_label("step").click();
     h.run_steps(2);
-    let (time, shown, first) = match &h.state().mode {
-        Mode::Replay(r) => {
-            let shown = r.replay.events_between(r.time_s - r.trail_s, r.time_s);
-            (r.time_s, shown.len(), r.replay.events.get(shown.start).map(|e| e.id))
-        }
+    let time = match &h.state().mode {
+        Mode::Replay(r) => r.time_s,
         _ => unreachable!(),
     };
     assert_eq!(time, 600.0, "two steps of the 300 s trail");
+    let shown = match &h.state().mode {
+        Mode::Replay(r) => r.replay.events_between(r.time_s - r.trail_s, r.time_s).len(),
+        _ => unreachable!(),
+    };
     assert!(shown > 0, "events in the trail");
+    // For the picture: a short trail (fewer rays, a smaller snapshot) just after the first
+    // launch the verifier located, selected, to show its rays, its estimate and its verdict.
     if let Mode::Replay(r) = &mut h.state_mut().mode {
-        r.selected = first;
+        let located = r
+            .replay
+            .events
+            .iter()
+            .find(|e| e.kind != linewatch::output::EventKindCode::Impact && r.replay.estimate_of(e.id).is_some())
+            .copied()
+            .expect("a located launch");
+        r.trail_s = 30.0;
+        r.time_s = located.t_s + 20.0;
+        r.selected = Some(located.id);
     }
     h.run_steps(2);
     assert!(h.query_by_label("verdict").is_some(), "the selected event's verdict is shown");
