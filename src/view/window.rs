@@ -17,7 +17,7 @@ const HDF5_SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
 pub fn source_of(path: Option<&Path>) -> Result<Source> {
     let Some(path) = path else { return Ok(Source::Scenario(Box::new(LoadedScenario::load(None)?))) };
     if !path.is_file() {
-        return Err(Error::file(&path.display().to_string(), "file", "no such file".to_string()));
+        return Err(Error::file(path.display().to_string(), "file", "no such file".to_string()));
     }
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let signature = std::fs::File::open(path).ok().and_then(|mut f| {
