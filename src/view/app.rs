@@ -82,6 +82,10 @@ pub struct ViewerApp {
     /// The terrain's hillshade under the layer, and the world box it covers.
     relief: Option<(egui::TextureHandle, [f64; 4])>,
     pub view: Option<MapView>,
+    /// Where the map was drawn in the last frame (the tests click on it).
+    pub map_rect: Option<Rect>,
+    /// Where a shift-drag box started, while it is drawn.
+    box_start: Option<egui::Pos2>,
     pub opacity: f32,
     /// The last error of the engine (a bad edit, a GPU failure).
     pub error: Option<String>,
@@ -95,13 +99,16 @@ pub struct ViewerApp {
     pub bench_pan: Option<PanBench>,
 }
 
-/// Frame times while panning, measured between frames of the real window.
+/// Frame times while panning, measured between frames of the real window: first along the
+/// whole line with the layer frozen (the UI and the renderer alone), then again with the
+/// layer recomputed for each new window (the compute thread competing).
 #[derive(Debug, Default)]
 pub struct PanBench {
     pub frames: usize,
-    pub times_s: Vec<f64>,
+    /// [frozen, live].
+    pub times_s: [Vec<f64>; 2],
     last: Option<std::time::Instant>,
-    /// Layers that arrived during the pan (recomputed windows).
+    /// Layers that arrived during the live pass.
     pub layers: usize,
 }
 
@@ -110,18 +117,30 @@ impl PanBench {
         Self { frames, ..Self::default() }
     }
 
+    /// 0 while the layer is frozen, 1 while it is live, 2 when done.
+    fn pass(&self) -> usize {
+        self.times_s.iter().take_while(|t| t.len() >= self.frames).count()
+    }
+
     pub fn report(&self) -> String {
-        let mut t = self.times_s.clone();
-        t.sort_by(f64::total_cmp);
-        let at = |q: f64| t.get(((t.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
-        let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
+        let line = |name: &str, times: &[f64]| {
+            let mut t = times.to_vec();
+            t.sort_by(f64::total_cmp);
+            let at = |q: f64| t.get(((t.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+            let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
+            format!(
+                "  {name:<14} {} frames: mean {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+                t.len(),
+                1e3 * mean,
+                1e3 * at(0.5),
+                1e3 * at(0.95),
+                1e3 * at(1.0)
+            )
+        };
         format!(
-            "pan benchmark: {} frames across the whole line; frame time mean {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms; {} coverage layers redrawn during the pan",
-            t.len(),
-            1e3 * mean,
-            1e3 * at(0.5),
-            1e3 * at(0.95),
-            1e3 * at(1.0),
+            "pan benchmark, along the whole line, 100 km across the view\n{}\n{} ({} coverage layers redrawn)",
+            line("layer frozen", &self.times_s[0]),
+            line("layer live", &self.times_s[1]),
             self.layers
         )
     }
@@ -177,6 +196,8 @@ impl ViewerApp {
             layer: None,
             relief: None,
             view: None,
+            map_rect: None,
+            box_start: None,
             opacity: 0.8,
             error: None,
             gpu_side,
@@ -310,7 +331,7 @@ impl ViewerApp {
 
     fn show_layer(&mut self, layer: Box<Layer>) {
         if let Some(b) = &mut self.bench_pan
-            && b.last.is_some()
+            && b.pass() == 1
         {
             b.layers += 1;
         }
@@ -324,6 +345,9 @@ impl ViewerApp {
 
     /// Ask for the visible window's coverage when the view, class, metric or sensors changed.
     fn ask_for_window(&mut self, screen: Rect) {
+        if self.bench_pan.as_ref().is_some_and(|b| b.pass() == 0 && self.layer.is_some()) {
+            return;
+        }
         let Mode::WhatIf(w) = &mut self.mode else { return };
         let (Some(view), Some(_)) = (self.view, &w.scene) else { return };
         let side = self.gpu_side;
@@ -416,6 +440,7 @@ impl ViewerApp {
     fn map_ui(&mut self, ui: &mut egui::Ui) {
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
         let screen = response.rect;
+        self.map_rect = Some(screen);
         painter.rect_filled(screen, 0.0, Color32::from_rgb(236, 238, 232));
         let Some(bounds) = self.bounds() else {
             let text = match &self.mode {
@@ -434,7 +459,16 @@ impl ViewerApp {
         let mut view = *self.view.get_or_insert_with(|| MapView::fit(bounds, screen));
         let marks = self.marks();
         // Shift-drag draws a box of sensors to switch off; a plain drag pans.
-        let boxing = ui.input(|i| i.modifiers.shift) && matches!(self.mode, Mode::WhatIf(_));
+        // The box starts where a shift-drag starts, and is kept until the button is released
+        // (egui forgets the press origin on release).
+        if response.drag_started() {
+            self.box_start = ui
+                .input(|i| i.modifiers.shift)
+                .then(|| ui.input(|i| i.pointer.press_origin()))
+                .flatten()
+                .filter(|_| matches!(self.mode, Mode::WhatIf(_)));
+        }
+        let boxing = self.box_start.is_some();
         if response.dragged() && !boxing {
             view.pan(response.drag_delta());
         }
@@ -503,12 +537,13 @@ impl ViewerApp {
             panels::draw_legend(&painter, screen, w.metric, w.loaded.scenario.coverage.target);
         }
         // Clicks and boxes.
-        if boxing && let (Some(start), Some(now)) = (ui.input(|i| i.pointer.press_origin()), response.hover_pos()) {
+        if let (Some(start), Some(now)) = (self.box_start, ui.input(|i| i.pointer.latest_pos())) {
             let rect = Rect::from_two_pos(start, now);
             if response.dragged() {
                 painter.rect_stroke(rect, 0.0, Stroke::new(1.5, Color32::RED), egui::StrokeKind::Inside);
             }
             if response.drag_stopped() {
+                self.box_start = None;
                 let ids: Vec<u32> =
                     marks.iter().filter(|m| rect.contains(view.to_screen(screen, m.xy))).map(|m| m.id).collect();
                 self.toggle_sensors(&ids);
@@ -531,24 +566,25 @@ impl ViewerApp {
     }
 
     /// `--bench-pan`: once the first layer is shown, follow the line from end to end in
-    /// `frames` frames, 100 km across the view, and time the frames.
+    /// `frames` frames, 100 km across the view, twice (`PanBench`), and time the frames.
     fn pan_step(&mut self, ctx: &egui::Context) {
         let (Some(b), Some(view)) = (&mut self.bench_pan, self.view.as_mut()) else { return };
         let Mode::WhatIf(w) = &self.mode else { return };
         let (Some(scene), true) = (&w.scene, self.layer.is_some()) else { return };
-        if b.times_s.len() >= b.frames {
+        let pass = b.pass();
+        if pass == 2 {
             return;
         }
         let now = std::time::Instant::now();
         if let Some(last) = b.last {
-            b.times_s.push(now.duration_since(last).as_secs_f64());
+            b.times_s[pass].push(now.duration_since(last).as_secs_f64());
         }
         b.last = Some(now);
         let screen_points = ctx.content_rect().width().max(1.0);
         view.m_per_point = 100_000.0 / f64::from(screen_points);
-        let along = scene.line.length_km() * b.times_s.len() as f64 / b.frames.max(1) as f64;
+        let along = scene.line.length_km() * b.times_s[b.pass().min(1)].len() as f64 / b.frames.max(1) as f64;
         view.center = scene.line.point_at(along, 0.0);
-        if b.times_s.len() >= b.frames {
+        if b.pass() == 2 {
             println!("{}", b.report());
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }

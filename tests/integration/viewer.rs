@@ -150,6 +150,71 @@ fn switching_sensors_off_lowers_the_summary_and_saves_as_out_of_service() {
     assert!(saved.text.contains(first_comment), "comments are kept");
 }
 
+/// A press at `from` and a release at `to` (with shift: a box), as the window sends them.
+fn press_release(h: &mut Harness<'static, ViewerApp>, from: egui::Pos2, to: egui::Pos2, shift: bool) {
+    let modifiers = if shift { egui::Modifiers::SHIFT } else { egui::Modifiers::NONE };
+    let button =
+        |pos, pressed| egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed, modifiers };
+    h.event_modifiers(egui::Event::PointerMoved(from), modifiers);
+    h.event_modifiers(button(from, true), modifiers);
+    if from == to {
+        // A click: pressed and released in one frame, as kittest clicks a widget.
+        h.event_modifiers(button(to, false), modifiers);
+        h.step();
+        return;
+    }
+    h.step();
+    for k in 1..=4 {
+        h.event_modifiers(egui::Event::PointerMoved(from + (to - from) * k as f32 / 4.0), modifiers);
+        h.step();
+    }
+    h.event_modifiers(button(to, false), modifiers);
+    h.step();
+}
+
+#[test]
+fn clicking_a_sensor_and_drawing_a_box_switch_sensors_off() {
+    let mut h = harness(source_of(Some(&smoke())).expect("loads"));
+    settle(&mut h);
+    let (_, sensors, _) = summary(&h);
+    let state = h.state();
+    let (view, screen) = (state.view.expect("a view"), state.map_rect.expect("a map"));
+    let Mode::WhatIf(w) = &state.mode else { unreachable!() };
+    let scene = w.scene.clone().expect("a scene");
+    // The sensor nearest the middle of the map, clicked.
+    let target = scene
+        .sensors
+        .iter()
+        .min_by(|a, b| {
+            let d = |s: &linewatch::deploy::Sensor| view.to_screen(screen, [s.x, s.y]).distance(screen.center());
+            d(a).total_cmp(&d(b))
+        })
+        .expect("sensors");
+    let at = view.to_screen(screen, [target.x, target.y]);
+    press_release(&mut h, at, at, false);
+    settle(&mut h);
+    let off = |h: &Harness<'static, ViewerApp>| match &h.state().mode {
+        Mode::WhatIf(w) => w.switched_off.clone(),
+        _ => unreachable!(),
+    };
+    assert_eq!(off(&h).into_iter().collect::<Vec<_>>(), vec![target.id], "the clicked sensor is off");
+    assert_eq!(summary(&h).1, sensors - 1);
+    // A shift-drawn box around the map's centre: every sensor inside it goes off.
+    let (from, to) = (screen.center() - egui::vec2(60.0, 60.0), screen.center() + egui::vec2(60.0, 60.0));
+    let inside: std::collections::BTreeSet<u32> = scene
+        .sensors
+        .iter()
+        .filter(|s| egui::Rect::from_two_pos(from, to).contains(view.to_screen(screen, [s.x, s.y])))
+        .map(|s| s.id)
+        .collect();
+    assert!(inside.len() > 3, "{} sensors in the box", inside.len());
+    press_release(&mut h, from, to, true);
+    settle(&mut h);
+    let now_off = off(&h);
+    assert!(inside.is_subset(&now_off), "{inside:?} not all in {now_off:?}");
+    assert_eq!(summary(&h).1, sensors - now_off.len());
+}
+
 #[test]
 fn replay_steps_through_a_run_and_shows_an_event() {
     let dir = tempfile::tempdir().expect("tempdir");
