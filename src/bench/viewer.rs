@@ -166,8 +166,7 @@ pub fn viewer(loaded: &LoadedScenario, class: Option<&str>, sides: &[u32]) -> Re
             .iter()
             .zip(&texels)
             .map(|(m, &t)| {
-                let o = crate::coverage::GpuCellOut { verifiable: m.verifiable as f32, ..Default::default() };
-                colour(Metric::Verifiable, &o, t % width, t / width)
+                colour(Metric::Verifiable, &Metric::Verifiable.cell_with(m.verifiable as f32), t % width, t / width)
             })
             .collect();
         let cpu_seconds = started.elapsed().as_secs_f64();

@@ -58,6 +58,20 @@ impl Metric {
         }
     }
 
+    /// A result with this metric at `value` and the others zero: what the colour map of one
+    /// metric needs.
+    pub fn cell_with(self, value: f32) -> GpuCellOut {
+        let mut o = GpuCellOut::default();
+        *match self {
+            Self::PDetect => &mut o.p_detect,
+            Self::PK => &mut o.p_k,
+            Self::SigmaN => &mut o.sigma_n_m,
+            Self::PAttrib => &mut o.p_attrib,
+            Self::Verifiable => &mut o.verifiable,
+        } = value;
+        o
+    }
+
     /// Where `value` falls on the colour map, in [0, 1].
     pub fn position(self, value: f64) -> f64 {
         let (low, high, log) = self.scale();

@@ -64,6 +64,59 @@ pub struct ReplayState {
     pub selected: Option<u32>,
     /// Fraction of events located by chainage (computed once: it locates every event).
     pub located: (Vec<f64>, Vec<f64>),
+    /// The stored coverage map asked for (class, metric), none: no layer.
+    pub stored_choice: Option<(String, Metric)>,
+    /// The one on screen, and the world box it covers.
+    stored: Option<(egui::TextureHandle, [f64; 4], (String, Metric))>,
+    stored_loading: Option<Receiver<crate::Result<super::replay::StoredMap>>>,
+}
+
+impl ReplayState {
+    /// Start reading the stored map asked for when it is not the one shown; show one that has
+    /// been read.
+    fn update_stored(&mut self, ctx: &egui::Context) -> Option<String> {
+        let mut failed = None;
+        if let Some(rx) = &self.stored_loading
+            && let Ok(result) = rx.try_recv()
+        {
+            self.stored_loading = None;
+            match result {
+                Ok(m) => {
+                    let image = egui::ColorImage::from_rgba_unmultiplied([m.width, m.height], &m.rgba);
+                    let texture = ctx.load_texture("stored coverage", image, egui::TextureOptions::NEAREST);
+                    self.stored = Some((texture, m.rect, (m.class, m.metric)));
+                }
+                Err(e) => {
+                    self.stored_choice = None;
+                    failed = Some(e.to_string());
+                }
+            }
+        }
+        let shown = self.stored.as_ref().map(|s| &s.2);
+        if self.stored_choice.is_none() {
+            self.stored = None;
+        } else if self.stored_loading.is_none() && shown != self.stored_choice.as_ref() {
+            if let Some((class, metric)) = self.stored_choice.clone() {
+                let (tx, rx) = std::sync::mpsc::channel();
+                let (path, ctx) = (PathBuf::from(&self.replay.file), ctx.clone());
+                std::thread::spawn(move || {
+                    let _ = tx.send(super::replay::read_stored_map(&path, &class, metric));
+                    ctx.request_repaint();
+                });
+                self.stored_loading = Some(rx);
+            }
+        }
+        failed
+    }
+
+    /// The stored map on screen: its class and metric.
+    pub fn stored_shown(&self) -> Option<&(String, Metric)> {
+        self.stored.as_ref().map(|s| &s.2)
+    }
+
+    pub fn stored_loading(&self) -> bool {
+        self.stored_loading.is_some()
+    }
 }
 
 pub enum Mode {
@@ -210,7 +263,8 @@ impl ViewerApp {
 
     /// Work sent to the compute thread or a file still loading.
     pub fn busy(&self) -> bool {
-        self.engine.busy() || matches!(self.mode, Mode::Loading(..))
+        let stored = matches!(&self.mode, Mode::Replay(r) if r.stored_loading());
+        self.engine.busy() || stored || matches!(self.mode, Mode::Loading(..))
     }
 
     pub fn adapter(&self) -> &str {
@@ -381,6 +435,9 @@ impl ViewerApp {
                 let located = panels::located_profile(&replay, &line);
                 Mode::Replay(Box::new(ReplayState {
                     located,
+                    stored_choice: None,
+                    stored: None,
+                    stored_loading: None,
                     time_s: 0.0,
                     playing: false,
                     speed: 600.0,
@@ -490,6 +547,12 @@ impl ViewerApp {
                 uv,
                 Color32::from_white_alpha(90),
             );
+        }
+        if let Mode::Replay(r) = &self.mode
+            && let Some((texture, rect, _)) = &r.stored
+        {
+            let alpha = Color32::from_white_alpha((self.opacity * 255.0) as u8);
+            painter.with_clip_rect(screen).image(texture.id(), view.screen_rect_of(screen, *rect), uv, alpha);
         }
         if let Some(shown) = &self.layer {
             let rect = view.screen_rect_of(screen, shown.layer.window.rect);
@@ -633,6 +696,11 @@ impl eframe::App for ViewerApp {
         let ctx = ui.ctx().clone();
         self.take_outcomes(&ctx);
         self.poll_loading();
+        if let Mode::Replay(r) = &mut self.mode
+            && let Some(e) = r.update_stored(&ctx)
+        {
+            self.error = Some(e);
+        }
         if let Mode::Replay(r) = &mut self.mode
             && r.playing
         {

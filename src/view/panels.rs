@@ -56,7 +56,7 @@ pub fn side_panel(ui: &mut egui::Ui, app: &mut ViewerApp) {
     let mut action: Option<Action> = None;
     match &mut app.mode {
         Mode::WhatIf(w) => whatif_panel(ui, w, &mut app.opacity, &mut action),
-        Mode::Replay(r) => replay_panel(ui, r),
+        Mode::Replay(r) => replay_panel(ui, r, &mut app.opacity),
         Mode::Loading(..) => {
             ui.spinner();
         }
@@ -231,7 +231,29 @@ fn whatif_panel(ui: &mut egui::Ui, w: &mut WhatIf, opacity: &mut f32, action: &m
     }
 }
 
-fn replay_panel(ui: &mut egui::Ui, r: &mut ReplayState) {
+fn replay_panel(ui: &mut egui::Ui, r: &mut ReplayState, opacity: &mut f32) {
+    if !r.replay.coverage_classes.is_empty() {
+        ui.heading("Coverage in the file");
+        let mut class = r.stored_choice.as_ref().map(|c| c.0.clone());
+        let mut metric = r.stored_choice.as_ref().map_or(Metric::Verifiable, |c| c.1);
+        egui::ComboBox::from_label("stored class").selected_text(class.as_deref().unwrap_or("none")).show_ui(
+            ui,
+            |ui| {
+                ui.selectable_value(&mut class, None, "none");
+                for c in &r.replay.coverage_classes {
+                    ui.selectable_value(&mut class, Some(c.clone()), c);
+                }
+            },
+        );
+        egui::ComboBox::from_label("stored metric").selected_text(metric.name()).show_ui(ui, |ui| {
+            for m in Metric::ALL {
+                ui.selectable_value(&mut metric, m, m.name());
+            }
+        });
+        r.stored_choice = class.map(|c| (c, metric));
+        ui.add(egui::Slider::new(opacity, 0.0..=1.0).text("opacity"));
+        ui.separator();
+    }
     ui.heading("Replay");
     let duration = r.replay.duration_s.max(1.0);
     ui.add(egui::Slider::new(&mut r.time_s, 0.0..=duration).text("time, s"));

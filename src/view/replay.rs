@@ -77,6 +77,8 @@ pub struct Replay {
     pub detections: Vec<ReplayDetection>,
     pub estimates: Vec<ReplayEstimate>,
     pub duration_s: f64,
+    /// Classes with a coverage map in the file (`/coverage/<class>`).
+    pub coverage_classes: Vec<String>,
 }
 
 impl Replay {
@@ -212,6 +214,7 @@ impl Replay {
             detections,
             estimates,
             duration_s,
+            coverage_classes: stored_classes(path),
         })
     }
 
@@ -264,4 +267,74 @@ pub fn verdict(event: &ReplayEvent, estimate: Option<&ReplayEstimate>) -> &'stat
         Some(e) if e.side == event.side => "right side",
         Some(_) => "wrong side",
     }
+}
+
+/// Longest side of a stored coverage map as the replay shows it, cells.
+pub const STORED_MAP_SIDE: usize = 2048;
+
+/// A coverage map the file holds (`/coverage/<class>/<metric>`), coloured with the viewer's
+/// colour map (`coverage::paint::colour`, the paint kernel's reference), at most
+/// `STORED_MAP_SIDE` cells a side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMap {
+    pub class: String,
+    pub metric: crate::coverage::paint::Metric,
+    pub width: usize,
+    pub height: usize,
+    /// RGBA, row-major from the north; transparent outside the corridor (NaN cells).
+    pub rgba: Vec<u8>,
+    /// World box [x_min, y_min, x_max, y_max], m.
+    pub rect: [f64; 4],
+}
+
+/// The classes the file has coverage maps for.
+pub fn stored_classes(path: &Path) -> Vec<String> {
+    hdf5::File::open(path).and_then(|f| f.group("coverage")).and_then(|g| g.member_names()).unwrap_or_default()
+}
+
+/// Read and colour one stored map, every `stride`-th cell (a strided read: memory stays
+/// bounded by the picture, not by the map).
+pub fn read_stored_map(path: &Path, class: &str, metric: crate::coverage::paint::Metric) -> Result<StoredMap> {
+    use crate::coverage::paint::colour;
+    let shown = path.display().to_string();
+    let name = format!("coverage/{class}/{}", metric.name());
+    let bad = |msg: String| Error::file(&shown, &name, msg);
+    let file = hdf5::File::open(path).map_err(|e| bad(format!("not a readable HDF5 file: {e}")))?;
+    let group = file.group(&format!("coverage/{class}")).map_err(|e| bad(e.to_string()))?;
+    let xs = group.dataset("x").and_then(|d| d.read_raw::<f64>()).map_err(|e| bad(format!("x: {e}")))?;
+    let ys = group.dataset("y").and_then(|d| d.read_raw::<f64>()).map_err(|e| bad(format!("y: {e}")))?;
+    let data = group.dataset(metric.name()).map_err(|e| bad(e.to_string()))?;
+    let (ny, nx) = match data.shape().as_slice() {
+        [ny, nx] if *ny == ys.len() && *nx == xs.len() && *nx >= 2 && *ny >= 2 => (*ny, *nx),
+        other => return Err(bad(format!("shape {other:?} against {} × {} coordinates", ys.len(), xs.len()))),
+    };
+    let stride = nx.max(ny).div_ceil(STORED_MAP_SIDE).max(1);
+    let values = data
+        .read_slice_2d::<f32, _>(ndarray::s![..;stride, ..;stride])
+        .map_err(|e| bad(format!("cannot read: {e}")))?;
+    let (height, width) = values.dim();
+    let mut rgba = Vec::with_capacity(width * height * 4);
+    for row in 0..height {
+        // Rows run south to north in the file; the picture starts at the north.
+        let j = height - 1 - row;
+        for i in 0..width {
+            let v = values[(j, i)];
+            if v.is_nan() {
+                rgba.extend([0, 0, 0, 0]);
+                continue;
+            }
+            rgba.extend(colour(metric, &metric.cell_with(v), i as u32, row as u32));
+        }
+    }
+    let half = 0.5 * (xs[1] - xs[0]).abs() * stride as f64;
+    let last_x = xs[(width - 1) * stride];
+    let last_y = ys[(height - 1) * stride];
+    Ok(StoredMap {
+        class: class.to_string(),
+        metric,
+        width,
+        height,
+        rgba,
+        rect: [xs[0] - half, ys[0] - half, last_x + half, last_y + half],
+    })
 }

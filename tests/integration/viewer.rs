@@ -219,8 +219,7 @@ fn clicking_a_sensor_and_drawing_a_box_switch_sensors_off() {
 fn replay_steps_through_a_run_and_shows_an_event() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("smoke.h5");
-    let o =
-        linewatch(dir.path(), &["run", smoke_scenario().to_str().expect("utf-8"), "-o", "smoke.h5", "--no-coverage"]);
+    let o = linewatch(dir.path(), &["run", smoke_scenario().to_str().expect("utf-8"), "-o", "smoke.h5"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut h = harness(source_of(Some(&out)).expect("a result file"));
     settle(&mut h);
@@ -229,6 +228,18 @@ fn replay_steps_through_a_run_and_shows_an_event() {
         _ => panic!("the result file did not open for replay"),
     };
     assert!(events > 10 && detections > 10, "{events} events, {detections} detections");
+    // The coverage map the file holds, shown under the replay.
+    h.get_by_label("stored class").click();
+    h.run_steps(2);
+    h.get_by_label("mortar").click();
+    settle(&mut h);
+    match &h.state().mode {
+        Mode::Replay(r) => {
+            let shown = r.stored_shown().map(|(c, m)| (c.as_str(), m.name()));
+            assert_eq!(shown, Some(("mortar", "verifiable")));
+        }
+        _ => unreachable!(),
+    }
     h.get_by_label("step").click();
     h.run_steps(2);
     h.get_by_label("step").click();
