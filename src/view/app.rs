@@ -95,16 +95,17 @@ impl ReplayState {
         let shown = self.stored.as_ref().map(|s| &s.2);
         if self.stored_choice.is_none() {
             self.stored = None;
-        } else if self.stored_loading.is_none() && shown != self.stored_choice.as_ref() {
-            if let Some((class, metric)) = self.stored_choice.clone() {
-                let (tx, rx) = std::sync::mpsc::channel();
-                let (path, ctx) = (PathBuf::from(&self.replay.file), ctx.clone());
-                std::thread::spawn(move || {
-                    let _ = tx.send(super::replay::read_stored_map(&path, &class, metric));
-                    ctx.request_repaint();
-                });
-                self.stored_loading = Some(rx);
-            }
+        } else if self.stored_loading.is_none()
+            && shown != self.stored_choice.as_ref()
+            && let Some((class, metric)) = self.stored_choice.clone()
+        {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (path, ctx) = (PathBuf::from(&self.replay.file), ctx.clone());
+            std::thread::spawn(move || {
+                let _ = tx.send(super::replay::read_stored_map(&path, &class, metric));
+                ctx.request_repaint();
+            });
+            self.stored_loading = Some(rx);
         }
         failed
     }
