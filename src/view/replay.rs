@@ -75,6 +75,9 @@ pub struct Replay {
     /// Sorted by time.
     pub events: Vec<ReplayEvent>,
     pub detections: Vec<ReplayDetection>,
+    /// Indices into `detections` ordered by event id (then time): an event's detections are a
+    /// contiguous run.
+    by_event: Vec<u32>,
     pub estimates: Vec<ReplayEstimate>,
     pub duration_s: f64,
     /// Classes with a coverage map in the file (`/coverage/<class>`).
@@ -176,6 +179,11 @@ impl Replay {
             }));
         }
         detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let index_limit = u32::try_from(detections.len())
+            .map_err(|_| bad("detections", format!("{} rows exceed what the replay indexes", detections.len())))?;
+        let mut by_event: Vec<u32> = (0..index_limit).collect();
+        // Stable: within an event, time order is kept.
+        by_event.sort_by_key(|&k| detections[k as usize].event_id);
         let estimates = match file.dataset("estimates") {
             Ok(d) => d
                 .read_raw::<EstimateRecord>()
@@ -212,6 +220,7 @@ impl Replay {
             class_names,
             events,
             detections,
+            by_event,
             estimates,
             duration_s,
             coverage_classes: stored_classes(path),
@@ -241,9 +250,13 @@ impl Replay {
         self.estimates.iter().find(|e| e.truth_event_id == i64::from(event_id))
     }
 
-    /// The event's detections (all of them; the file has a few dozen per event at most).
+    /// The event's detections, in time order (a binary search of `by_event`).
     pub fn detections_of(&self, event_id: u32) -> Vec<&ReplayDetection> {
-        self.detections.iter().filter(|d| d.event_id == i64::from(event_id)).collect()
+        let id = i64::from(event_id);
+        let event_of = |&k: &u32| self.detections[k as usize].event_id;
+        let start = self.by_event.partition_point(|k| event_of(k) < id);
+        let end = self.by_event.partition_point(|k| event_of(k) <= id);
+        self.by_event[start..end.max(start)].iter().map(|&k| &self.detections[k as usize]).collect()
     }
 
     /// Localisation errors of the estimates explained by an event, m.

@@ -267,6 +267,9 @@ fn replay_steps_through_a_run_and_shows_an_event() {
         r.trail_s = 30.0;
         r.time_s = located.t_s + 20.0;
         r.selected = Some(located.id);
+        let by_scan = r.replay.detections.iter().filter(|d| d.event_id == i64::from(located.id)).count();
+        assert_eq!(r.replay.detections_of(located.id).len(), by_scan, "the event index finds every detection");
+        assert!(by_scan > 2, "{by_scan} detections of a located event");
     }
     h.run_steps(2);
     assert!(h.query_by_label("verdict").is_some(), "the selected event's verdict is shown");
