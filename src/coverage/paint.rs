@@ -160,15 +160,18 @@ impl Painter {
         width: u32,
         height: u32,
     ) -> Result<Painted> {
-        let device = &gpu.device;
+        let painted = Self::texture(gpu, width, height)?;
+        self.paint_into(gpu, &painted, metric, cells, texels)?;
+        Ok(painted)
+    }
+
+    /// A transparent `width`×`height` texture to paint into.
+    pub fn texture(gpu: &Gpu, width: u32, height: u32) -> Result<Painted> {
         let max_side = gpu.limits().max_texture_dimension_2d;
         if width == 0 || height == 0 || width > max_side || height > max_side {
             return Err(Error::Gpu(format!("a {width}×{height} texture is outside this adapter's 1–{max_side}")));
         }
-        if texels.len() != cells.count || texels.iter().any(|&t| u64::from(t) >= u64::from(width) * u64::from(height)) {
-            return Err(Error::Gpu("paint: texel indices do not match the cells".into()));
-        }
-        let texture = device.create_texture(&wgpu::TextureDescriptor {
+        let texture = gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: Some("coverage layer"),
             size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
             mip_level_count: 1,
@@ -181,8 +184,26 @@ impl Painter {
             view_formats: &[],
         });
         let view = texture.create_view(&Default::default());
+        Ok(Painted { texture, view, width, height })
+    }
+
+    /// Paint the i-th result of `cells` at `texels[i]` of `painted` (the viewer paints a layer
+    /// chunk by chunk). Submitted, not waited for.
+    pub fn paint_into(
+        &self,
+        gpu: &Gpu,
+        painted: &Painted,
+        metric: Metric,
+        cells: &DeviceCells,
+        texels: &[u32],
+    ) -> Result<()> {
+        let device = &gpu.device;
+        let (width, height) = (painted.width, painted.height);
+        if texels.len() != cells.count || texels.iter().any(|&t| u64::from(t) >= u64::from(width) * u64::from(height)) {
+            return Err(Error::Gpu("paint: texel indices do not match the cells".into()));
+        }
         if cells.count == 0 {
-            return Ok(Painted { texture, view, width, height });
+            return Ok(());
         }
         let (low, high, log) = metric.scale();
         let settings = PaintSettings {
@@ -207,7 +228,7 @@ impl Painter {
                 wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() },
                 wgpu::BindGroupEntry { binding: 1, resource: cells.results.as_entire_binding() },
                 wgpu::BindGroupEntry { binding: 2, resource: texel_buffer.as_entire_binding() },
-                wgpu::BindGroupEntry { binding: 3, resource: wgpu::BindingResource::TextureView(&view) },
+                wgpu::BindGroupEntry { binding: 3, resource: wgpu::BindingResource::TextureView(&painted.view) },
             ],
         });
         let groups = (cells.count as u32).div_ceil(WORKGROUP_SIZE);
@@ -222,7 +243,7 @@ impl Painter {
             pass.dispatch_workgroups(groups, 1, 1);
         }
         gpu.queue.submit([encoder.finish()]);
-        Ok(Painted { texture, view, width, height })
+        Ok(())
     }
 }
 

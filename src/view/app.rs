@@ -230,6 +230,7 @@ impl ViewerApp {
                     metric: w.metric,
                     window: None,
                     summary: true,
+                    window_seq: 0,
                 });
                 Mode::WhatIf(Box::new(w))
             }
@@ -297,6 +298,7 @@ impl ViewerApp {
                     metric: w.metric,
                     window: None,
                     summary: true,
+                    window_seq: 0,
                 });
                 w.asked = None;
             }
@@ -342,6 +344,7 @@ impl ViewerApp {
             metric: w.metric,
             window: None,
             summary: true,
+            window_seq: 0,
         });
     }
 
@@ -424,6 +427,7 @@ impl ViewerApp {
             metric: w.metric,
             window: Some(window),
             summary: false,
+            window_seq: 0,
         });
     }
 

@@ -15,7 +15,7 @@ use crate::scenario::{LoadedScenario, SightLines};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Instant;
 
@@ -38,6 +38,9 @@ pub struct Request {
     pub metric: Metric,
     pub window: Option<Window>,
     pub summary: bool,
+    /// Set by `Engine::send`: the number of the window asked for (a layer still being
+    /// computed when a newer window is asked for is abandoned).
+    pub window_seq: u64,
 }
 
 impl Request {
@@ -48,6 +51,7 @@ impl Request {
             scenario: newer.scenario.or(self.scenario),
             summary: newer.summary || self.summary,
             window: newer.window.or(self.window),
+            window_seq: if newer.window.is_some() { newer.window_seq } else { self.window_seq },
             ..newer
         }
     }
@@ -97,6 +101,8 @@ pub struct Engine {
     requests: Sender<Request>,
     outcomes: Receiver<Outcome>,
     pending: Arc<AtomicUsize>,
+    /// The number of the latest window asked for.
+    latest_window: Arc<AtomicU64>,
     pub adapter: String,
 }
 
@@ -109,14 +115,19 @@ impl Engine {
         let pending = Arc::new(AtomicUsize::new(0));
         let adapter = gpu.describe();
         let counter = pending.clone();
+        let latest_window = Arc::new(AtomicU64::new(0));
+        let latest = latest_window.clone();
         std::thread::Builder::new()
             .name("linewatch-view-compute".into())
-            .spawn(move || serve(&gpu, &inbox, &outbox, &counter, &wake))
+            .spawn(move || serve(&gpu, &inbox, &outbox, &counter, &latest, &wake))
             .map_or_else(|e| eprintln!("linewatch view: cannot start the compute thread: {e}"), |_| ());
-        Self { requests, outcomes, pending, adapter }
+        Self { requests, outcomes, pending, latest_window, adapter }
     }
 
-    pub fn send(&self, request: Request) {
+    pub fn send(&self, mut request: Request) {
+        if request.window.is_some() {
+            request.window_seq = self.latest_window.fetch_add(1, Ordering::SeqCst) + 1;
+        }
         self.pending.fetch_add(1, Ordering::SeqCst);
         if self.requests.send(request).is_err() {
             self.pending.fetch_sub(1, Ordering::SeqCst);
@@ -136,7 +147,14 @@ impl Engine {
 
 /// The thread's loop: one scene at a time, its kernel kept while only the window, the class or
 /// the sensors switched off change.
-fn serve(gpu: &Gpu, inbox: &Receiver<Request>, outbox: &Sender<Outcome>, pending: &AtomicUsize, wake: &dyn Fn()) {
+fn serve(
+    gpu: &Gpu,
+    inbox: &Receiver<Request>,
+    outbox: &Sender<Outcome>,
+    pending: &AtomicUsize,
+    latest_window: &AtomicU64,
+    wake: &dyn Fn(),
+) {
     let send = |o: Outcome| {
         let _ = outbox.send(o);
         wake();
@@ -146,6 +164,7 @@ fn serve(gpu: &Gpu, inbox: &Receiver<Request>, outbox: &Sender<Outcome>, pending
         Err(e) => return send(Outcome::Failed(e.to_string())),
     };
     let mut carried: Option<(Request, usize)> = None;
+    let mut chunk = Chunking::default();
     let mut scene: Option<Arc<Scene>> = None;
     loop {
         let Some((mut request, mut count)) = carried.take().or_else(|| next(inbox)) else { return };
@@ -183,8 +202,10 @@ fn serve(gpu: &Gpu, inbox: &Receiver<Request>, outbox: &Sender<Outcome>, pending
                 enabled_for = Some(request.switched_off.clone());
             }
             if let Some(window) = request.window {
-                match layer(gpu, &painter, &kernel, &current, &request, window) {
-                    Ok(l) => send(Outcome::Layer(Box::new(l))),
+                let stale = || latest_window.load(Ordering::SeqCst) != request.window_seq;
+                match layer(gpu, &painter, &kernel, &current, &request, window, &mut chunk, &stale) {
+                    Ok(Some(l)) => send(Outcome::Layer(Box::new(l))),
+                    Ok(None) => {}
                     Err(e) => send(Outcome::Failed(e.to_string())),
                 }
             }
@@ -268,6 +289,39 @@ pub fn window_cells(line: &ContactLine, half_width_m: f64, w: &Window) -> (Vec<G
     rows.into_iter().flatten().unzip()
 }
 
+/// How many cells one submission of a layer takes: sized so that each runs for about
+/// `TARGET_S`. The window's own frames share the device's queue, so on a CPU adapter a layer
+/// in one submission would hold the next frame back for as long as it runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunking {
+    pub cells: usize,
+}
+
+impl Chunking {
+    /// About two frames at 60 Hz.
+    const TARGET_S: f64 = 0.03;
+    const MIN_CELLS: usize = 256;
+
+    /// Learn from a submission of `cells` that took `seconds`.
+    fn observe(&mut self, cells: usize, seconds: f64) {
+        if cells < self.cells / 2 || seconds <= 0.0 {
+            return;
+        }
+        let ideal = (cells as f64 * Self::TARGET_S / seconds) as usize;
+        // Move at most ×2 per step: one odd submission does not swing it.
+        self.cells = ideal.clamp(self.cells / 2, self.cells * 2).max(Self::MIN_CELLS);
+    }
+}
+
+impl Default for Chunking {
+    fn default() -> Self {
+        Self { cells: 1024 }
+    }
+}
+
+/// The layer of `window`, painted chunk by chunk; None when a newer window was asked for
+/// before it was done (`stale`).
+#[allow(clippy::too_many_arguments)]
 fn layer(
     gpu: &Gpu,
     painter: &Painter,
@@ -275,22 +329,37 @@ fn layer(
     scene: &Scene,
     request: &Request,
     window: Window,
-) -> Result<Layer> {
+    chunk: &mut Chunking,
+    stale: &dyn Fn() -> bool,
+) -> Result<Option<Layer>> {
     let started = Instant::now();
     let source = scene.sources.get(request.class).ok_or_else(|| Error::Gpu("no such class".into()))?;
     let half_width_m = scene.loaded.scenario.coverage.half_width_km * 1000.0;
     let (cells, texels) = window_cells(&scene.line, half_width_m, &window);
-    let on_device = kernel.dispatch(source, &cells, scene.loaded.scenario.coverage.k)?;
-    let painted = painter.paint(gpu, request.metric, &on_device, &texels, window.width, window.height)?;
-    gpu.finish()?;
-    Ok(Layer {
+    let painted = Painter::texture(gpu, window.width, window.height)?;
+    let k = scene.loaded.scenario.coverage.k;
+    let mut done = 0;
+    while done < cells.len() {
+        if stale() {
+            return Ok(None);
+        }
+        let size = chunk.cells.min(kernel.max_cells_per_dispatch()).max(1);
+        let end = (done + size).min(cells.len());
+        let submitted = Instant::now();
+        let on_device = kernel.dispatch(source, &cells[done..end], k)?;
+        painter.paint_into(gpu, &painted, request.metric, &on_device, &texels[done..end])?;
+        gpu.finish()?;
+        chunk.observe(end - done, submitted.elapsed().as_secs_f64());
+        done = end;
+    }
+    Ok(Some(Layer {
         painted,
         window,
         class: request.class,
         metric: request.metric,
         cells: cells.len(),
         seconds: started.elapsed().as_secs_f64(),
-    })
+    }))
 }
 
 /// The summary: the class's verifiable probability over the summary raster, read back.
@@ -328,7 +397,15 @@ mod tests {
     use super::*;
 
     fn request(class: usize, window: Option<Window>, summary: bool) -> Request {
-        Request { scenario: None, switched_off: BTreeSet::new(), class, metric: Metric::Verifiable, window, summary }
+        Request {
+            scenario: None,
+            switched_off: BTreeSet::new(),
+            class,
+            metric: Metric::Verifiable,
+            window,
+            summary,
+            window_seq: class as u64,
+        }
     }
 
     #[test]
@@ -343,5 +420,21 @@ mod tests {
         assert_eq!(merged.class, 2, "the newest class");
         assert_eq!(merged.window, Some(w(2.0)), "the newest window asked for");
         assert!(merged.summary, "a summary asked for in between is not lost");
+        assert_eq!(merged.window_seq, 1, "the number of the window kept");
+    }
+
+    #[test]
+    fn chunks_grow_and_shrink_towards_the_target_time_by_at_most_two() {
+        let mut c = Chunking::default();
+        c.observe(1024, 0.003);
+        assert_eq!(c.cells, 2048, "ten times too fast: doubled, not ×10");
+        c.observe(2048, 0.12);
+        assert_eq!(c.cells, 1024, "four times too slow: halved");
+        c.observe(100, 10.0);
+        assert_eq!(c.cells, 1024, "a short tail chunk teaches nothing");
+        for _ in 0..20 {
+            c.observe(c.cells, 1e3);
+        }
+        assert_eq!(c.cells, Chunking::MIN_CELLS);
     }
 }
