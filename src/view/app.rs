@@ -416,7 +416,10 @@ impl ViewerApp {
             height: (screen.height() * scale).round().max(1.0) as u32,
         };
         let key = (window, w.class, w.metric, w.switched_off.clone(), w.scene_generation);
-        if w.asked.as_ref() == Some(&key) || w.scene_generation == 0 {
+        // While the compute thread works, the view waits: asking on every frame of a pan would
+        // abandon each layer before it is done on a slow device (the last view is asked for
+        // as soon as it is free).
+        if w.asked.as_ref() == Some(&key) || w.scene_generation == 0 || self.engine.busy() {
             return;
         }
         w.asked = Some(key);

@@ -27,6 +27,17 @@ pub struct Window {
     pub height: u32,
 }
 
+/// The coarse pass of a layer has this many times fewer texels a side (16× fewer cells).
+pub const COARSE_FACTOR: u32 = 4;
+
+impl Window {
+    /// The same box at 1/`factor` of the texels a side; None when that would be under 32.
+    pub fn coarse(&self, factor: u32) -> Option<Window> {
+        let (width, height) = (self.width / factor, self.height / factor);
+        (width.min(height) >= 32).then_some(Window { rect: self.rect, width, height })
+    }
+}
+
 /// What the UI asks for.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -203,10 +214,16 @@ fn serve(
             }
             if let Some(window) = request.window {
                 let stale = || latest_window.load(Ordering::SeqCst) != request.window_seq;
-                match layer(gpu, &painter, &kernel, &current, &request, window, &mut chunk, &stale) {
-                    Ok(Some(l)) => send(Outcome::Layer(Box::new(l))),
-                    Ok(None) => {}
-                    Err(e) => send(Outcome::Failed(e.to_string())),
+                // A quick coarse pass first, so that a layer follows a pan on a slow device.
+                for w in window.coarse(COARSE_FACTOR).into_iter().chain([window]) {
+                    match layer(gpu, &painter, &kernel, &current, &request, w, &mut chunk, &stale) {
+                        Ok(Some(l)) => send(Outcome::Layer(Box::new(l))),
+                        Ok(None) => break,
+                        Err(e) => {
+                            send(Outcome::Failed(e.to_string()));
+                            break;
+                        }
+                    }
                 }
             }
             if request.summary {
@@ -322,7 +339,7 @@ impl Default for Chunking {
 /// The layer of `window`, painted chunk by chunk; None when a newer window was asked for
 /// before it was done (`stale`).
 #[allow(clippy::too_many_arguments)]
-fn layer(
+pub fn layer(
     gpu: &Gpu,
     painter: &Painter,
     kernel: &GpuCoverage,
