@@ -296,8 +296,10 @@ fn execute(command: Command) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         #[cfg(not(feature = "viewer"))]
-        Command::View { .. } => Err(crate::Error::Gpu(
-            "this build has no viewer: build with the default features (`cargo build --release`)".into(),
+        Command::View { .. } => Err(crate::Error::file(
+            "linewatch view",
+            "features",
+            "this build has no viewer: build with the default features (`cargo build --release`)",
         )),
         Command::Info { file } => {
             print!("{}", crate::info::describe(&file)?);
