@@ -1,6 +1,6 @@
 // Coverage kernel (DESIGN §5): one thread per corridor cell, a source of one class placed
 // there. Composed after propagation.wgsl, terrain.wgsl, viewshed.wgsl and pair.wgsl. CPU f64
-// reference: src/coverage/reference.rs.
+// reference: src/coverage/reference.rs. CellOut is in cell_out.wgsl.
 
 const WORKGROUP_SIZE: u32 = 64u;
 const MAX_K: u32 = 8u;
@@ -25,18 +25,6 @@ struct Cell {
     pad0: f32,
     pad1: f32,
     pad2: f32,
-}
-
-struct CellOut {
-    p_detect: f32,
-    p_k: f32,
-    sigma_n_m: f32,
-    p_attrib: f32,
-    verifiable: f32,
-    sensors: u32,
-    loop_iterations: u32,
-    // 1 where llvmpipe cut a loop short: the host recomputes the cell.
-    loop_cut: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

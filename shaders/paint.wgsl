@@ -1,20 +1,9 @@
 // Paints coverage results into an RGBA8 texture for the viewer, on the device that computed
 // them (DESIGN §9: the viewer shares the device; nothing is read back for display). One thread
-// per evaluated cell. Standalone; the CellOut layout is coverage.wgsl's. CPU f64 reference:
-// src/coverage/paint.rs (`colour`).
+// per evaluated cell. Composed after cell_out.wgsl (the coverage kernel's results). CPU f64
+// reference: src/coverage/paint.rs (`colour`).
 
 const WORKGROUP_SIZE: u32 = 64u;
-
-struct CellOut {
-    p_detect: f32,
-    p_k: f32,
-    sigma_n_m: f32,
-    p_attrib: f32,
-    verifiable: f32,
-    sensors: u32,
-    loop_iterations: u32,
-    loop_cut: u32,
-}
 
 struct Paint {
     // 0 p_detect, 1 p_k, 2 sigma_n_m, 3 p_attrib, 4 verifiable.

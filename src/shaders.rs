@@ -10,6 +10,7 @@ pub const TERRAIN: &str = include_str!("../shaders/terrain.wgsl");
 pub const LOS: &str = include_str!("../shaders/los.wgsl");
 pub const VIEWSHED: &str = include_str!("../shaders/viewshed.wgsl");
 pub const VIEWSHED_SWEEP: &str = include_str!("../shaders/viewshed_sweep.wgsl");
+pub const CELL_OUT: &str = include_str!("../shaders/cell_out.wgsl");
 pub const PAINT: &str = include_str!("../shaders/paint.wgsl");
 
 /// The detection kernel with its dependencies, in order.
@@ -19,7 +20,12 @@ pub fn detect_kernel() -> String {
 
 /// The coverage kernel with its dependencies, in order.
 pub fn coverage_kernel() -> String {
-    [PROPAGATION, TERRAIN, VIEWSHED, PAIR, COVERAGE].join("\n")
+    [PROPAGATION, TERRAIN, VIEWSHED, PAIR, CELL_OUT, COVERAGE].join("\n")
+}
+
+/// The paint kernel: coverage results into the viewer's texture.
+pub fn paint_kernel() -> String {
+    [CELL_OUT, PAINT].join("\n")
 }
 
 /// Line of sight over terrain for a list of rays.
@@ -39,6 +45,6 @@ pub fn all_kernels() -> Vec<(&'static str, String)> {
         ("coverage", coverage_kernel()),
         ("los", los_kernel()),
         ("viewshed_sweep", viewshed_sweep_kernel()),
-        ("paint", PAINT.to_string()),
+        ("paint", paint_kernel()),
     ]
 }

@@ -33,6 +33,20 @@ pub struct GpuCell {
     pub pad: [f32; 3],
 }
 
+impl GpuCell {
+    /// The cell centred at (x, y), placed on the line at `at`.
+    pub fn at(x: f64, y: f64, at: &crate::geo::LinePoint) -> Self {
+        Self {
+            x: x as f32,
+            y: y as f32,
+            offset_m: at.offset_m as f32,
+            normal_x: at.normal[0] as f32,
+            normal_y: at.normal[1] as f32,
+            pad: [0.0; 3],
+        }
+    }
+}
+
 /// The kernel's result for one cell.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]

@@ -143,7 +143,7 @@ pub struct Painted {
 impl Painter {
     pub fn new(gpu: &Gpu) -> Result<Self> {
         let pipeline = gpu
-            .compute_pipelines("paint.wgsl", crate::shaders::PAINT.to_string(), &["paint_cells"])?
+            .compute_pipelines("paint.wgsl", crate::shaders::paint_kernel(), &["paint_cells"])?
             .pop()
             .ok_or_else(|| Error::Gpu("paint.wgsl: no pipeline".into()))?;
         Ok(Self { pipeline })

@@ -61,17 +61,8 @@ impl Corridor {
                     .filter_map(|i| {
                         let x = self.x(i);
                         let at = line.locate([x, y]);
-                        (at.offset_m.abs() <= self.half_width_m).then(|| {
-                            let cell = GpuCell {
-                                x: x as f32,
-                                y: y as f32,
-                                offset_m: at.offset_m as f32,
-                                normal_x: at.normal[0] as f32,
-                                normal_y: at.normal[1] as f32,
-                                pad: [0.0; 3],
-                            };
-                            ((j - r0) * self.nx + i, cell, at.chainage_km)
-                        })
+                        (at.offset_m.abs() <= self.half_width_m)
+                            .then(|| ((j - r0) * self.nx + i, GpuCell::at(x, y, &at), at.chainage_km))
                     })
                     .collect()
             })

@@ -51,6 +51,21 @@ pub struct WhatIf {
     scene_generation: u64,
 }
 
+impl WhatIf {
+    /// A request for the current class, metric and sensors.
+    fn request(&self, scenario: bool, window: Option<Window>, summary: bool) -> Request {
+        Request {
+            scenario: scenario.then(|| self.loaded.clone()),
+            switched_off: self.switched_off.clone(),
+            class: self.class,
+            metric: self.metric,
+            window,
+            summary,
+            window_seq: 0,
+        }
+    }
+}
+
 /// The replay state.
 pub struct ReplayState {
     pub replay: Replay,
@@ -223,15 +238,7 @@ impl ViewerApp {
                     generation: 1,
                     scene_generation: 0,
                 };
-                engine.send(Request {
-                    scenario: Some(w.loaded.clone()),
-                    switched_off: w.switched_off.clone(),
-                    class: 0,
-                    metric: w.metric,
-                    window: None,
-                    summary: true,
-                    window_seq: 0,
-                });
+                engine.send(w.request(true, None, true));
                 Mode::WhatIf(Box::new(w))
             }
             Source::Replay(path) => {
@@ -291,15 +298,7 @@ impl ViewerApp {
                 w.loaded = loaded;
                 w.generation += 1;
                 self.error = None;
-                self.engine.send(Request {
-                    scenario: Some(w.loaded.clone()),
-                    switched_off: w.switched_off.clone(),
-                    class: w.class,
-                    metric: w.metric,
-                    window: None,
-                    summary: true,
-                    window_seq: 0,
-                });
+                self.engine.send(w.request(true, None, true));
                 w.asked = None;
             }
             Err(e) => self.error = Some(e.to_string()),
@@ -337,15 +336,7 @@ impl ViewerApp {
 
     fn request_summary(&mut self) {
         let Mode::WhatIf(w) = &mut self.mode else { return };
-        self.engine.send(Request {
-            scenario: None,
-            switched_off: w.switched_off.clone(),
-            class: w.class,
-            metric: w.metric,
-            window: None,
-            summary: true,
-            window_seq: 0,
-        });
+        self.engine.send(w.request(false, None, true));
     }
 
     /// Write the edited scenario (with the sensors switched off) to the save path.
@@ -423,15 +414,7 @@ impl ViewerApp {
             return;
         }
         w.asked = Some(key);
-        self.engine.send(Request {
-            scenario: None,
-            switched_off: w.switched_off.clone(),
-            class: w.class,
-            metric: w.metric,
-            window: Some(window),
-            summary: false,
-            window_seq: 0,
-        });
+        self.engine.send(w.request(false, Some(window), false));
     }
 
     fn poll_loading(&mut self) {

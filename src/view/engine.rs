@@ -288,17 +288,7 @@ pub fn window_cells(line: &ContactLine, half_width_m: f64, w: &Window) -> (Vec<G
                 .filter_map(|c| {
                     let x = x0 + (f64::from(c) + 0.5) * dx;
                     let at = line.locate([x, y]);
-                    (at.offset_m.abs() <= half_width_m).then(|| {
-                        let cell = GpuCell {
-                            x: x as f32,
-                            y: y as f32,
-                            offset_m: at.offset_m as f32,
-                            normal_x: at.normal[0] as f32,
-                            normal_y: at.normal[1] as f32,
-                            pad: [0.0; 3],
-                        };
-                        (cell, r * w.width + c)
-                    })
+                    (at.offset_m.abs() <= half_width_m).then(|| (GpuCell::at(x, y, &at), r * w.width + c))
                 })
                 .collect()
         })

@@ -74,6 +74,8 @@ pub struct Replay {
     pub class_names: Vec<String>,
     /// Sorted by time.
     pub events: Vec<ReplayEvent>,
+    /// Position in `events` of each event id.
+    event_index: std::collections::HashMap<u32, usize>,
     pub detections: Vec<ReplayDetection>,
     /// Indices into `detections` ordered by event id (then time): an event's detections are a
     /// contiguous run.
@@ -163,6 +165,7 @@ impl Replay {
             })
             .collect();
         events.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let event_index = events.iter().enumerate().map(|(k, e)| (e.id, k)).collect();
         let detections_table = table("detections")?;
         let rows = detections_table.size();
         let mut detections = Vec::with_capacity(rows);
@@ -219,6 +222,7 @@ impl Replay {
             sensors,
             class_names,
             events,
+            event_index,
             detections,
             by_event,
             estimates,
@@ -241,8 +245,9 @@ impl Replay {
         a..b.max(a)
     }
 
+    /// The event by id (an index: the replay looks up every ray's event each frame).
     pub fn event(&self, id: u32) -> Option<&ReplayEvent> {
-        self.events.iter().find(|e| e.id == id)
+        self.event_index.get(&id).map(|&k| &self.events[k])
     }
 
     /// The estimate the verifier made of an event, if any.

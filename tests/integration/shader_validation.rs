@@ -109,5 +109,5 @@ fn paint_structs_match_the_shader() {
     use linewatch::coverage::paint::{PaintSettings, WORKGROUP_SIZE};
     use std::mem::size_of;
     let expected = [("CellOut", size_of::<GpuCellOut>()), ("Paint", size_of::<PaintSettings>())];
-    assert_layouts(linewatch::shaders::PAINT, &expected, "paint_cells", WORKGROUP_SIZE);
+    assert_layouts(&linewatch::shaders::paint_kernel(), &expected, "paint_cells", WORKGROUP_SIZE);
 }
