@@ -11,13 +11,12 @@ pub use line_of_sight::{LineOfSightBench, line_of_sight};
 pub use verify::{VerifyBench, verify};
 pub use viewer::{ViewerBench, viewer};
 
-use crate::deploy;
-use crate::detect::{self, BestCase, GpuDetector, SensorGrid, reference};
+use crate::detect::{self, GpuDetector, SensorGrid, reference};
 use crate::error::Result;
 use crate::events::EventGenerator;
-use crate::geo;
 use crate::gpu::Gpu;
 use crate::scenario::LoadedScenario;
+use crate::world::World;
 use std::fmt;
 use std::time::Instant;
 
@@ -65,13 +64,12 @@ impl fmt::Display for DetectionBench {
 /// Generate `hours` of the scenario's events and detect them twice: GPU, then CPU reference.
 pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> {
     let s = &loaded.scenario;
-    let (plane, line) = geo::load_line(loaded)?;
-    let sensors = deploy::deploy(loaded, &plane, &line)?;
-    let terrain = crate::terrain::load(loaded, &plane, &line, &sensors)?;
+    let world = World::load(loaded)?;
+    let (sensors, terrain) = (&world.sensors, &world.terrain);
     let gpu = Gpu::new()?;
-    let mut generator = EventGenerator::new(loaded, &plane, &line);
+    let mut generator = EventGenerator::new(loaded, &world.plane, &world.line);
     let blocks = ((hours * 3600.0 / generator.block_s).ceil() as u32).min(generator.block_count);
-    let best = BestCase::of(&sensors).over(&terrain);
+    let best = world.best_case();
     let mut events = Vec::new();
     for b in 0..blocks {
         events.extend(generator.block(b)?.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)));
@@ -82,7 +80,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     );
     let mut params = detect::model::params(&s.environment, s.seed);
     grid.apply(&mut params);
-    let mut detector = GpuDetector::new(&gpu, params, &grid, &terrain)?;
+    let mut detector = GpuDetector::new(&gpu, params, &grid, terrain)?;
     // Warm-up: pipeline compilation and first allocations are not throughput.
     detector.detect(&events[..events.len().min(64)])?;
     let warm = detector.stats;
@@ -90,7 +88,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     let gpu_found = detector.detect(&events)?;
     let gpu_seconds = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (cpu_found, cpu_pairs) = reference::detect_events(&params, &terrain, &events, &grid);
+    let (cpu_found, cpu_pairs) = reference::detect_events(&params, terrain, &events, &grid);
     let cpu_seconds = t.elapsed().as_secs_f64();
     let pairs = detector.stats.pairs - warm.pairs;
     debug_assert_eq!(pairs, cpu_pairs);

@@ -26,18 +26,14 @@ pub const DEFAULT_SEISMIC_FREQ_HZ: f64 = 10.0;
 /// Tries to place a source on its own side of a winding line before giving up.
 const PLACEMENT_TRIES: usize = 64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an event is; written to the result file as this HDF5 enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, hdf5::H5Type)]
+#[repr(u8)]
 pub enum EventKind {
-    Launch,
-    Impact,
-    Fire,
-    Movement,
-}
-
-impl EventKind {
-    pub fn code(self) -> u8 {
-        self as u8
-    }
+    Launch = 0,
+    Impact = 1,
+    Fire = 2,
+    Movement = 3,
 }
 
 /// What one source emits, resolved from the scenario's signature.
@@ -186,7 +182,8 @@ impl<'a> EventGenerator<'a> {
         (t_s / 3600.0 - self.loaded.scenario.utc_offset_h + lon_deg / 15.0).rem_euclid(24.0)
     }
 
-    fn is_day(&self, t_s: f64, lon_deg: f64) -> bool {
+    /// Whether it is day (by the scenario's day hours) at scenario time t, at a longitude.
+    pub fn is_day(&self, t_s: f64, lon_deg: f64) -> bool {
         let env = &self.loaded.scenario.environment;
         let h = self.solar_hour(t_s, lon_deg);
         h >= env.day_start_h && h < env.day_end_h

@@ -27,5 +27,6 @@ pub mod size;
 pub mod terrain;
 pub mod verify;
 pub mod view;
+pub mod world;
 
 pub use error::{Error, Result};

@@ -1,16 +1,12 @@
 //! `linewatch bench --coverage`: coverage throughput, (cell, sensor) pairs evaluated per second,
 //! on the GPU and by the f64 CPU reference (rayon) over the same cells in the same run.
 
-use crate::coverage::GpuCoverage;
 use crate::coverage::raster::{Corridor, Tile};
-use crate::deploy;
-use crate::detect::{self, BestCase};
 use crate::error::{Error, Result};
-use crate::events::SourceModel;
 use crate::geo;
 use crate::gpu::Gpu;
 use crate::scenario::{LoadedScenario, SightLines, TimeOfDay};
-use crate::terrain;
+use crate::world::World;
 use std::fmt;
 use std::time::Instant;
 
@@ -152,30 +148,16 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
             .ok_or_else(|| Error::file("--class", "class", format!("the scenario has no class named '{name}'")))?,
         None => s.classes.first().ok_or_else(|| Error::file(&loaded.file, "classes", "no violation class"))?,
     };
-    let (plane, line) = geo::load_line(loaded)?;
-    let sensors = deploy::deploy(loaded, &plane, &line)?;
-    let terrain = terrain::load(loaded, &plane, &line, &sensors)?;
+    let world = World::load(loaded)?;
+    let (line, sensors) = (&world.line, &world.sensors);
     let gpu = Gpu::new()?;
     let spec = &s.coverage;
-    let corridor = Corridor::around(&line, spec.half_width_km * 1000.0, options.resolution_m);
-    let sample = middle_sample(&corridor, &line, options.sample_cells);
-    let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
-    let params = detect::model::params(&s.environment, s.seed);
-    let source = detect::model::gpu_source(
-        &SourceModel::from_signature(&class.source),
-        &s.environment,
-        &BestCase::of(&sensors).over(&terrain),
-        spec.time_of_day == TimeOfDay::Day,
-    );
+    let corridor = Corridor::around(line, spec.half_width_km * 1000.0, options.resolution_m);
+    let sample = middle_sample(&corridor, line, options.sample_cells);
+    let source = world.coverage_source(s, class, spec.time_of_day == TimeOfDay::Day);
     let sight_lines = options.sight_lines.unwrap_or(spec.sight_lines);
-    let cell_m = detect::model::DEFAULT_CELL_M;
     let t = Instant::now();
-    let kernel = match sight_lines {
-        SightLines::March => GpuCoverage::new(&gpu, params, &terrain, &gpu_sensors, cell_m)?,
-        SightLines::Viewshed => GpuCoverage::with_viewsheds(&gpu, params, &terrain, &gpu_sensors, cell_m, |m| {
-            f64::from(detect::model::reach_for(&source, m))
-        })?,
-    };
+    let kernel = world.coverage_kernel(&gpu, s, sensors, &[source], sight_lines)?;
     gpu.finish()?;
     let sweep_seconds = t.elapsed().as_secs_f64();
     // Warm-up: pipeline compilation and first allocations are not throughput.
@@ -198,16 +180,7 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
         scenario.scenario.coverage.resolution_m = options.resolution_m;
         scenario.scenario.coverage.classes = vec![class.name.clone()];
         scenario.scenario.coverage.sight_lines = sight_lines;
-        let maps = crate::coverage::map::map_scenario(
-            &scenario,
-            &line,
-            &geo::Places::default(),
-            &sensors,
-            &terrain,
-            &gpu,
-            None,
-            true,
-        )?;
+        let maps = crate::coverage::map::map_scenario(&scenario, &world, &gpu, None, true)?;
         maps.first().map(|m| (m.cells, m.pairs, m.seconds))
     } else {
         None

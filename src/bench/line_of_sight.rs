@@ -3,15 +3,13 @@
 //! are evaluated over the terrain and over the flat stand-in that marches nothing, on the GPU
 //! and by the f64 reference; the difference is the cost of the line of sight.
 
-use crate::deploy;
 use crate::detect::gpu::{DetectKernel, evaluate_pairs_with};
 use crate::detect::{self, BestCase, GpuEvent, GpuSensor, reference};
 use crate::error::{Error, Result};
-use crate::events::SourceModel;
-use crate::geo;
 use crate::gpu::Gpu;
 use crate::scenario::LoadedScenario;
-use crate::terrain::{self, Terrain};
+use crate::terrain::Terrain;
+use crate::world::World;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -94,17 +92,15 @@ pub fn line_of_sight(loaded: &LoadedScenario, class: Option<&str>, pairs: usize)
         s.classes.iter().find(|c| c.name == class_name).ok_or_else(|| {
             Error::file("--class", "class", format!("the scenario has no class named '{class_name}'"))
         })?;
-    let (plane, line) = geo::load_line(loaded)?;
-    let sensors = deploy::deploy(loaded, &plane, &line)?;
-    let terrain = terrain::load(loaded, &plane, &line, &sensors)?;
+    let World { sensors, terrain, .. } = World::load(loaded)?;
     let sight: Vec<GpuSensor> =
         sensors.iter().filter(|s| s.modality.needs_terrain()).map(detect::model::gpu_sensor).collect();
     if sight.is_empty() {
         return Err(Error::file(&loaded.file, "rows", "no radar, camera or RF row: nothing marches the terrain"));
     }
     let params = detect::model::params(&s.environment, s.seed);
-    let best = BestCase::of(&sensors);
-    let source = detect::model::gpu_source(&SourceModel::from_signature(&class.source), &s.environment, &best, true);
+    // The reach bounds of the sensors alone, without the terrain's horizon: every pair marches.
+    let source = crate::world::coverage_source(s, &BestCase::of(&sensors), class, true);
     let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
     let mut events = Vec::with_capacity(pairs);
     let mut list = Vec::with_capacity(pairs);

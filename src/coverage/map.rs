@@ -2,18 +2,14 @@
 //! row band by row band, streamed to HDF5, summarised as an along-line profile, gaps and a
 //! small preview for the picture.
 
-use super::gpu::{GpuCellOut, GpuCoverage};
+use super::gpu::GpuCellOut;
 use super::raster::Corridor;
-use crate::deploy::Sensor;
-use crate::detect::model::reach_for;
-use crate::detect::{self, BestCase, GpuEvent};
+use crate::detect::GpuEvent;
 use crate::error::{Error, Result};
-use crate::events::SourceModel;
-use crate::geo::{ContactLine, Places};
 use crate::gpu::Gpu;
 use crate::output::coverage::{self as h5, CoverageAttributes};
-use crate::scenario::{FieldPath, LoadedScenario, SightLines, TimeOfDay};
-use crate::terrain::Terrain;
+use crate::scenario::{FieldPath, LoadedScenario, TimeOfDay};
+use crate::world::World;
 use ndarray::Array2;
 use std::time::Instant;
 
@@ -164,21 +160,18 @@ impl ClassMap {
     }
 }
 
-/// Map every class the scenario asks for; write each to `file` when given.
-// The run's pieces, each loaded once by the caller; a struct of them is the next refactor.
-#[allow(clippy::too_many_arguments)]
+/// Map every class the scenario asks for over the world's sensors; write each to `file` when
+/// given.
 pub fn map_scenario(
     loaded: &LoadedScenario,
-    line: &ContactLine,
-    places: &Places,
-    sensors: &[Sensor],
-    terrain: &Terrain,
+    world: &World,
     gpu: &Gpu,
     file: Option<&hdf5::File>,
     progress: bool,
 ) -> Result<Vec<ClassMap>> {
     let s = &loaded.scenario;
     let spec = &s.coverage;
+    let line = &world.line;
     let corridor = Corridor::around(line, spec.half_width_km * 1000.0, spec.resolution_m);
     if corridor.cell_count() > MAX_CELLS {
         return Err(loaded.error_at(
@@ -186,25 +179,12 @@ pub fn map_scenario(
             format!("{} cells exceed the limit of {MAX_CELLS}; coarsen the resolution", corridor.cell_count()),
         ));
     }
-    let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
-    let params = detect::model::params(&s.environment, s.seed);
-    let best = BestCase::of(sensors).over(terrain);
     let is_day = spec.time_of_day == TimeOfDay::Day;
     let classes: Vec<_> =
         s.classes.iter().filter(|c| spec.classes.is_empty() || spec.classes.contains(&c.name)).collect();
-    let source_of = |class: &crate::scenario::ViolationClass| {
-        detect::model::gpu_source(&SourceModel::from_signature(&class.source), &s.environment, &best, is_day)
-    };
-    let sources: Vec<GpuEvent> = classes.iter().map(|c| source_of(c)).collect();
-    let cell_m = detect::model::DEFAULT_CELL_M;
-    let coverage = match spec.sight_lines {
-        SightLines::March => GpuCoverage::new(gpu, params, terrain, &gpu_sensors, cell_m)?,
-        SightLines::Viewshed => {
-            // Each table reaches as far as any mapped class can be seen by its modality.
-            let reach = |modality| sources.iter().map(|e| f64::from(reach_for(e, modality))).fold(0.0, f64::max);
-            GpuCoverage::with_viewsheds(gpu, params, terrain, &gpu_sensors, cell_m, reach)?
-        }
-    };
+    let sources: Vec<GpuEvent> = classes.iter().map(|c| world.coverage_source(s, c, is_day)).collect();
+    // Viewsheds reach as far as any mapped class can be seen by each modality.
+    let coverage = world.coverage_kernel(gpu, s, &world.sensors, &sources, spec.sight_lines)?;
     let bands = corridor.ny.div_ceil((CELLS_PER_BAND / corridor.nx).max(1));
     let bar = crate::progress::bar((classes.len() * bands) as u64, "coverage row bands", progress);
     let depth_m = spec.profile_depth_km() * 1000.0;
@@ -273,7 +253,7 @@ pub fn map_scenario(
             .iter()
             .map(|g| {
                 let at = |km: f64| line.point_at(km, 0.0);
-                places.describe_stretch(
+                world.places.describe_stretch(
                     at(g.start_km),
                     at(0.5 * (g.start_km + g.end_km)),
                     at(g.end_km),

@@ -11,17 +11,18 @@ use rand_chacha::ChaCha8Rng;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-/// Why a sensor stopped reporting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a sensor stopped reporting; written to the result file as this HDF5 enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, hdf5::H5Type)]
+#[repr(u8)]
 pub enum LossCause {
     /// A random failure (availability).
-    Failed,
+    Failed = 1,
     /// Inside a jamming zone: its reports do not get out.
-    Jammed,
+    Jammed = 2,
     /// Within the lethal radius of an impact.
-    Destroyed,
+    Destroyed = 3,
     /// Listed in `losses.out_of_service`.
-    OutOfService,
+    OutOfService = 4,
 }
 
 /// One sensor lost, and from when.

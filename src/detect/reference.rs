@@ -79,6 +79,22 @@ fn in_view(e: &GpuEvent, s: &GpuSensor, horizontal: f64) -> bool {
         && wrap_angle(azimuth - f(s.azimuth_rad)).abs() <= f(s.half_sector_rad)
 }
 
+/// The noise a sensor's SNR is measured against, dB on its modality's level scale: the
+/// acoustic or ground noise by day or night; the receiver's gain (as −gain) for RF detectors;
+/// 0 for radars and cameras, whose level is already an SNR or a cycle ratio. A detection's level
+/// is its SNR plus this; false alarms follow the same law.
+pub fn noise_db(p: &GpuParams, s: &GpuSensor, is_day: bool) -> f64 {
+    let f = f64::from;
+    match (s.modality, is_day) {
+        (MODALITY_ACOUSTIC, true) => f(p.noise_acoustic_day_db),
+        (MODALITY_ACOUSTIC, false) => f(p.noise_acoustic_night_db),
+        (MODALITY_SEISMIC, true) => f(p.noise_seismic_day_db),
+        (MODALITY_SEISMIC, false) => f(p.noise_seismic_night_db),
+        (MODALITY_RF, _) => -f(s.gain_db),
+        _ => 0.0,
+    }
+}
+
 /// Radar, camera and RF (the twin of `received_by_sight` in shaders/pair.wgsl).
 fn received_by_sight(
     p: &GpuParams,
@@ -110,7 +126,7 @@ fn received_by_sight(
         let exponent = if clearance >= 0.0 { f(s.los_exponent) } else { f(s.nlos_exponent) };
         return Received {
             level_db: f(e.rf_dbm_1m) - 10.0 * exponent * range.log10(),
-            noise_db: -f(s.gain_db),
+            noise_db: noise_db(p, s, e.is_day != 0),
             speed_mps: c,
             range_m: range,
             pd: -1.0,
@@ -165,7 +181,7 @@ pub fn received(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSens
                 f(p.seismic_q),
                 f(p.rayleigh_speed_mps),
             ),
-            noise_db: if is_day { f(p.noise_seismic_day_db) } else { f(p.noise_seismic_night_db) },
+            noise_db: noise_db(p, s, is_day),
             speed_mps: f(p.rayleigh_speed_mps),
             range_m: range,
             pd: -1.0,
@@ -183,7 +199,7 @@ pub fn received(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSens
         - acoustic::shadow_attenuation_db(range, gradient, f(p.sound_speed_mps), f(e.z), f(s.z), f(p.shadow_max_db));
     Received {
         level_db: level,
-        noise_db: if is_day { f(p.noise_acoustic_day_db) } else { f(p.noise_acoustic_night_db) },
+        noise_db: noise_db(p, s, is_day),
         speed_mps: f(p.sound_speed_mps) + wind_along,
         range_m: range,
         pd: -1.0,

@@ -3,18 +3,11 @@
 
 use hdf5::H5Type;
 
-/// Sensor modality as an HDF5 enum.
-#[derive(H5Type, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ModalityCode {
-    Acoustic = 0,
-    Seismic = 1,
-    Radar = 2,
-    EoIr = 3,
-    Rf = 4,
-}
+/// Sensor modality as an HDF5 enum: the domain's own type.
+pub type ModalityCode = crate::scenario::Modality;
 
-/// Side of the line as an HDF5 enum (0 is reserved for "indeterminate" in estimates).
+/// Side of the line as an HDF5 enum: the line's two sides, and 0 for "indeterminate" in
+/// estimates (which the geometry's `Side` has no need for).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum SideCode {
@@ -23,15 +16,17 @@ pub enum SideCode {
     B = 2,
 }
 
-/// What an event is.
-#[derive(H5Type, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum EventKindCode {
-    Launch = 0,
-    Impact = 1,
-    Fire = 2,
-    Movement = 3,
+impl From<crate::geo::Side> for SideCode {
+    fn from(side: crate::geo::Side) -> Self {
+        match side {
+            crate::geo::Side::A => Self::A,
+            crate::geo::Side::B => Self::B,
+        }
+    }
 }
+
+/// What an event is, as an HDF5 enum: the domain's own type.
+pub type EventKindCode = crate::events::EventKind;
 
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
 #[repr(C)]
@@ -111,15 +106,8 @@ modality: enum; t_s: s since scenario start (arrival time); snr_db: dB; level_db
 bearing_rad: rad clockwise from grid north, sensor to source, NaN if none; range_m: m, ground range sensor to source \
 as a radar measures it, NaN if none";
 
-/// Why a sensor stopped reporting.
-#[derive(H5Type, Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum LossCauseCode {
-    Failed = 1,
-    Jammed = 2,
-    Destroyed = 3,
-    OutOfService = 4,
-}
+/// Why a sensor was lost, as an HDF5 enum: the domain's own type.
+pub type LossCauseCode = crate::deploy::losses::LossCause;
 
 /// A sensor lost during the run (`[losses]`).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]

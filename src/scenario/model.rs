@@ -268,19 +268,26 @@ impl Default for Environment {
     }
 }
 
-/// Kind of sensor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Kind of sensor. The discriminants are the codes everywhere: the HDF5 enum of the result
+/// file, and `modality` in the kernels' sensor records (`shaders::constants`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, hdf5::H5Type)]
 #[serde(rename_all = "snake_case")]
+#[repr(u8)]
 pub enum Modality {
-    Acoustic,
-    Seismic,
-    Radar,
-    EoIr,
-    Rf,
+    Acoustic = 0,
+    Seismic = 1,
+    Radar = 2,
+    EoIr = 3,
+    Rf = 4,
 }
 
 impl Modality {
     pub const ALL: [Modality; 5] = [Self::Acoustic, Self::Seismic, Self::Radar, Self::EoIr, Self::Rf];
+
+    /// The code the kernels read in a sensor's `modality`.
+    pub const fn code(self) -> u32 {
+        self as u32
+    }
 
     pub fn name(self) -> &'static str {
         match self {

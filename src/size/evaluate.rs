@@ -4,15 +4,13 @@
 use crate::coverage::raster::Corridor;
 use crate::coverage::{GpuCell, GpuCellOut, GpuCoverage};
 use crate::deploy::{self, Sensor};
-use crate::detect::layout::GpuParams;
-use crate::detect::model::reach_for;
-use crate::detect::{self, BestCase, GpuEvent};
+use crate::detect::GpuEvent;
 use crate::error::{Error, Result};
-use crate::events::SourceModel;
-use crate::geo::{self, ContactLine, Plane};
+use crate::geo::{ContactLine, Plane};
 use crate::gpu::Gpu;
-use crate::scenario::{LoadedScenario, SensorRow, SightLines, SizeMetric, TimeOfDay};
-use crate::terrain::{self, Terrain};
+use crate::scenario::{LoadedScenario, SensorRow, SizeMetric, TimeOfDay};
+use crate::terrain::Terrain;
+use crate::world::{self, World};
 
 /// One target, ready for the kernel.
 #[derive(Debug, Clone)]
@@ -79,7 +77,6 @@ pub struct Evaluator<'a> {
     pub cell_stretch: Vec<usize>,
     pub stretches: Vec<[f64; 2]>,
     terrain: Terrain,
-    params: GpuParams,
     k: u32,
 }
 
@@ -89,12 +86,11 @@ impl<'a> Evaluator<'a> {
     pub fn new(loaded: &'a LoadedScenario, gpu: &'a Gpu, superset: Vec<SensorRow>) -> Result<Self> {
         let s = &loaded.scenario;
         let spec = &s.size;
-        let (plane, line) = geo::load_line(loaded)?;
         let mut widest = loaded.clone();
         widest.scenario.rows = superset;
-        let sensors = deploy::deploy(&widest, &plane, &line)?;
-        let terrain = terrain::load(&widest, &plane, &line, &sensors)?;
-        let best = BestCase::of(&sensors).over(&terrain);
+        let world = World::load(&widest)?;
+        let best = world.best_case();
+        let World { plane, line, terrain, .. } = world;
         let is_day = s.coverage.time_of_day == TimeOfDay::Day;
         let targets = spec
             .targets
@@ -108,12 +104,7 @@ impl<'a> Evaluator<'a> {
                     metric: t.metric,
                     confidence: t.confidence.unwrap_or(s.coverage.target),
                     fraction: t.fraction,
-                    source: detect::model::gpu_source(
-                        &SourceModel::from_signature(&class.source),
-                        &s.environment,
-                        &best,
-                        is_day,
-                    ),
+                    source: world::coverage_source(s, &best, class, is_day),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -143,7 +134,6 @@ impl<'a> Evaluator<'a> {
             (0..count).map(|j| [j as f64 * stretch_km, ((j + 1) as f64 * stretch_km).min(length)]).collect();
         let cell_stretch = cell_chainage_km.iter().map(|&c| ((c / stretch_km) as usize).min(count - 1)).collect();
         Ok(Self {
-            params: detect::model::params(&s.environment, s.seed),
             k: s.coverage.k,
             loaded,
             plane,
@@ -167,15 +157,9 @@ impl<'a> Evaluator<'a> {
 
     /// The coverage kernel over these sensors, with viewsheds when the scenario maps with them.
     pub fn kernel(&self, sensors: &[Sensor]) -> Result<GpuCoverage<'_>> {
-        let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
-        let cell_m = detect::model::DEFAULT_CELL_M;
-        match self.loaded.scenario.coverage.sight_lines {
-            SightLines::March => GpuCoverage::new(self.gpu, self.params, &self.terrain, &gpu_sensors, cell_m),
-            SightLines::Viewshed => {
-                let reach = |m| self.targets.iter().map(|t| f64::from(reach_for(&t.source, m))).fold(0.0, f64::max);
-                GpuCoverage::with_viewsheds(self.gpu, self.params, &self.terrain, &gpu_sensors, cell_m, reach)
-            }
-        }
+        let s = &self.loaded.scenario;
+        let sources: Vec<GpuEvent> = self.targets.iter().map(|t| t.source).collect();
+        world::coverage_kernel(self.gpu, s, &self.terrain, sensors, &sources, s.coverage.sight_lines)
     }
 
     /// Score every target over every cell.

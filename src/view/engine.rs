@@ -7,11 +7,11 @@ use super::scene::Scene;
 use crate::coverage::map::{Gap, Profile};
 use crate::coverage::paint::{Metric, Painted, Painter};
 use crate::coverage::{GpuCell, GpuCoverage};
-use crate::detect;
+
 use crate::error::{Error, Result};
 use crate::geo::ContactLine;
 use crate::gpu::Gpu;
-use crate::scenario::{LoadedScenario, SightLines};
+use crate::scenario::LoadedScenario;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -264,16 +264,7 @@ fn next(inbox: &Receiver<Request>) -> Option<(Request, usize)> {
 /// The coverage kernel over the scene's sensors, settling sight lines as the scenario says.
 pub fn kernel<'s>(gpu: &'s Gpu, scene: &'s Scene) -> Result<GpuCoverage<'s>> {
     let s = &scene.loaded.scenario;
-    let params = detect::model::params(&s.environment, s.seed);
-    let sensors: Vec<_> = scene.sensors.iter().map(detect::model::gpu_sensor).collect();
-    let cell_m = detect::model::DEFAULT_CELL_M;
-    match s.coverage.sight_lines {
-        SightLines::March => GpuCoverage::new(gpu, params, &scene.terrain, &sensors, cell_m),
-        SightLines::Viewshed => {
-            let reach = |m| scene.sources.iter().map(|e| f64::from(detect::model::reach_for(e, m))).fold(0.0, f64::max);
-            GpuCoverage::with_viewsheds(gpu, params, &scene.terrain, &sensors, cell_m, reach)
-        }
-    }
+    crate::world::coverage_kernel(gpu, s, &scene.terrain, &scene.sensors, &scene.sources, s.coverage.sight_lines)
 }
 
 /// The cells of a window within the corridor, and the texel (row-major from the top) of each.

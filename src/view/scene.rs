@@ -3,13 +3,13 @@
 
 use crate::coverage::GpuCell;
 use crate::coverage::raster::Corridor;
-use crate::deploy::{self, Sensor};
-use crate::detect::{self, BestCase, GpuEvent};
+use crate::deploy::Sensor;
+use crate::detect::{BestCase, GpuEvent};
 use crate::error::Result;
-use crate::events::SourceModel;
-use crate::geo::{self, ContactLine, Places, Plane};
+use crate::geo::{ContactLine, Places, Plane};
 use crate::scenario::{LoadedScenario, TimeOfDay};
-use crate::terrain::{self, Terrain};
+use crate::terrain::Terrain;
+use crate::world::{self, World};
 
 /// Cells of the live summary's raster: enough for a 1 km profile of the whole line within the
 /// profile depth, few enough to recompute in about a second on lavapipe (BENCHMARKS.md).
@@ -36,24 +36,16 @@ pub struct Scene {
 
 impl Scene {
     pub fn load(loaded: LoadedScenario) -> Result<Self> {
-        let (plane, line) = geo::load_line(&loaded)?;
-        let places = geo::load_places(&loaded, &plane)?;
-        let mut sensors = deploy::deploy(&loaded, &plane, &line)?;
         // The sensors the scenario lists out of service stay switchable: the viewer starts
         // with them switched off by hand (`enabled`).
         let mut kept_on = loaded.clone();
         kept_on.scenario.losses.out_of_service.clear();
-        deploy::losses::apply_static(&kept_on, &plane, &mut sensors)?;
-        let terrain = terrain::load(&loaded, &plane, &line, &sensors)?;
+        let World { plane, line, places, sensors, terrain, .. } = World::load(&kept_on)?;
         let s = &loaded.scenario;
         let best = BestCase::of(&sensors).over(&terrain);
         let is_day = s.coverage.time_of_day == TimeOfDay::Day;
         let classes: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
-        let sources = s
-            .classes
-            .iter()
-            .map(|c| detect::model::gpu_source(&SourceModel::from_signature(&c.source), &s.environment, &best, is_day))
-            .collect();
+        let sources = s.classes.iter().map(|c| world::coverage_source(s, &best, c, is_day)).collect();
         // The summary raster: as fine as the scenario's own, coarsened to about SUMMARY_CELLS
         // within the profile depth.
         let depth_m = s.coverage.profile_depth_km() * 1000.0;

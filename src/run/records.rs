@@ -1,0 +1,58 @@
+//! The domain's values as rows of the result file's tables.
+
+use crate::deploy::Sensor;
+use crate::deploy::losses::SensorLoss;
+use crate::events::Event;
+use crate::output::*;
+
+pub(super) fn loss_record(l: &SensorLoss) -> SensorLossRecord {
+    SensorLossRecord { sensor_id: l.sensor_id, t_s: l.t_s, cause: l.cause }
+}
+
+pub(super) fn sensor_record(s: &Sensor) -> SensorRecord {
+    SensorRecord {
+        id: s.id,
+        modality: s.modality,
+        row: s.row,
+        lon: s.lon,
+        lat: s.lat,
+        x: s.x,
+        y: s.y,
+        z: s.z,
+        chainage_km: s.chainage_km,
+        offset_m: s.offset_m,
+        side: s.side.into(),
+        status: u8::from(!s.active),
+        threshold_db: s.threshold_db as f32,
+        fluctuation_db: s.fluctuation_db as f32,
+        timing_sigma_ms: (s.timing_sigma_s * 1e3) as f32,
+        bearing_sigma_deg: s.bearing_sigma_rad.to_degrees() as f32,
+        false_alarms_per_day: s.false_alarms_per_day as f32,
+        cost_eur: s.cost_eur,
+    }
+}
+
+pub(super) fn event_record(e: &Event) -> EventRecord {
+    EventRecord {
+        id: e.id,
+        class: e.class,
+        kind: e.kind,
+        responsible_side: e.responsible.into(),
+        t_s: e.t_s,
+        lon: e.lon,
+        lat: e.lat,
+        x: e.x,
+        y: e.y,
+        z: e.z,
+        chainage_km: e.chainage_km,
+        offset_m: e.offset_m,
+        linked_id: e.linked_id,
+        track_id: e.track_id,
+        track_sample: e.track_sample,
+        acoustic_db: e.source.acoustic_db as f32,
+        acoustic_freq_hz: e.source.acoustic_freq_hz as f32,
+        seismic_db: e.source.seismic_db as f32,
+        seismic_freq_hz: e.source.seismic_freq_hz as f32,
+        is_day: u8::from(e.is_day),
+    }
+}
