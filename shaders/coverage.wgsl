@@ -1,12 +1,15 @@
-// Coverage kernel (DESIGN §5): one thread per corridor cell, a source of one class placed
-// there. Composed after propagation.wgsl, terrain.wgsl, viewshed.wgsl and pair.wgsl. CPU f64
-// reference: src/coverage/reference.rs. CellOut is in cell_out.wgsl.
+// Coverage kernel (docs/design.md §5): one thread per corridor cell, a source of one class placed
+// there. CPU f64 reference: src/coverage/reference.rs. CellOut is in cell_out.wgsl; MAX_K and
+// the numerical floors come from the generated `constants`.
+
+#import constants
+#import propagation
+#import terrain
+#import viewshed
+#import pair
+#import cell_out
 
 const WORKGROUP_SIZE: u32 = 64u;
-const MAX_K: u32 = 8u;
-const MIN_TIMING_SIGMA_S: f32 = 1e-6;
-const SINGULAR_DET: f32 = 1e-3;
-const LOCATION_PD_FLOOR: f32 = 1e-6;
 
 struct Settings {
     k: u32,

@@ -1,6 +1,10 @@
 // Detection kernel: for every (event, sensor within reach) pair, the received level, the
-// stochastic detection, arrival delay and bearing. Composed after rng.wgsl, propagation.wgsl,
-// terrain.wgsl and pair.wgsl. CPU f64 reference: src/detect/reference.rs.
+// stochastic detection, arrival delay and bearing. CPU f64 reference: src/detect/reference.rs.
+
+#import rng
+#import propagation
+#import terrain
+#import pair
 
 const WORKGROUP_SIZE: u32 = 64u;
 

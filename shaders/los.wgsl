@@ -1,5 +1,7 @@
 // Line of sight for a list of point pairs: the GPU side of the terrain tests and the kernel
-// that viewsheds and the radar, camera and RF modalities build on. Composed after terrain.wgsl.
+// that viewsheds and the radar, camera and RF modalities build on.
+
+#import terrain
 
 const WORKGROUP_SIZE: u32 = 64u;
 

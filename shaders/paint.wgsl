@@ -1,7 +1,8 @@
 // Paints coverage results into an RGBA8 texture for the viewer, on the device that computed
-// them (DESIGN §9: the viewer shares the device; nothing is read back for display). One thread
-// per evaluated cell. Composed after cell_out.wgsl (the coverage kernel's results). CPU f64
-// reference: src/coverage/paint.rs (`colour`).
+// them (docs/design.md §9: the viewer shares the device; nothing is read back for display).
+// One thread per evaluated cell. CPU f64 reference: src/coverage/paint.rs (`colour`).
+
+#import cell_out
 
 const WORKGROUP_SIZE: u32 = 64u;
 

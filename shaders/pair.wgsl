@@ -1,19 +1,12 @@
 // A source and a sensor: the deterministic part of every pair (received level, noise, speed,
 // or the detection probability of radars and cameras), shared by the detection and coverage
-// kernels. Composed after propagation.wgsl and terrain.wgsl; the kernel declares the `terrain`
-// uniform and the `heights` it reads. The Rust f64 twin is src/detect/reference.rs::received.
+// kernels. The kernel declares the `terrain` uniform and the `heights` it reads. The modality
+// codes and the constants shared with Rust come from the generated `constants`. The Rust f64
+// twin is src/detect/reference.rs::received.
 
-const MODALITY_SEISMIC: u32 = 1u;
-const MODALITY_RADAR: u32 = 2u;
-const MODALITY_EO_IR: u32 = 3u;
-const MODALITY_RF: u32 = 4u;
-const BEARING_EXPONENT_MAX: f32 = 8.0;
-// SI, exact.
-const SPEED_OF_LIGHT_MPS: f32 = 299792458.0;
-// WMO-No. 8 §9.1: −ln 0.02.
-const KOSCHMIEDER: f32 = 3.912;
-// Level of a pair that cannot detect (out of view, behind terrain, no signature), dB.
-const UNSEEN_DB: f32 = -1000.0;
+#import constants
+#import propagation
+#import terrain
 
 struct Params {
     temperature_c: f32,

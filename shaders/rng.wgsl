@@ -1,8 +1,7 @@
 // Counter-based random numbers; the Rust twin is src/rng.rs (bit-identical u32 hashes).
 // pcg4d: Jarzynski & Olano, "Hash Functions for GPU Rendering", JCGT 9(3), 2020.
 
-const STREAM_DETECT: u32 = 0u;
-const STREAM_DETECT_DRAW: u32 = 2u;
+#import constants
 
 fn pcg4d(v_in: vec4<u32>) -> vec4<u32> {
     var v = v_in * 1664525u + 1013904223u;

@@ -1,7 +1,9 @@
 // Per-sensor viewsheds (the coverage kernel's cache of sight lines): each sensor's horizon,
 // the greatest ground slope seen along rays fanning out from it, in the frame of its tangent
-// plane. Composed after terrain.wgsl; the kernel declares `views` and `horizons`. The f64
+// plane. The kernel declares `views` and `horizons`. The f64
 // twin, and why a table lookup answers what the march answers, is src/terrain/viewshed.rs.
+
+#import terrain
 
 struct View {
     x: f32,

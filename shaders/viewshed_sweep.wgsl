@@ -1,6 +1,9 @@
 // The viewshed sweep: one invocation per (view, ray) marches the ray once, every terrain step,
-// and stores the greatest ground slope seen so far at each sample. Composed after
-// terrain.wgsl and viewshed.wgsl. f64 twin: ViewPlan::sweep in src/terrain/viewshed.rs.
+// and stores the greatest ground slope seen so far at each sample. f64 twin: ViewPlan::sweep in
+// src/terrain/viewshed.rs.
+
+#import terrain
+#import viewshed
 
 const WORKGROUP_SIZE: u32 = 64u;
 const TAU: f32 = 6.283185307179586;

@@ -1,4 +1,4 @@
-//! The `linewatch` command line (DESIGN §8).
+//! The `linewatch` command line (docs/design.md §8).
 
 use crate::error::{Error, Result, exit};
 use crate::run::{CoveragePictures, RunOptions, RunSummary};
@@ -61,7 +61,7 @@ pub enum Command {
         #[arg(long = "bench-pan")]
         bench_pan: Option<usize>,
     },
-    /// Verification-capability maps of the corridor (DESIGN §5) to an HDF5 file.
+    /// Verification-capability maps of the corridor (docs/design.md §5) to an HDF5 file.
     Coverage {
         /// Scenario TOML; absent: the embedded full line.
         scenario: Option<PathBuf>,

@@ -1,4 +1,4 @@
-//! Errors and the exit codes they map to (DESIGN §8).
+//! Errors and the exit codes they map to (docs/design.md §8).
 
 use std::fmt;
 

@@ -1,6 +1,6 @@
 //! linewatch: GPU simulation of ceasefire-monitoring sensor grids along a line of contact.
 //!
-//! The pipeline (DESIGN §1): [`scenario`] → [`geo`] → [`deploy`] and [`events`] →
+//! The pipeline (docs/design.md §1): [`scenario`] → [`geo`] → [`deploy`] and [`events`] →
 //! [`detect`] on the GPU → [`output`] (HDF5). [`run::run`] ties it together.
 
 pub mod bench;

@@ -1,4 +1,4 @@
-"""Reads a linewatch result with h5py and checks the schema of DESIGN.md section 7.
+"""Reads a linewatch result with h5py and checks the schema of docs/design.md §7.
 
 Used by the integration tests (tests/integration/output_files.rs); exits non-zero on any
 problem and prints "schema ok" when everything is there and consistent.

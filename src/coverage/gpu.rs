@@ -160,7 +160,7 @@ impl<'g> GpuCoverage<'g> {
         let grid = SensorGrid::by_modality(&sensors, cell_m);
         grid.apply(&mut params);
         let pipeline = gpu
-            .compute_pipelines("coverage.wgsl", shaders::coverage_kernel(), &["coverage_cells"])?
+            .compute_pipelines(&shaders::coverage_kernel(), &["coverage_cells"])?
             .pop()
             .ok_or_else(|| Error::Gpu("coverage.wgsl: no pipeline".into()))?;
         let limits = gpu.limits();

@@ -1,4 +1,4 @@
-//! Verification capability per place (DESIGN §5): for a source at a cell, which sensors hear
+//! Verification capability per place (docs/design.md §5): for a source at a cell, which sensors hear
 //! it and with what probability, how well they locate it, and how surely they put it on the
 //! right side of the line. `reference` is the f64 twin of `shaders/coverage.wgsl`; `gpu` runs it.
 

@@ -14,7 +14,7 @@ pub const WORKGROUP_SIZE: u32 = 64;
 /// sRGB-encoded into a linear format (an sRGB view cannot be a storage binding).
 pub const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
-/// The five coverage metrics (DESIGN §5), in the kernel's order.
+/// The five coverage metrics (docs/design.md §5), in the kernel's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Metric {
     PDetect,
@@ -143,7 +143,7 @@ pub struct Painted {
 impl Painter {
     pub fn new(gpu: &Gpu) -> Result<Self> {
         let pipeline = gpu
-            .compute_pipelines("paint.wgsl", crate::shaders::paint_kernel(), &["paint_cells"])?
+            .compute_pipelines(&crate::shaders::paint_kernel(), &["paint_cells"])?
             .pop()
             .ok_or_else(|| Error::Gpu("paint.wgsl: no pipeline".into()))?;
         Ok(Self { pipeline })

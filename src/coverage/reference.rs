@@ -36,7 +36,7 @@ impl CellSite {
     }
 }
 
-/// The metrics of DESIGN §5 for one cell and one source class.
+/// The metrics of docs/design.md §5 for one cell and one source class.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CellMetrics {
     /// P(at least one detection).

@@ -29,9 +29,8 @@ pub struct DetectKernel {
 
 impl DetectKernel {
     pub fn new(gpu: &Gpu) -> Result<Self> {
-        let mut pipelines = gpu
-            .compute_pipelines("detect.wgsl", shaders::detect_kernel(), &["detect_events", "evaluate_pairs"])?
-            .into_iter();
+        let mut pipelines =
+            gpu.compute_pipelines(&shaders::detect_kernel(), &["detect_events", "evaluate_pairs"])?.into_iter();
         match (pipelines.next(), pipelines.next()) {
             (Some(detect_events), Some(evaluate_pairs)) => Ok(Self { detect_events, evaluate_pairs }),
             _ => Err(Error::Gpu("detect.wgsl: missing pipelines".into())),

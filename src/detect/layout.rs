@@ -1,5 +1,6 @@
 //! Byte layouts shared with `shaders/detect.wgsl` (field order and sizes must match it).
 
+use crate::scenario::Modality;
 use bytemuck::{Pod, Zeroable};
 
 #[repr(C)]
@@ -163,11 +164,15 @@ pub struct GpuPairOut {
     pub measured_range_m: f32,
 }
 
-/// Modality codes as the kernel and the result files use them.
-pub const MODALITY_ACOUSTIC: u32 = 0;
-pub const MODALITY_SEISMIC: u32 = 1;
-pub const MODALITY_RADAR: u32 = 2;
-pub const MODALITY_EO_IR: u32 = 3;
-pub const MODALITY_RF: u32 = 4;
+/// Modality codes as the kernels read them: `Modality`'s own discriminants, which the result
+/// file's HDF5 enum also carries; the WGSL side is generated from them (`shaders::constants`).
+pub const MODALITY_ACOUSTIC: u32 = Modality::Acoustic.code();
+pub const MODALITY_SEISMIC: u32 = Modality::Seismic.code();
+pub const MODALITY_RADAR: u32 = Modality::Radar.code();
+pub const MODALITY_EO_IR: u32 = Modality::EoIr.code();
+pub const MODALITY_RF: u32 = Modality::Rf.code();
 /// Modalities, hence layers of the coverage grid.
-pub const MODALITY_COUNT: u32 = 5;
+pub const MODALITY_COUNT: u32 = Modality::ALL.len() as u32;
+
+/// Level of a pair that cannot detect at all (out of view, behind terrain, no signature), dB.
+pub const UNSEEN_DB: f64 = -1000.0;

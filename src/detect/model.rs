@@ -2,7 +2,6 @@
 //! sensors, and each event's reach.
 
 use super::layout::*;
-use super::reference::UNSEEN_DB;
 use crate::deploy::Sensor;
 use crate::events::{Event, SourceModel};
 use crate::physics::electro_optical::KOSCHMIEDER;
@@ -22,16 +21,6 @@ const MAX_GRID_CELLS: f64 = 4.0e6;
 /// 10 km 5.9e6, 25 km 7.2e6, 50 km 7.6e6 pairs/s; 25 km keeps culling useful for the short-range
 /// classes.
 pub const DEFAULT_CELL_M: f64 = 25_000.0;
-
-pub fn modality_code(m: Modality) -> u32 {
-    match m {
-        Modality::Acoustic => MODALITY_ACOUSTIC,
-        Modality::Seismic => MODALITY_SEISMIC,
-        Modality::Radar => 2,
-        Modality::EoIr => 3,
-        Modality::Rf => 4,
-    }
-}
 
 /// The kernel parameters that do not depend on the grid.
 pub fn params(env: &Environment, seed: u64) -> GpuParams {
@@ -66,7 +55,7 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         y: s.y as f32,
         z: s.z as f32,
         id: s.id,
-        modality: modality_code(s.modality),
+        modality: s.modality.code(),
         enabled: u32::from(s.active),
         threshold_db: s.threshold_db as f32,
         fluctuation_db: s.fluctuation_db as f32,

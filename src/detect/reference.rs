@@ -3,6 +3,7 @@
 use super::layout::*;
 use super::model::{SensorGrid, max_reach, reach_for};
 use crate::physics::electro_optical::{self, KOSCHMIEDER};
+use crate::physics::rf::SPEED_OF_LIGHT_MPS;
 use crate::physics::{acoustic, radar, seismic};
 use crate::rng;
 use crate::terrain::Terrain;
@@ -11,7 +12,7 @@ use rayon::prelude::*;
 
 /// Bearing error grows as 1/√SNR below threshold, up to 10^8 times its threshold value (then
 /// it is capped at π anyway); the cap keeps the kernel's f32 finite.
-const BEARING_EXPONENT_MAX: f64 = 8.0;
+pub const BEARING_EXPONENT_MAX: f64 = 8.0;
 
 /// What one (event, sensor) pair yields.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,11 +59,6 @@ pub struct Received {
     /// Least terrain clearance of the sight line, m; +∞ where terrain is ignored.
     pub clearance_m: f64,
 }
-
-/// Level of a pair that cannot detect at all (out of view, behind terrain, no signature), dB.
-pub const UNSEEN_DB: f64 = -1000.0;
-/// Speed of light, m/s (SI, exact).
-pub const SPEED_OF_LIGHT_MPS: f64 = 299_792_458.0;
 
 /// σ of the ground range a radar reports at this ground range, m: its own, or a counter-battery
 /// radar's share of range (the twin of `range_sigma` in shaders/pair.wgsl).

@@ -1,4 +1,4 @@
-//! The local conformal metric plane all computation happens in (DESIGN §2).
+//! The local conformal metric plane all computation happens in (docs/design.md §2).
 
 use proj4rs::proj::Proj;
 

@@ -86,17 +86,17 @@ impl Gpu {
     }
 
     /// Compile a composed WGSL kernel and one compute pipeline per entry point; a shader the
-    /// device rejects is a GPU error naming the file and the adapter.
+    /// device rejects is a GPU error naming the kernel, the adapter and, where naga finds the
+    /// fault, the original file and line.
     pub fn compute_pipelines(
         &self,
-        file: &str,
-        source: String,
+        kernel: &crate::shaders::Composed,
         entries: &[&str],
     ) -> Result<Vec<wgpu::ComputePipeline>> {
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(file),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
+            label: Some(kernel.name),
+            source: wgpu::ShaderSource::Wgsl(kernel.source.as_str().into()),
         });
         let pipelines = entries
             .iter()
@@ -112,7 +112,12 @@ impl Gpu {
             })
             .collect();
         if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(Error::Gpu(format!("{file} does not compile on {}: {e}", self.describe())));
+            let at = kernel.diagnose().map(|d| format!(" ({d})")).unwrap_or_default();
+            return Err(Error::Gpu(format!(
+                "the {} kernel does not compile on {}: {e}{at}",
+                kernel.name,
+                self.describe()
+            )));
         }
         Ok(pipelines)
     }

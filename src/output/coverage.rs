@@ -1,4 +1,4 @@
-//! `/coverage/<class>` in the result file (DESIGN §7): metric rasters (ny, nx) f32 written row
+//! `/coverage/<class>` in the result file (docs/design.md §7): metric rasters (ny, nx) f32 written row
 //! band by row band, x and y as dimension scales, the along-line profile and the gaps.
 
 use super::dimension_scales::{attach_scale, set_scale};

@@ -1,4 +1,4 @@
-//! Result files: HDF5 per DESIGN §7, written to a temporary name and renamed when complete.
+//! Result files: HDF5 per docs/design.md §7, written to a temporary name and renamed when complete.
 
 pub mod coverage;
 mod dimension_scales;

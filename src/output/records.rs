@@ -1,4 +1,4 @@
-//! Rows of the result file's tables (DESIGN §7, schema version 1). Each table's units and
+//! Rows of the result file's tables (docs/design.md §7, schema version 1). Each table's units and
 //! column meanings are written beside it as attributes.
 
 use hdf5::H5Type;
@@ -120,7 +120,7 @@ pub struct SensorLossRecord {
 
 pub const SENSOR_LOSS_UNITS: &str = "sensor_id: id in /sensors; t_s: s since scenario start, from when it reports nothing (0: the whole run); cause: enum (Failed: availability draw, Jammed: inside a jamming zone, Destroyed: within the lethal radius of an impact, OutOfService: listed in losses.out_of_service)";
 
-/// A located candidate event (DESIGN §7 /estimates).
+/// A located candidate event (docs/design.md §7 /estimates).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
 #[repr(C)]
 pub struct EstimateRecord {
@@ -151,7 +151,7 @@ confidence: Phi(|offset|/sigma_n); n_detections: 1; chi2: 1, weighted sum of squ
 (chi-squared with arrivals + bearings - 3 degrees of freedom when the model holds); truth_event_id: id in /events of the event most of the detections \
 came from, -1 = false alarms; error_m: m, distance to that event (NaN without one)";
 
-/// Scores of one class against ground truth (DESIGN §7 /metrics).
+/// Scores of one class against ground truth (docs/design.md §7 /metrics).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
 #[repr(C)]
 pub struct MetricRecord {

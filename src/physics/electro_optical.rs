@@ -1,4 +1,4 @@
-//! EO/IR cameras (DESIGN §3): resolvable cycles on target, atmospheric contrast loss, and the
+//! EO/IR cameras (docs/design.md §3): resolvable cycles on target, atmospheric contrast loss, and the
 //! Targeting Task Performance probability of a task (detection, recognition, …). Not yet used
 //! by the kernels (the terrain issue wires the modality in); the closed forms are tested here.
 

@@ -1,4 +1,4 @@
-//! Ground-surveillance radar (DESIGN §3): the radar equation referred to a stated range and
+//! Ground-surveillance radar (docs/design.md §3): the radar equation referred to a stated range and
 //! the single-pulse detection probability of a Swerling 1 target. Not yet used by the kernels
 //! (the terrain issue wires the modality in); the closed forms are tested here.
 

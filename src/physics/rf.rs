@@ -1,4 +1,4 @@
-//! RF detectors of drone links (DESIGN §3): log-distance path loss referred to free space at
+//! RF detectors of drone links (docs/design.md §3): log-distance path loss referred to free space at
 //! 1 m, and the link budget against the detector's sensitivity. Not yet used by the kernels
 //! (the terrain issue wires the modality in); the closed forms are tested here.
 

@@ -58,7 +58,7 @@ pub enum Association {
     Oracle,
 }
 
-/// The baseline verifier (DESIGN §6).
+/// The baseline verifier (docs/design.md §6).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct VerifySpec {
@@ -93,7 +93,7 @@ pub enum SightLines {
     March,
 }
 
-/// Verification-capability maps (DESIGN §5): the corridor raster and what counts as covered.
+/// Verification-capability maps (docs/design.md §5): the corridor raster and what counts as covered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CoverageSpec {
@@ -118,7 +118,7 @@ pub struct CoverageSpec {
 
 impl Default for CoverageSpec {
     fn default() -> Self {
-        // DESIGN §5 and the coverage issue: ±30 km at 100 m, profile in 1 km bins.
+        // docs/design.md §5 and the coverage issue: ±30 km at 100 m, profile in 1 km bins.
         Self {
             half_width_km: 30.0,
             resolution_m: 100.0,
@@ -257,7 +257,7 @@ impl Default for Environment {
             // noise by day, ~10 dB quieter at night (McNamara & Buland 2004).
             seismic_noise_day_db: 60.0,
             seismic_noise_night_db: 50.0,
-            // Unconsolidated sediments: Rayleigh speed 200–500 m/s (DESIGN §3), Q ≈ 20
+            // Unconsolidated sediments: Rayleigh speed 200–500 m/s (docs/design.md §3), Q ≈ 20
             // (Rix, Lai & Spang 2000, near-surface Q of soils 10–50).
             rayleigh_speed_mps: 300.0,
             seismic_q: 20.0,
@@ -417,7 +417,7 @@ fn default_height_m() -> f64 {
 }
 
 impl SensorRow {
-    /// Fluctuation σ: DESIGN §3 takes ≈5 dB for acoustic turbulence (Daigle, Piercy & Embleton,
+    /// Fluctuation σ: docs/design.md §3 takes ≈5 dB for acoustic turbulence (Daigle, Piercy & Embleton,
     /// JASA 74, 1983: 4–6 dB at a few hundred metres); 3 dB for seismic site variability; RF
     /// shadowing 6 dB (Rappaport 2002 §4.9.2: log-normal shadowing of 4–12 dB outdoors). Radar
     /// (Swerling 1) and camera (TTP) detection laws carry their own randomness: 0.

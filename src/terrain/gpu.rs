@@ -77,7 +77,7 @@ impl<'g> LosKernel<'g> {
     pub fn new(gpu: &'g Gpu, dem: &Dem, step_m: f64, k_factor: f64) -> Result<Self> {
         let terrain = Terrain { dem: dem.clone(), step_m, k_factor, source: String::new() };
         let pipeline = gpu
-            .compute_pipelines("los.wgsl", shaders::los_kernel(), &["los_rays"])?
+            .compute_pipelines(&shaders::los_kernel(), &["los_rays"])?
             .pop()
             .ok_or_else(|| Error::Gpu("los.wgsl: no pipeline".into()))?;
         Ok(Self { terrain: DeviceTerrain::upload(gpu, &terrain)?, gpu, pipeline })
@@ -146,7 +146,7 @@ impl DeviceViews {
             return Ok(Self { views, horizons });
         }
         let pipeline = gpu
-            .compute_pipelines("viewshed_sweep.wgsl", shaders::viewshed_sweep_kernel(), &["sweep_views"])?
+            .compute_pipelines(&shaders::viewshed_sweep_kernel(), &["sweep_views"])?
             .pop()
             .ok_or_else(|| Error::Gpu("viewshed_sweep.wgsl: no pipeline".into()))?;
         let most_rays = plan.views.iter().map(|v| v.azimuth_count).max().unwrap_or(1);

@@ -1,4 +1,4 @@
-//! Terrain (DESIGN §3, the terrain issue): a digital elevation model on a regular grid of the
+//! Terrain (docs/design.md §3, the terrain issue): a digital elevation model on a regular grid of the
 //! working plane, sampled bilinearly, a seeded procedural relief for when no DEM is given, and
 //! line of sight over it with the 4/3-earth refraction model. This is the f64 reference that
 //! the GPU line-of-sight march will be checked against.

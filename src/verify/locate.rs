@@ -1,6 +1,6 @@
 //! Location by nonlinear least squares over arrival times (origin time unknown) and bearings:
 //! Levenberg–Marquardt over (x, y, t0) from several starts, with the covariance of the estimate
-//! from the Gauss–Newton information at the solution (DESIGN §6).
+//! from the Gauss–Newton information at the solution (docs/design.md §6).
 
 use std::f64::consts::PI;
 

@@ -1,4 +1,4 @@
-//! The baseline verifier (DESIGN §6): detections → associated candidate events → located
+//! The baseline verifier (docs/design.md §6): detections → associated candidate events → located
 //! estimates with covariance → attributed to a side or indeterminate → scored per class.
 //! It reads /events and /detections back from the result file in chunks (memory follows the
 //! association horizon, not the run length) and writes /estimates and /metrics.

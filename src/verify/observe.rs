@@ -3,9 +3,10 @@
 
 use super::locate::Observation;
 use crate::deploy::Sensor;
-use crate::detect::reference::{SPEED_OF_LIGHT_MPS, bearing_sigma_law};
+use crate::detect::reference::bearing_sigma_law;
 use crate::output::records::DetectionRecord;
 use crate::physics::acoustic;
+use crate::physics::rf::SPEED_OF_LIGHT_MPS;
 use crate::scenario::{Environment, Modality};
 
 /// A sensor as the verifier models it.

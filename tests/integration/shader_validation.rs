@@ -1,20 +1,76 @@
 //! Every composed kernel parses and validates with naga, on any machine, GPU or not; the
-//! workgroup size the Rust side dispatches with is the one the shader declares.
+//! workgroup size the Rust side dispatches with is the one the shader declares; the constants
+//! the kernels share with Rust are the Rust values.
 
 #[test]
 fn every_kernel_validates_with_naga() {
-    for (name, source) in linewatch::shaders::all_kernels() {
-        let module =
-            naga::front::wgsl::parse_str(&source).unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(&source)));
+    let kernels = linewatch::shaders::all_kernels();
+    assert_eq!(kernels.len(), 5);
+    for kernel in kernels {
+        // The error, if any, names the original file and line (shaders/x.wgsl:L:C).
+        assert_eq!(kernel.diagnose(), None, "{}", kernel.name);
+        let module = naga::front::wgsl::parse_str(&kernel.source).expect("parses");
         naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
             .validate(&module)
-            .unwrap_or_else(|e| panic!("{name}: {}", e.emit_to_string(&source)));
+            .unwrap_or_else(|e| panic!("{}: {}", kernel.name, e.emit_to_string(&kernel.source)));
+    }
+}
+
+/// The value of a `const` of a module, as f64.
+fn constant(module: &naga::Module, name: &str) -> f64 {
+    let (_, c) = module.constants.iter().find(|(_, c)| c.name.as_deref() == Some(name)).expect(name);
+    match module.global_expressions[c.init] {
+        naga::Expression::Literal(naga::Literal::F32(v)) => f64::from(v),
+        naga::Expression::Literal(naga::Literal::U32(v)) => f64::from(v),
+        ref other => panic!("{name}: {other:?}"),
     }
 }
 
 #[test]
+fn shared_constants_are_the_rust_values() {
+    use linewatch::coverage::reference as coverage;
+    use linewatch::detect::{self, reference};
+    let kernel = linewatch::shaders::coverage_kernel();
+    let module = naga::front::wgsl::parse_str(&kernel.source).expect("parses");
+    let f32_of = |v: f64| f64::from(v as f32);
+    for (name, value) in [
+        ("MODALITY_ACOUSTIC", f64::from(detect::MODALITY_ACOUSTIC)),
+        ("MODALITY_SEISMIC", f64::from(detect::MODALITY_SEISMIC)),
+        ("MODALITY_RADAR", f64::from(detect::MODALITY_RADAR)),
+        ("MODALITY_EO_IR", f64::from(detect::MODALITY_EO_IR)),
+        ("MODALITY_RF", f64::from(detect::MODALITY_RF)),
+        ("MAX_K", coverage::MAX_K as f64),
+        ("MIN_TIMING_SIGMA_S", f32_of(coverage::MIN_TIMING_SIGMA_S)),
+        ("SINGULAR_DET", f32_of(coverage::SINGULAR_DET)),
+        ("LOCATION_PD_FLOOR", f32_of(coverage::LOCATION_PD_FLOOR)),
+        ("BEARING_EXPONENT_MAX", f32_of(reference::BEARING_EXPONENT_MAX)),
+        ("UNSEEN_DB", f32_of(detect::UNSEEN_DB)),
+        ("KOSCHMIEDER", f32_of(linewatch::physics::electro_optical::KOSCHMIEDER)),
+        ("SPEED_OF_LIGHT_MPS", f32_of(linewatch::physics::rf::SPEED_OF_LIGHT_MPS)),
+    ] {
+        assert_eq!(constant(&module, name), value, "{name}");
+    }
+    // The modality codes are the HDF5 enum's: one encoding.
+    for m in linewatch::scenario::Modality::ALL {
+        assert_eq!(m as u8 as u32, m.code());
+    }
+}
+
+#[test]
+fn a_composed_line_maps_back_to_its_file() {
+    let kernel = linewatch::shaders::coverage_kernel();
+    let line = kernel.source.lines().position(|l| l.starts_with("fn coverage_cells")).expect("entry point") + 1;
+    let file = include_str!("../../shaders/coverage.wgsl");
+    let in_file = file.lines().position(|l| l.starts_with("fn coverage_cells")).expect("in the file") + 1;
+    assert_eq!(kernel.origin(line), Some(("shaders/coverage.wgsl", in_file)));
+    // Each file comes once, imports before importers.
+    let pair = kernel.source.matches("struct Params {").count();
+    assert_eq!(pair, 1);
+}
+
+#[test]
 fn workgroup_size_matches_the_dispatch_code() {
-    let source = linewatch::shaders::detect_kernel();
+    let source = linewatch::shaders::detect_kernel().source;
     let module = naga::front::wgsl::parse_str(&source).expect("parses");
     let entry_points: Vec<_> = module.entry_points.iter().map(|e| (e.name.clone(), e.workgroup_size)).collect();
     assert_eq!(entry_points.len(), 2, "{entry_points:?}");
@@ -32,7 +88,7 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
     assert_eq!(std::mem::size_of::<GpuSensor>(), (SENSOR_WORDS + SIGHT_WORDS) * 4);
     assert_eq!(std::mem::size_of::<GpuDetection>(), 7 * 4);
     assert_eq!(std::mem::size_of::<GpuPairOut>(), 9 * 4);
-    let source = linewatch::shaders::detect_kernel();
+    let source = linewatch::shaders::detect_kernel().source;
     let module = naga::front::wgsl::parse_str(&source).expect("parses");
     let mut layouter = naga::proc::Layouter::default();
     layouter.update(module.to_ctx()).expect("layout");
@@ -81,14 +137,14 @@ fn coverage_structs_match_the_shader() {
         ("Sight", linewatch::detect::SIGHT_WORDS * 4),
     ];
     let size = linewatch::coverage::gpu::WORKGROUP_SIZE;
-    assert_layouts(&linewatch::shaders::coverage_kernel(), &expected, "coverage_cells", size);
+    assert_layouts(&linewatch::shaders::coverage_kernel().source, &expected, "coverage_cells", size);
 }
 
 #[test]
 fn terrain_structs_match_the_shader() {
     use linewatch::terrain::gpu::{GpuRay, GpuTerrain, WORKGROUP_SIZE};
     let expected = [("Terrain", std::mem::size_of::<GpuTerrain>()), ("Ray", std::mem::size_of::<GpuRay>())];
-    assert_layouts(&linewatch::shaders::los_kernel(), &expected, "los_rays", WORKGROUP_SIZE);
+    assert_layouts(&linewatch::shaders::los_kernel().source, &expected, "los_rays", WORKGROUP_SIZE);
 }
 
 #[test]
@@ -97,10 +153,10 @@ fn viewshed_structs_match_the_shader() {
     use linewatch::terrain::viewshed::GpuView;
     use std::mem::size_of;
     let expected = [("Terrain", size_of::<GpuTerrain>()), ("View", size_of::<GpuView>())];
-    assert_layouts(&linewatch::shaders::viewshed_sweep_kernel(), &expected, "sweep_views", SWEEP_WORKGROUP_SIZE);
+    assert_layouts(&linewatch::shaders::viewshed_sweep_kernel().source, &expected, "sweep_views", SWEEP_WORKGROUP_SIZE);
     let with_view = [("View", size_of::<GpuView>())];
     let size = linewatch::coverage::gpu::WORKGROUP_SIZE;
-    assert_layouts(&linewatch::shaders::coverage_kernel(), &with_view, "coverage_cells", size);
+    assert_layouts(&linewatch::shaders::coverage_kernel().source, &with_view, "coverage_cells", size);
 }
 
 #[test]
@@ -109,5 +165,5 @@ fn paint_structs_match_the_shader() {
     use linewatch::coverage::paint::{PaintSettings, WORKGROUP_SIZE};
     use std::mem::size_of;
     let expected = [("CellOut", size_of::<GpuCellOut>()), ("Paint", size_of::<PaintSettings>())];
-    assert_layouts(&linewatch::shaders::paint_kernel(), &expected, "paint_cells", WORKGROUP_SIZE);
+    assert_layouts(&linewatch::shaders::paint_kernel().source, &expected, "paint_cells", WORKGROUP_SIZE);
 }
