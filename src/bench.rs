@@ -11,7 +11,8 @@ pub use line_of_sight::{LineOfSightBench, line_of_sight};
 pub use verify::{VerifyBench, verify};
 pub use viewer::{ViewerBench, viewer};
 
-use crate::detect::{self, GpuDetector, SensorGrid, reference};
+use crate::abi;
+use crate::detect::{GpuDetector, SensorGrid, reference};
 use crate::error::Result;
 use crate::events::EventGenerator;
 use crate::gpu::Gpu;
@@ -72,13 +73,10 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
     let best = world.best_case();
     let mut events = Vec::new();
     for b in 0..blocks {
-        events.extend(generator.block(b)?.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)));
+        events.extend(generator.block(b)?.iter().map(|e| abi::gpu_event(e, &s.environment, &best)));
     }
-    let grid = SensorGrid::by_modality(
-        &sensors.iter().map(detect::model::gpu_sensor).collect::<Vec<_>>(),
-        detect::model::DEFAULT_CELL_M,
-    );
-    let mut params = detect::model::params(&s.environment, s.seed);
+    let grid = SensorGrid::by_modality(&sensors.iter().map(abi::gpu_sensor).collect::<Vec<_>>(), abi::DEFAULT_CELL_M);
+    let mut params = abi::params(&s.environment, s.seed);
     grid.apply(&mut params);
     let mut detector = GpuDetector::new(&gpu, params, &grid, terrain)?;
     // Warm-up: pipeline compilation and first allocations are not throughput.

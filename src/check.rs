@@ -49,7 +49,7 @@ pub fn check(
     let seconds = started.elapsed().as_secs_f64();
     let failed = verdicts.iter().filter(|v| !v.pass).count();
     println!("linewatch check '{}' → {}", s.name, output.display());
-    crate::cli::print_verify(report);
+    crate::report::print_verify(report);
     print!("{}", expect::table(&verdicts));
     println!(
         "  result         {} of {} expectations hold{} ({seconds:.1} s)",

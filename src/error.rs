@@ -2,13 +2,23 @@
 
 use std::fmt;
 
-/// Exit codes of the `linewatch` binary.
+/// Exit codes of the `linewatch` binary (docs/design.md §8).
 pub mod exit {
     pub const SUCCESS: u8 = 0;
+    /// `check`: an expectation failed; `size`: no layout meets the targets or the budget.
     pub const EXPECTATIONS_FAILED: u8 = 1;
+    /// The input is wrong: a scenario field, a side file, a flag, an output path refused before
+    /// any work.
     pub const BAD_INPUT: u8 = 2;
+    /// No usable GPU adapter, or the device failed.
     pub const GPU_FAILURE: u8 = 3;
+    /// The system failed the run after its input was accepted: writing the output (a full disk,
+    /// a lost permission), or opening the viewer's window.
+    pub const SYSTEM_FAILURE: u8 = 4;
 }
+
+/// Any error a library underneath reports, kept as the source of ours.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Where in an input file something is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +47,16 @@ pub enum Error {
     /// No usable GPU adapter, or the device failed.
     #[error("GPU: {0}")]
     Gpu(String),
-    /// Writing or reading a result file failed after the input was accepted.
-    #[error("{path}: {message}")]
-    Output { path: String, message: String },
+    /// Writing the output failed after the input was accepted.
+    #[error("{path}: {source}")]
+    Output {
+        path: String,
+        #[source]
+        source: BoxError,
+    },
+    /// The viewer's window could not be opened or captured.
+    #[error("window: {0}")]
+    Window(String),
 }
 
 impl Error {
@@ -52,14 +69,16 @@ impl Error {
         Self::input(Location { file: path.into(), line: 0, column: 0 }, field, message)
     }
 
-    pub fn output(path: impl Into<String>, message: impl fmt::Display) -> Self {
-        Self::Output { path: path.into(), message: message.to_string() }
+    /// Writing `path` failed; `source` is the underlying library's error (or a message).
+    pub fn output(path: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Self::Output { path: path.into(), source: source.into() }
     }
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Input { .. } | Self::Output { .. } => exit::BAD_INPUT,
+            Self::Input { .. } => exit::BAD_INPUT,
             Self::Gpu(_) => exit::GPU_FAILURE,
+            Self::Output { .. } | Self::Window(_) => exit::SYSTEM_FAILURE,
         }
     }
 }

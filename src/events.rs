@@ -2,7 +2,6 @@
 //! run and however high the rates: a block is an hour, or shorter when an hour would hold more
 //! than `MAX_EVENTS_PER_BLOCK` expected events.
 
-use crate::deploy::sub_seed;
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
 use crate::physics::{explosion, rf};
@@ -205,7 +204,8 @@ impl<'a> EventGenerator<'a> {
                 d[(hour.floor() as usize).min(23)] / mean
             });
             let expected = class.rate_per_day * weight * (t1 - t0) / 86_400.0;
-            let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(s.seed, 0xe7e7 + ci as u32, b));
+            let mut rng =
+                ChaCha8Rng::seed_from_u64(crate::rng::sub_seed(s.seed, crate::rng::purpose::EVENTS + ci as u32, b));
             let count = if expected > 0.0 {
                 Poisson::new(expected).map(|p| p.sample(&mut rng) as u64).map_err(|e| {
                     self.loaded

@@ -3,6 +3,7 @@
 //! The pipeline (docs/design.md §1): [`scenario`] → [`geo`] → [`deploy`] and [`events`] →
 //! [`detect`] on the GPU → [`output`] (HDF5). [`run::run`] ties it together.
 
+pub mod abi;
 pub mod bench;
 pub mod check;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod output;
 pub mod physics;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -15,6 +15,27 @@ pub mod stream {
     pub const DETECT_DRAW: u32 = 2;
 }
 
+/// The purpose tags of the CPU's independent streams (`sub_seed`): each use of randomness on
+/// the host draws from its own stream, so adding one never shifts another.
+pub mod purpose {
+    /// A deployed row's jitter and survey (index: the row).
+    pub const DEPLOY_ROW: u32 = 0x5e45;
+    /// Random failures at the start (`[losses] availability`).
+    pub const AVAILABILITY: u32 = 0xfa11;
+    /// False alarms, xor the time block (index: the sensor).
+    pub const FALSE_ALARMS: u32 = 0xfa15_0000;
+    /// Violations of a class, plus the class index (index: the time block).
+    pub const EVENTS: u32 = 0xe7e7;
+    /// The sizing's random losses (index: loss level and draw).
+    pub const RESILIENCE: u32 = 0x1055;
+}
+
+/// A 64-bit seed for one independent stream of a run, derived from the run's seed.
+pub fn sub_seed(seed: u64, purpose: u32, index: u32) -> u64 {
+    let h = pcg4d(key(seed, purpose, index, 0xd1ce));
+    (u64::from(h[0]) << 32) | u64::from(h[1])
+}
+
 /// The `pcg4d` hash: four 32-bit words in, four well-mixed words out.
 pub fn pcg4d(v: [u32; 4]) -> [u32; 4] {
     let mut v = v.map(|x| x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223));

@@ -7,8 +7,8 @@
 //! numerical floors, physical constants) are not written in WGSL at all: the module
 //! `constants` is generated from the Rust values ([`constants`]).
 
+use crate::abi::UNSEEN_DB;
 use crate::coverage::reference::{LOCATION_PD_FLOOR, MAX_K, MIN_TIMING_SIGMA_S, SINGULAR_DET};
-use crate::detect::layout::UNSEEN_DB;
 use crate::detect::reference::BEARING_EXPONENT_MAX;
 use crate::physics::electro_optical::KOSCHMIEDER;
 use crate::physics::rf::SPEED_OF_LIGHT_MPS;

@@ -7,10 +7,11 @@
 //! from what the verifier believes: both are built from the same scenario, and the verifier
 //! will receive the nominal view only.
 
+use crate::abi;
 use crate::coverage::GpuCoverage;
 use crate::deploy::losses::{self, SensorLoss};
 use crate::deploy::{self, Sensor};
-use crate::detect::{self, BestCase, GpuEvent};
+use crate::detect::{BestCase, GpuEvent};
 use crate::error::Result;
 use crate::events::SourceModel;
 use crate::geo::{self, ContactLine, Places, Plane};
@@ -68,7 +69,7 @@ impl World {
 
 /// The source a class places at a coverage cell, with reach bounds from `best`.
 pub fn coverage_source(scenario: &Scenario, best: &BestCase, class: &ViolationClass, is_day: bool) -> GpuEvent {
-    detect::model::gpu_source(&SourceModel::from_signature(&class.source), &scenario.environment, best, is_day)
+    abi::gpu_source(&SourceModel::from_signature(&class.source), &scenario.environment, best, is_day)
 }
 
 /// The one way a coverage kernel is built: the scenario's physics parameters, the sensors in a
@@ -82,14 +83,13 @@ pub fn coverage_kernel<'g>(
     sources: &[GpuEvent],
     sight_lines: SightLines,
 ) -> Result<GpuCoverage<'g>> {
-    let params = detect::model::params(&scenario.environment, scenario.seed);
-    let gpu_sensors: Vec<_> = sensors.iter().map(detect::model::gpu_sensor).collect();
-    let cell_m = detect::model::DEFAULT_CELL_M;
+    let params = abi::params(&scenario.environment, scenario.seed);
+    let gpu_sensors: Vec<_> = sensors.iter().map(abi::gpu_sensor).collect();
+    let cell_m = abi::DEFAULT_CELL_M;
     match sight_lines {
         SightLines::March => GpuCoverage::new(gpu, params, terrain, &gpu_sensors, cell_m),
         SightLines::Viewshed => {
-            let reach =
-                |modality| sources.iter().map(|e| f64::from(detect::model::reach_for(e, modality))).fold(0.0, f64::max);
+            let reach = |modality| sources.iter().map(|e| f64::from(abi::reach_for(e, modality))).fold(0.0, f64::max);
             GpuCoverage::with_viewsheds(gpu, params, terrain, &gpu_sensors, cell_m, reach)
         }
     }

@@ -3,6 +3,7 @@
 //! are evaluated over the terrain and over the flat stand-in that marches nothing, on the GPU
 //! and by the f64 reference; the difference is the cost of the line of sight.
 
+use crate::abi;
 use crate::detect::gpu::{DetectKernel, evaluate_pairs_with};
 use crate::detect::{self, BestCase, GpuEvent, GpuSensor, reference};
 use crate::error::{Error, Result};
@@ -93,12 +94,11 @@ pub fn line_of_sight(loaded: &LoadedScenario, class: Option<&str>, pairs: usize)
             Error::file("--class", "class", format!("the scenario has no class named '{class_name}'"))
         })?;
     let World { sensors, terrain, .. } = World::load(loaded)?;
-    let sight: Vec<GpuSensor> =
-        sensors.iter().filter(|s| s.modality.needs_terrain()).map(detect::model::gpu_sensor).collect();
+    let sight: Vec<GpuSensor> = sensors.iter().filter(|s| s.modality.needs_terrain()).map(abi::gpu_sensor).collect();
     if sight.is_empty() {
         return Err(Error::file(&loaded.file, "rows", "no radar, camera or RF row: nothing marches the terrain"));
     }
-    let params = detect::model::params(&s.environment, s.seed);
+    let params = abi::params(&s.environment, s.seed);
     // The reach bounds of the sensors alone, without the terrain's horizon: every pair marches.
     let source = crate::world::coverage_source(s, &BestCase::of(&sensors), class, true);
     let mut rng = ChaCha8Rng::seed_from_u64(s.seed);

@@ -2,8 +2,8 @@
 //! limits, one class (source) per call.
 
 use super::reference::{CellMetrics, CellSite, cell_metrics};
+use crate::abi::{GpuEvent, GpuParams, GpuSensor, split_sensors};
 use crate::detect::SensorGrid;
-use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, split_sensors};
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init, storage_init_writable};

@@ -5,6 +5,7 @@
 pub mod gpu;
 pub mod map;
 pub mod paint;
+pub mod profile;
 pub mod raster;
 pub mod reference;
 

@@ -1,7 +1,7 @@
 //! Coverage metrics of one cell, f64.
 
-use crate::detect::layout::{GpuEvent, GpuParams, GpuSensor, MODALITY_SEISMIC};
-use crate::detect::model::reach_for;
+use crate::abi::reach_for;
+use crate::abi::{GpuEvent, GpuParams, GpuSensor, MODALITY_SEISMIC};
 use crate::detect::reference::{bearing_sigma_rad, range_sigma_m, received};
 use crate::physics::normal_cdf;
 use crate::terrain::viewshed::SightLines;

@@ -1,10 +1,11 @@
 //! Sensors a run loses (`[losses]`): failed and jammed ones from the start, destroyed ones at
 //! the time of the impact that destroys them.
 
-use super::{Sensor, sub_seed};
+use super::Sensor;
 use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
 use crate::geo::Plane;
+use crate::rng::{purpose, sub_seed};
 use crate::scenario::{LoadedScenario, LossSpec};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -49,7 +50,7 @@ pub fn jammed(loaded: &LoadedScenario, plane: &Plane, sensors: &[Sensor]) -> Res
 /// `true` for the sensors down in draw `draw` of the availability (one draw per sensor, from a
 /// stream of the run's seed).
 pub fn failed(spec: &LossSpec, seed: u64, draw: u32, count: usize) -> Vec<bool> {
-    let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, 0xfa11, draw));
+    let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, purpose::AVAILABILITY, draw));
     (0..count).map(|_| rng.random::<f64>() >= spec.availability).collect()
 }
 

@@ -121,7 +121,7 @@ impl Sight {
             min_contrast: row.min_contrast.unwrap_or(DEFAULT_MIN_CONTRAST),
             thermal: row.band == Some(Band::Thermal),
             min_range_m: row.min_range_km.unwrap_or(0.0) * 1000.0,
-            max_range_m: row.max_range_km.map_or(crate::detect::model::MAX_REACH_M, |r| r * 1000.0),
+            max_range_m: row.max_range_km.map_or(crate::physics::MAX_REACH_M, |r| r * 1000.0),
             azimuth_rad: row.azimuth_deg.map_or(facing_rad, f64::to_radians),
             half_sector_rad: row.sector_deg.unwrap_or(360.0).to_radians() / 2.0,
             los_exponent: row.los_exponent.unwrap_or(DEFAULT_LOS_EXPONENT),
@@ -171,7 +171,7 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
     }
     let mut sensors = Vec::with_capacity(planned as usize);
     for (r, (row, places)) in s.rows.iter().zip(nominal).enumerate() {
-        let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(s.seed, 0x5e45, r as u32));
+        let mut rng = ChaCha8Rng::seed_from_u64(rng::sub_seed(s.seed, rng::purpose::DEPLOY_ROW, r as u32));
         let jitter =
             Normal::new(0.0, row.jitter_m).map_err(|e| loaded.error_at(&field(r, "jitter_m"), e.to_string()))?;
         let intended_side = row.offset_km.filter(|&o| o != 0.0).map(Side::of_offset);
@@ -257,12 +257,6 @@ impl Sensor {
             sight: Sight::default(),
         }
     }
-}
-
-/// A 64-bit seed for one independent stream of a run, derived from the run's seed.
-pub fn sub_seed(seed: u64, purpose: u32, index: u32) -> u64 {
-    let h = rng::pcg4d(rng::key(seed, purpose, index, 0xd1ce));
-    (u64::from(h[0]) << 32) | u64::from(h[1])
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! O(sensors) work per block, so it runs on the CPU, from counter-seeded streams that make it
 //! independent of thread order like everything else.
 
-use crate::deploy::{Sensor, sub_seed};
+use crate::deploy::Sensor;
+use crate::rng::{purpose, sub_seed};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, Poisson};
@@ -10,8 +11,6 @@ use rand_distr::{Distribution, Exp, Poisson};
 /// Mean excess of a false alarm's SNR over the threshold, dB. Noise crossings cluster just
 /// above threshold because the noise tail falls off fast; 1 dB is an assumption.
 pub const EXCESS_MEAN_DB: f64 = 1.0;
-/// Purpose tag of the false-alarm streams in `sub_seed`.
-const PURPOSE: u32 = 0xfa15_0000;
 
 /// A false alarm: sensor, time, observed SNR, bearing (NaN if the sensor gives none).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,7 +32,7 @@ pub fn false_alarms(seed: u64, block: u32, t0: f64, t1: f64, sensors: &[Sensor])
         if expected <= 0.0 || expected.is_nan() || !s.active {
             continue;
         }
-        let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, PURPOSE ^ block, s.id));
+        let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, purpose::FALSE_ALARMS ^ block, s.id));
         let Ok(poisson) = Poisson::new(expected) else {
             continue;
         };

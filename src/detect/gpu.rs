@@ -1,8 +1,8 @@
 //! Runs `shaders/detect.wgsl` through wgpu: chunked dispatches within the adapter's limits,
 //! an output buffer that grows (or a chunk that splits) when detections overflow it.
 
-use super::layout::*;
-use super::model::SensorGrid;
+use crate::abi::SensorGrid;
+use crate::abi::*;
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::gpu::buffers::{bind_group, nonempty, output_buffer, read_back, storage_init, storage_init_writable};

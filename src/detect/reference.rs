@@ -1,7 +1,7 @@
 //! The CPU reference of `shaders/detect.wgsl`, in f64, from the same inputs the kernel reads.
 
-use super::layout::*;
-use super::model::{SensorGrid, max_reach, reach_for};
+use crate::abi::*;
+use crate::abi::{SensorGrid, max_reach, reach_for};
 use crate::physics::electro_optical::{self, KOSCHMIEDER};
 use crate::physics::rf::SPEED_OF_LIGHT_MPS;
 use crate::physics::{acoustic, radar, seismic};
@@ -9,10 +9,6 @@ use crate::rng;
 use crate::terrain::Terrain;
 use crate::terrain::viewshed::SightLines;
 use rayon::prelude::*;
-
-/// Bearing error grows as 1/√SNR below threshold, up to 10^8 times its threshold value (then
-/// it is capped at π anyway); the cap keeps the kernel's f32 finite.
-pub const BEARING_EXPONENT_MAX: f64 = 8.0;
 
 /// What one (event, sensor) pair yields.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -212,11 +208,7 @@ pub fn bearing_sigma_rad(s: &GpuSensor, snr_db: f64) -> f64 {
     bearing_sigma_law(f64::from(s.bearing_sigma_rad), f64::from(s.bearing_floor_rad), f64::from(s.threshold_db), snr_db)
 }
 
-/// The same law from the sensor's figures: σ at the threshold SNR, its floor, the threshold.
-pub fn bearing_sigma_law(at_threshold_rad: f64, floor_rad: f64, threshold_db: f64, snr_db: f64) -> f64 {
-    let growth = 10f64.powf((-(snr_db - threshold_db) / 20.0).min(BEARING_EXPONENT_MAX));
-    (at_threshold_rad * growth).clamp(floor_rad, std::f64::consts::PI)
-}
+pub use crate::physics::{BEARING_EXPONENT_MAX, bearing_sigma_law};
 
 pub fn evaluate_pair(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSensor) -> Outcome {
     let r = received(p, terrain, e, s);

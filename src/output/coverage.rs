@@ -3,7 +3,7 @@
 
 use super::dimension_scales::{attach_scale, set_scale};
 use super::writer::text_attr;
-use crate::coverage::map::{Gap, Profile};
+use crate::coverage::profile::{Gap, Profile};
 use crate::coverage::raster::Corridor;
 use hdf5::H5Type;
 use hdf5::types::VarLenUnicode;

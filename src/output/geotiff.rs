@@ -48,7 +48,7 @@ fn geokeys(lon0: f64, lat0: f64, k: f64) -> (Vec<u16>, Vec<f64>) {
 /// Write `dataset` (ny, nx), rows south to north, as a north-up GeoTIFF at `path`.
 pub fn write(path: &Path, dataset: &hdf5::Dataset, corridor: &Corridor, plane: &Plane) -> Result<()> {
     let shown = path.display().to_string();
-    let fail = |e: &dyn std::fmt::Display| Error::output(&shown, e);
+    let fail = |e: &dyn std::fmt::Display| Error::output(&shown, e.to_string());
     let (lon0, lat0, k) = plane.transverse_mercator_parameters().ok_or_else(|| {
         Error::file(
             &shown,

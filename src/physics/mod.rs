@@ -2,7 +2,7 @@
 //!
 //! The acoustic and seismic functions have WGSL twins of the same name and shape; the detection
 //! tests hold the two together on random inputs. `radar`, `electro_optical` and `rf` are the
-//! closed forms of the modalities the kernels do not simulate yet, tested on their own.
+//! closed forms of the sight-line modalities (`shaders/pair.wgsl` evaluates them in f32).
 
 pub mod acoustic;
 pub mod electro_optical;
@@ -10,6 +10,20 @@ pub mod explosion;
 pub mod radar;
 pub mod rf;
 pub mod seismic;
+
+/// Largest range ever searched, m: beyond the curvature of the earth a flat plane is wrong.
+pub const MAX_REACH_M: f64 = 2.0e6;
+
+/// The bearing error of a sensor at an observed SNR: σθ·10^(−(SNR − threshold)/20), at least the
+/// floor and at most π (the error of a bearing grows as the signal falls towards the threshold;
+/// the exponent is capped at `BEARING_EXPONENT_MAX` so that f32 stays finite).
+pub fn bearing_sigma_law(at_threshold_rad: f64, floor_rad: f64, threshold_db: f64, snr_db: f64) -> f64 {
+    let growth = 10f64.powf((-(snr_db - threshold_db) / 20.0).min(BEARING_EXPONENT_MAX));
+    (at_threshold_rad * growth).clamp(floor_rad, std::f64::consts::PI)
+}
+
+/// Cap of the bearing law's exponent (a factor of 10^8 over the σ at threshold).
+pub const BEARING_EXPONENT_MAX: f64 = 8.0;
 
 /// Standard normal cumulative distribution, Φ(x).
 pub fn normal_cdf(x: f64) -> f64 {

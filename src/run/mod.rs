@@ -8,6 +8,7 @@ mod summary;
 pub use coverage::{CoveragePictures, coverage_only, draw_coverage_pictures};
 pub use summary::{ClassSummary, CoverageSummary, RunSummary};
 
+use crate::abi;
 use crate::deploy::losses::{Attrition, LossCause};
 use crate::detect::{self, GpuDetector, GpuSensor, SensorGrid, false_alarms::false_alarms, reference};
 use crate::error::Result;
@@ -100,10 +101,10 @@ fn simulate(
 ) -> Result<Vec<PlottedEvent>> {
     let s = &loaded.scenario;
     let sensors = &world.sensors;
-    let gpu_sensors: Vec<GpuSensor> = sensors.iter().map(detect::model::gpu_sensor).collect();
-    let grid = SensorGrid::by_modality(&gpu_sensors, detect::model::DEFAULT_CELL_M);
+    let gpu_sensors: Vec<GpuSensor> = sensors.iter().map(abi::gpu_sensor).collect();
+    let grid = SensorGrid::by_modality(&gpu_sensors, abi::DEFAULT_CELL_M);
     let best = world.best_case();
-    let params = detect::model::params(&s.environment, s.seed);
+    let params = abi::params(&s.environment, s.seed);
     let mut detector = GpuDetector::new(gpu, params, &grid, &world.terrain)?;
     let mut generator = EventGenerator::new(loaded, &world.plane, &world.line);
     let progress = crate::progress::bar(u64::from(generator.block_count), "blocks simulated", opts.progress);
@@ -114,7 +115,7 @@ fn simulate(
     let mut plotted: Vec<PlottedEvent> = Vec::new();
     for b in 0..generator.block_count {
         let events = generator.block(b)?;
-        let gpu_events: Vec<_> = events.iter().map(|e| detect::model::gpu_event(e, &s.environment, &best)).collect();
+        let gpu_events: Vec<_> = events.iter().map(|e| abi::gpu_event(e, &s.environment, &best)).collect();
         let (t0, t1) = generator.block_span(b);
         // Sensors destroyed by the block's start are skipped on the device; the rest of the
         // attrition is applied below by arrival time, exactly.

@@ -2,9 +2,10 @@
 //! greedy adversary, and under the scenario's availability, attrition and jamming.
 
 use super::evaluate::Evaluator;
-use crate::deploy::{Sensor, losses, sub_seed};
+use crate::deploy::{Sensor, losses};
 use crate::error::{Error, Result};
 use crate::events::EventGenerator;
+use crate::rng::{purpose, sub_seed};
 use crate::scenario::ResilienceSpec;
 use plotters::prelude::*;
 use rand::SeedableRng;
@@ -68,7 +69,7 @@ pub fn resilience(ev: &Evaluator, sensors: &[Sensor], axis: usize, progress: boo
         let lost = (f * n as f64).round() as usize;
         let mut draws = Vec::new();
         for d in 0..spec.random_draws {
-            let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, 0x1055, (l as u32) << 8 | d));
+            let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(seed, purpose::RESILIENCE, (l as u32) << 8 | d));
             let mut up = all_up.clone();
             for i in rand::seq::index::sample(&mut rng, n, lost.min(n)) {
                 up[i] = false;

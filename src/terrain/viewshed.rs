@@ -23,7 +23,7 @@
 //! The f64 twin of `shaders/viewshed.wgsl` (lookup) and `shaders/viewshed_sweep.wgsl` (sweep).
 
 use super::{EARTH_RADIUS_M, Terrain};
-use crate::detect::layout::{GpuSensor, MODALITY_RADAR};
+use crate::abi::{GpuSensor, MODALITY_RADAR};
 use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
 use std::f64::consts::TAU;
@@ -227,7 +227,7 @@ fn ray_index(v: &GpuView, azimuth: f64) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::layout::{MODALITY_ACOUSTIC, MODALITY_EO_IR};
+    use crate::abi::{MODALITY_ACOUSTIC, MODALITY_EO_IR};
     use crate::terrain::{Dem, STANDARD_K_FACTOR};
 
     fn terrain_of(dem: Dem, step_m: f64) -> Terrain {

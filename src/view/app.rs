@@ -1,219 +1,22 @@
-//! The viewer's state and frame: a scenario computed live (what-if) or a result file replayed.
+//! The viewer's frame: the map, the layer and its requests, the screenshot, for a scenario
+//! computed live (what-if) or a result file replayed. The state is in `state`.
+
+pub use super::pan_bench::PanBench;
+pub use super::state::{Mode, ReplayState, Source, ViewerApp, WhatIf};
 
 use super::edit::{self, Field};
-use super::engine::{Engine, Layer, Outcome, Request, Summary, Window};
+use super::engine::{Engine, Outcome, Summary, Window};
 use super::map::{self, MapView, Mark};
-use super::replay::Replay;
+use super::panels;
 use super::scene::Scene;
-use super::{panels, plots};
+use super::state::{LAYER_SIDE_CPU, LAYER_SIDE_GPU, ShownLayer};
 use crate::coverage::paint::Metric;
-use crate::geo::ContactLine;
 use crate::gpu::Gpu;
 use crate::scenario::LoadedScenario;
 use egui::{Color32, Rect, Sense, Stroke, pos2};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
-
-/// What the window was opened on.
-pub enum Source {
-    Scenario(Box<LoadedScenario>),
-    Replay(PathBuf),
-}
-
-/// Texture side of the coverage layer: a CPU adapter (lavapipe) gets a coarser layer so an
-/// edit still redraws in seconds; a GPU fills the window.
-const LAYER_SIDE_CPU: f32 = 256.0;
-const LAYER_SIDE_GPU: f32 = 1024.0;
-
-/// A layer on screen: its texture registered with the renderer.
-struct ShownLayer {
-    texture: egui::TextureId,
-    layer: Box<Layer>,
-}
-
-/// The live what-if state.
-pub struct WhatIf {
-    pub loaded: LoadedScenario,
-    pub scene: Option<Arc<Scene>>,
-    pub switched_off: BTreeSet<u32>,
-    pub class: usize,
-    pub metric: Metric,
-    pub summary: Option<Box<Summary>>,
-    pub save_path: String,
-    pub message: Option<String>,
-    /// The window last asked for, so a frame asks again only when the view changes.
-    asked: Option<(Window, usize, Metric, BTreeSet<u32>, u64)>,
-    /// Bumped by each scenario sent to the engine.
-    generation: u64,
-    /// The generation of the scene last received.
-    scene_generation: u64,
-}
-
-impl WhatIf {
-    /// A request for the current class, metric and sensors.
-    fn request(&self, scenario: bool, window: Option<Window>, summary: bool) -> Request {
-        Request {
-            scenario: scenario.then(|| self.loaded.clone()),
-            switched_off: self.switched_off.clone(),
-            class: self.class,
-            metric: self.metric,
-            window,
-            summary,
-            window_seq: 0,
-        }
-    }
-}
-
-/// The replay state.
-pub struct ReplayState {
-    pub replay: Replay,
-    pub line: ContactLine,
-    pub time_s: f64,
-    pub playing: bool,
-    /// Simulated seconds per real second.
-    pub speed: f64,
-    /// How far back events and detections stay drawn, s.
-    pub trail_s: f64,
-    pub selected: Option<u32>,
-    /// Fraction of events located by chainage (computed once: it locates every event).
-    pub located: (Vec<f64>, Vec<f64>),
-    /// The stored coverage map asked for (class, metric), none: no layer.
-    pub stored_choice: Option<(String, Metric)>,
-    /// The one on screen, and the world box it covers.
-    stored: Option<(egui::TextureHandle, [f64; 4], (String, Metric))>,
-    stored_loading: Option<Receiver<crate::Result<super::replay::StoredMap>>>,
-}
-
-impl ReplayState {
-    /// Start reading the stored map asked for when it is not the one shown; show one that has
-    /// been read.
-    fn update_stored(&mut self, ctx: &egui::Context) -> Option<String> {
-        let mut failed = None;
-        if let Some(rx) = &self.stored_loading
-            && let Ok(result) = rx.try_recv()
-        {
-            self.stored_loading = None;
-            match result {
-                Ok(m) => {
-                    let image = egui::ColorImage::from_rgba_unmultiplied([m.width, m.height], &m.rgba);
-                    let texture = ctx.load_texture("stored coverage", image, egui::TextureOptions::NEAREST);
-                    self.stored = Some((texture, m.rect, (m.class, m.metric)));
-                }
-                Err(e) => {
-                    self.stored_choice = None;
-                    failed = Some(e.to_string());
-                }
-            }
-        }
-        let shown = self.stored.as_ref().map(|s| &s.2);
-        if self.stored_choice.is_none() {
-            self.stored = None;
-        } else if self.stored_loading.is_none()
-            && shown != self.stored_choice.as_ref()
-            && let Some((class, metric)) = self.stored_choice.clone()
-        {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let (path, ctx) = (PathBuf::from(&self.replay.file), ctx.clone());
-            std::thread::spawn(move || {
-                let _ = tx.send(super::replay::read_stored_map(&path, &class, metric));
-                ctx.request_repaint();
-            });
-            self.stored_loading = Some(rx);
-        }
-        failed
-    }
-
-    /// The stored map on screen: its class and metric.
-    pub fn stored_shown(&self) -> Option<&(String, Metric)> {
-        self.stored.as_ref().map(|s| &s.2)
-    }
-
-    pub fn stored_loading(&self) -> bool {
-        self.stored_loading.is_some()
-    }
-}
-
-pub enum Mode {
-    WhatIf(Box<WhatIf>),
-    Loading(PathBuf, Receiver<crate::Result<Replay>>),
-    Replay(Box<ReplayState>),
-    /// A file that could not be opened: the message is the window's content.
-    Failed(String),
-}
-
-pub struct ViewerApp {
-    pub mode: Mode,
-    engine: Engine,
-    render: Option<eframe::egui_wgpu::RenderState>,
-    layer: Option<ShownLayer>,
-    /// The terrain's hillshade under the layer, and the world box it covers.
-    relief: Option<(egui::TextureHandle, [f64; 4])>,
-    pub view: Option<MapView>,
-    /// Where the map was drawn in the last frame (the tests click on it).
-    pub map_rect: Option<Rect>,
-    /// Where a shift-drag box started, while it is drawn.
-    box_start: Option<egui::Pos2>,
-    pub opacity: f32,
-    /// The last error of the engine (a bad edit, a GPU failure).
-    pub error: Option<String>,
-    gpu_side: f32,
-    /// Set by `--screenshot`: capture the window once everything has been computed, then close.
-    pub screenshot: Option<PathBuf>,
-    pub screenshot_result: Arc<std::sync::Mutex<Option<Result<(), String>>>>,
-    idle_frames: u32,
-    /// Set by `--bench-pan N`: pan along the whole line for N frames once the first layer is
-    /// on screen, then print the frame times and close.
-    pub bench_pan: Option<PanBench>,
-}
-
-/// Frame times while panning, measured between frames of the real window: first along the
-/// whole line with the layer frozen (the UI and the renderer alone), then again with the
-/// layer recomputed for each new window (the compute thread competing).
-#[derive(Debug, Default)]
-pub struct PanBench {
-    pub frames: usize,
-    /// [frozen, live].
-    pub times_s: [Vec<f64>; 2],
-    last: Option<std::time::Instant>,
-    /// Layers that arrived during the live pass.
-    pub layers: usize,
-}
-
-impl PanBench {
-    pub fn new(frames: usize) -> Self {
-        Self { frames, ..Self::default() }
-    }
-
-    /// 0 while the layer is frozen, 1 while it is live, 2 when done.
-    fn pass(&self) -> usize {
-        self.times_s.iter().take_while(|t| t.len() >= self.frames).count()
-    }
-
-    pub fn report(&self) -> String {
-        let line = |name: &str, times: &[f64]| {
-            let mut t = times.to_vec();
-            t.sort_by(f64::total_cmp);
-            let at = |q: f64| t.get(((t.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
-            let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
-            format!(
-                "  {name:<14} {} frames: mean {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
-                t.len(),
-                1e3 * mean,
-                1e3 * at(0.5),
-                1e3 * at(0.95),
-                1e3 * at(1.0)
-            )
-        };
-        format!(
-            "pan benchmark, along the whole line, 100 km across the view\n{}\n{} ({} coverage layers redrawn)",
-            line("layer frozen", &self.times_s[0]),
-            line("layer live", &self.times_s[1]),
-            self.layers
-        )
-    }
-}
 
 impl ViewerApp {
     pub fn new(cc: &eframe::CreationContext<'_>, gpu: Gpu, source: Source) -> Self {
@@ -717,49 +520,4 @@ impl eframe::App for ViewerApp {
         self.screenshot_step(&ctx);
         self.pan_step(&ctx);
     }
-}
-
-/// The data the plots draw, computed from the mode.
-pub fn plot_data(app: &ViewerApp) -> Option<PlotData> {
-    match &app.mode {
-        Mode::WhatIf(w) => w.summary.as_ref().map(|s| PlotData {
-            profile_title: "mean verifiable probability along the line".into(),
-            chainage_km: s.profile.bin_starts().iter().map(|b| b + 0.5 * s.profile.bin_km).collect(),
-            profile: s.profile.mean_verifiable(),
-            target: Some(s.target),
-            gaps: s.gaps.iter().map(|g| [g.start_km, g.end_km]).collect(),
-            histogram_title: "predicted cross-line error σn of the cells (coverage)".into(),
-            errors_m: s.sigma_n_m.iter().map(|&v| f64::from(v)).collect(),
-        }),
-        Mode::Replay(r) => {
-            let (chainage_km, located) = r.located.clone();
-            Some(PlotData {
-                profile_title: "fraction of events located along the line".into(),
-                chainage_km,
-                profile: located,
-                target: None,
-                gaps: Vec::new(),
-                histogram_title: "localisation error of the estimates (truth known)".into(),
-                errors_m: r.replay.errors_m(),
-            })
-        }
-        _ => None,
-    }
-}
-
-pub struct PlotData {
-    pub profile_title: String,
-    pub chainage_km: Vec<f64>,
-    pub profile: Vec<f64>,
-    pub target: Option<f64>,
-    pub gaps: Vec<[f64; 2]>,
-    pub histogram_title: String,
-    pub errors_m: Vec<f64>,
-}
-
-pub fn draw_plots(ui: &mut egui::Ui, data: &PlotData) {
-    ui.columns(2, |columns| {
-        plots::profile(&mut columns[0], &data.profile_title, &data.chainage_km, &data.profile, data.target, &data.gaps);
-        plots::histogram(&mut columns[1], &data.histogram_title, &data.errors_m);
-    });
 }

@@ -4,8 +4,8 @@
 //! Requests that queue up while one runs are merged: only the newest window is computed.
 
 use super::scene::Scene;
-use crate::coverage::map::{Gap, Profile};
 use crate::coverage::paint::{Metric, Painted, Painter};
+use crate::coverage::profile::{Gap, Profile};
 use crate::coverage::{GpuCell, GpuCoverage};
 
 use crate::error::{Error, Result};

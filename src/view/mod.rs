@@ -14,12 +14,16 @@ pub mod engine;
 #[cfg(feature = "viewer")]
 pub mod map;
 #[cfg(feature = "viewer")]
+mod pan_bench;
+#[cfg(feature = "viewer")]
 pub mod panels;
 #[cfg(feature = "viewer")]
 pub mod plots;
 pub mod relief;
 pub mod replay;
 pub mod scene;
+#[cfg(feature = "viewer")]
+pub mod state;
 #[cfg(feature = "viewer")]
 mod window;
 

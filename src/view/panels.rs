@@ -1,10 +1,11 @@
 //! The panels around the map: the top bar, the what-if controls and summary, the replay
 //! controls and the selected event, the legend, and what the replay draws on the map.
 
-use super::app::{Mode, ReplayState, ViewerApp, WhatIf, draw_plots, plot_data};
 use super::edit::Field;
 use super::map::{self, MapView, SIDE_A, SIDE_B};
+use super::plots::{draw_plots, plot_data};
 use super::replay::{Replay, ReplayEvent, verdict};
+use super::state::{Mode, ReplayState, ViewerApp, WhatIf};
 use crate::coverage::paint::{Metric, viridis};
 use crate::geo::ContactLine;
 use crate::output::records::SideCode;

@@ -1,6 +1,7 @@
 //! The two charts under the map (egui_plot): a profile along the line against its target, and
 //! a histogram of localisation errors on a log scale.
 
+use super::state::{Mode, ViewerApp};
 use egui::Color32;
 use egui_plot::{Bar, BarChart, HLine, Line, Plot, PlotPoints, VLine};
 
@@ -57,6 +58,51 @@ pub fn histogram(ui: &mut egui::Ui, title: &str, values_m: &[f64]) {
         .x_axis_label("log10 of the error, m")
         .allow_scroll(false)
         .show(ui, |plot| plot.bar_chart(BarChart::new(title, bars).color(Color32::from_rgb(90, 160, 90))));
+}
+
+/// The data the plots draw, computed from the mode.
+pub fn plot_data(app: &ViewerApp) -> Option<PlotData> {
+    match &app.mode {
+        Mode::WhatIf(w) => w.summary.as_ref().map(|s| PlotData {
+            profile_title: "mean verifiable probability along the line".into(),
+            chainage_km: s.profile.bin_starts().iter().map(|b| b + 0.5 * s.profile.bin_km).collect(),
+            profile: s.profile.mean_verifiable(),
+            target: Some(s.target),
+            gaps: s.gaps.iter().map(|g| [g.start_km, g.end_km]).collect(),
+            histogram_title: "predicted cross-line error σn of the cells (coverage)".into(),
+            errors_m: s.sigma_n_m.iter().map(|&v| f64::from(v)).collect(),
+        }),
+        Mode::Replay(r) => {
+            let (chainage_km, located) = r.located.clone();
+            Some(PlotData {
+                profile_title: "fraction of events located along the line".into(),
+                chainage_km,
+                profile: located,
+                target: None,
+                gaps: Vec::new(),
+                histogram_title: "localisation error of the estimates (truth known)".into(),
+                errors_m: r.replay.errors_m(),
+            })
+        }
+        _ => None,
+    }
+}
+
+pub struct PlotData {
+    pub profile_title: String,
+    pub chainage_km: Vec<f64>,
+    pub profile: Vec<f64>,
+    pub target: Option<f64>,
+    pub gaps: Vec<[f64; 2]>,
+    pub histogram_title: String,
+    pub errors_m: Vec<f64>,
+}
+
+pub fn draw_plots(ui: &mut egui::Ui, data: &PlotData) {
+    ui.columns(2, |columns| {
+        profile(&mut columns[0], &data.profile_title, &data.chainage_km, &data.profile, data.target, &data.gaps);
+        histogram(&mut columns[1], &data.histogram_title, &data.errors_m);
+    });
 }
 
 #[cfg(test)]

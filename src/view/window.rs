@@ -71,10 +71,10 @@ pub fn open(path: Option<&Path>, screenshot: Option<PathBuf>, bench_pan: Option<
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| Error::Gpu(format!("cannot open the window: {e}")))?;
+    .map_err(|e| Error::Window(format!("cannot open the window: {e}")))?;
     let result = outcome.lock().map(|mut o| o.take()).unwrap_or(None);
     match result {
-        Some(Err(e)) => Err(Error::Gpu(format!("screenshot: {e}"))),
+        Some(Err(e)) => Err(Error::Window(format!("screenshot: {e}"))),
         _ => Ok(()),
     }
 }

@@ -2,6 +2,7 @@
 //! losses, and a chosen layout that `linewatch check` accepts.
 
 use crate::support::{linewatch, repo, smoke_scenario, text};
+use linewatch::abi;
 use linewatch::coverage::{CellSite, cell_metrics};
 use linewatch::detect::{self, BestCase, GpuEvent};
 use linewatch::events::SourceModel;
@@ -19,12 +20,11 @@ fn half_range_m(loaded: &LoadedScenario) -> f64 {
     let s = &loaded.scenario;
     let (plane, line) = linewatch::geo::load_line(loaded).expect("line");
     let sensors = linewatch::deploy::deploy(loaded, &plane, &line).expect("deploy");
-    let sensor = detect::model::gpu_sensor(&sensors[sensors.len() / 2]);
-    let params = detect::model::params(&s.environment, s.seed);
+    let sensor = abi::gpu_sensor(&sensors[sensors.len() / 2]);
+    let params = abi::params(&s.environment, s.seed);
     let flat = Terrain::flat();
     let best = BestCase::of(&sensors).over(&flat);
-    let source =
-        detect::model::gpu_source(&SourceModel::from_signature(&s.classes[0].source), &s.environment, &best, false);
+    let source = abi::gpu_source(&SourceModel::from_signature(&s.classes[0].source), &s.environment, &best, false);
     let p_at = |r: f64| {
         let e = GpuEvent { x: sensor.x, y: sensor.y + r as f32, ..source };
         cell_metrics(&params, &flat, &e, CellSite { offset_m: r, normal: [0.0, 1.0] }, &[sensor], 1).p_detect

@@ -46,12 +46,21 @@ pub fn gpu() -> &'static linewatch::gpu::Gpu {
     })
 }
 
+/// The Python with the readers (h5py, xarray, xmlschema): `LINEWATCH_PYTHON` as `make test`
+/// sets it, else the venv `make test` leaves in the repository.
+pub fn python() -> PathBuf {
+    if let Some(python) = std::env::var_os("LINEWATCH_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = repo().join(".venv").join("bin").join("python");
+    assert!(venv.exists(), "no Python venv with h5py: run `make test` (it creates .venv and runs these tests)");
+    venv
+}
+
 /// Run `tests/SCRIPT` with the Python of the Makefile's venv (h5py, xarray, xmlschema) and the
 /// given arguments; assert it succeeded and return what it printed.
 pub fn python_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
-    let python = std::env::var("LINEWATCH_PYTHON").unwrap_or_else(|_| {
-        panic!("LINEWATCH_PYTHON is not set: run the tests with `make test`, which creates the venv")
-    });
+    let python = python();
     let o = std::process::Command::new(python)
         .arg(repo().join("tests").join(script))
         .args(args)

@@ -1,9 +1,9 @@
-//! From scenario, sensors and events to what the kernel reads: parameters, the spatial grid of
-//! sensors, and each event's reach.
+//! How far a source can be detected by each modality in the most favourable case the
+//! deployment allows: the bound every kernel walk and every reference search stops at.
 
 use super::layout::*;
 use crate::deploy::Sensor;
-use crate::events::{Event, SourceModel};
+use crate::events::SourceModel;
 use crate::physics::electro_optical::KOSCHMIEDER;
 use crate::physics::{acoustic, seismic};
 use crate::scenario::{Environment, Modality};
@@ -12,76 +12,7 @@ use crate::terrain::{EARTH_RADIUS_M, Terrain};
 /// P(detect) beyond an event's reach is below 1e-6 in the most favourable conditions:
 /// the fluctuation would have to exceed 4.753 σ (upper tail of the standard normal).
 pub const REACH_TAIL_SIGMAS: f64 = 4.753;
-/// Largest range ever searched, m: beyond the curvature of the earth a flat plane is wrong.
-pub const MAX_REACH_M: f64 = 2.0e6;
-/// Grid cells, at most (the cell grows to keep the index small).
-const MAX_GRID_CELLS: f64 = 4.0e6;
-/// Default grid cell, m. Bigger cells mean longer contiguous runs of sensors per grid row (busier
-/// lanes) but more candidates outside short reaches. Measured on the full line, 24 h, lavapipe:
-/// 10 km 5.9e6, 25 km 7.2e6, 50 km 7.6e6 pairs/s; 25 km keeps culling useful for the short-range
-/// classes.
-pub const DEFAULT_CELL_M: f64 = 25_000.0;
-
-/// The kernel parameters that do not depend on the grid.
-pub fn params(env: &Environment, seed: u64) -> GpuParams {
-    // Wind "from" direction, clockwise from grid north; the air moves the opposite way.
-    let to = (env.wind_from_deg + 180.0).to_radians();
-    GpuParams {
-        temperature_c: env.temperature_c as f32,
-        relative_humidity_pct: env.relative_humidity_pct as f32,
-        pressure_kpa: env.pressure_kpa as f32,
-        sound_speed_mps: acoustic::sound_speed_mps(env.temperature_c) as f32,
-        wind_to_x_mps: (env.wind_speed_mps * to.sin()) as f32,
-        wind_to_y_mps: (env.wind_speed_mps * to.cos()) as f32,
-        dtdz_day_k_per_m: env.temperature_gradient_day_k_per_m as f32,
-        dtdz_night_k_per_m: env.temperature_gradient_night_k_per_m as f32,
-        shadow_max_db: env.shadow_max_db as f32,
-        noise_acoustic_day_db: env.acoustic_noise_day_db as f32,
-        noise_acoustic_night_db: env.acoustic_noise_night_db as f32,
-        noise_seismic_day_db: env.seismic_noise_day_db as f32,
-        noise_seismic_night_db: env.seismic_noise_night_db as f32,
-        rayleigh_speed_mps: env.rayleigh_speed_mps as f32,
-        seismic_q: env.seismic_q as f32,
-        seed_lo: seed as u32,
-        seed_hi: (seed >> 32) as u32,
-        visibility_m: (env.visibility_km * 1000.0) as f32,
-        ..GpuParams::default()
-    }
-}
-
-pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
-    GpuSensor {
-        x: s.x as f32,
-        y: s.y as f32,
-        z: s.z as f32,
-        id: s.id,
-        modality: s.modality.code(),
-        enabled: u32::from(s.active),
-        threshold_db: s.threshold_db as f32,
-        fluctuation_db: s.fluctuation_db as f32,
-        timing_sigma_s: s.timing_sigma_s as f32,
-        bearing_sigma_rad: s.bearing_sigma_rad as f32,
-        bearing_floor_rad: s.bearing_floor_rad as f32,
-        view: 0,
-        gain_db: s.sight.gain_db as f32,
-        pfa: s.sight.pfa as f32,
-        n50: s.sight.n50 as f32,
-        ifov_rad: s.sight.ifov_rad as f32,
-        min_contrast: s.sight.min_contrast as f32,
-        band: u32::from(s.sight.thermal),
-        min_range_m: s.sight.min_range_m as f32,
-        max_range_m: s.sight.max_range_m as f32,
-        azimuth_rad: s.sight.azimuth_rad as f32,
-        half_sector_rad: s.sight.half_sector_rad as f32,
-        los_exponent: s.sight.los_exponent as f32,
-        nlos_exponent: s.sight.nlos_exponent as f32,
-        range_sigma_m: s.sight.range_sigma_m as f32,
-        counter_battery: u32::from(s.sight.counter_battery),
-        location_fraction: s.sight.location_fraction as f32,
-        fence_height_m: s.sight.fence_height_m as f32,
-    }
-}
-
+pub use crate::physics::MAX_REACH_M;
 /// TTP probability is below 1e-6 when N/N50 is below this: P ≤ (N/N50)^E and E ≥ 1.51, so
 /// (N/N50)^1.51 < 1e-6 gives N/N50 < 1e-6^(1/1.51).
 pub const TTP_TAIL_RATIO: f64 = 1.07e-4;
@@ -359,43 +290,6 @@ pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: 
     hi + 1.0
 }
 
-pub fn gpu_event(e: &Event, env: &Environment, best: &BestCase) -> GpuEvent {
-    // The ground truth's z is the height above ground the scenario gives.
-    GpuEvent { x: e.x as f32, y: e.y as f32, id: e.id, ..gpu_source(&e.source, env, best, e.is_day) }
-}
-
-/// A source as the kernels read it, at the origin: coverage places it at each cell.
-pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day: bool) -> GpuEvent {
-    GpuEvent {
-        x: 0.0,
-        y: 0.0,
-        z: src.height_m as f32,
-        id: 0,
-        acoustic_db: src.acoustic_db as f32,
-        acoustic_freq_hz: src.acoustic_freq_hz as f32,
-        seismic_db: src.seismic_db as f32,
-        seismic_freq_hz: src.seismic_freq_hz as f32,
-        reach_acoustic_m: reach_m(src, env, best, 0, is_day) as f32,
-        reach_seismic_m: reach_m(src, env, best, 1, is_day) as f32,
-        is_day: u32::from(is_day),
-        alpha_db_per_m: acoustic::absorption_db_per_m(
-            src.acoustic_freq_hz,
-            env.temperature_c,
-            env.relative_humidity_pct,
-            env.pressure_kpa,
-        ) as f32,
-        rcs_dbsm: src.rcs_m2.map_or(UNSEEN_DB, |s| 10.0 * s.log10()) as f32,
-        projectile_rcs_dbsm: src.projectile_rcs_m2.map_or(UNSEEN_DB, |s| 10.0 * s.log10()) as f32,
-        critical_dim_m: src.critical_dimension_m.unwrap_or(0.0) as f32,
-        contrast_visible: if is_day { src.visible_contrast as f32 } else { 0.0 },
-        contrast_thermal: src.thermal_contrast as f32,
-        rf_dbm_1m: src.rf_dbm_1m.unwrap_or(0.0) as f32,
-        reach_radar_m: radar_reach_m(src, best) as f32,
-        reach_eo_m: camera_reach_m(src, best, env.visibility_km * 1000.0, is_day) as f32,
-        reach_rf_m: rf_reach_m(src, best) as f32,
-    }
-}
-
 /// Reach of the event for sensors of a modality code, m.
 pub fn reach_for(e: &GpuEvent, modality: u32) -> f32 {
     match modality {
@@ -410,74 +304,6 @@ pub fn reach_for(e: &GpuEvent, modality: u32) -> f32 {
 /// The longest reach over modalities, m: what the detection kernel's walk covers.
 pub fn max_reach(e: &GpuEvent) -> f32 {
     (0..MODALITY_COUNT).map(|m| reach_for(e, m)).fold(0.0, f32::max)
-}
-
-/// Sensors bucketed in a uniform grid, sorted by (layer, cell row-major), so the sensors of a
-/// run of cells in one grid row of one layer are contiguous. `by_modality` puts each modality
-/// in the layer of its code, so that a walk with one modality's reach visits only that
-/// modality's sensors.
-#[derive(Debug, Clone)]
-pub struct SensorGrid {
-    pub sensors: Vec<GpuSensor>,
-    /// Index of the first sensor of each cell; `layers·nx·ny + 1` entries.
-    pub cell_start: Vec<u32>,
-    pub layers: u32,
-    pub nx: u32,
-    pub ny: u32,
-    pub origin: [f64; 2],
-    pub cell_m: f64,
-}
-
-impl SensorGrid {
-    /// One layer per modality, indexed by its code.
-    pub fn by_modality(sensors: &[GpuSensor], cell_m: f64) -> Self {
-        Self::layered(sensors, cell_m, MODALITY_COUNT, |s| s.modality)
-    }
-
-    fn layered(sensors: &[GpuSensor], cell_m: f64, layers: u32, layer_of: impl Fn(&GpuSensor) -> u32) -> Self {
-        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-        for s in sensors {
-            for (k, v) in [f64::from(s.x), f64::from(s.y)].into_iter().enumerate() {
-                lo[k] = lo[k].min(v);
-                hi[k] = hi[k].max(v);
-            }
-        }
-        if sensors.is_empty() {
-            lo = [0.0; 2];
-            hi = [0.0; 2];
-        }
-        let mut cell = cell_m;
-        let cells = |c: f64| ((hi[0] - lo[0]) / c + 1.0).floor() * ((hi[1] - lo[1]) / c + 1.0).floor();
-        while cells(cell) > MAX_GRID_CELLS {
-            cell *= 2.0;
-        }
-        let nx = ((hi[0] - lo[0]) / cell).floor() as u32 + 1;
-        let ny = ((hi[1] - lo[1]) / cell).floor() as u32 + 1;
-        let cell_of = |s: &GpuSensor| {
-            let cx = (((f64::from(s.x) - lo[0]) / cell).floor() as u32).min(nx - 1);
-            let cy = (((f64::from(s.y) - lo[1]) / cell).floor() as u32).min(ny - 1);
-            layer_of(s).min(layers - 1) * nx * ny + cy * nx + cx
-        };
-        let mut sorted = sensors.to_vec();
-        sorted.sort_by_key(|s| (cell_of(s), s.id));
-        let mut cell_start = vec![0u32; (layers * nx * ny + 1) as usize];
-        for s in &sorted {
-            cell_start[cell_of(s) as usize + 1] += 1;
-        }
-        for i in 1..cell_start.len() {
-            cell_start[i] += cell_start[i - 1];
-        }
-        Self { sensors: sorted, cell_start, layers, nx, ny, origin: lo, cell_m: cell }
-    }
-
-    /// Copy the grid's geometry into the kernel parameters.
-    pub fn apply(&self, p: &mut GpuParams) {
-        p.grid_nx = self.nx;
-        p.grid_ny = self.ny;
-        p.cell_size_m = self.cell_m as f32;
-        p.grid_origin_x = self.origin[0] as f32;
-        p.grid_origin_y = self.origin[1] as f32;
-    }
 }
 
 #[cfg(test)]

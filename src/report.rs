@@ -1,0 +1,125 @@
+//! The summaries `run`, `coverage` and `check` print on standard output.
+
+use crate::run::{CoverageSummary, RunSummary};
+use crate::scenario::LoadedScenario;
+use crate::verify::VerifyReport;
+use std::path::Path;
+
+/// The verifier's scores, a line per class, and the tracks' when any class moves.
+pub fn print_verify(r: &VerifyReport) {
+    println!(
+        "  verifier       {:?} association: {} candidates, {} located, {} arrivals unassociated, {:.1} false estimates/day, {:.1} s",
+        r.association, r.candidates, r.located, r.unassociated, r.false_alarms_per_day, r.seconds
+    );
+    println!("  class          events  located  CEP50 m  CEP90 m  right side  wrong side  indeterminate");
+    for (name, m) in &r.metrics {
+        println!(
+            "  {:<12} {:>8} {:>8} {:>8.0} {:>8.0} {:>10.1}% {:>10.2}% {:>13.1}%",
+            name,
+            m.events,
+            m.located,
+            m.cep50_m,
+            m.cep90_m,
+            100.0 * m.attribution_accuracy,
+            100.0 * m.wrong_side_rate,
+            100.0 * m.indeterminate_rate
+        );
+    }
+    let moving: Vec<_> = r.metrics.iter().filter(|(_, m)| m.tracks > 0).collect();
+    if !moving.is_empty() {
+        println!("  tracks         tracks  attributed  from the right side  crossing  crossings seen on both sides");
+        for (name, m) in moving {
+            println!(
+                "  {:<12} {:>8} {:>11} {:>19.1}% {:>9} {:>29}",
+                name,
+                m.tracks,
+                m.tracks_attributed,
+                100.0 * m.track_origin_accuracy,
+                m.tracks_crossing,
+                m.crossings_verified
+            );
+        }
+    }
+}
+
+/// What a run did: the deployment, the events, their detections, the time it took.
+pub fn print_summary(s: &RunSummary, output: &Path) {
+    println!("linewatch run '{}' → {}", s.scenario, output.display());
+    println!("  adapter        {}", s.adapter);
+    println!("  line           {:.1} km", s.line_km);
+    let by_modality: Vec<String> = s.sensors_by_modality.iter().map(|(m, n)| format!("{n} {m}")).collect();
+    println!("  sensors        {} ({})", s.sensors, by_modality.join(", "));
+    println!("  simulated      {} h", s.duration_h);
+    println!("  violations     {} ({} source events)", s.violations, s.events);
+    println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
+    println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
+    if s.losses.iter().any(|&n| n > 0) {
+        let [failed, jammed, destroyed, out_of_service] = s.losses;
+        let by_hand = if out_of_service > 0 { format!(", {out_of_service} out of service") } else { String::new() };
+        println!(
+            "  sensors lost   {failed} failed, {jammed} jammed, {destroyed} destroyed by impacts{by_hand} (/sensor_losses)"
+        );
+    }
+    if s.events_by_reference > 0 {
+        println!(
+            "  {} events had more work than this adapter's loop limit allows one invocation; the f64 reference detected them",
+            s.events_by_reference
+        );
+    }
+    println!(
+        "  {:<12} {:>9} {:>8} {:>12} {:>12} {:>11}",
+        "class", "events", "detected", "≥1 sensor", "≥3 sensors", "detections"
+    );
+    for c in &s.classes {
+        let rate = |n: u64| {
+            if c.events > 0 { 100.0 * n as f64 / c.events as f64 } else { 0.0 }
+        };
+        println!(
+            "  {:<12} {:>9} {:>8} {:>11.1}% {:>11.1}% {:>11}",
+            c.name,
+            c.events,
+            c.detected_events,
+            rate(c.detected_events),
+            rate(c.located_events),
+            c.detections
+        );
+    }
+    println!(
+        "  time           {:.1} s ({:.1} s GPU detection, {:.1} s writing HDF5)",
+        s.seconds, s.gpu_seconds, s.write_seconds
+    );
+}
+
+/// Each mapped class's coverage: covered fraction, gaps, the longest gap's place.
+pub fn print_coverage(maps: &[CoverageSummary], loaded: &LoadedScenario) {
+    if maps.is_empty() {
+        return;
+    }
+    let spec = &loaded.scenario.coverage;
+    println!(
+        "  coverage       ±{} km at {} m, {:?}, verifiable = P(≥{} sensors) × P(right side), target {}",
+        spec.half_width_km, spec.resolution_m, spec.time_of_day, spec.k, spec.target
+    );
+    println!(
+        "  {:<12} {:>10} {:>10} {:>6} {:>12} {:>8}  where",
+        "class", "cells", "covered", "gaps", "longest gap", "time"
+    );
+    for m in maps {
+        println!(
+            "  {:<12} {:>10} {:>9.1}% {:>6} {:>9.1} km {:>6.1} s  {}",
+            m.class,
+            m.cells,
+            100.0 * m.covered_fraction,
+            m.gaps,
+            m.longest_gap_km,
+            m.seconds,
+            m.longest_gap_at
+        );
+        if m.cells_by_reference > 0 {
+            println!(
+                "  {:<12} {} cells over this adapter's loop limit were computed by the f64 reference",
+                "", m.cells_by_reference
+            );
+        }
+    }
+}
