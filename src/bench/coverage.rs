@@ -1,4 +1,4 @@
-//! `linewatch bench --coverage`: coverage throughput, (cell, sensor) pairs evaluated per second,
+//! `linewatch bench coverage`: coverage throughput, (cell, sensor) pairs evaluated per second,
 //! on the GPU and by the f64 CPU reference (rayon) over the same cells in the same run.
 
 use crate::coverage::raster::{Corridor, Tile};
@@ -140,14 +140,13 @@ fn middle_sample(corridor: &Corridor, line: &geo::ContactLine, wanted: usize) ->
 
 pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Result<CoverageBench> {
     let s = &loaded.scenario;
-    let class = match &options.class {
-        Some(name) => s
-            .classes
-            .iter()
-            .find(|c| &c.name == name)
-            .ok_or_else(|| Error::file("--class", "class", format!("the scenario has no class named '{name}'")))?,
-        None => s.classes.first().ok_or_else(|| Error::file(&loaded.file, "classes", "no violation class"))?,
-    };
+    let class =
+        match &options.class {
+            Some(name) => s.classes.iter().find(|c| &c.name == name).ok_or_else(|| {
+                Error::file(&loaded.file, "--class", format!("the scenario has no class named '{name}'"))
+            })?,
+            None => s.classes.first().ok_or_else(|| Error::file(&loaded.file, "classes", "no violation class"))?,
+        };
     let world = World::load(loaded)?;
     let (line, sensors) = (&world.line, &world.sensors);
     let gpu = Gpu::new()?;

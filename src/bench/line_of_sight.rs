@@ -1,4 +1,4 @@
-//! `linewatch bench --line-of-sight`: what the terrain march adds to one (source, sensor) pair
+//! `linewatch bench line-of-sight`: what the terrain march adds to one (source, sensor) pair
 //! of a radar, camera or RF detector, on the scenario's own sensors and terrain. The same pairs
 //! are evaluated over the terrain and over the flat stand-in that marches nothing, on the GPU
 //! and by the f64 reference; the difference is the cost of the line of sight.
@@ -89,10 +89,9 @@ impl fmt::Display for LineOfSightBench {
 pub fn line_of_sight(loaded: &LoadedScenario, class: Option<&str>, pairs: usize) -> Result<LineOfSightBench> {
     let s = &loaded.scenario;
     let class_name = class.unwrap_or("vehicle");
-    let class =
-        s.classes.iter().find(|c| c.name == class_name).ok_or_else(|| {
-            Error::file("--class", "class", format!("the scenario has no class named '{class_name}'"))
-        })?;
+    let class = s.classes.iter().find(|c| c.name == class_name).ok_or_else(|| {
+        Error::file(&loaded.file, "--class", format!("the scenario has no class named '{class_name}'"))
+    })?;
     let World { sensors, terrain, .. } = World::load(loaded)?;
     let sight: Vec<GpuSensor> = sensors.iter().filter(|s| s.modality.needs_terrain()).map(abi::gpu_sensor).collect();
     if sight.is_empty() {

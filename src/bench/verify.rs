@@ -1,4 +1,4 @@
-//! `linewatch bench --verify`: the verifier's throughput on a scenario's run (events located
+//! `linewatch bench verify`: the verifier's throughput on a scenario's run (events located
 //! per second, detections associated per second), with its association mode.
 
 use crate::error::Result;

@@ -1,4 +1,4 @@
-//! `linewatch bench --viewer`: what an edit in the viewer costs on a 100 km sector of the line.
+//! `linewatch bench viewer`: what an edit in the viewer costs on a 100 km sector of the line.
 //! A row's spacing is changed, the scene redeployed, the kernel rebuilt and the sector's
 //! coverage computed and painted into a texture on the device (nothing read back), as the
 //! viewer's compute thread does; then the same cells by the f64 reference and the CPU colour

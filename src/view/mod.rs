@@ -4,7 +4,7 @@
 //! The heavy work runs on a compute thread (`engine`); the UI thread never waits on the GPU.
 
 //! The compute side (`scene`, `engine`, `edit`, `replay`) builds without the `viewer`
-//! feature, so `linewatch bench --viewer` measures it in the headless build; the window needs
+//! feature, so `linewatch bench viewer` measures it in the headless build; the window needs
 //! the feature.
 
 #[cfg(feature = "viewer")]

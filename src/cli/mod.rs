@@ -3,6 +3,8 @@
 use crate::error::{Error, Result, exit};
 use crate::run::{CoveragePictures, RunOptions};
 use crate::scenario::LoadedScenario;
+mod bench;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -125,64 +127,15 @@ pub enum Command {
     Info { file: PathBuf },
     /// List the GPUs wgpu can see and the one linewatch would use.
     Adapters,
-    /// Measure detection throughput (pairs per second), GPU against the CPU reference.
+    /// Measure throughput, GPU against the CPU f64 reference in the same run: detection (the
+    /// default), coverage, the verifier, the line of sight, the viewer's recompute.
+    #[command(args_conflicts_with_subcommands = true)]
     Bench {
-        /// Scenario TOML; absent: the embedded full line.
-        scenario: Option<PathBuf>,
-        /// Simulated hours of events to measure on.
-        #[arg(long, default_value_t = 24.0)]
-        hours: f64,
-        /// Measure the coverage kernel instead: (cell, sensor) pairs per second.
-        #[arg(long)]
-        coverage: bool,
-        /// Coverage cell size, m (repeatable).
-        #[arg(long = "resolution-m", default_values_t = [100.0, 50.0])]
-        resolutions_m: Vec<f64>,
-        /// Coverage class; default: the scenario's first.
-        #[arg(long)]
-        class: Option<String>,
-        /// Corridor cells sampled from the middle of the line, for both paths.
-        #[arg(long, default_value_t = 100_000)]
-        sample_cells: usize,
-        /// Also map the whole corridor on the GPU (minutes per class on a CPU adapter).
-        #[arg(long)]
-        full: bool,
-        /// Sight lines for --coverage (default: the scenario's [coverage] sight_lines).
-        #[arg(long = "sight-lines", value_enum)]
-        sight_lines: Option<SightLinesArg>,
-        /// Measure the verifier instead: events located per second on the scenario's run.
-        #[arg(long)]
-        verify: bool,
-        /// Association for --verify (default: the scenario's).
-        #[arg(long, value_enum)]
-        association: Option<AssociationArg>,
-        /// Measure what the terrain march adds per radar, camera and RF pair instead.
-        #[arg(long = "line-of-sight")]
-        line_of_sight: bool,
-        /// Pairs for --line-of-sight.
-        #[arg(long, default_value_t = 500_000)]
-        pairs: usize,
-        /// Measure the viewer's recompute after an edit instead: a 100 km sector redrawn.
-        #[arg(long)]
-        viewer: bool,
-        /// Texture sides (long side, texels) for --viewer (repeatable).
-        #[arg(long = "texture", default_values_t = [256, 1024])]
-        textures: Vec<u32>,
+        #[command(subcommand)]
+        mode: Option<bench::BenchMode>,
+        #[command(flatten)]
+        detection: bench::DetectionArgs,
     },
-}
-
-/// Association modes on the command line.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum AssociationArg {
-    Oracle,
-    Blind,
-}
-
-/// How the coverage benchmark settles sight lines.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum SightLinesArg {
-    Viewshed,
-    March,
 }
 
 /// Parse arguments, run, print errors, and return the exit code.
@@ -237,7 +190,7 @@ fn execute(command: Command) -> Result<u8> {
             let mut loaded = LoadedScenario::load(scenario.as_deref())?;
             for c in &classes {
                 if !loaded.scenario.classes.iter().any(|k| &k.name == c) {
-                    return Err(Error::file("--class", "class", format!("the scenario has no class named '{c}'")));
+                    return Err(Error::file(&loaded.file, "--class", format!("the scenario has no class named '{c}'")));
                 }
             }
             if !classes.is_empty() {
@@ -317,81 +270,6 @@ fn execute(command: Command) -> Result<u8> {
             println!("linewatch uses: {}", gpu.describe());
             Ok(exit::SUCCESS)
         }
-        Command::Bench {
-            scenario,
-            hours,
-            coverage,
-            resolutions_m,
-            class,
-            sample_cells,
-            full,
-            sight_lines,
-            verify,
-            association,
-            line_of_sight,
-            pairs,
-            viewer,
-            textures,
-        } => {
-            let loaded = LoadedScenario::load(scenario.as_deref())?;
-            if viewer {
-                if let Some(bad) = textures.iter().find(|&&t| t == 0 || t > 8192) {
-                    return Err(Error::file("--texture", "texture", format!("{bad} is not in [1, 8192]")));
-                }
-                println!("{}", crate::bench::viewer(&loaded, class.as_deref(), &textures)?);
-                return Ok(exit::SUCCESS);
-            }
-            if line_of_sight {
-                if pairs == 0 || pairs > 50_000_000 {
-                    return Err(Error::file("--pairs", "pairs", format!("{pairs} is not in [1, 5e7]")));
-                }
-                println!("{}", crate::bench::line_of_sight(&loaded, class.as_deref(), pairs)?);
-                return Ok(exit::SUCCESS);
-            }
-            if verify {
-                let association = association.map(|a| match a {
-                    AssociationArg::Oracle => crate::scenario::Association::Oracle,
-                    AssociationArg::Blind => crate::scenario::Association::Blind,
-                });
-                println!("{}", crate::bench::verify(&loaded, association)?);
-                return Ok(exit::SUCCESS);
-            }
-            if coverage {
-                if sample_cells == 0 || sample_cells > 50_000_000 {
-                    return Err(Error::file(
-                        "--sample-cells",
-                        "sample_cells",
-                        format!("{sample_cells} is not in [1, 5e7]"),
-                    ));
-                }
-                for resolution_m in resolutions_m {
-                    if !(resolution_m.is_finite() && (1.0..=100_000.0).contains(&resolution_m)) {
-                        return Err(Error::file(
-                            "--resolution-m",
-                            "resolution_m",
-                            format!("{resolution_m} is not in [1, 1e5]"),
-                        ));
-                    }
-                    let options = crate::bench::CoverageBenchOptions {
-                        resolution_m,
-                        class: class.clone(),
-                        sample_cells,
-                        full,
-                        sight_lines: sight_lines.map(|s| match s {
-                            SightLinesArg::Viewshed => crate::scenario::SightLines::Viewshed,
-                            SightLinesArg::March => crate::scenario::SightLines::March,
-                        }),
-                    };
-                    println!("{}", crate::bench::coverage(&loaded, &options)?);
-                }
-                return Ok(exit::SUCCESS);
-            }
-            if !(hours.is_finite() && hours > 0.0 && hours <= 24.0 * 366.0) {
-                return Err(Error::file("--hours", "hours", format!("{hours} is not in (0, 8784]")));
-            }
-            let report = crate::bench::detection(&loaded, hours)?;
-            println!("{report}");
-            Ok(exit::SUCCESS)
-        }
+        Command::Bench { mode, detection } => bench::execute(mode, detection),
     }
 }
