@@ -10,15 +10,14 @@ use crate::scenario::Environment;
 
 /// The kernel parameters that do not depend on the grid.
 pub fn params(env: &Environment, seed: u64) -> GpuParams {
-    // Wind "from" direction, clockwise from grid north; the air moves the opposite way.
-    let to = (env.wind_from_deg + 180.0).to_radians();
+    let wind = acoustic::wind_to_mps(env.wind_speed_mps, env.wind_from_deg);
     GpuParams {
         temperature_c: env.temperature_c as f32,
         relative_humidity_pct: env.relative_humidity_pct as f32,
         pressure_kpa: env.pressure_kpa as f32,
         sound_speed_mps: acoustic::sound_speed_mps(env.temperature_c) as f32,
-        wind_to_x_mps: (env.wind_speed_mps * to.sin()) as f32,
-        wind_to_y_mps: (env.wind_speed_mps * to.cos()) as f32,
+        wind_to_x_mps: wind[0] as f32,
+        wind_to_y_mps: wind[1] as f32,
         dtdz_day_k_per_m: env.temperature_gradient_day_k_per_m as f32,
         dtdz_night_k_per_m: env.temperature_gradient_night_k_per_m as f32,
         shadow_max_db: env.shadow_max_db as f32,

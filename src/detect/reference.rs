@@ -4,8 +4,9 @@ use crate::abi::*;
 use crate::abi::{SensorGrid, max_reach, reach_for};
 use crate::physics::electro_optical::{self, KOSCHMIEDER};
 use crate::physics::rf::SPEED_OF_LIGHT_MPS;
-use crate::physics::{acoustic, radar, seismic};
+use crate::physics::{self, acoustic, radar, seismic};
 use crate::rng;
+use crate::scenario::Modality;
 use crate::terrain::Terrain;
 use crate::terrain::viewshed::SightLines;
 use rayon::prelude::*;
@@ -59,7 +60,7 @@ pub struct Received {
 /// σ of the ground range a radar reports at this ground range, m: its own, or a counter-battery
 /// radar's share of range (the twin of `range_sigma` in shaders/pair.wgsl).
 pub fn range_sigma_m(s: &GpuSensor, ground_range_m: f64) -> f64 {
-    f64::from(s.range_sigma_m) + f64::from(s.location_fraction) * ground_range_m
+    radar::range_sigma_m(f64::from(s.range_sigma_m), f64::from(s.location_fraction), ground_range_m)
 }
 
 /// Inside the sensor's instrumented range and sector.
@@ -202,10 +203,9 @@ pub fn received(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSens
 /// Bearing error at an observed SNR: σθ·10^(−(SNR − threshold)/20), between the floor and π.
 /// Radars and cameras point to a fraction of their beam or pixel whatever the signal: σ constant.
 pub fn bearing_sigma_rad(s: &GpuSensor, snr_db: f64) -> f64 {
-    if s.modality == MODALITY_RADAR || s.modality == MODALITY_EO_IR {
-        return f64::from(s.bearing_sigma_rad);
-    }
-    bearing_sigma_law(f64::from(s.bearing_sigma_rad), f64::from(s.bearing_floor_rad), f64::from(s.threshold_db), snr_db)
+    let f = f64::from;
+    let modality = Modality::ALL.get(s.modality as usize).copied().unwrap_or(Modality::Rf);
+    physics::bearing_sigma_rad(modality, f(s.bearing_sigma_rad), f(s.bearing_floor_rad), f(s.threshold_db), snr_db)
 }
 
 pub use crate::physics::{BEARING_EXPONENT_MAX, bearing_sigma_law};

@@ -42,6 +42,13 @@ pub fn ground_attenuation_db(range_m: f64, source_height_m: f64, sensor_height_m
 }
 
 /// Speed of sound in still air, m/s (ideal gas: c ∝ √T).
+/// The wind as a vector the air moves towards, m/s (x east, y north of the plane), from a
+/// meteorological "from" direction clockwise from grid north.
+pub fn wind_to_mps(speed_mps: f64, from_deg: f64) -> [f64; 2] {
+    let to = (from_deg + 180.0).to_radians();
+    [speed_mps * to.sin(), speed_mps * to.cos()]
+}
+
 pub fn sound_speed_mps(temp_c: f64) -> f64 {
     SOUND_SPEED_0C_MPS * (1.0 + temp_c / ZERO_CELSIUS_K).sqrt()
 }

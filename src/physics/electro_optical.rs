@@ -1,6 +1,6 @@
-//! EO/IR cameras (docs/design.md §3): resolvable cycles on target, atmospheric contrast loss, and the
-//! Targeting Task Performance probability of a task (detection, recognition, …). Not yet used
-//! by the kernels (the terrain issue wires the modality in); the closed forms are tested here.
+//! EO/IR cameras (docs/design.md §3): resolvable cycles on target, atmospheric contrast loss,
+//! and the Targeting Task Performance probability of a task (detection, recognition, …).
+//! `shaders/pair.wgsl` evaluates the same laws in f32.
 
 /// Koschmieder's constant: meteorological visibility V is where a black object's contrast
 /// falls to 2 %, so the extinction coefficient is −ln 0.02 / V = 3.912 / V (WMO-No. 8, §9.1).

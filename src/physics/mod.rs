@@ -11,6 +11,8 @@ pub mod radar;
 pub mod rf;
 pub mod seismic;
 
+use crate::scenario::Modality;
+
 /// Largest range ever searched, m: beyond the curvature of the earth a flat plane is wrong.
 pub const MAX_REACH_M: f64 = 2.0e6;
 
@@ -20,6 +22,33 @@ pub const MAX_REACH_M: f64 = 2.0e6;
 pub fn bearing_sigma_law(at_threshold_rad: f64, floor_rad: f64, threshold_db: f64, snr_db: f64) -> f64 {
     let growth = 10f64.powf((-(snr_db - threshold_db) / 20.0).min(BEARING_EXPONENT_MAX));
     (at_threshold_rad * growth).clamp(floor_rad, std::f64::consts::PI)
+}
+
+/// The bearing σ of a sensor of `modality` at an observed SNR: radars and cameras point to a
+/// fraction of their beam or pixel whatever the signal (σ constant); acoustic arrays, geophone
+/// arrays and RF direction finders follow [`bearing_sigma_law`].
+pub fn bearing_sigma_rad(
+    modality: Modality,
+    at_threshold_rad: f64,
+    floor_rad: f64,
+    threshold_db: f64,
+    snr_db: f64,
+) -> f64 {
+    match modality {
+        Modality::Radar | Modality::EoIr => at_threshold_rad,
+        _ => bearing_sigma_law(at_threshold_rad, floor_rad, threshold_db, snr_db),
+    }
+}
+
+/// The speed a modality's signal travels at in still air, m/s: sound at the temperature,
+/// Rayleigh waves at the ground's speed, light for the rest (arrival times of radars, cameras
+/// and RF detectors carry no position information).
+pub fn signal_speed_mps(modality: Modality, temperature_c: f64, rayleigh_speed_mps: f64) -> f64 {
+    match modality {
+        Modality::Acoustic => acoustic::sound_speed_mps(temperature_c),
+        Modality::Seismic => rayleigh_speed_mps,
+        Modality::Radar | Modality::EoIr | Modality::Rf => rf::SPEED_OF_LIGHT_MPS,
+    }
 }
 
 /// Cap of the bearing law's exponent (a factor of 10^8 over the σ at threshold).

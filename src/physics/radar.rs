@@ -1,12 +1,18 @@
-//! Ground-surveillance radar (docs/design.md §3): the radar equation referred to a stated range and
-//! the single-pulse detection probability of a Swerling 1 target. Not yet used by the kernels
-//! (the terrain issue wires the modality in); the closed forms are tested here.
+//! Radars (docs/design.md §3): the radar equation referred to a stated range, the single-pulse
+//! detection probability of a Swerling 1 target, and the range error a radar reports with.
+//! `shaders/pair.wgsl` evaluates the same laws in f32.
 
 /// SNR at range r for a target of cross-section σ, dB, from the SNR the radar achieves at a
 /// reference range on a reference cross-section: the radar equation's R⁻⁴ and σ¹ scaling
 /// (Skolnik, Introduction to Radar Systems, 3rd ed., 2001, ch. 2).
 pub fn snr_db(snr_ref_db: f64, range_ref_m: f64, range_m: f64, rcs_m2: f64, rcs_ref_m2: f64) -> f64 {
     snr_ref_db + 40.0 * (range_ref_m / range_m.max(1.0)).log10() + 10.0 * (rcs_m2 / rcs_ref_m2).log10()
+}
+
+/// σ of the ground range a radar reports at a ground range, m: its own σ plus, for a
+/// counter-battery radar back-tracing a trajectory, a share of the range (CEP ∝ range).
+pub fn range_sigma_m(own_sigma_m: f64, range_fraction: f64, ground_range_m: f64) -> f64 {
+    own_sigma_m + range_fraction * ground_range_m
 }
 
 /// P(detect) of a Swerling 1 target (Rayleigh-fluctuating amplitude, slow fluctuation) by a

@@ -1,6 +1,6 @@
-//! RF detectors of drone links (docs/design.md §3): log-distance path loss referred to free space at
-//! 1 m, and the link budget against the detector's sensitivity. Not yet used by the kernels
-//! (the terrain issue wires the modality in); the closed forms are tested here.
+//! RF detectors of drone links (docs/design.md §3): log-distance path loss referred to free
+//! space at 1 m, and the link budget against the detector's sensitivity. `shaders/pair.wgsl`
+//! evaluates the same laws in f32.
 
 /// Speed of light, m/s (exact, SI).
 pub const SPEED_OF_LIGHT_MPS: f64 = 299_792_458.0;

@@ -260,6 +260,7 @@ mod tests {
                     speed_mps: 335.0,
                     wind_mps: [3.0, -1.0],
                     sigma_t_s: 1e-3,
+                    modality: crate::scenario::Modality::Acoustic,
                     bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
                     range_sigma_m: None,
                 }

@@ -3,10 +3,8 @@
 
 use super::locate::Observation;
 use crate::deploy::Sensor;
-use crate::detect::reference::bearing_sigma_law;
 use crate::output::records::DetectionRecord;
-use crate::physics::acoustic;
-use crate::physics::rf::SPEED_OF_LIGHT_MPS;
+use crate::physics::{self, acoustic, radar};
 use crate::scenario::{Environment, Modality};
 
 /// A sensor as the verifier models it.
@@ -18,6 +16,7 @@ pub struct SensorModel {
     /// Wind vector (towards), m/s; zero for ground waves.
     pub wind_mps: [f64; 2],
     pub sigma_t_s: f64,
+    pub modality: Modality,
     /// Bearing σ at the threshold SNR, its floor (rad) and the threshold (dB); None: no bearing.
     pub bearing: Option<(f64, f64, f64)>,
     /// Range σ of a radar: metres plus a share of the range (counter-battery); None: no range.
@@ -25,18 +24,16 @@ pub struct SensorModel {
 }
 
 impl SensorModel {
-    /// The bearing σ at an observed SNR, as the sensor reports it (same law as the simulation:
-    /// ∝ 1/√SNR from the threshold down to the floor).
+    /// The bearing σ at an observed SNR, as the sensor reports it (the simulation's own law).
     pub fn bearing_sigma_rad(&self, snr_db: f64) -> Option<f64> {
         let (at_threshold, floor, threshold) = self.bearing?;
-        Some(bearing_sigma_law(at_threshold, floor, threshold, snr_db))
+        Some(physics::bearing_sigma_rad(self.modality, at_threshold, floor, threshold, snr_db))
     }
 }
 
 /// Models indexed by sensor id (ids run from 0 in deployment order).
 pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> {
-    let to = (env.wind_from_deg + 180.0).to_radians();
-    let wind = [env.wind_speed_mps * to.sin(), env.wind_speed_mps * to.cos()];
+    let wind = acoustic::wind_to_mps(env.wind_speed_mps, env.wind_from_deg);
     let mut models = vec![
         SensorModel {
             x: 0.0,
@@ -44,31 +41,23 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> 
             speed_mps: 1.0,
             wind_mps: [0.0; 2],
             sigma_t_s: 1.0,
+            modality: Modality::Acoustic,
             bearing: None,
             range_sigma_m: None,
         };
         sensors.iter().map(|s| s.id as usize + 1).max().unwrap_or(0)
     ];
     for s in sensors {
-        let (speed_mps, wind_mps) = match s.modality {
-            Modality::Seismic => (env.rayleigh_speed_mps, [0.0; 2]),
-            Modality::Acoustic => (acoustic::sound_speed_mps(env.temperature_c), wind),
-            Modality::Radar | Modality::EoIr | Modality::Rf => (SPEED_OF_LIGHT_MPS, [0.0; 2]),
-        };
-        // Radars and cameras point with a constant σ (a threshold of −∞ keeps the law at its
-        // floor); RF direction finders follow the SNR law like acoustic arrays.
-        let threshold = match s.modality {
-            Modality::Radar | Modality::EoIr => f64::NEG_INFINITY,
-            _ => s.threshold_db,
-        };
-        let floor = if threshold.is_finite() { s.bearing_floor_rad } else { s.bearing_sigma_rad };
+        // Only sound is carried by the wind.
+        let wind_mps = if s.modality == Modality::Acoustic { wind } else { [0.0; 2] };
         models[s.id as usize] = SensorModel {
             x: s.x,
             y: s.y,
-            speed_mps,
+            speed_mps: physics::signal_speed_mps(s.modality, env.temperature_c, env.rayleigh_speed_mps),
             wind_mps,
             sigma_t_s: s.timing_sigma_s,
-            bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, floor, threshold)),
+            modality: s.modality,
+            bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, s.bearing_floor_rad, s.threshold_db)),
             range_sigma_m: (s.sight.range_sigma_m > 0.0 || s.sight.location_fraction > 0.0)
                 .then_some((s.sight.range_sigma_m, s.sight.location_fraction)),
         };
@@ -92,7 +81,7 @@ pub fn observation(model: &SensorModel, d: &DetectionRecord) -> Observation {
         bearing,
         range: model.range_sigma_m.filter(|_| d.range_m.is_finite()).map(|(metres, share)| {
             let range = f64::from(d.range_m);
-            (range, metres + share * range.abs())
+            (range, radar::range_sigma_m(metres, share, range.abs()))
         }),
     }
 }
