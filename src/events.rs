@@ -4,8 +4,8 @@
 
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
-use crate::physics::{explosion, rf};
-use crate::scenario::{ClassKind, FieldPath, LoadedScenario, Signature, TrackSpec};
+pub use crate::physics::source::SourceModel;
+use crate::scenario::{ClassKind, FieldPath, LoadedScenario, TrackSpec};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
@@ -15,13 +15,6 @@ pub const MAX_BLOCK_S: f64 = 3600.0;
 /// Expected events per block at the busiest hour, at most.
 pub const MAX_EVENTS_PER_BLOCK: f64 = 50_000.0;
 
-/// Seismic coupling of a surface or shallow burst relative to the confined blasts behind the
-/// USBM law: −20 dB (a tenth of the amplitude). An engineering assumption, not a measurement;
-/// calibrate it with site trials.
-pub const DEFAULT_SEISMIC_COUPLING_DB: f64 = -20.0;
-/// Dominant frequency of blast-generated surface waves in soft soil, Hz (5–20 Hz is typical
-/// of near-surface explosions; an assumption to replace with site data).
-pub const DEFAULT_SEISMIC_FREQ_HZ: f64 = 10.0;
 /// Tries to place a source on its own side of a winding line before giving up.
 const PLACEMENT_TRIES: usize = 64;
 
@@ -33,53 +26,6 @@ pub enum EventKind {
     Impact = 1,
     Fire = 2,
     Movement = 3,
-}
-
-/// What one source emits, resolved from the scenario's signature.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SourceModel {
-    pub acoustic_db: f64,
-    pub acoustic_freq_hz: f64,
-    pub seismic_db: f64,
-    pub seismic_freq_hz: f64,
-    pub height_m: f64,
-    /// Radar cross-section, m²; None: radars do not see it.
-    pub rcs_m2: Option<f64>,
-    /// Critical dimension for cameras, m; None: cameras do not see it.
-    pub critical_dimension_m: Option<f64>,
-    /// Inherent contrast in the visible and thermal bands (0: invisible in that band).
-    pub visible_contrast: f64,
-    pub thermal_contrast: f64,
-    /// RF power at 1 m, dBm (EIRP, duty cycle, free-space loss to 1 m); None: no emitter.
-    pub rf_dbm_1m: Option<f64>,
-    /// Radar cross-section of its projectile in flight, m²; None: nothing a counter-battery
-    /// radar can track.
-    pub projectile_rcs_m2: Option<f64>,
-}
-
-impl SourceModel {
-    pub fn from_signature(s: &Signature) -> Self {
-        let tnt = s.tnt_kg.unwrap_or(0.0);
-        let coupling = s.seismic_coupling_db.unwrap_or(DEFAULT_SEISMIC_COUPLING_DB);
-        Self {
-            acoustic_db: s.acoustic_db.unwrap_or_else(|| explosion::acoustic_source_db(tnt)),
-            acoustic_freq_hz: s.acoustic_freq_hz.unwrap_or_else(|| explosion::dominant_frequency_hz(tnt)),
-            seismic_db: s.seismic_db.unwrap_or_else(|| explosion::seismic_source_db(tnt, coupling)),
-            seismic_freq_hz: s.seismic_freq_hz.unwrap_or(DEFAULT_SEISMIC_FREQ_HZ),
-            height_m: s.height_m.unwrap_or(0.0),
-            rcs_m2: s.rcs_m2,
-            projectile_rcs_m2: s.projectile_rcs_m2,
-            critical_dimension_m: s.critical_dimension_m,
-            visible_contrast: s.visible_contrast.unwrap_or(0.0),
-            thermal_contrast: s.thermal_contrast.unwrap_or(0.0),
-            rf_dbm_1m: match (s.rf_eirp_dbm, s.rf_freq_hz) {
-                (Some(eirp), Some(f)) => {
-                    Some(rf::received_dbm(eirp, s.rf_duty_cycle.unwrap_or(1.0), rf::free_space_loss_db(1.0, f)))
-                }
-                _ => None,
-            },
-        }
-    }
 }
 
 /// One ground-truth event: a source at a place and time.

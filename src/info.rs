@@ -1,27 +1,16 @@
 //! `linewatch info`: what a result file holds.
 
-use crate::error::{Error, Result};
-use crate::output::FORMAT;
-use hdf5::types::VarLenUnicode;
+use crate::error::Result;
+use crate::output::ResultFile;
 use std::fmt::Write;
 use std::path::Path;
 
 /// A short report of a result file; errors (missing, not HDF5, not linewatch) exit with 2.
 pub fn describe(path: &Path) -> Result<String> {
-    let shown = path.display().to_string();
-    let bad = |msg: String| Error::file(&shown, "file", msg);
-    if !path.is_file() {
-        return Err(bad("no such file".into()));
-    }
-    let file = hdf5::File::open(path).map_err(|e| bad(format!("not a readable HDF5 file: {e}")))?;
-    let text = |name: &str| -> Option<String> {
-        file.attr(name).ok()?.read_scalar::<VarLenUnicode>().ok().map(|v| v.as_str().to_string())
-    };
-    if text("format").as_deref() != Some(FORMAT) {
-        return Err(bad("an HDF5 file, but not a linewatch result (root attribute format != \"linewatch\")".into()));
-    }
-    let schema = file.attr("schema_version").and_then(|a| a.read_scalar::<u32>()).map_err(|e| bad(e.to_string()))?;
-    let rows = |name: &str| file.dataset(name).map(|d| d.size()).unwrap_or(0);
+    let result = ResultFile::open(path)?;
+    let (shown, file, schema) = (&result.shown, &result.file, result.schema_version);
+    let text = |name: &str| result.text_attr(name);
+    let rows = |name: &str| result.rows(name);
     let mut out = String::new();
     let _ = writeln!(out, "{shown}: linewatch result, schema version {schema}");
     for key in ["scenario_name", "linewatch_version", "created_utc", "adapter", "crs"] {

@@ -13,9 +13,9 @@ use crate::deploy::losses::{self, SensorLoss};
 use crate::deploy::{self, Sensor};
 use crate::detect::{BestCase, GpuEvent};
 use crate::error::Result;
-use crate::events::SourceModel;
 use crate::geo::{self, ContactLine, Places, Plane};
 use crate::gpu::Gpu;
+use crate::physics::source::SourceModel;
 use crate::scenario::{LoadedScenario, Scenario, SightLines, ViolationClass};
 use crate::terrain::{self, Terrain};
 

@@ -4,8 +4,9 @@
 use super::layout::*;
 use super::reach::{BestCase, camera_reach_m, radar_reach_m, reach_m, rf_reach_m};
 use crate::deploy::Sensor;
-use crate::events::{Event, SourceModel};
+use crate::events::Event;
 use crate::physics::acoustic;
+use crate::physics::source::SourceModel;
 use crate::scenario::Environment;
 
 /// The kernel parameters that do not depend on the grid.

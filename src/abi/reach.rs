@@ -3,8 +3,8 @@
 
 use super::layout::*;
 use crate::deploy::Sensor;
-use crate::events::SourceModel;
 use crate::physics::electro_optical::KOSCHMIEDER;
+use crate::physics::source::SourceModel;
 use crate::physics::{acoustic, seismic};
 use crate::scenario::{Environment, Modality};
 use crate::terrain::{EARTH_RADIUS_M, Terrain};
@@ -309,6 +309,7 @@ pub fn max_reach(e: &GpuEvent) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::abi::{gpu_sensor, gpu_source, params};
     use crate::coverage::reference::detection_probability;
 
     fn sensor(modality: Modality, height_m: f64, threshold_db: f64, fluctuation_db: f64) -> Sensor {

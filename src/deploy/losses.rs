@@ -165,8 +165,8 @@ impl Attrition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::SourceModel;
     use crate::geo::Side;
+    use crate::physics::source::SourceModel;
     use crate::scenario::Signature;
 
     fn sensor(id: u32, x: f64) -> Sensor {

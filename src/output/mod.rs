@@ -3,9 +3,11 @@
 pub mod coverage;
 mod dimension_scales;
 pub mod geotiff;
+pub mod reader;
 pub mod records;
 mod writer;
 
+pub use reader::ResultFile;
 pub use records::*;
 pub use writer::{FORMAT, ResultWriter, RootAttributes, SCHEMA_VERSION, Table};
 pub(crate) use writer::{names_attr, text_attr};

@@ -10,6 +10,7 @@ pub mod explosion;
 pub mod radar;
 pub mod rf;
 pub mod seismic;
+pub mod source;
 
 use crate::scenario::Modality;
 

@@ -1,6 +1,7 @@
 //! The scenario file's data model (TOML, `deny_unknown_fields` everywhere).
 //!
-//! Defaults cite their source; everything a user may want to change is a field here.
+//! Defaults cite their source; everything a user may want to change is a field here. Long on
+//! purpose: the whole schema in one file, each key beside its default and that default's source.
 
 use serde::{Deserialize, Serialize};
 

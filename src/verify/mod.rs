@@ -170,9 +170,7 @@ pub fn verify(
     let s = &loaded.scenario;
     let h5 = |what: &str, e: hdf5::Error| Error::output(what, e);
     let models = sensor_models(sensors, &s.environment);
-    let events: HashMap<u32, EventRecord> = file
-        .dataset("events")
-        .and_then(|d| d.read_raw::<EventRecord>())
+    let events: HashMap<u32, EventRecord> = crate::output::reader::read_table::<EventRecord>(file, "events")
         .map_err(|e| h5("events", e))?
         .into_iter()
         .map(|e| (e.id, e))

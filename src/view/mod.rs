@@ -9,12 +9,12 @@
 
 #[cfg(feature = "viewer")]
 pub mod app;
+#[cfg(feature = "viewer")]
+mod capture;
 pub mod edit;
 pub mod engine;
 #[cfg(feature = "viewer")]
 pub mod map;
-#[cfg(feature = "viewer")]
-mod pan_bench;
 #[cfg(feature = "viewer")]
 pub mod panels;
 #[cfg(feature = "viewer")]

@@ -1,5 +1,7 @@
 //! The panels around the map: the top bar, the what-if controls and summary, the replay
-//! controls and the selected event, the legend, and what the replay draws on the map.
+//! controls and the selected event, the legend, and what the replay draws on the map. Long
+//! because egui's immediate mode writes a panel's layout, state changes and events together;
+//! each function is one panel.
 
 use super::edit::Field;
 use super::map::{self, MapView, SIDE_A, SIDE_B};

@@ -8,7 +8,7 @@ use crate::geo::Plane;
 use crate::output::records::{
     DetectionRecord, EstimateRecord, EventKindCode, EventRecord, ModalityCode, SensorLossRecord, SensorRecord, SideCode,
 };
-use crate::output::{FORMAT, SCHEMA_VERSION};
+use crate::output::{ResultFile, SCHEMA_VERSION};
 use hdf5::types::VarLenUnicode;
 use std::path::Path;
 
@@ -88,32 +88,11 @@ pub struct Replay {
 
 impl Replay {
     pub fn open(path: &Path) -> Result<Self> {
-        let shown = path.display().to_string();
-        let bad = |field: &str, msg: String| Error::file(&shown, field, msg);
-        if !path.is_file() {
-            return Err(bad("file", "no such file".into()));
-        }
-        let file = hdf5::File::open(path).map_err(|e| bad("file", format!("not a readable HDF5 file: {e}")))?;
-        let text = |name: &str| -> Option<String> {
-            file.attr(name).ok()?.read_scalar::<VarLenUnicode>().ok().map(|v| v.as_str().to_string())
-        };
-        if text("format").as_deref() != Some(FORMAT) {
-            return Err(bad(
-                "format",
-                "an HDF5 file, but not a linewatch result (root attribute format != \"linewatch\")".into(),
-            ));
-        }
-        let schema_version = file
-            .attr("schema_version")
-            .and_then(|a| a.read_scalar::<u32>())
-            .map_err(|e| bad("schema_version", e.to_string()))?;
-        if schema_version != SCHEMA_VERSION {
-            return Err(bad(
-                "schema_version",
-                format!("schema version {schema_version}; this build reads version {SCHEMA_VERSION}"),
-            ));
-        }
-        let table = |name: &str| file.dataset(name).map_err(|e| bad(name, format!("missing: {e}")));
+        let result = ResultFile::open(path)?;
+        result.require_schema(SCHEMA_VERSION)?;
+        let (file, schema_version) = (&result.file, result.schema_version);
+        let bad = |field: &str, msg: String| result.bad(field, msg);
+        let table = |name: &str| result.dataset(name);
         let xy = table("line/xy")?.read_2d::<f64>().map_err(|e| bad("line/xy", e.to_string()))?;
         if xy.ncols() != 2 || xy.nrows() < 2 {
             return Err(bad("line/xy", format!("expected n×2 vertices, found {:?}", xy.shape())));
@@ -127,13 +106,9 @@ impl Replay {
             ));
         }
         let line_lonlat: Vec<[f64; 2]> = lonlat.rows().into_iter().map(|r| [r[0], r[1]]).collect();
-        let losses: Vec<SensorLossRecord> = match file.dataset("sensor_losses") {
-            Ok(d) => d.read_raw().map_err(|e| bad("sensor_losses", e.to_string()))?,
-            Err(_) => Vec::new(),
-        };
-        let sensors: Vec<ReplaySensor> = table("sensors")?
-            .read_raw::<SensorRecord>()
-            .map_err(|e| bad("sensors", e.to_string()))?
+        let losses: Vec<SensorLossRecord> = result.optional_table("sensor_losses")?;
+        let sensors: Vec<ReplaySensor> = result
+            .table::<SensorRecord>("sensors")?
             .iter()
             .map(|s| ReplaySensor {
                 id: s.id,
@@ -187,36 +162,32 @@ impl Replay {
         let mut by_event: Vec<u32> = (0..index_limit).collect();
         // Stable: within an event, time order is kept.
         by_event.sort_by_key(|&k| detections[k as usize].event_id);
-        let estimates = match file.dataset("estimates") {
-            Ok(d) => d
-                .read_raw::<EstimateRecord>()
-                .map_err(|e| bad("estimates", e.to_string()))?
-                .iter()
-                .map(|e| ReplayEstimate {
-                    id: e.id,
-                    x: e.x,
-                    y: e.y,
-                    t0_s: e.t0_s,
-                    sigma_x_m: e.sigma_x_m,
-                    sigma_y_m: e.sigma_y_m,
-                    side: e.attributed_side,
-                    confidence: e.confidence,
-                    n_detections: e.n_detections,
-                    truth_event_id: e.truth_event_id,
-                    error_m: e.error_m,
-                })
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+        let estimates = result
+            .optional_table::<EstimateRecord>("estimates")?
+            .iter()
+            .map(|e| ReplayEstimate {
+                id: e.id,
+                x: e.x,
+                y: e.y,
+                t0_s: e.t0_s,
+                sigma_x_m: e.sigma_x_m,
+                sigma_y_m: e.sigma_y_m,
+                side: e.attributed_side,
+                confidence: e.confidence,
+                n_detections: e.n_detections,
+                truth_event_id: e.truth_event_id,
+                error_m: e.error_m,
+            })
+            .collect();
         let duration_s = file
             .attr("duration_s")
             .and_then(|a| a.read_scalar::<f64>())
             .unwrap_or_else(|_| events.last().map_or(0.0, |e| e.t_s));
         Ok(Self {
-            file: shown,
+            file: result.shown.clone(),
             schema_version,
-            scenario_name: text("scenario_name").unwrap_or_default(),
-            plane: text("crs").and_then(|c| Plane::from_proj_string(&c).ok()),
+            scenario_name: result.text_attr("scenario_name").unwrap_or_default(),
+            plane: result.text_attr("crs").and_then(|c| Plane::from_proj_string(&c).ok()),
             line_xy,
             line_lonlat,
             sensors,

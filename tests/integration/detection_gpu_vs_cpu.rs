@@ -158,7 +158,7 @@ fn kernel_matches_f64_reference_on_random_pairs() {
             // 1e-3 dB; the −10⁴ dB of pairs far beyond any reach within 1e-6 relative (a few f32
             // ulps: the kernel never evaluates such pairs in a run).
             let meaningful_level = c.level_db > -300.0;
-            unseen += usize::from(c.level_db == reference::UNSEEN_DB);
+            unseen += usize::from(c.level_db == linewatch::detect::UNSEEN_DB);
             let tolerance = if meaningful_level { 1e-3 } else { 1e-6 * c.level_db.abs() };
             if meaningful_level {
                 worst_level = worst_level.max(level_error);

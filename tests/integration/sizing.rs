@@ -4,7 +4,7 @@
 use crate::support::{linewatch, repo, smoke_scenario, text};
 use linewatch::abi;
 use linewatch::coverage::{CellSite, cell_metrics};
-use linewatch::detect::{self, BestCase, GpuEvent};
+use linewatch::detect::{BestCase, GpuEvent};
 use linewatch::events::SourceModel;
 use linewatch::scenario::LoadedScenario;
 use linewatch::size::{SizeOptions, size};
