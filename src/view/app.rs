@@ -3,7 +3,7 @@
 //! the map's interactions (pan, zoom, pick, box select) and the layer's requests share the frame's
 //! state and are kept together.
 
-pub use super::capture::PanBench;
+pub use super::pan_bench::PanBench;
 pub use super::state::{Mode, ReplayState, Source, ViewerApp, WhatIf};
 
 use super::edit::{self, Field};

@@ -16,6 +16,8 @@ pub mod engine;
 #[cfg(feature = "viewer")]
 pub mod map;
 #[cfg(feature = "viewer")]
+mod pan_bench;
+#[cfg(feature = "viewer")]
 pub mod panels;
 #[cfg(feature = "viewer")]
 pub mod plots;

@@ -1,9 +1,9 @@
 //! The viewer's state: what the window shows (a live what-if scenario, a replay, a file that
 //! failed), and the application that holds it. `app` draws frames from it, `panels` edits it.
 
-use super::capture::PanBench;
 use super::engine::{Engine, Layer, Request, Summary, Window};
 use super::map::MapView;
+use super::pan_bench::PanBench;
 use super::replay::Replay;
 use super::scene::Scene;
 use crate::coverage::paint::Metric;

@@ -7,6 +7,7 @@ mod coverage_output;
 mod detection_gpu_vs_cpu;
 mod gpu_selection;
 mod loop_budget;
+mod module_graph;
 mod output_files;
 mod paint_gpu_vs_cpu;
 mod physics_closed_forms;
