@@ -7,7 +7,7 @@ use crate::deploy::Sensor;
 use crate::events::Event;
 use crate::physics::acoustic;
 use crate::physics::source::SourceModel;
-use crate::scenario::Environment;
+use crate::scenario::{Environment, Modality};
 
 /// The kernel parameters that do not depend on the grid.
 pub fn params(env: &Environment, seed: u64) -> GpuParams {
@@ -84,8 +84,8 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day:
         acoustic_freq_hz: src.acoustic_freq_hz as f32,
         seismic_db: src.seismic_db as f32,
         seismic_freq_hz: src.seismic_freq_hz as f32,
-        reach_acoustic_m: reach_m(src, env, best, 0, is_day) as f32,
-        reach_seismic_m: reach_m(src, env, best, 1, is_day) as f32,
+        reach_acoustic_m: reach_m(src, env, best, Modality::Acoustic, is_day) as f32,
+        reach_seismic_m: reach_m(src, env, best, Modality::Seismic, is_day) as f32,
         is_day: u32::from(is_day),
         alpha_db_per_m: acoustic::absorption_db_per_m(
             src.acoustic_freq_hz,

@@ -44,6 +44,16 @@ pub struct RfBest {
     pub max_range_m: f64,
 }
 
+/// The index of a wave modality in `BestCase`'s per-wave arrays; None for the sight modalities,
+/// whose bests are kept by name.
+fn wave_index(modality: Modality) -> Option<usize> {
+    match modality {
+        Modality::Acoustic => Some(0),
+        Modality::Seismic => Some(1),
+        Modality::Radar | Modality::EoIr | Modality::Rf => None,
+    }
+}
+
 /// The most favourable detection conditions over a deployment, per simulated modality.
 #[derive(Debug, Clone, Copy)]
 pub struct BestCase {
@@ -236,12 +246,13 @@ pub fn rf_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
 /// absorption, ground attenuation for the tallest sensor, and the refraction shadow only where
 /// even the downwind path refracts upward) against the noise of that time of day, with the most
 /// favourable threshold and fluctuation. Monotone in range, so bisection.
-pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: usize, is_day: bool) -> f64 {
-    if !best.present[modality] {
+pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: Modality, is_day: bool) -> f64 {
+    let Some(k) = wave_index(modality) else { return 0.0 };
+    if !best.present[k] {
         return 0.0;
     }
     let level_at = |r: f64| -> f64 {
-        if modality == 0 {
+        if modality == Modality::Acoustic {
             let alpha = acoustic::absorption_db_per_m(
                 src.acoustic_freq_hz,
                 env.temperature_c,
@@ -274,7 +285,7 @@ pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: 
             seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps) - noise
         }
     };
-    let margin = best.margin_db[modality];
+    let margin = best.margin_db[k];
     if level_at(1.0) < margin {
         return 0.0;
     }

@@ -7,7 +7,7 @@ pub mod losses;
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
 use crate::rng;
-use crate::scenario::{Band, FieldPath, LoadedScenario, Modality, RadarRole, SensorRow};
+use crate::scenario::{Band, FieldOfView, FieldPath, LoadedScenario, Modality, RadarTask, RowKind, SensorRow};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
@@ -92,44 +92,70 @@ pub struct Sight {
 impl Sight {
     /// Per-axis σ of a counter-battery radar's reported launch point from its CEP in % of range.
     pub fn location_fraction_of(row: &SensorRow) -> f64 {
-        row.location_error_pct.map_or(0.0, |pct| pct / 100.0 / CEP_PER_SIGMA)
+        match row.kind() {
+            RowKind::Radar { task: RadarTask::CounterBattery { location_error_pct, .. }, .. } => {
+                location_error_pct / 100.0 / CEP_PER_SIGMA
+            }
+            _ => 0.0,
+        }
     }
-}
 
-impl Sight {
     /// The row's figures; `facing_rad` is the azimuth towards the line from this sensor.
     pub fn of_row(row: &SensorRow, facing_rad: f64) -> Self {
-        if !row.modality.needs_terrain() {
-            return Self::default();
-        }
-        let gain_db = match row.modality {
-            Modality::Radar => {
-                row.snr_ref_db.unwrap_or(0.0) + 40.0 * (row.range_ref_km.unwrap_or(1.0) * 1000.0).log10()
-                    - 10.0 * row.rcs_ref_m2.unwrap_or(1.0).log10()
-            }
-            Modality::Rf => -row.sensitivity_dbm.unwrap_or(0.0),
-            _ => 0.0,
+        let of_view = |v: &FieldOfView| Self {
+            min_range_m: v.min_range_km * 1000.0,
+            max_range_m: v.max_range_km.map_or(crate::physics::MAX_REACH_M, |r| r * 1000.0),
+            azimuth_rad: v.azimuth_deg.map_or(facing_rad, f64::to_radians),
+            half_sector_rad: v.sector_deg.to_radians() / 2.0,
+            ..Self::defaults()
         };
-        Self {
-            gain_db,
-            pfa: row.pfa.unwrap_or(DEFAULT_PFA),
-            n50: row.n50.unwrap_or(DEFAULT_N50),
-            ifov_rad: match (row.pixel_pitch_um, row.focal_length_mm) {
-                (Some(pitch), Some(focal)) => pitch * 1e-6 / (focal * 1e-3),
-                _ => 0.0,
+        match row.kind() {
+            RowKind::Acoustic { .. } | RowKind::Seismic { .. } => Self::default(),
+            RowKind::Radar { view, snr_ref_db, range_ref_km, rcs_ref_m2, pfa, task } => {
+                let (range_sigma_m, counter_battery, fence_height_m) = match task {
+                    RadarTask::Surveillance { range_sigma_m } => (range_sigma_m, false, None),
+                    RadarTask::CounterBattery { fence_height_m, .. } => (0.0, true, fence_height_m),
+                };
+                Self {
+                    gain_db: snr_ref_db + 40.0 * (range_ref_km * 1000.0).log10() - 10.0 * rcs_ref_m2.log10(),
+                    pfa: pfa.unwrap_or(DEFAULT_PFA),
+                    range_sigma_m,
+                    counter_battery,
+                    location_fraction: Self::location_fraction_of(row),
+                    fence_height_m: fence_height_m.unwrap_or(DEFAULT_FENCE_HEIGHT_M),
+                    ..of_view(&view)
+                }
+            }
+            RowKind::Camera { view, band, pixel_pitch_um, focal_length_mm, n50, min_contrast } => Self {
+                n50: n50.unwrap_or(DEFAULT_N50),
+                ifov_rad: if pixel_pitch_um > 0.0 && focal_length_mm > 0.0 {
+                    pixel_pitch_um * 1e-6 / (focal_length_mm * 1e-3)
+                } else {
+                    0.0
+                },
+                min_contrast: min_contrast.unwrap_or(DEFAULT_MIN_CONTRAST),
+                thermal: band == Band::Thermal,
+                ..of_view(&view)
             },
-            min_contrast: row.min_contrast.unwrap_or(DEFAULT_MIN_CONTRAST),
-            thermal: row.band == Some(Band::Thermal),
-            min_range_m: row.min_range_km.unwrap_or(0.0) * 1000.0,
-            max_range_m: row.max_range_km.map_or(crate::physics::MAX_REACH_M, |r| r * 1000.0),
-            azimuth_rad: row.azimuth_deg.map_or(facing_rad, f64::to_radians),
-            half_sector_rad: row.sector_deg.unwrap_or(360.0).to_radians() / 2.0,
-            los_exponent: row.los_exponent.unwrap_or(DEFAULT_LOS_EXPONENT),
-            nlos_exponent: row.nlos_exponent.unwrap_or(DEFAULT_NLOS_EXPONENT),
-            range_sigma_m: row.range_sigma_m.unwrap_or(0.0),
-            counter_battery: row.role == Some(RadarRole::CounterBattery),
-            location_fraction: Self::location_fraction_of(row),
-            fence_height_m: row.fence_height_m.unwrap_or(DEFAULT_FENCE_HEIGHT_M),
+            RowKind::Rf { view, sensitivity_dbm, los_exponent, nlos_exponent, .. } => Self {
+                gain_db: -sensitivity_dbm,
+                los_exponent: los_exponent.unwrap_or(DEFAULT_LOS_EXPONENT),
+                nlos_exponent: nlos_exponent.unwrap_or(DEFAULT_NLOS_EXPONENT),
+                ..of_view(&view)
+            },
+        }
+    }
+
+    /// Every default, for the fields a modality does not set.
+    fn defaults() -> Self {
+        Self {
+            pfa: DEFAULT_PFA,
+            n50: DEFAULT_N50,
+            min_contrast: DEFAULT_MIN_CONTRAST,
+            los_exponent: DEFAULT_LOS_EXPONENT,
+            nlos_exponent: DEFAULT_NLOS_EXPONENT,
+            fence_height_m: DEFAULT_FENCE_HEIGHT_M,
+            ..Self::default()
         }
     }
 }

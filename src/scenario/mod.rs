@@ -1,11 +1,13 @@
 //! Scenario files: parse, check every field, and point at the offending line when one is wrong.
 
 mod model;
+mod row_kind;
 mod sizing;
 pub mod span;
 mod validate;
 
 pub use model::*;
+pub use row_kind::{FieldOfView, RadarTask, RowKind};
 pub use sizing::*;
 pub use span::FieldPath;
 

@@ -3,66 +3,21 @@
 
 use super::{Problem, interval, nonempty, range};
 use crate::scenario::model::*;
+use crate::scenario::row_kind::{MODALITY_KEYS, owners};
 use crate::scenario::span::FieldPath;
 
 /// Which per-modality fields a row needs, which it may take, and their ranges.
 fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
     let m = r.modality;
-    let given = |key: &str, v: Option<f64>| v.map(|v| (key.to_string(), v));
-    let optics = [
-        given("pixel_pitch_um", r.pixel_pitch_um),
-        given("focal_length_mm", r.focal_length_mm),
-        given("n50", r.n50),
-        given("min_contrast", r.min_contrast),
-    ];
-    let radar = [
-        given("snr_ref_db", r.snr_ref_db),
-        given("range_ref_km", r.range_ref_km),
-        given("rcs_ref_m2", r.rcs_ref_m2),
-        given("pfa", r.pfa),
-        given("range_sigma_m", r.range_sigma_m),
-    ];
-    let rf = [
-        given("sensitivity_dbm", r.sensitivity_dbm),
-        given("los_exponent", r.los_exponent),
-        given("nlos_exponent", r.nlos_exponent),
-    ];
-    let view = [
-        given("azimuth_deg", r.azimuth_deg),
-        given("sector_deg", r.sector_deg),
-        given("min_range_km", r.min_range_km),
-        given("max_range_km", r.max_range_km),
-    ];
-    let foreign = |fields: &[Option<(String, f64)>], owner: &str| -> Result<(), Problem> {
-        match fields.iter().flatten().next() {
-            Some((key, _)) => Err((p.key(key), format!("only {owner} rows take {key}; this row is {}", m.name()))),
-            None => Ok(()),
+    // A key of another modality is refused by name, with the modalities that take it.
+    for (key, takers) in MODALITY_KEYS {
+        if r.gives(key) && !takers.contains(&m) {
+            return Err((p.key(key), format!("only {} rows take {key}; this row is {}", owners(takers), m.name())));
         }
-    };
+    }
     let need = |key: &str, v: Option<f64>| -> Result<f64, Problem> {
         v.ok_or_else(|| (p.key(key), format!("missing field: {} rows need {key}", m.name())))
     };
-    if m != Modality::EoIr {
-        foreign(&optics, "eo_ir")?;
-        if r.band.is_some() {
-            return Err((p.key("band"), format!("only eo_ir rows take band; this row is {}", m.name())));
-        }
-    }
-    let counter_battery =
-        [given("location_error_pct", r.location_error_pct), given("fence_height_m", r.fence_height_m)];
-    if m != Modality::Radar {
-        foreign(&radar, "radar")?;
-        foreign(&counter_battery, "radar")?;
-        if r.role.is_some() {
-            return Err((p.key("role"), format!("only radar rows take role; this row is {}", m.name())));
-        }
-    }
-    if m != Modality::Rf {
-        foreign(&rf, "rf")?;
-    }
-    if !m.needs_terrain() {
-        foreign(&view, "radar, eo_ir and rf")?;
-    }
     match m {
         Modality::Acoustic | Modality::Seismic => {
             range(&p.key("threshold_db"), need("threshold_db", r.threshold_db)?, -50.0, 100.0)?;
@@ -114,7 +69,7 @@ fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
                 let key = if r.range_sigma_m.is_some() { "range_sigma_m" } else { "bearing_sigma_deg" };
                 return Err((p.key(key), "a counter-battery radar's errors follow location_error_pct".into()));
             }
-        } else if let Some((key, _)) = counter_battery.iter().flatten().next() {
+        } else if let Some(key) = ["location_error_pct", "fence_height_m"].into_iter().find(|k| r.gives(k)) {
             return Err((p.key(key), format!("only counter-battery radars (role = \"counter_battery\") take {key}")));
         }
     }
