@@ -5,6 +5,10 @@ fn main() -> ExitCode {
     // instead of a panic in println!.
     sigpipe::reset();
     give_the_loader_a_runtime_dir();
+    // Without the handler an interrupted run would leave its temporary file; it is not fatal.
+    if let Err(e) = linewatch::interrupt::install() {
+        eprintln!("warning: no handler for SIGINT and SIGTERM: {e}");
+    }
     ExitCode::from(linewatch::cli::main())
 }
 

@@ -6,7 +6,7 @@ use crate::scenario::LoadedScenario;
 mod bench;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,7 +29,7 @@ pub enum Command {
         #[arg(short, long, default_value = "linewatch.h5")]
         output: PathBuf,
         /// Override the scenario's seed.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         seed: Option<u64>,
         /// Also draw a quick-look map (PNG): line, sensors, events by how well they were heard.
         #[arg(long)]
@@ -94,7 +94,7 @@ pub enum Command {
         #[arg(short, long, default_value = "check.h5")]
         output: PathBuf,
         /// Override the scenario's seed.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         seed: Option<u64>,
         /// Also write the verdicts as JUnit XML, for CI systems.
         #[arg(long)]
@@ -138,6 +138,32 @@ pub enum Command {
     },
 }
 
+/// Every output path of a command checked before any work (`output::paths`): files may be
+/// written and are none of the scenario's inputs; folders exist or can be made.
+fn check_outputs(loaded: &LoadedScenario, files: &[(&Path, &str)], folders: &[(&Path, &str)]) -> Result<()> {
+    let inputs = loaded.input_files();
+    for (path, field) in files {
+        crate::output::paths::check_file(path, field, &inputs)?;
+    }
+    for (path, field) in folders {
+        crate::output::paths::check_folder(path, field)?;
+    }
+    // Two outputs of one run in one place would overwrite each other.
+    for (k, (a, field)) in files.iter().enumerate() {
+        if files[..k].iter().any(|(b, _)| a == b) {
+            return Err(Error::file(a.display().to_string(), *field, "is given for two outputs of this run"));
+        }
+    }
+    Ok(())
+}
+
+/// On failure, remove the output folder this command created: nothing is left behind.
+fn remove_created(folder: Option<&Path>) {
+    if let Some(folder) = folder {
+        let _ = std::fs::remove_dir_all(folder);
+    }
+}
+
 /// Parse arguments, run, print errors, and return the exit code.
 pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
@@ -161,6 +187,10 @@ fn execute(command: Command) -> Result<u8> {
     match command {
         Command::Run { scenario, output, seed, png, no_coverage, no_verify, coverage_png, profile_png, quiet } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
+            let pngs = [(&png, "--png"), (&coverage_png, "--coverage-png"), (&profile_png, "--profile-png")];
+            let mut files = vec![(output.as_path(), "output")];
+            files.extend(pngs.iter().filter_map(|(p, flag)| Some((p.as_deref()?, *flag))));
+            check_outputs(&loaded, &files, &[])?;
             let options = RunOptions {
                 seed,
                 progress: !quiet,
@@ -196,9 +226,19 @@ fn execute(command: Command) -> Result<u8> {
             if !classes.is_empty() {
                 loaded.scenario.coverage.classes = classes;
             }
+            let mut files = vec![(output.as_path(), "output")];
+            files.extend(
+                [(&png, "--png"), (&profile_png, "--profile-png")]
+                    .iter()
+                    .filter_map(|(p, f)| Some((p.as_deref()?, *f))),
+            );
+            let folders: Vec<_> = geotiff.as_deref().map(|d| (d, "--geotiff")).into_iter().collect();
+            check_outputs(&loaded, &files, &folders)?;
             let started = std::time::Instant::now();
             let pictures = CoveragePictures { map: png.clone(), profile: profile_png.clone() };
-            let maps = crate::run::coverage_only(&loaded, &output, &pictures, geotiff.as_deref(), !quiet)?;
+            let created = geotiff.as_deref().filter(|d| !d.exists());
+            let maps = crate::run::coverage_only(&loaded, &output, &pictures, geotiff.as_deref(), !quiet)
+                .inspect_err(|_| remove_created(created))?;
             println!("linewatch coverage '{}' → {}", loaded.scenario.name, output.display());
             crate::report::print_coverage(&maps, &loaded);
             if let Some(png) = png {
@@ -213,30 +253,35 @@ fn execute(command: Command) -> Result<u8> {
             println!("  time           {:.1} s", started.elapsed().as_secs_f64());
             Ok(exit::SUCCESS)
         }
-        Command::Check { scenario, output, seed, junit, json, quiet } => crate::check::check(
-            &LoadedScenario::load(scenario.as_deref())?,
-            &output,
-            seed,
-            junit.as_deref(),
-            json.as_deref(),
-            !quiet,
-        ),
+        Command::Check { scenario, output, seed, junit, json, quiet } => {
+            let loaded = LoadedScenario::load(scenario.as_deref())?;
+            let mut files = vec![(output.as_path(), "output")];
+            files
+                .extend([(&junit, "--junit"), (&json, "--json")].iter().filter_map(|(p, f)| Some((p.as_deref()?, *f))));
+            check_outputs(&loaded, &files, &[])?;
+            crate::check::check(&loaded, &output, seed, junit.as_deref(), json.as_deref(), !quiet)
+        }
         Command::Size { scenario, output, resilience, quiet } => {
             let loaded = LoadedScenario::load(scenario.as_deref())?;
+            check_outputs(&loaded, &[], &[(output.as_path(), "output")])?;
             let options = crate::size::SizeOptions { out_dir: output, resilience, progress: !quiet };
-            let report = crate::size::size(&loaded, &options)?;
+            let created = (!options.out_dir.exists()).then(|| options.out_dir.clone());
+            let report = crate::size::size(&loaded, &options).inspect_err(|_| remove_created(created.as_deref()))?;
             print!("{report}");
             Ok(report.exit_code())
         }
         Command::Validate { scenario } => {
             let loaded = LoadedScenario::load(Some(&scenario))?;
-            let (_, line) = crate::geo::load_line(&loaded)?;
+            // Everything `run` reads before it starts: the line, places, sensor positions,
+            // losses and terrain files, so that a scenario `validate` passes does not fail later.
+            let world = crate::world::World::load(&loaded)?;
             let s = &loaded.scenario;
             println!(
-                "{}: valid — '{}', {:.1} km of line, {} sensor rows, {} violation classes, {} h",
+                "{}: valid — '{}', {:.1} km of line, {} sensors in {} rows, {} violation classes, {} h",
                 loaded.file,
                 s.name,
-                line.length_km(),
+                world.line.length_km(),
+                world.sensors.len(),
                 s.rows.len(),
                 s.classes.len(),
                 s.duration_h

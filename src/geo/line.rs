@@ -166,9 +166,15 @@ impl ContactLine {
         n
     }
 
-    /// Pairs of non-adjacent segments that touch or cross, as segment indices.
+    /// Pairs of segments that touch or cross, as segment indices: non-adjacent ones that meet,
+    /// and adjacent ones that double back along each other (meeting at under
+    /// `DOUBLING_BACK_DEG`).
     pub fn self_intersections(&self) -> Vec<(usize, usize)> {
-        let mut found = Vec::new();
+        let mut found: Vec<(usize, usize)> = (1..self.xy.len().saturating_sub(1))
+            .filter(|&v| !self.part_starts.contains(&v) && !self.part_starts.contains(&(v + 1)))
+            .filter(|&v| doubles_back(self.xy[v - 1], self.xy[v], self.xy[v + 1]))
+            .map(|v| (v - 1, v))
+            .collect();
         for seg in self.index.iter() {
             let (a, b) = (seg.geom().from, seg.geom().to);
             let envelope = AABB::from_corners([a[0].min(b[0]), a[1].min(b[1])], [a[0].max(b[0]), a[1].max(b[1])]);
@@ -189,6 +195,18 @@ impl ContactLine {
     fn adjacent(&self, i: usize, j: usize) -> bool {
         j == i + 1 && !self.part_starts.contains(&j)
     }
+}
+
+/// Adjacent segments meeting at less than this angle run back along each other: the sides of
+/// the line would be ambiguous between them. The embedded line's sharpest vertex is ~37°.
+pub const DOUBLING_BACK_DEG: f64 = 1.0;
+
+/// Whether a → b → c turns back on itself: the angle at b between b→a and b→c is under
+/// `DOUBLING_BACK_DEG`.
+fn doubles_back(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> bool {
+    let (u, v) = (sub(a, b), sub(c, b));
+    let (cross, dot) = (u[0] * v[1] - u[1] * v[0], u[0] * v[0] + u[1] * v[1]);
+    dot > 0.0 && cross.abs().atan2(dot) < DOUBLING_BACK_DEG.to_radians()
 }
 
 fn sub(a: [f64; 2], b: [f64; 2]) -> [f64; 2] {
@@ -266,5 +284,11 @@ mod tests {
         let line = ContactLine::new(vec![pts.clone()], vec![pts]);
         assert_eq!(line.self_intersections(), vec![(0, 2)]);
         assert!(straight().self_intersections().is_empty());
+        // (0, 0) → (10, 0) → (4, 0.01): the second segment runs back along the first.
+        let back = ContactLine::new(
+            vec![vec![[0.0, 0.0], [1.0, 0.0], [0.4, 0.0]]],
+            vec![vec![[0.0, 0.0], [10.0, 0.0], [4.0, 0.01]]],
+        );
+        assert_eq!(back.self_intersections(), vec![(0, 1)]);
     }
 }

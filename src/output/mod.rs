@@ -3,6 +3,7 @@
 pub mod coverage;
 mod dimension_scales;
 pub mod geotiff;
+pub mod paths;
 pub mod reader;
 pub mod records;
 mod writer;

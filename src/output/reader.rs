@@ -2,9 +2,11 @@
 //! which schema, and reads its tables with errors that name the file and the dataset. `info`,
 //! the viewer's replay and the verifier read through it.
 
-use super::FORMAT;
+use super::records::{DetectionRecord, EstimateRecord, EventRecord, MetricRecord, SensorLossRecord, SensorRecord};
+use super::{FORMAT, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use hdf5::H5Type;
+use hdf5::types::TypeDescriptor;
 use hdf5::types::VarLenUnicode;
 use std::path::Path;
 
@@ -18,8 +20,8 @@ pub struct ResultFile {
 }
 
 impl ResultFile {
-    /// Open `path`: it must exist, be HDF5 and say `format = "linewatch"`; its schema version is
-    /// read, not judged (`info` describes any version).
+    /// Open `path`: it must exist, be HDF5, say `format = "linewatch"` and be of the schema
+    /// version this build reads, and every table it has must have that schema's columns.
     pub fn open(path: &Path) -> Result<Self> {
         let shown = path.display().to_string();
         if !path.is_file() {
@@ -37,19 +39,42 @@ impl ResultFile {
             .attr("schema_version")
             .and_then(|a| a.read_scalar::<u32>())
             .map_err(|e| opened.bad("schema_version", e.to_string()))?;
-        Ok(Self { schema_version, ..opened })
+        let opened = Self { schema_version, ..opened };
+        if schema_version != SCHEMA_VERSION {
+            return Err(opened.bad(
+                "schema_version",
+                format!("schema version {schema_version}; this build reads version {SCHEMA_VERSION}"),
+            ));
+        }
+        opened.check_tables()?;
+        Ok(opened)
     }
 
-    /// Refuse a file of another schema version than this build reads.
-    pub fn require_schema(&self, version: u32) -> Result<()> {
-        if self.schema_version == version {
-            Ok(())
-        } else {
-            Err(self.bad(
-                "schema_version",
-                format!("schema version {}; this build reads version {version}", self.schema_version),
-            ))
+    /// Every table present has the columns (names, types, enums) of this schema, whatever the
+    /// byte layout it was stored with.
+    fn check_tables(&self) -> Result<()> {
+        let tables: [(&str, TypeDescriptor); 6] = [
+            ("sensors", SensorRecord::type_descriptor()),
+            ("sensor_losses", SensorLossRecord::type_descriptor()),
+            ("events", EventRecord::type_descriptor()),
+            ("detections", DetectionRecord::type_descriptor()),
+            ("estimates", EstimateRecord::type_descriptor()),
+            ("metrics", MetricRecord::type_descriptor()),
+        ];
+        for (name, expected) in tables {
+            if !self.file.link_exists(name) {
+                continue;
+            }
+            let ds = self.dataset(name)?;
+            let found = ds.dtype().and_then(|t| t.to_descriptor()).map_err(|e| self.bad(name, e.to_string()))?;
+            if found.to_packed_repr() != expected.to_packed_repr() {
+                return Err(self.bad(name, format!("not this schema's table: its rows are {found}")));
+            }
+            if ds.ndim() != 1 {
+                return Err(self.bad(name, format!("a table has one dimension, this has {}", ds.ndim())));
+            }
         }
+        Ok(())
     }
 
     /// An error about this file's `field`.

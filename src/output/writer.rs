@@ -37,11 +37,20 @@ struct TempFile {
     keep: bool,
 }
 
+impl TempFile {
+    /// A temporary file an interruption removes (`interrupt`).
+    fn new(path: PathBuf) -> Self {
+        crate::interrupt::register(&path);
+        Self { path, keep: false }
+    }
+}
+
 impl Drop for TempFile {
     fn drop(&mut self) {
         if !self.keep {
             let _ = std::fs::remove_file(&self.path);
         }
+        crate::interrupt::unregister(&self.path);
     }
 }
 
@@ -52,9 +61,14 @@ pub struct Table {
 }
 
 impl Table {
+    /// The table's rows are stored packed: the file type has no holes where `T`'s `repr(C)`
+    /// layout pads (after a u16 or u8 before a wider field), so no uninitialised memory reaches
+    /// the file and two runs of the same seed store the same bytes. HDF5 converts by member name
+    /// on write and read.
     pub fn create<T: H5Type>(file: &hdf5::File, name: &str, description: &str, units: &str) -> hdf5::Result<Self> {
         let dataset = file
             .new_dataset::<T>()
+            .packed(true)
             .chunk(CHUNK_ROWS)
             .shuffle()
             .deflate(DEFLATE_LEVEL)
@@ -106,7 +120,7 @@ impl ResultWriter {
         // Probe writability with a plain file first: HDF5's own message for EACCES is opaque.
         std::fs::File::create(&temp_path)
             .map_err(|e| Error::file(&shown, "output", format!("cannot write in '{}': {e}", dir.display())))?;
-        let temp = TempFile { path: temp_path.clone(), keep: false };
+        let temp = TempFile::new(temp_path.clone());
         let h5 = |e: hdf5::Error| Error::output(&shown, e);
         let file = hdf5::File::create(&temp_path).map_err(h5)?;
         let events = Table::create::<EventRecord>(

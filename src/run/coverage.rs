@@ -52,11 +52,6 @@ pub fn coverage_only(
     export: Option<&Path>,
     progress: bool,
 ) -> Result<Vec<CoverageSummary>> {
-    if let Some(dir) = export {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            crate::Error::file(dir.display().to_string(), "geotiff", format!("cannot create the folder: {e}"))
-        })?;
-    }
     // The maps show the deployment as the run starts: failed and jammed sensors out.
     let world = World::load(loaded)?;
     let writer = ResultWriter::create(out)?;
@@ -66,6 +61,10 @@ pub fn coverage_only(
     let maps = crate::coverage::map::map_scenario(loaded, &world, &gpu, Some(writer.file()), progress)?;
     draw_coverage_pictures(pictures, loaded, &maps, &world)?;
     if let Some(dir) = export {
+        // Made only now, with the maps computed: a failure before leaves no empty folder.
+        std::fs::create_dir_all(dir).map_err(|e| {
+            crate::Error::file(dir.display().to_string(), "geotiff", format!("cannot create the folder: {e}"))
+        })?;
         for map in &maps {
             export_class(dir, writer.file(), map, &world.plane)?;
         }

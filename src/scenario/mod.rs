@@ -67,6 +67,19 @@ impl LoadedScenario {
         Error::input(Location { file: self.file.clone(), line, column }, path.to_string(), message)
     }
 
+    /// Every file this scenario reads: itself (unless embedded) and its side files (line,
+    /// places, sensor positions, DEM), resolved. An output must never be one of them.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let s = &self.scenario;
+        let side = [&s.line.geojson, &s.line.places, &s.terrain.dem].into_iter().flatten();
+        let positions = s.rows.iter().filter_map(|r| r.positions.as_ref());
+        let mut files: Vec<PathBuf> = side.chain(positions).map(|p| self.resolve(p)).collect();
+        if !self.file.starts_with('<') {
+            files.push(PathBuf::from(&self.file));
+        }
+        files
+    }
+
     /// Resolve a path written in the scenario relative to the scenario's directory.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         let p = Path::new(relative);

@@ -81,6 +81,15 @@ pub fn parse_ascii_grid(text: &str, file: &str) -> Result<GeoGrid, String> {
         return Err(format!("{file}: ncols and nrows must be positive whole numbers"));
     }
     let (ncols, nrows) = (ncols as usize, nrows as usize);
+    // Every value takes a digit and a separator: a header that declares more cells than the
+    // text can hold is refused before anything is allocated for them.
+    let room = text.len().div_ceil(2);
+    let cells = ncols.checked_mul(nrows).filter(|&c| c <= room).ok_or_else(|| {
+        format!(
+            "{file}: the header declares {ncols} × {nrows} cells, more than the file's {} bytes can hold",
+            text.len()
+        )
+    })?;
     // Corner registration puts the first sample half a cell in from the corner.
     let west = match (header.get("xllcenter"), header.get("xllcorner")) {
         (Some(&c), _) => c,
@@ -93,7 +102,7 @@ pub fn parse_ascii_grid(text: &str, file: &str) -> Result<GeoGrid, String> {
         _ => return Err(format!("{file}: the header has neither 'yllcorner' nor 'yllcenter'")),
     };
     let nodata = header.get("nodata_value").copied();
-    let mut heights = Vec::with_capacity(ncols * nrows);
+    let mut heights = Vec::with_capacity(cells);
     for (n, line) in lines {
         for word in line.split_whitespace() {
             let v: f64 = word.parse().map_err(|_| format!("{file}:{}: '{word}' is not a number", n + 1))?;
@@ -202,5 +211,16 @@ mod tests {
         let bad = parse_ascii_grid("ncols 2\nnrows 2\ncellsize 1\nxllcorner 0\nyllcorner 0\n1 2\n3 x\n", "b.asc")
             .expect_err("bad value");
         assert!(bad.contains("b.asc:7") && bad.contains("'x'"), "{bad}");
+    }
+
+    /// A header declaring far more cells than the file holds (once an abort on a 4e16-byte
+    /// allocation, or a capacity overflow) is refused before any allocation.
+    #[test]
+    fn a_declared_size_the_file_cannot_hold_is_refused() {
+        for (n, m) in [("100000000", "100000000"), ("18446744073709551615", "3"), ("1000", "1000")] {
+            let text = format!("ncols {n}\nnrows {m}\nxllcorner 37\nyllcorner 48\ncellsize 0.1\n1 2 3\n");
+            let bad = parse_ascii_grid(&text, "huge.asc").expect_err("refused");
+            assert!(bad.contains("huge.asc") && bad.contains("more than the file"), "{bad}");
+        }
     }
 }

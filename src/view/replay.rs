@@ -5,10 +5,10 @@
 
 use crate::error::{Error, Result};
 use crate::geo::Plane;
+use crate::output::ResultFile;
 use crate::output::records::{
     DetectionRecord, EstimateRecord, EventKindCode, EventRecord, ModalityCode, SensorLossRecord, SensorRecord, SideCode,
 };
-use crate::output::{ResultFile, SCHEMA_VERSION};
 use hdf5::types::VarLenUnicode;
 use std::path::Path;
 
@@ -89,7 +89,6 @@ pub struct Replay {
 impl Replay {
     pub fn open(path: &Path) -> Result<Self> {
         let result = ResultFile::open(path)?;
-        result.require_schema(SCHEMA_VERSION)?;
         let (file, schema_version) = (&result.file, result.schema_version);
         let bad = |field: &str, msg: String| result.bad(field, msg);
         let table = |name: &str| result.dataset(name);

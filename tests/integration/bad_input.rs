@@ -17,6 +17,8 @@ macro_rules! with_radar {
     };
 }
 const ONE_POINT: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0]]}"#;
+/// East, then back west along the same parallel: adjacent segments lying on each other.
+const DOUBLING_BACK: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0],[37.5,48.0],[37.2,48.0]]}"#;
 
 /// One bad input: how to make it, and what the message must contain.
 struct Case {
@@ -155,6 +157,41 @@ const CASES: &[Case] = &[
         edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"loop.geojson\"\n")],
         files: &[("loop.geojson", SELF_TOUCHING)],
         expect: &["line.geojson", "touches itself"],
+        ..BASE
+    },
+    Case {
+        name: "line doubling back on itself",
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"back.geojson\"\n")],
+        files: &[("back.geojson", DOUBLING_BACK)],
+        expect: &["line.geojson", "touches itself"],
+        ..BASE
+    },
+    Case {
+        name: "output over the scenario itself",
+        output: "bad.toml",
+        expect: &["bad.toml", "output", "is an input"],
+        located: false,
+        ..BASE
+    },
+    Case {
+        name: "output on a device node",
+        output: "/dev/null",
+        expect: &["/dev/null", "output", "not a regular file"],
+        located: false,
+        ..BASE
+    },
+    Case {
+        name: "picture in a missing folder",
+        extra: &["--png", "no-such-dir/map.png"],
+        expect: &["no-such-dir", "--png", "does not exist"],
+        located: false,
+        ..BASE
+    },
+    Case {
+        name: "two outputs in one place",
+        extra: &["--png", "out.h5"],
+        expect: &["out.h5", "two outputs"],
+        located: false,
         ..BASE
     },
     Case {
@@ -376,4 +413,81 @@ fn missing_scenario_and_corrupt_result_files_exit_2() {
     let o = linewatch(dir.path(), &["view", "bad.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("bad.toml:1"), "{}", text(&o.stderr));
+}
+
+/// An output refused before any work leaves every input as it was, and nothing else behind:
+/// the scenario given as `-o`, `check --junit` in a missing folder (once found only after the
+/// whole run, with the result file left), `coverage --geotiff` and `size -o` under a missing
+/// folder.
+#[test]
+fn refused_outputs_touch_nothing_and_leave_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = prepare(dir.path(), &BASE);
+    let before = std::fs::read(&scenario).expect("scenario");
+    let listing = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        names
+    };
+    let files = listing();
+    for args in [
+        &["run", "bad.toml", "-o", "bad.toml"][..],
+        &["check", "bad.toml", "-o", "c.h5", "--junit", "missing/dir/j.xml"],
+        &["coverage", "bad.toml", "-o", "c.h5", "--geotiff", "missing/tifs"],
+        &["size", "bad.toml", "-o", "missing/size"],
+        &["run", "bad.toml", "--seed", "-5"],
+    ] {
+        let o = linewatch(dir.path(), args);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("unexpected argument"), "{args:?}: a negative seed is a bad value: {stderr}");
+        assert_eq!(listing(), files, "{args:?} left something behind");
+    }
+    assert_eq!(std::fs::read(&scenario).expect("scenario"), before, "the scenario is intact");
+}
+
+/// `validate` reads the side files `run` would: a missing sensor-positions file fails it.
+#[test]
+fn validate_reads_the_side_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = Case { edits: &[("offset_km = -1.0\nspacing_km = 1.5\n", "positions = \"missing.csv\"\n")], ..BASE };
+    let scenario = prepare(dir.path(), &case);
+    let o = linewatch(dir.path(), &["validate", scenario.to_str().expect("utf-8")]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("missing.csv") && stderr.contains("positions"), "{stderr}");
+}
+
+/// `info` (and the replay, through the same reader) refuses a file of another schema version,
+/// or whose tables are not this schema's, instead of summarising it.
+#[test]
+fn info_refuses_unknown_versions_and_foreign_tables() {
+    use hdf5::types::VarLenUnicode;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let make = |name: &str, version: u32, floats_as_detections: bool| {
+        let file = hdf5::File::create(dir.path().join(name)).expect("create");
+        let format: VarLenUnicode = "linewatch".parse().expect("text");
+        file.new_attr::<VarLenUnicode>().create("format").and_then(|a| a.write_scalar(&format)).expect("format");
+        file.new_attr::<u32>().create("schema_version").and_then(|a| a.write_scalar(&version)).expect("version");
+        if floats_as_detections {
+            file.new_dataset_builder().with_data(&[1.0f64, 2.0, 3.0]).create("detections").expect("dataset");
+        }
+        // Closed (and its lock released) before another process opens it.
+        file.close().expect("close");
+    };
+    make("future.h5", 99, false);
+    make("foreign.h5", 1, true);
+    for (name, needles) in
+        [("future.h5", ["schema version 99", "schema_version"]), ("foreign.h5", ["detections", "not this schema"])]
+    {
+        let o = linewatch(dir.path(), &["info", name]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "{name}: lacks {needle:?}: {stderr}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ mod coverage_gpu_vs_cpu;
 mod coverage_output;
 mod detection_gpu_vs_cpu;
 mod gpu_selection;
+mod interruption;
 mod loop_budget;
 mod module_graph;
 mod output_files;
