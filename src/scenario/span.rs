@@ -81,7 +81,7 @@ pub fn locate(text: &str, path: &FieldPath) -> Option<Range<usize>> {
 /// The deepest field whose key or value contains byte `offset`, e.g. `rows[1].modality`.
 pub fn path_at(text: &str, offset: usize) -> FieldPath {
     let Ok(root) = DeTable::parse(text) else {
-        return FieldPath::default();
+        return path_by_lines(text, offset);
     };
     let mut path = FieldPath::default();
     let mut value: Option<&DeValue<'_>> = None;
@@ -107,6 +107,39 @@ pub fn path_at(text: &str, offset: usize) -> FieldPath {
             _ => None,
         };
     }
+}
+
+/// The field at `offset` of a text that does not parse (a duplicated key, a table header that
+/// clashes, a control character), read line by line: the last table header before the offset
+/// (`[[rows]]` counted, to give the index) and the key of the offset's line, if it has one.
+fn path_by_lines(text: &str, offset: usize) -> FieldPath {
+    let mut table = FieldPath::default();
+    let mut arrays: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            let name = name.trim().to_string();
+            let count = arrays.entry(name.clone()).and_modify(|n| *n += 1).or_insert(0);
+            table = FieldPath::parse(&name).index(*count);
+        } else if let Some(name) = trimmed.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            table = FieldPath::parse(name.trim());
+        }
+        if offset < end {
+            let key = trimmed.split('=').next().map(str::trim).filter(|k| {
+                trimmed.contains('=')
+                    && !k.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+            });
+            return match key {
+                Some(k) => k.split('.').fold(table, |p, k| p.key(k)),
+                None => table,
+            };
+        }
+        start = end;
+    }
+    table
 }
 
 /// Bytes a value covers with everything inside it: a table of an array of tables spans only
@@ -139,6 +172,15 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_that_does_not_parse_still_names_the_field() {
+        let text = "name = \"x\"\n[[rows]]\na = 1\n[[rows]]\njitter_m = 1\njitter_m = 2\n[rows]\nb = 1\n";
+        let at = |needle: &str| text.rfind(needle).expect("in the text");
+        assert_eq!(path_at(text, at("jitter_m = 2")).to_string(), "rows[1].jitter_m");
+        assert_eq!(path_at(text, at("[rows]") + 1).to_string(), "rows");
+        assert_eq!(path_at(text, at("name")).to_string(), "name");
+    }
 
     #[test]
     fn finds_a_field_inside_an_array_of_tables() {

@@ -160,6 +160,24 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "duplicated key",
+        edits: &[("jitter_m = 100.0", "jitter_m = 100.0\njitter_m = 5.0")],
+        expect: &["rows[0].jitter_m", "duplicate key"],
+        ..BASE
+    },
+    Case {
+        name: "a table header after an array of the same name",
+        edits: &[("", "\n[rows]\nname = \"x\"\n")],
+        expect: &[": rows:", "duplicate key"],
+        ..BASE
+    },
+    Case {
+        name: "a NUL byte in a string",
+        edits: &[("name = \"A-acoustic\"", "name = \"A-ac\0oustic\"")],
+        expect: &["rows[0].name"],
+        ..BASE
+    },
+    Case {
         name: "line doubling back on itself",
         edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"back.geojson\"\n")],
         files: &[("back.geojson", DOUBLING_BACK)],
