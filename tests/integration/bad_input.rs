@@ -39,57 +39,72 @@ struct Case {
 
 const BASE: Case = Case { name: "", edits: &[], files: &[], output: "out.h5", extra: &[], expect: &[], located: true };
 
-const CASES: &[Case] = &[
-    Case {
+/// A `#[test]` per case, named after it, and the list of all of them.
+macro_rules! bad_inputs {
+    ($($test:ident => $case:expr,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                exits_2_names_the_field_and_writes_nothing(&$case);
+            }
+        )*
+        const CASES: &[Case] = &[$($case),*];
+    };
+}
+
+// One named test per bad input (a failure does not hide the others), and `CASES` for the
+// tests that need one of them.
+bad_inputs! {
+    unknown_key => Case {
         name: "unknown key",
         edits: &[("", "\n[environment]\ntemperature = 3.0\n")],
         expect: &["environment.temperature", "unknown field"],
         ..BASE
     },
-    Case {
+    nan => Case {
         name: "NaN",
         edits: &[("jitter_m = 100.0", "jitter_m = nan")],
         expect: &["rows[0].jitter_m", "finite"],
         ..BASE
     },
-    Case {
+    negative_spacing => Case {
         name: "negative spacing",
         edits: &[("spacing_km = 2.0", "spacing_km = -2.0")],
         expect: &["rows[0].spacing_km"],
         ..BASE
     },
-    Case {
+    infinite_offset => Case {
         name: "infinite offset",
         edits: &[("offset_km = 3.0", "offset_km = inf")],
         expect: &["rows[1].offset_km", "finite"],
         ..BASE
     },
-    Case { name: "wrong type", edits: &[("seed = 7", "seed = \"seven\"")], expect: &["seed"], ..BASE },
-    Case {
+    wrong_type => Case { name: "wrong type", edits: &[("seed = 7", "seed = \"seven\"")], expect: &["seed"], ..BASE },
+    unknown_modality => Case {
         name: "unknown modality",
         edits: &[("modality = \"seismic\"", "modality = \"sonar\"")],
         expect: &["rows[2].modality", "sonar"],
         ..BASE
     },
-    Case {
+    radar_row_with_an_acoustic_threshold => Case {
         name: "radar row with an acoustic threshold",
         edits: &[("modality = \"acoustic\"", "modality = \"radar\"")],
         expect: &["rows[0].threshold_db", "pfa"],
         ..BASE
     },
-    Case {
+    missing_field => Case {
         name: "missing field",
         edits: &[("threshold_db = 10.0\ntiming_sigma_ms = 1.0\nbearing", "timing_sigma_ms = 1.0\nbearing")],
         expect: &["rows[0].threshold_db", "missing field"],
         ..BASE
     },
-    Case {
+    inverted_interval => Case {
         name: "inverted interval",
         edits: &[("depth_km = [5.0, 20.0]", "depth_km = [20.0, 5.0]")],
         expect: &["classes[0].depth_km", "interval"],
         ..BASE
     },
-    Case {
+    short_diurnal_profile => Case {
         name: "short diurnal profile",
         edits: &[(
             "rate_per_day = 1200.0\ndepth_km = [5.0",
@@ -98,25 +113,25 @@ const CASES: &[Case] = &[
         expect: &["classes[0].diurnal", "24"],
         ..BASE
     },
-    Case {
+    indirect_fire_without_impact => Case {
         name: "indirect fire without impact",
         edits: &[("impact = { tnt_kg = 6.0 }\n", "")],
         expect: &["classes[0].impact"],
         ..BASE
     },
-    Case {
+    duplicate_row_name => Case {
         name: "duplicate row name",
         edits: &[("name = \"B-acoustic\"", "name = \"A-acoustic\"")],
         expect: &["rows[1].name", "twice"],
         ..BASE
     },
-    Case {
+    absurd_event_count => Case {
         name: "absurd event count",
         edits: &[("rate_per_day = 1200.0", "rate_per_day = 1e12")],
         expect: &["classes[0].rate_per_day", "max_events"],
         ..BASE
     },
-    Case {
+    absurd_sensor_count => Case {
         name: "absurd sensor count",
         edits: &[
             ("chainage_km = [560.0, 620.0]\n", ""),
@@ -126,111 +141,111 @@ const CASES: &[Case] = &[
         expect: &["rows[1].spacing_km", "max_sensors"],
         ..BASE
     },
-    Case {
+    absurd_duration => Case {
         name: "absurd duration",
         edits: &[("duration_h = 2.0", "duration_h = 1e9")],
         expect: &["duration_h", "range"],
         ..BASE
     },
-    Case {
+    missing_geojson => Case {
         name: "missing GeoJSON",
         edits: &[("[line]\n", "[line]\ngeojson = \"missing.geojson\"\n")],
         expect: &["line.geojson", "cannot read", "missing.geojson"],
         ..BASE
     },
-    Case {
+    corrupt_geojson => Case {
         name: "corrupt GeoJSON",
         edits: &[("[line]\n", "[line]\ngeojson = \"corrupt.geojson\"\n")],
         files: &[("corrupt.geojson", "{\"type\": \"LineString\",\n \"coordinates\": [[1, 2],, ]}")],
         expect: &["line.geojson", "corrupt.geojson:2:", "not valid JSON"],
         ..BASE
     },
-    Case {
+    empty_line => Case {
         name: "empty line",
         edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"one.geojson\"\n")],
         files: &[("one.geojson", ONE_POINT)],
         expect: &["line.geojson", "empty"],
         ..BASE
     },
-    Case {
+    self_touching_line => Case {
         name: "self-touching line",
         edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"loop.geojson\"\n")],
         files: &[("loop.geojson", SELF_TOUCHING)],
         expect: &["line.geojson", "touches itself"],
         ..BASE
     },
-    Case {
+    duplicated_key => Case {
         name: "duplicated key",
         edits: &[("jitter_m = 100.0", "jitter_m = 100.0\njitter_m = 5.0")],
         expect: &["rows[0].jitter_m", "duplicate key"],
         ..BASE
     },
-    Case {
+    a_table_header_after_an_array_of_the_same_name => Case {
         name: "a table header after an array of the same name",
         edits: &[("", "\n[rows]\nname = \"x\"\n")],
         expect: &[": rows:", "duplicate key"],
         ..BASE
     },
-    Case {
+    a_nul_byte_in_a_string => Case {
         name: "a NUL byte in a string",
         edits: &[("name = \"A-acoustic\"", "name = \"A-ac\0oustic\"")],
         expect: &["rows[0].name"],
         ..BASE
     },
-    Case {
+    line_doubling_back_on_itself => Case {
         name: "line doubling back on itself",
         edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"back.geojson\"\n")],
         files: &[("back.geojson", DOUBLING_BACK)],
         expect: &["line.geojson", "touches itself"],
         ..BASE
     },
-    Case {
+    output_over_the_scenario_itself => Case {
         name: "output over the scenario itself",
         output: "bad.toml",
         expect: &["bad.toml", "output", "is an input"],
         located: false,
         ..BASE
     },
-    Case {
+    output_on_a_device_node => Case {
         name: "output on a device node",
         output: "/dev/null",
         expect: &["/dev/null", "output", "not a regular file"],
         located: false,
         ..BASE
     },
-    Case {
+    picture_in_a_missing_folder => Case {
         name: "picture in a missing folder",
         extra: &["--png", "no-such-dir/map.png"],
         expect: &["no-such-dir", "--png", "does not exist"],
         located: false,
         ..BASE
     },
-    Case {
+    two_outputs_in_one_place => Case {
         name: "two outputs in one place",
         extra: &["--png", "out.h5"],
         expect: &["out.h5", "two outputs"],
         located: false,
         ..BASE
     },
-    Case {
+    bad_projection => Case {
         name: "bad projection",
         edits: &[("[line]\n", "[line]\nprojection = \"+proj=nonsense\"\n")],
         expect: &["line.projection"],
         ..BASE
     },
-    Case {
+    chainage_beyond_the_line => Case {
         name: "chainage beyond the line",
         edits: &[("chainage_km = [560.0, 620.0]", "chainage_km = [5000.0, 5100.0]")],
         expect: &["line.chainage_km", "long"],
         ..BASE
     },
-    Case {
+    missing_places_file => Case {
         name: "missing places file",
         edits: &[("[line]\n", "[line]\nplaces = \"towns.geojson\"\n")],
         expect: &["line.places", "cannot read", "towns.geojson"],
         ..BASE
     },
-    Case {
+    places_without_names => Case {
         name: "places without names",
         edits: &[("[line]\n", "[line]\nplaces = \"towns.geojson\"\n")],
         files: &[(
@@ -240,7 +255,7 @@ const CASES: &[Case] = &[
         expect: &["line.places", "name"],
         ..BASE
     },
-    Case {
+    row_with_positions_and_spacing => Case {
         name: "row with positions and spacing",
         edits: &[(
             "modality = \"seismic\"\noffset_km = -1.0",
@@ -249,107 +264,107 @@ const CASES: &[Case] = &[
         expect: &["rows[2].offset_km", "either positions"],
         ..BASE
     },
-    Case {
+    row_with_neither_positions_nor_offset => Case {
         name: "row with neither positions nor offset",
         edits: &[("offset_km = -1.0\n", "")],
         expect: &["rows[2].offset_km", "missing"],
         ..BASE
     },
-    Case {
+    unwritable_output_path => Case {
         name: "unwritable output path",
         output: "no-such-dir/out.h5",
         expect: &["no-such-dir", "output", "does not exist"],
         located: false,
         ..BASE
     },
-    Case {
+    coverage_k_out_of_range => Case {
         name: "coverage k out of range",
         edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nk = 12")],
         expect: &["coverage.k", "range"],
         ..BASE
     },
-    Case {
+    coverage_of_an_unknown_class => Case {
         name: "coverage of an unknown class",
         edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nclasses = [\"tanks\"]")],
         expect: &["coverage.classes[0]", "tanks"],
         ..BASE
     },
-    Case {
+    missing_dem => Case {
         name: "missing DEM",
         edits: &[("", with_radar!("dem = \"missing.tif\""))],
         expect: &["terrain.dem", "missing.tif", "cannot open"],
         ..BASE
     },
-    Case {
+    corrupt_dem => Case {
         name: "corrupt DEM",
         edits: &[("", with_radar!("dem = \"corrupt.tif\""))],
         files: &[("corrupt.tif", "II*\0 this is not a TIFF")],
         expect: &["terrain.dem", "corrupt.tif", "TIFF"],
         ..BASE
     },
-    Case {
+    negative_terrain_spacing => Case {
         name: "negative terrain spacing",
         edits: &[("", with_radar!("spacing_m = -250.0"))],
         expect: &["terrain.spacing_m", "range"],
         ..BASE
     },
-    Case {
+    nan_refraction_factor => Case {
         name: "NaN refraction factor",
         edits: &[("", with_radar!("k_factor = nan"))],
         expect: &["terrain.k_factor", "finite"],
         ..BASE
     },
-    Case {
+    counter_battery_field_on_a_surveillance_radar => Case {
         name: "counter-battery field on a surveillance radar",
         edits: &[("", with_radar!("spacing_m = 250.0")), ("", "location_error_pct = 0.4\n")],
         expect: &["rows[4].location_error_pct", "counter_battery"],
         ..BASE
     },
-    Case {
+    counter_battery_radar_without_its_location_error => Case {
         name: "counter-battery radar without its location error",
         edits: &[("", with_radar!("spacing_m = 250.0")), ("", "role = \"counter_battery\"\n")],
         expect: &["rows[4].location_error_pct", "missing field"],
         ..BASE
     },
-    Case {
+    dem_too_large_for_memory => Case {
         name: "DEM too large for memory",
         edits: &[("", with_radar!("spacing_m = 1.0"))],
         expect: &["terrain.spacing_m", "samples", "coarsen"],
         ..BASE
     },
-    Case { name: "output is a directory", output: ".", expect: &["output", "directory"], located: false, ..BASE },
-    Case { name: "seed not a number", extra: &["--seed", "abc"], expect: &["--seed"], located: false, ..BASE },
-    Case {
+    output_is_a_directory => Case { name: "output is a directory", output: ".", expect: &["output", "directory"], located: false, ..BASE },
+    seed_not_a_number => Case { name: "seed not a number", extra: &["--seed", "abc"], expect: &["--seed"], located: false, ..BASE },
+    sizing_a_row_that_does_not_exist => Case {
         name: "sizing a row that does not exist",
         edits: &[("", "\n[[size.rows]]\nrow = \"C-acoustic\"\nspacing_km = [1.0, 4.0]\n")],
         expect: &["size.rows[0].row", "no row of [[rows]] is named 'C-acoustic'"],
         ..BASE
     },
-    Case {
+    a_sizing_target_beyond_1 => Case {
         name: "a sizing target beyond 1",
         edits: &[("", "\n[[size.targets]]\nclass = \"artillery\"\nfraction = 1.5\n")],
         expect: &["size.targets[0].fraction", "outside the allowed range"],
         ..BASE
     },
-    Case {
+    an_availability_beyond_1 => Case {
         name: "an availability beyond 1",
         edits: &[("", "\n[losses]\navailability = 1.5\n")],
         expect: &["losses.availability", "outside the allowed range"],
         ..BASE
     },
-    Case {
+    a_sensor_out_of_service_that_the_rows_do_not_deploy => Case {
         name: "a sensor out of service that the rows do not deploy",
         edits: &[("", "\n[losses]\nout_of_service = [5, 100000]\n")],
         expect: &["losses.out_of_service", "no sensor 100000"],
         ..BASE
     },
-    Case {
+    a_sensor_out_of_service_twice => Case {
         name: "a sensor out of service twice",
         edits: &[("", "\n[losses]\nout_of_service = [5, 5]\n")],
         expect: &["losses.out_of_service", "listed twice"],
         ..BASE
     },
-];
+}
 
 fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
     let mut scenario = std::fs::read_to_string(smoke_scenario()).expect("smoke scenario");
@@ -369,42 +384,41 @@ fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
     path
 }
 
-#[test]
-fn every_bad_input_exits_2_names_the_field_and_writes_nothing() {
-    assert!(CASES.len() >= 15);
-    for case in CASES {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let scenario = prepare(dir.path(), case);
-        let mut args = vec!["run", "bad.toml", "-o", case.output];
-        args.extend_from_slice(case.extra);
-        let o = linewatch(dir.path(), &args);
-        let stderr = text(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{}: exit code, stderr:\n{stderr}", case.name);
-        for needle in case.expect {
-            assert!(stderr.contains(needle), "{}: message lacks {needle:?}:\n{stderr}", case.name);
-        }
-        if case.located {
-            let prefix = format!("error: {}:", scenario.file_name().and_then(|n| n.to_str()).unwrap_or_default());
-            let rest = stderr.strip_prefix(&prefix).unwrap_or_else(|| panic!("{}: no file name:\n{stderr}", case.name));
-            let mut parts = rest.splitn(3, ':');
-            let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-            let column: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-            assert!(line > 0 && column > 0, "{}: no line and column:\n{stderr}", case.name);
-        }
-        assert!(!stderr.contains("panicked"), "{}: {stderr}", case.name);
-        let left: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("list")
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .filter(|n| n.contains(".h5"))
-            .collect();
-        assert!(left.is_empty(), "{}: output left behind: {left:?}", case.name);
+/// Run a bad input: exit 2, the message's needles, the scenario's file:line:column when located,
+/// no panic, no output left.
+fn exits_2_names_the_field_and_writes_nothing(case: &Case) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = prepare(dir.path(), case);
+    let mut args = vec!["run", "bad.toml", "-o", case.output];
+    args.extend_from_slice(case.extra);
+    let o = linewatch(dir.path(), &args);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}: exit code, stderr:\n{stderr}", case.name);
+    for needle in case.expect {
+        assert!(stderr.contains(needle), "{}: message lacks {needle:?}:\n{stderr}", case.name);
     }
+    if case.located {
+        let prefix = format!("error: {}:", scenario.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+        let rest = stderr.strip_prefix(&prefix).unwrap_or_else(|| panic!("{}: no file name:\n{stderr}", case.name));
+        let mut parts = rest.splitn(3, ':');
+        let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+        let column: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+        assert!(line > 0 && column > 0, "{}: no line and column:\n{stderr}", case.name);
+    }
+    assert!(!stderr.contains("panicked"), "{}: {stderr}", case.name);
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.contains(".h5"))
+        .collect();
+    assert!(left.is_empty(), "{}: output left behind: {left:?}", case.name);
 }
 
 #[test]
 fn validate_reports_the_same_errors_with_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let scenario = prepare(dir.path(), &CASES[2]);
+    let negative_spacing = CASES.iter().find(|c| c.name == "negative spacing").expect("the case");
+    let scenario = prepare(dir.path(), negative_spacing);
     let o = linewatch(dir.path(), &["validate", scenario.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("rows[0].spacing_km"), "{}", text(&o.stderr));
