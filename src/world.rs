@@ -9,6 +9,7 @@
 
 use crate::abi;
 use crate::coverage::GpuCoverage;
+use crate::coverage::raster::Corridor;
 use crate::deploy::losses::{self, SensorLoss};
 use crate::deploy::{self, Sensor};
 use crate::detect::{BestCase, GpuEvent};
@@ -16,7 +17,7 @@ use crate::error::Result;
 use crate::geo::{self, ContactLine, Places, Plane};
 use crate::gpu::Gpu;
 use crate::physics::source::SourceModel;
-use crate::scenario::{LoadedScenario, Scenario, SightLines, ViolationClass};
+use crate::scenario::{FieldPath, LoadedScenario, Scenario, SightLines, ViolationClass};
 use crate::terrain::{self, Terrain};
 
 /// A scenario's world as the run starts.
@@ -36,8 +37,11 @@ impl World {
     /// Load everything the scenario names: line, places, sensors, static losses, terrain.
     pub fn load(loaded: &LoadedScenario) -> Result<Self> {
         let (plane, line) = geo::load_line(loaded)?;
+        refuse_a_line_too_long(loaded, &line)?;
+        refuse_a_raster_too_large(loaded, &line)?;
         let places = geo::load_places(loaded, &plane)?;
         let mut sensors = deploy::deploy(loaded, &plane, &line)?;
+        refuse_too_many_events(loaded, &sensors)?;
         let losses = losses::apply_static(loaded, &plane, &mut sensors)?;
         let terrain = terrain::load(loaded, &plane, &line, &sensors)?;
         Ok(Self { plane, line, places, sensors, losses, terrain })
@@ -65,6 +69,63 @@ impl World {
     ) -> Result<GpuCoverage<'w>> {
         coverage_kernel(gpu, scenario, &self.terrain, sensors, sources, sight_lines)
     }
+}
+
+/// A line longer than `limits.max_line_km`: its ends would be too far from the working plane's
+/// central meridian for distances to hold.
+fn refuse_a_line_too_long(loaded: &LoadedScenario, line: &ContactLine) -> Result<()> {
+    let max = loaded.scenario.limits.max_line_km;
+    if line.length_km() <= max {
+        return Ok(());
+    }
+    let field = if loaded.scenario.line.geojson.is_some() { "line.geojson" } else { "line" };
+    Err(loaded.error_at(
+        &FieldPath::parse(field),
+        format!(
+            "the line is {:.0} km long, over limits.max_line_km = {max}: its ends lie too far from the plane's central meridian",
+            line.length_km()
+        ),
+    ))
+}
+
+/// A coverage raster over `limits.max_coverage_cells` per class, estimated from the corridor's
+/// box before anything is computed.
+fn refuse_a_raster_too_large(loaded: &LoadedScenario, line: &ContactLine) -> Result<()> {
+    let s = &loaded.scenario;
+    let spec = &s.coverage;
+    let cells = Corridor::around(line, spec.half_width_km * 1000.0, spec.resolution_m).cell_count();
+    if cells <= s.limits.max_coverage_cells {
+        return Ok(());
+    }
+    Err(loaded.error_at(
+        &FieldPath::parse("coverage.resolution_m"),
+        format!(
+            "a coverage map would have {cells:.3e} cells ({:.0} m cells, ±{} km), over limits.max_coverage_cells = {}; coarsen the resolution or narrow the corridor",
+            spec.resolution_m, spec.half_width_km, s.limits.max_coverage_cells
+        ),
+    ))
+}
+
+/// Source events and false alarms over `limits.max_events`, from the rates (the classes' alone
+/// are checked with the scenario; the false alarms need the deployed sensors).
+fn refuse_too_many_events(loaded: &LoadedScenario, sensors: &[Sensor]) -> Result<()> {
+    let s = &loaded.scenario;
+    let events: f64 = s.classes.iter().map(|c| crate::scenario::class_events(c, s.duration_h)).sum();
+    let alarms: f64 = sensors.iter().map(|x| x.false_alarms_per_day).sum::<f64>() * s.duration_h / 24.0;
+    if events + alarms <= s.limits.max_events as f64 {
+        return Ok(());
+    }
+    let field = s.rows.iter().position(|r| r.false_alarms_per_day > 0.0).map_or_else(
+        || FieldPath::parse("limits.max_events"),
+        |r| FieldPath::parse("rows").index(r).key("false_alarms_per_day"),
+    );
+    Err(loaded.error_at(
+        &field,
+        format!(
+            "about {events:.3e} events and {alarms:.3e} false alarms over {} h exceed limits.max_events = {}; lower the rates or the duration",
+            s.duration_h, s.limits.max_events
+        ),
+    ))
 }
 
 /// The source a class places at a coverage cell, with reach bounds from `best`.

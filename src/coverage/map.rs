@@ -18,8 +18,6 @@ use std::time::Instant;
 const CELLS_PER_BAND: usize = 1 << 20;
 /// Preview pixels along the longer side, at most.
 const PREVIEW_MAX: usize = 900;
-/// Most cells accepted in one map (a 2,000 km × 100 km corridor at 10 m is 2e9).
-const MAX_CELLS: u64 = 4_000_000_000;
 
 /// Mean verifiable probability on a coarse grid, for the picture.
 #[derive(Debug, Clone, Default)]
@@ -92,10 +90,11 @@ pub fn map_scenario(
     let spec = &s.coverage;
     let line = &world.line;
     let corridor = Corridor::around(line, spec.half_width_km * 1000.0, spec.resolution_m);
-    if corridor.cell_count() > MAX_CELLS {
+    let max = s.limits.max_coverage_cells;
+    if corridor.cell_count() > max {
         return Err(loaded.error_at(
             &FieldPath::parse("coverage.resolution_m"),
-            format!("{} cells exceed the limit of {MAX_CELLS}; coarsen the resolution", corridor.cell_count()),
+            format!("{} cells exceed limits.max_coverage_cells = {max}; coarsen the resolution", corridor.cell_count()),
         ));
     }
     let is_day = spec.time_of_day == TimeOfDay::Day;

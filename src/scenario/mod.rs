@@ -10,6 +10,7 @@ pub use model::*;
 pub use row_kind::{FieldOfView, RadarTask, RowKind};
 pub use sizing::*;
 pub use span::FieldPath;
+pub use validate::class_events;
 
 use crate::error::{Error, Location, Result};
 use std::path::{Path, PathBuf};

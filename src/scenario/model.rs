@@ -540,16 +540,29 @@ fn default_side_weights() -> [f64; 2] {
     [0.5, 0.5]
 }
 
-/// Guards against requests that would not fit in memory or on disk.
+/// Guards against requests that would not fit in memory or on disk, or not finish: each is
+/// checked against an estimate before any work, and the message names the key to raise.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
+    /// Sensors deployed. 100,000 is ~30× the embedded full line's 3,168.
     pub max_sensors: u64,
+    /// Source events plus false alarms over the run (the rows of `/events` and most of
+    /// `/detections` grow with them).
     pub max_events: u64,
+    /// Cells of one class's coverage raster (the corridor's bounding box). 1e8 is ~20× the
+    /// embedded full line at 100 m (4.9 M), whose artillery map took 246 s on a 2-core CPU
+    /// (lavapipe): ~1.4 h per class at this limit.
+    pub max_coverage_cells: u64,
+    /// Length of the contact line, km. The working plane is transverse Mercator on the line's
+    /// centre, whose scale error grows as x²/(2R²) with the distance x from the central
+    /// meridian (Snyder, Map Projections — A Working Manual, USGS PP 1395, 1987, ch. 8): ~1 %
+    /// at 900 km, ~3 % at 1,500 km, the ends of a 3,000 km line. The embedded line is 948 km.
+    pub max_line_km: f64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_sensors: 1_000_000, max_events: 100_000_000 }
+        Self { max_sensors: 100_000, max_events: 100_000_000, max_coverage_cells: 100_000_000, max_line_km: 3_000.0 }
     }
 }

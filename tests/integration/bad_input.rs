@@ -17,6 +17,8 @@ macro_rules! with_radar {
     };
 }
 const ONE_POINT: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0]]}"#;
+/// 4,100 km from the Gulf of Genoa to the Urals: over `limits.max_line_km`.
+const TOO_LONG: &str = r#"{"type":"LineString","coordinates":[[10.0,40.0],[60.0,60.0]]}"#;
 /// East, then back west along the same parallel: adjacent segments lying on each other.
 const DOUBLING_BACK: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0],[37.5,48.0],[37.2,48.0]]}"#;
 
@@ -138,7 +140,8 @@ bad_inputs! {
             ("spacing_km = 2.0", "spacing_km = 0.001"),
             ("spacing_km = 2.0", "spacing_km = 0.001"),
         ],
-        expect: &["rows[1].spacing_km", "max_sensors"],
+        // At the default limit (100,000) the first row alone crosses it: 948,135 sensors.
+        expect: &["rows[0].spacing_km", "948135 sensors", "limits.max_sensors"],
         ..BASE
     },
     absurd_duration => Case {
@@ -172,6 +175,25 @@ bad_inputs! {
         edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"loop.geojson\"\n")],
         files: &[("loop.geojson", SELF_TOUCHING)],
         expect: &["line.geojson", "touches itself"],
+        ..BASE
+    },
+    coverage_raster_too_large => Case {
+        name: "coverage raster too large",
+        edits: &[("resolution_m = 500.0", "resolution_m = 2.0")],
+        expect: &["coverage.resolution_m", "1.152e9 cells", "limits.max_coverage_cells"],
+        ..BASE
+    },
+    line_too_long => Case {
+        name: "line too long",
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"long.geojson\"\n")],
+        files: &[("long.geojson", TOO_LONG)],
+        expect: &["line.geojson", "4137 km", "limits.max_line_km"],
+        ..BASE
+    },
+    false_alarms_over_the_event_limit => Case {
+        name: "false alarms over the event limit",
+        edits: &[("false_alarms_per_day = 12.0", "false_alarms_per_day = 1e6"), ("", "\n[limits]\nmax_events = 1000000\n")],
+        expect: &["rows[0].false_alarms_per_day", "false alarms", "limits.max_events"],
         ..BASE
     },
     duplicated_key => Case {

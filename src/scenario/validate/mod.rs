@@ -13,6 +13,30 @@ pub type Problem = (FieldPath, String);
 /// Hard ceiling of the simulated span: ten years is far beyond any monitoring study.
 const MAX_DURATION_H: f64 = 24.0 * 3660.0;
 
+/// The source events a class is expected to produce over `duration_h`: a launch and an impact
+/// per indirect-fire violation, a track's samples per movement.
+pub fn class_events(class: &ViolationClass, duration_h: f64) -> f64 {
+    let per_violation = match (class.kind, &class.track) {
+        (ClassKind::IndirectFire, _) => 2.0,
+        (_, Some(track)) => track.mean_samples(),
+        _ => 1.0,
+    };
+    class.rate_per_day * duration_h / 24.0 * per_violation
+}
+
+/// The limits themselves must make sense.
+fn check_limits(p: &FieldPath, l: &Limits) -> Result<(), Problem> {
+    range(&p.key("max_line_km"), l.max_line_km, 1.0, 40_075.0)?;
+    for (key, v) in
+        [("max_sensors", l.max_sensors), ("max_events", l.max_events), ("max_coverage_cells", l.max_coverage_cells)]
+    {
+        if v == 0 {
+            return Err((p.key(key), "must be at least 1".into()));
+        }
+    }
+    Ok(())
+}
+
 pub fn check(s: &Scenario) -> Result<(), Problem> {
     let root = FieldPath::default();
     nonempty(&root.key("name"), &s.name)?;
@@ -40,6 +64,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     crate::expect::parse(&s.expect, s)?;
     sizing::check(&root.key("size"), &s.size, s)?;
     sizing::check_losses(&root.key("losses"), &s.losses)?;
+    check_limits(&root.key("limits"), &s.limits)?;
     let mut names = std::collections::HashSet::new();
     let mut expected_events = 0.0;
     for (i, class) in s.classes.iter().enumerate() {
@@ -48,13 +73,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
         if !names.insert(class.name.as_str()) {
             return Err((p.key("name"), format!("class name '{}' is used twice", class.name)));
         }
-        let per_violation = match (class.kind, &class.track) {
-            (ClassKind::IndirectFire, _) => 2.0,
-            (_, Some(track)) => track.mean_samples(),
-            _ => 1.0,
-        };
-        let events = class.rate_per_day * s.duration_h / 24.0 * per_violation;
-        expected_events += events;
+        expected_events += class_events(class, s.duration_h);
         if expected_events > s.limits.max_events as f64 {
             return Err((
                 p.key("rate_per_day"),
