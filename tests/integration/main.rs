@@ -12,6 +12,7 @@ mod module_graph;
 mod output_files;
 mod paint_gpu_vs_cpu;
 mod physics_closed_forms;
+mod properties;
 mod reproducibility;
 mod sensor_lists;
 mod sensor_losses;
