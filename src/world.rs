@@ -9,7 +9,6 @@
 
 use crate::abi;
 use crate::coverage::GpuCoverage;
-use crate::coverage::raster::Corridor;
 use crate::deploy::losses::{self, SensorLoss};
 use crate::deploy::{self, Sensor};
 use crate::detect::{BestCase, GpuEvent};
@@ -38,7 +37,7 @@ impl World {
     pub fn load(loaded: &LoadedScenario) -> Result<Self> {
         let (plane, line) = geo::load_line(loaded)?;
         refuse_a_line_too_long(loaded, &line)?;
-        refuse_a_raster_too_large(loaded, &line)?;
+        crate::coverage::raster::scenario_corridor(loaded, &line)?;
         let places = geo::load_places(loaded, &plane)?;
         let mut sensors = deploy::deploy(loaded, &plane, &line)?;
         refuse_too_many_events(loaded, &sensors)?;
@@ -84,24 +83,6 @@ fn refuse_a_line_too_long(loaded: &LoadedScenario, line: &ContactLine) -> Result
         format!(
             "the line is {:.0} km long, over limits.max_line_km = {max}: its ends lie too far from the plane's central meridian",
             line.length_km()
-        ),
-    ))
-}
-
-/// A coverage raster over `limits.max_coverage_cells` per class, estimated from the corridor's
-/// box before anything is computed.
-fn refuse_a_raster_too_large(loaded: &LoadedScenario, line: &ContactLine) -> Result<()> {
-    let s = &loaded.scenario;
-    let spec = &s.coverage;
-    let cells = Corridor::around(line, spec.half_width_km * 1000.0, spec.resolution_m).cell_count();
-    if cells <= s.limits.max_coverage_cells {
-        return Ok(());
-    }
-    Err(loaded.error_at(
-        &FieldPath::parse("coverage.resolution_m"),
-        format!(
-            "a coverage map would have {cells:.3e} cells ({:.0} m cells, ±{} km), over limits.max_coverage_cells = {}; coarsen the resolution or narrow the corridor",
-            spec.resolution_m, spec.half_width_km, s.limits.max_coverage_cells
         ),
     ))
 }

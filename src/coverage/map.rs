@@ -9,7 +9,7 @@ use crate::detect::GpuEvent;
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
 use crate::output::coverage::{self as h5, CoverageAttributes};
-use crate::scenario::{FieldPath, LoadedScenario, TimeOfDay};
+use crate::scenario::{LoadedScenario, TimeOfDay};
 use crate::world::World;
 use ndarray::Array2;
 use std::time::Instant;
@@ -89,14 +89,7 @@ pub fn map_scenario(
     let s = &loaded.scenario;
     let spec = &s.coverage;
     let line = &world.line;
-    let corridor = Corridor::around(line, spec.half_width_km * 1000.0, spec.resolution_m);
-    let max = s.limits.max_coverage_cells;
-    if corridor.cell_count() > max {
-        return Err(loaded.error_at(
-            &FieldPath::parse("coverage.resolution_m"),
-            format!("{} cells exceed limits.max_coverage_cells = {max}; coarsen the resolution", corridor.cell_count()),
-        ));
-    }
+    let corridor = super::raster::scenario_corridor(loaded, line)?;
     let is_day = spec.time_of_day == TimeOfDay::Day;
     let classes: Vec<_> =
         s.classes.iter().filter(|c| spec.classes.is_empty() || spec.classes.contains(&c.name)).collect();

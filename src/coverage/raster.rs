@@ -2,8 +2,29 @@
 //! bounding box, produced row band by row band so memory stays bounded at any resolution.
 
 use super::gpu::GpuCell;
+use crate::error::Result;
 use crate::geo::ContactLine;
+use crate::scenario::{FieldPath, LoadedScenario};
 use rayon::prelude::*;
+
+/// The corridor a scenario's `[coverage]` maps, refused when one class's map would exceed
+/// `limits.max_coverage_cells` (estimated from the box, before anything is computed).
+pub fn scenario_corridor(loaded: &LoadedScenario, line: &ContactLine) -> Result<Corridor> {
+    let s = &loaded.scenario;
+    let spec = &s.coverage;
+    let corridor = Corridor::around(line, spec.half_width_km * 1000.0, spec.resolution_m);
+    let cells = corridor.cell_count();
+    if cells <= s.limits.max_coverage_cells {
+        return Ok(corridor);
+    }
+    Err(loaded.error_at(
+        &FieldPath::parse("coverage.resolution_m"),
+        format!(
+            "a coverage map would have {cells:.3e} cells ({:.0} m cells, ±{} km), over limits.max_coverage_cells = {}; coarsen the resolution or narrow the corridor",
+            spec.resolution_m, spec.half_width_km, s.limits.max_coverage_cells
+        ),
+    ))
+}
 
 /// A regular grid over the corridor's bounding box. Cell (i, j) has its centre at
 /// (x0 + i·res, y0 + j·res); rows run south to north.

@@ -112,16 +112,18 @@ impl Sight {
         match row.kind() {
             RowKind::Acoustic { .. } | RowKind::Seismic { .. } => Self::default(),
             RowKind::Radar { view, snr_ref_db, range_ref_km, rcs_ref_m2, pfa, task } => {
-                let (range_sigma_m, counter_battery, fence_height_m) = match task {
-                    RadarTask::Surveillance { range_sigma_m } => (range_sigma_m, false, None),
-                    RadarTask::CounterBattery { fence_height_m, .. } => (0.0, true, fence_height_m),
+                let (range_sigma_m, counter_battery, fence_height_m, location_fraction) = match task {
+                    RadarTask::Surveillance { range_sigma_m } => (range_sigma_m, false, None, 0.0),
+                    RadarTask::CounterBattery { fence_height_m, location_error_pct } => {
+                        (0.0, true, fence_height_m, location_error_pct / 100.0 / CEP_PER_SIGMA)
+                    }
                 };
                 Self {
                     gain_db: snr_ref_db + 40.0 * (range_ref_km * 1000.0).log10() - 10.0 * rcs_ref_m2.log10(),
                     pfa: pfa.unwrap_or(DEFAULT_PFA),
                     range_sigma_m,
                     counter_battery,
-                    location_fraction: Self::location_fraction_of(row),
+                    location_fraction,
                     fence_height_m: fence_height_m.unwrap_or(DEFAULT_FENCE_HEIGHT_M),
                     ..of_view(&view)
                 }
