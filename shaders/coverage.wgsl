@@ -156,15 +156,30 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
     // Arrival times locate only at the speed of sound or of the ground; a radar adds its range
     // along u.
     if s.modality <= MODALITY_SEISMIC {
-        let st = max(s.timing_sigma_s, MIN_TIMING_SIGMA_S);
+        let st = arrival_sigma_s(s, r, r.level_db - r.noise_db);
         add_arrival(info, -u / r.speed_mps, pd / (st * st));
     } else if range_sigma_m > 0.0 {
-        add_bearing(info, u, pd / (range_sigma_m * range_sigma_m));
+        // The surveyed position's error adds to a range and, over the range, to a bearing.
+        let sr2 = range_sigma_m * range_sigma_m + params.survey_sigma_m * params.survey_sigma_m;
+        add_bearing(info, u, pd / sr2);
     }
     if s.bearing_sigma_rad > 0.0 {
         let sigma = bearing_sigma(s, r.level_db - r.noise_db);
-        add_bearing(info, vec2<f32>(u.y / h, -u.x / h), pd / (sigma * sigma));
+        let blur = params.survey_sigma_m / h;
+        add_bearing(info, vec2<f32>(u.y / h, -u.x / h), pd / (sigma * sigma + blur * blur));
     }
+}
+
+// σ of an arrival time as the verifier weighs it (src/coverage/reference.rs::arrival_sigma_s):
+// the pick at this SNR, the surveyed position's error along the path, and the error of the
+// speed the path is believed to travel at over its range, r·σc/c².
+fn arrival_sigma_s(s: Sensor, r: Received, snr: f32) -> f32 {
+    let pick = s.timing_sigma_s * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
+    let speed_sigma = select(params.ground_speed_sigma_fraction * r.speed_mps, params.speed_sigma_mps,
+                             s.modality == MODALITY_ACOUSTIC);
+    let model = r.range_m * speed_sigma / (r.speed_mps * r.speed_mps);
+    let survey = params.survey_sigma_m / r.speed_mps;
+    return max(sqrt(pick * pick + survey * survey + model * model), MIN_TIMING_SIGMA_S);
 }
 
 fn in_reach(e: Event, s: Sensor, reach: f32) -> bool {

@@ -87,8 +87,35 @@ fn evaluate_pair(e: Event, s: Sensor, r: Received, range_sigma_m: f32) -> Outcom
     if range_sigma_m > 0.0 {
         measured_range = length(vec2<f32>(e.x - s.x, e.y - s.y)) + range_sigma_m * z.w;
     }
-    return Outcome(level, snr, r.range_m / r.speed_mps + s.timing_sigma_s * z.y, bearing,
+    return Outcome(level, snr, arrival_delay(e, s, r, snr, z), bearing,
                    margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m, measured_range);
+}
+
+// The sound speed's departure over the event's footprint towards this sensor, m/s: the second and
+// third azimuthal harmonics with per-event N(0, 1/2) weights, σ = footprint_sigma_mps
+// (src/detect/reference.rs::footprint_speed_mps).
+fn footprint_speed(e: Event, s: Sensor) -> f32 {
+    if params.footprint_sigma_mps <= 0.0 {
+        return 0.0;
+    }
+    let a = event_normals(params.seed_lo, params.seed_hi, e.id);
+    let theta = atan2(s.x - e.x, s.y - e.y);
+    let harmonics = a.x * cos(2.0 * theta) + a.y * sin(2.0 * theta) + a.z * cos(3.0 * theta) + a.w * sin(3.0 * theta);
+    return params.footprint_sigma_mps * harmonics * 0.70710678;
+}
+
+// Travel time plus onset-picking error. Sound and ground waves travel at the path's own speed
+// (a per-pair departure from the layered model) and are picked worse as the SNR falls; light
+// keeps the row's timing σ (src/detect/reference.rs::arrival_delay_s).
+fn arrival_delay(e: Event, s: Sensor, r: Received, snr: f32, z: vec4<f32>) -> f32 {
+    if s.modality == MODALITY_ACOUSTIC || s.modality == MODALITY_SEISMIC {
+        let sound = r.speed_mps + params.speed_sigma_mps * z.w + footprint_speed(e, s);
+        let speed = select(r.speed_mps * (1.0 + params.ground_speed_sigma_fraction * z.w), sound,
+                           s.modality == MODALITY_ACOUSTIC);
+        let pick = s.timing_sigma_s * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
+        return r.range_m / max(speed, 1.0) + pick * z.y;
+    }
+    return r.range_m / r.speed_mps + s.timing_sigma_s * z.y;
 }
 
 fn record(e: Event, s: Sensor, o: Outcome) {

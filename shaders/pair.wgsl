@@ -9,14 +9,9 @@
 #import terrain
 
 struct Params {
-    temperature_c: f32,
-    relative_humidity_pct: f32,
-    pressure_kpa: f32,
-    sound_speed_mps: f32,
-    wind_to_x_mps: f32,
-    wind_to_y_mps: f32,
-    dtdz_day_k_per_m: f32,
-    dtdz_night_k_per_m: f32,
+    roughness_m: f32,
+    surface_layer_m: f32,
+    lapse_aloft_k_per_m: f32,
     shadow_max_db: f32,
     noise_acoustic_day_db: f32,
     noise_acoustic_night_db: f32,
@@ -24,6 +19,12 @@ struct Params {
     noise_seismic_night_db: f32,
     rayleigh_speed_mps: f32,
     seismic_q: f32,
+    // Detection: per-pair σ of a path's sound speed (m/s) and ground speed (fraction).
+    // Coverage: the verifier's σ of a sound path's speed (m/s) and of a surveyed position (m).
+    speed_sigma_mps: f32,
+    ground_speed_sigma_fraction: f32,
+    survey_sigma_m: f32,
+    footprint_sigma_mps: f32,
     seed_lo: u32,
     seed_hi: u32,
     grid_nx: u32,
@@ -37,6 +38,7 @@ struct Params {
     pad0: u32,
     pad1: u32,
     pad2: u32,
+    pad3: u32,
 }
 
 struct Event {
@@ -64,6 +66,14 @@ struct Event {
     reach_rf_m: f32,
     // Radar cross-section of the projectile in flight (launches), dBsm; UNSEEN_DB: none.
     projectile_rcs_dbsm: f32,
+    // The weather at the event: still-air sound speed, air temperature (K), the surface layer's
+    // temperature gradient (K/m), the 10 m wind (towards) and the acoustic background in it.
+    sound_speed_mps: f32,
+    temperature_k: f32,
+    surface_gradient_k_per_m: f32,
+    wind_to_x_mps: f32,
+    wind_to_y_mps: f32,
+    acoustic_noise_db: f32,
 }
 
 struct Sensor {
@@ -205,8 +215,8 @@ fn received_ground(e: Event, s: Sensor) -> Received {
     let dz = e.z - s.z;
     let horizontal = sqrt(dx * dx + dy * dy);
     let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
-    let is_day = e.is_day != 0u;
     if s.modality == MODALITY_SEISMIC {
+        let is_day = e.is_day != 0u;
         let level = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
         let noise = select(params.noise_seismic_night_db, params.noise_seismic_day_db, is_day);
         return Received(level, noise, params.rayleigh_speed_mps, range, -1.0, infinity());
@@ -214,15 +224,16 @@ fn received_ground(e: Event, s: Sensor) -> Received {
     // Wind component along the path from source to sensor.
     var wind_along = 0.0;
     if horizontal > 0.0 {
-        wind_along = -(dx * params.wind_to_x_mps + dy * params.wind_to_y_mps) / horizontal;
+        wind_along = -(dx * e.wind_to_x_mps + dy * e.wind_to_y_mps) / horizontal;
     }
-    let dtdz = select(params.dtdz_night_k_per_m, params.dtdz_day_k_per_m, is_day);
-    let gradient = effective_gradient_per_s(params.temperature_c, dtdz, wind_along);
+    let wind_speed = length(vec2<f32>(e.wind_to_x_mps, e.wind_to_y_mps));
+    let height = path_height_m(e.sound_speed_mps, e.temperature_k, e.surface_gradient_k_per_m, wind_speed, range);
+    let gradient = layer_gradient_per_s(e.sound_speed_mps, e.temperature_k, e.surface_gradient_k_per_m, wind_along, height);
     let level = e.acoustic_db - spreading_db(range) - e.alpha_db_per_m * range
         - ground_attenuation_db(range, e.z, s.z)
-        - shadow_attenuation_db(range, gradient, params.sound_speed_mps, e.z, s.z, params.shadow_max_db);
-    let noise = select(params.noise_acoustic_night_db, params.noise_acoustic_day_db, is_day);
-    return Received(level, noise, params.sound_speed_mps + wind_along, range, -1.0, infinity());
+        - shadow_attenuation_db(range, gradient, e.sound_speed_mps, e.z, s.z, params.shadow_max_db);
+    let speed = e.sound_speed_mps + wind_along * path_wind_factor(height);
+    return Received(level, e.acoustic_noise_db, speed, range, -1.0, infinity());
 }
 
 fn reach_of(e: Event, s: Sensor) -> f32 {

@@ -1,6 +1,7 @@
 // Propagation models, f32; the Rust f64 twins are in src/physics/. Constants and sources are
 // documented there. ISO 9613-1 absorption is not here: it depends only on the source and the
-// weather, so the host computes it once per event in f64 (GpuEvent.alpha_db_per_m).
+// weather, so the host computes it once per event in f64 (GpuEvent.alpha_db_per_m). The kernel
+// declares the `params` uniform (the profile's shape) these read.
 
 const LOG10_E: f32 = 0.4342944819032518;
 const PI: f32 = 3.141592653589793;
@@ -16,13 +17,35 @@ fn ground_attenuation_db(range_m: f32, source_height_m: f32, sensor_height_m: f3
     return max(4.8 - (2.0 * mean_height / range_m) * (17.0 + 300.0 / range_m), 0.0);
 }
 
-fn sound_speed_mps(temp_c: f32) -> f32 {
-    return 331.3 * sqrt(1.0 + temp_c / 273.15);
+// Mean effective sound-speed gradient over [0, h], 1/s: log wind profile plus a surface layer
+// and a lapse aloft (src/physics/acoustic.rs::layer_gradient_per_s).
+fn layer_gradient_per_s(speed_mps: f32, temperature_k: f32, surface_k_per_m: f32, wind_along_mps: f32,
+                        height_m: f32) -> f32 {
+    let h = max(height_m, 1e-3);
+    let depth = params.surface_layer_m;
+    let aloft = min(params.lapse_aloft_k_per_m, surface_k_per_m);
+    let rise = surface_k_per_m * min(h, depth) + aloft * max(h - depth, 0.0);
+    let z0 = max(params.roughness_m, MIN_ROUGHNESS_M);
+    let b = wind_along_mps / log(1.0 + WIND_REFERENCE_HEIGHT_M / z0);
+    return speed_mps / (2.0 * temperature_k) * rise / h + b * log(1.0 + h / z0) / h;
 }
 
-fn effective_gradient_per_s(temp_c: f32, dtdz_k_per_m: f32, wind_along_path_mps: f32) -> f32 {
-    let c = sound_speed_mps(temp_c);
-    return c / (2.0 * (temp_c + 273.15)) * dtdz_k_per_m + wind_along_path_mps / 10.0;
+// Height a path of ground range r samples: the apex of the circular ray (acoustic.rs::path_height_m).
+fn path_height_m(speed_mps: f32, temperature_k: f32, surface_k_per_m: f32, wind_speed_mps: f32, range_m: f32) -> f32 {
+    let scale = abs(speed_mps / (2.0 * temperature_k) * surface_k_per_m) + abs(wind_speed_mps) / WIND_REFERENCE_HEIGHT_M;
+    return max(range_m * range_m * scale / (8.0 * speed_mps), WIND_REFERENCE_HEIGHT_M);
+}
+
+// The wind a sound path travels in, per unit of 10 m wind (acoustic.rs::path_wind_factor).
+fn path_wind_factor(height_m: f32) -> f32 {
+    let top = min(height_m, max(params.surface_layer_m, WIND_REFERENCE_HEIGHT_M));
+    let z0 = max(params.roughness_m, MIN_ROUGHNESS_M);
+    return log_profile_mean(top, z0) / log(1.0 + WIND_REFERENCE_HEIGHT_M / z0);
+}
+
+fn log_profile_mean(height_m: f32, z0: f32) -> f32 {
+    let x = height_m / z0;
+    return (1.0 + x) * log(1.0 + x) / x - 1.0;
 }
 
 // Upward-refraction shadow zone (Embleton 1996), ramping to max_db between r_s and 2 r_s.

@@ -34,6 +34,12 @@ fn pair_normals(seed_lo: u32, seed_hi: u32, event_id: u32, sensor_id: u32) -> ve
     return vec4<f32>(box_muller(h.x, h.y), box_muller(h.z, h.w));
 }
 
+// Four standard normals shared by every pair of one event.
+fn event_normals(seed_lo: u32, seed_hi: u32, event_id: u32) -> vec4<f32> {
+    let h = pcg4d(vec4<u32>(seed_lo, event_id, EVENT_WIDE, STREAM_EVENT ^ seed_hi));
+    return vec4<f32>(box_muller(h.x, h.y), box_muller(h.z, h.w));
+}
+
 // The uniform in (0, 1] a radar or camera pair compares with its P(detect).
 fn pair_uniform(seed_lo: u32, seed_hi: u32, event_id: u32, sensor_id: u32) -> f32 {
     return unit_open0(pcg4d(vec4<u32>(seed_lo, event_id, sensor_id, STREAM_DETECT_DRAW ^ seed_hi)).x);

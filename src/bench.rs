@@ -66,17 +66,17 @@ impl fmt::Display for DetectionBench {
 pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> {
     let s = &loaded.scenario;
     let world = World::load(loaded)?;
-    let (sensors, terrain) = (&world.sensors, &world.terrain);
+    let (sensors, terrain) = (&world.true_sensors, &world.terrain);
     let gpu = Gpu::new()?;
     let mut generator = EventGenerator::new(loaded, &world.plane, &world.line);
     let blocks = ((hours * 3600.0 / generator.block_s).ceil() as u32).min(generator.block_count);
     let best = world.best_case();
     let mut events = Vec::new();
     for b in 0..blocks {
-        events.extend(generator.block(b)?.iter().map(|e| abi::gpu_event(e, &s.environment, &best)));
+        events.extend(generator.block(b)?.iter().map(|e| world.gpu_event(s, e, &best)));
     }
     let grid = SensorGrid::by_modality(&sensors.iter().map(abi::gpu_sensor).collect::<Vec<_>>(), abi::DEFAULT_CELL_M);
-    let mut params = abi::params(&s.environment, s.seed);
+    let mut params = abi::params(&s.environment, &s.truth, s.seed);
     grid.apply(&mut params);
     let mut detector = GpuDetector::new(&gpu, params, &grid, terrain)?;
     // Warm-up: pipeline compilation and first allocations are not throughput.

@@ -2,10 +2,34 @@
 
 use crate::error::{Error, Result, exit};
 use crate::expect::{self, Verdict};
+use crate::run::tally::DetectionTally;
 use crate::run::{CoveragePictures, RunOptions};
 use crate::scenario::LoadedScenario;
+use crate::scenario::Modality;
 use std::path::Path;
 use std::time::Instant;
+
+/// A detection figure of a class for a row or a modality (names checked when parsed: NaN if
+/// not found).
+fn detection_figure(
+    s: &crate::scenario::Scenario,
+    heard: &DetectionTally,
+    class: &str,
+    selector: &str,
+    metric: &str,
+) -> f64 {
+    let Some(c) = s.classes.iter().position(|x| x.name == class) else { return f64::NAN };
+    if let Some(row) = s.rows.iter().position(|r| r.name == selector) {
+        return heard.pair_rate(c, row);
+    }
+    let Some(&m) = Modality::ALL.iter().find(|m| m.name() == selector) else { return f64::NAN };
+    match metric {
+        "median_km" => heard.distance_quantile_km(c, m, 0.5),
+        "p90_km" => heard.distance_quantile_km(c, m, 0.9),
+        "beyond_50km_fraction" => heard.beyond_fraction(c, m, 50.0),
+        _ => f64::NAN,
+    }
+}
 
 pub fn check(
     loaded: &LoadedScenario,
@@ -40,6 +64,8 @@ pub fn check(
         .map(|e| {
             let value = if e.coverage {
                 summary.coverage.iter().find(|c| c.class == e.class).map_or(f64::NAN, |c| c.covered_fraction)
+            } else if let Some(selector) = &e.selector {
+                detection_figure(s, &summary.heard, &e.class, selector, &e.metric)
             } else {
                 report.metric(&e.class, &e.metric)
             };

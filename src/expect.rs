@@ -19,6 +19,10 @@ pub const CLASS_METRICS: [&str; 9] = [
 ];
 /// Per-class coverage figures an expectation may name.
 pub const COVERAGE_METRICS: [&str; 1] = ["verifiable_fraction"];
+/// Detection figures of a class's own events (`detection.<class>.<row>.pair_rate`, or
+/// `detection.<class>.<modality>.<distance metric>`; run::tally).
+pub const ROW_METRICS: [&str; 1] = ["pair_rate"];
+pub const DISTANCE_METRICS: [&str; 3] = ["median_km", "p90_km", "beyond_50km_fraction"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
@@ -45,19 +49,20 @@ pub struct Expectation {
     /// As written: "artillery.detection_rate" or "coverage.artillery.verifiable_fraction".
     pub name: String,
     pub coverage: bool,
+    /// A detection figure: the row or modality it is of (`detection.<class>.<selector>.<metric>`).
+    pub selector: Option<String>,
     pub class: String,
     pub metric: String,
     pub comparison: Comparison,
     pub bound: f64,
+    /// A second clause that must hold too (a range), if any.
+    pub also: Option<(Comparison, f64)>,
     /// The condition as written, e.g. ">= 0.9".
     pub condition: String,
 }
 
-fn condition(path: &FieldPath, value: &toml::Value) -> Result<(Comparison, f64, String), (FieldPath, String)> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| (path.clone(), "an expectation is a string such as \">= 0.9\" or \"<= 0.01\"".to_string()))?;
-    let t = text.trim();
+/// One clause: a comparison and its bound ("<= 100").
+fn clause(path: &FieldPath, text: &str, t: &str) -> Result<(Comparison, f64), (FieldPath, String)> {
     let (comparison, rest) = if let Some(r) = t.strip_prefix(">=") {
         (Comparison::AtLeast, r)
     } else if let Some(r) = t.strip_prefix("<=") {
@@ -74,7 +79,23 @@ fn condition(path: &FieldPath, value: &toml::Value) -> Result<(Comparison, f64, 
     if !bound.is_finite() {
         return Err((path.clone(), format!("the bound in '{text}' is not finite")));
     }
-    Ok((comparison, bound, t.to_string()))
+    Ok((comparison, bound))
+}
+
+/// A condition: one clause, or two joined by a comma (">= 5, <= 100": both must hold).
+type Condition = ((Comparison, f64), Option<(Comparison, f64)>, String);
+
+fn condition(path: &FieldPath, value: &toml::Value) -> Result<Condition, (FieldPath, String)> {
+    let text = value.as_str().ok_or_else(|| {
+        (path.clone(), "an expectation is a string such as \">= 0.9\", \"<= 0.01\" or \">= 5, <= 100\"".to_string())
+    })?;
+    let t = text.trim();
+    match t.split_once(',') {
+        Some((first, second)) => {
+            Ok((clause(path, text, first.trim())?, Some(clause(path, text, second.trim())?), t.to_string()))
+        }
+        None => Ok((clause(path, text, t)?, None, t.to_string())),
+    }
 }
 
 /// Every expectation of the scenario, or the first one that is malformed (its field path).
@@ -86,6 +107,16 @@ pub fn parse(table: &toml::Table, scenario: &Scenario) -> Result<Vec<Expectation
         if key == "coverage" {
             for (class, metrics) in sub_table(&p, value)? {
                 out.extend(class_expectations(&p.key(&class), &class, &metrics, true, scenario)?);
+            }
+        } else if key == "detection" {
+            for (class, selectors) in sub_table(&p, value)? {
+                let pc = p.key(&class);
+                if !scenario.classes.iter().any(|c| c.name == class) {
+                    return Err((pc, format!("no violation class is named '{class}'")));
+                }
+                for (selector, metrics) in sub_table(&pc, &selectors)? {
+                    out.extend(detection_expectations(&pc.key(&selector), &class, &selector, &metrics, scenario)?);
+                }
             }
         } else {
             out.extend(class_expectations(&p, key, value, false, scenario)?);
@@ -121,14 +152,58 @@ fn class_expectations(
         if !known.contains(&metric.as_str()) {
             return Err((pm, format!("unknown {kind} '{metric}'; known: {}", known.join(", "))));
         }
-        let (comparison, bound, condition) = condition(&pm, &bound)?;
+        let ((comparison, bound), also, condition) = condition(&pm, &bound)?;
         out.push(Expectation {
             name: format!("{prefix}{class}.{metric}"),
             coverage,
+            selector: None,
             class: class.to_string(),
             metric,
             comparison,
             bound,
+            also,
+            condition,
+        });
+    }
+    Ok(out)
+}
+
+/// The detection figures of one class for a row (by name) or a modality.
+fn detection_expectations(
+    p: &FieldPath,
+    class: &str,
+    selector: &str,
+    metrics: &toml::Value,
+    scenario: &Scenario,
+) -> Result<Vec<Expectation>, (FieldPath, String)> {
+    let is_row = scenario.rows.iter().any(|r| r.name == selector);
+    let is_modality = crate::scenario::Modality::ALL.iter().any(|m| m.name() == selector);
+    let known: &[&str] = match (is_row, is_modality) {
+        (true, _) => &ROW_METRICS,
+        (false, true) => &DISTANCE_METRICS,
+        (false, false) => {
+            return Err((p.clone(), format!("'{selector}' is neither a row's name nor a modality")));
+        }
+    };
+    let mut out = Vec::new();
+    for (metric, bound) in sub_table(p, metrics)? {
+        let pm = p.key(&metric);
+        if !known.contains(&metric.as_str()) {
+            return Err((
+                pm,
+                format!("unknown detection metric '{metric}' of '{selector}'; known: {}", known.join(", ")),
+            ));
+        }
+        let ((comparison, bound), also, condition) = condition(&pm, &bound)?;
+        out.push(Expectation {
+            name: format!("detection.{class}.{selector}.{metric}"),
+            coverage: false,
+            selector: Some(selector.to_string()),
+            class: class.to_string(),
+            metric,
+            comparison,
+            bound,
+            also,
             condition,
         });
     }
@@ -146,7 +221,9 @@ pub struct Verdict {
 
 pub fn judge(expectation: &Expectation, value: f64) -> Verdict {
     // A NaN (nothing to measure) never satisfies an expectation.
-    let pass = value.is_finite() && expectation.comparison.holds(value, expectation.bound);
+    let pass = value.is_finite()
+        && expectation.comparison.holds(value, expectation.bound)
+        && expectation.also.is_none_or(|(c, b)| c.holds(value, b));
     Verdict { expectation: expectation.clone(), value, pass }
 }
 
@@ -214,12 +291,29 @@ mod tests {
         Expectation {
             name: "artillery.detection_rate".into(),
             coverage: false,
+            selector: None,
             class: "artillery".into(),
             metric: "detection_rate".into(),
             comparison,
             bound,
+            also: None,
             condition: ">= 0.9".into(),
         }
+    }
+
+    #[test]
+    fn a_range_needs_both_clauses() {
+        let scenario: Scenario = toml::from_str(
+            "name = 'x'\nseed = 1\nduration_h = 1.0\n[[classes]]\nname = 'artillery'\nkind = 'indirect_fire'\nrate_per_day = 1.0\nsource = { tnt_kg = 1.0 }\n",
+        )
+        .expect("scenario");
+        let table: toml::Table = toml::from_str("[artillery]\ncep50_m = '>= 5, <= 100'").expect("table");
+        let e = &parse(&table, &scenario).expect("parsed")[0];
+        assert!(judge(e, 50.0).pass);
+        assert!(!judge(e, 4.0).pass);
+        assert!(!judge(e, 101.0).pass);
+        let bad: toml::Table = toml::from_str("[artillery]\ncep50_m = '>= 5, 100'").expect("table");
+        assert!(parse(&bad, &scenario).is_err());
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod size;
 pub mod terrain;
 pub mod verify;
 pub mod view;
+pub mod weather;
 pub mod world;
 
 pub use error::{Error, Result};

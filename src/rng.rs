@@ -13,6 +13,10 @@ pub mod stream {
     pub const FALSE_ALARM: u32 = 1;
     /// The uniform draw of radars and cameras, whose detection law is a probability.
     pub const DETECT_DRAW: u32 = 2;
+    /// Draws shared by every pair of one event (the sensor word is `EVENT_WIDE`).
+    pub const EVENT: u32 = 3;
+    /// The sensor word of an event-wide draw: no sensor has this id.
+    pub const EVENT_WIDE: u32 = u32::MAX;
 }
 
 /// The purpose tags of the CPU's independent streams (`sub_seed`): each use of randomness on
@@ -28,6 +32,10 @@ pub mod purpose {
     pub const EVENTS: u32 = 0xe7e7;
     /// The sizing's random losses (index: loss level and draw).
     pub const RESILIENCE: u32 = 0x1055;
+    /// The world's weather departures (`weather::WeatherField`).
+    pub const WEATHER: u32 = 0x3ea7;
+    /// The world's sensor survey errors and clock offsets (index: the sensor).
+    pub const SENSOR_TRUTH: u32 = 0x7a6e;
 }
 
 /// A 64-bit seed for one independent stream of a run, derived from the run's seed.
@@ -71,6 +79,14 @@ pub fn box_muller(u1: u32, u2: u32) -> (f64, f64) {
 /// Four standard normals for one (event, sensor) pair: one hash, two Box–Muller pairs.
 pub fn pair_normals(seed: u64, event_id: u32, sensor_id: u32) -> [f64; 4] {
     let h = pcg4d(key(seed, event_id, sensor_id, stream::DETECT));
+    let (a, b) = box_muller(h[0], h[1]);
+    let (c, d) = box_muller(h[2], h[3]);
+    [a, b, c, d]
+}
+
+/// Four standard normals shared by every pair of one event.
+pub fn event_normals(seed: u64, event_id: u32) -> [f64; 4] {
+    let h = pcg4d(key(seed, event_id, stream::EVENT_WIDE, stream::EVENT));
     let (a, b) = box_muller(h[0], h[1]);
     let (c, d) = box_muller(h[2], h[3]);
     [a, b, c, d]

@@ -60,6 +60,8 @@ pub fn constants() -> String {
     u32_const("MAX_K", MAX_K as u32);
     u32_const("STREAM_DETECT", stream::DETECT);
     u32_const("STREAM_DETECT_DRAW", stream::DETECT_DRAW);
+    u32_const("STREAM_EVENT", stream::EVENT);
+    u32_const("EVENT_WIDE", stream::EVENT_WIDE);
     for (name, value) in [
         ("MIN_TIMING_SIGMA_S", MIN_TIMING_SIGMA_S),
         ("SINGULAR_DET", SINGULAR_DET),
@@ -68,6 +70,9 @@ pub fn constants() -> String {
         ("SPEED_OF_LIGHT_MPS", SPEED_OF_LIGHT_MPS),
         ("KOSCHMIEDER", KOSCHMIEDER),
         ("UNSEEN_DB", UNSEEN_DB),
+        ("WIND_REFERENCE_HEIGHT_M", crate::physics::acoustic::WIND_REFERENCE_HEIGHT_M),
+        ("PICK_FLOOR_FRACTION", crate::physics::PICK_FLOOR_FRACTION),
+        ("MIN_ROUGHNESS_M", crate::physics::acoustic::MIN_ROUGHNESS_M),
     ] {
         let _ = writeln!(out, "const {name}: f32 = {:?}f;", value as f32);
     }

@@ -2,10 +2,11 @@
 //! places, the deployed sensors with their static losses, and the terrain (docs/design.md §1).
 //!
 //! Every command starts here (`run`, `coverage`, `view`, `size`, each benchmark), so the
-//! set-up sequence and the coverage kernel's construction are written once. This is also the
-//! seam where the world's truth (its own weather, surveyed-position and clock errors) will part
-//! from what the verifier believes: both are built from the same scenario, and the verifier
-//! will receive the nominal view only.
+//! set-up sequence and the coverage kernel's construction are written once. This is also where
+//! the world's truth parts from what the verifier believes (docs/design.md §3): the detection
+//! kernel hears events in the world's own weather (`weather`), from where each sensor really
+//! stands (`true_sensors`) and on its own clock (`clock_offsets_s`); the verifier and the
+//! coverage maps get the nominal weather, the surveyed `sensors` and the stated σ only.
 
 use crate::abi;
 use crate::coverage::GpuCoverage;
@@ -13,11 +14,14 @@ use crate::deploy::losses::{self, SensorLoss};
 use crate::deploy::{self, Sensor};
 use crate::detect::{BestCase, GpuEvent};
 use crate::error::Result;
+use crate::events::Event;
 use crate::geo::{self, ContactLine, Places, Plane};
 use crate::gpu::Gpu;
 use crate::physics::source::SourceModel;
-use crate::scenario::{FieldPath, LoadedScenario, Scenario, SightLines, ViolationClass};
+use crate::rng;
+use crate::scenario::{FieldPath, LoadedScenario, Scenario, SightLines, Truth, ViolationClass};
 use crate::terrain::{self, Terrain};
+use crate::weather::{Weather, WeatherField};
 
 /// A scenario's world as the run starts.
 pub struct World {
@@ -30,6 +34,12 @@ pub struct World {
     /// Those static losses, for `/sensor_losses`.
     pub losses: Vec<SensorLoss>,
     pub terrain: Terrain,
+    /// The same sensors where they really are: each surveyed coordinate off by N(0, σ_survey).
+    pub true_sensors: Vec<Sensor>,
+    /// Each sensor clock's offset, s, by sensor id.
+    pub clock_offsets_s: Vec<f64>,
+    /// The weather the world has at each event.
+    pub weather: WeatherField,
 }
 
 impl World {
@@ -43,12 +53,20 @@ impl World {
         refuse_too_many_events(loaded, &sensors)?;
         let losses = losses::apply_static(loaded, &plane, &mut sensors)?;
         let terrain = terrain::load(loaded, &plane, &line, &sensors)?;
-        Ok(Self { plane, line, places, sensors, losses, terrain })
+        let s = &loaded.scenario;
+        let (true_sensors, clock_offsets_s) = sensor_truth(&sensors, &s.truth, s.seed);
+        let weather = WeatherField::new(&s.environment, &s.truth, s.seed);
+        Ok(Self { plane, line, places, sensors, losses, terrain, true_sensors, clock_offsets_s, weather })
     }
 
     /// The best case over these sensors and this terrain: what the reach bounds assume.
     pub fn best_case(&self) -> BestCase {
         BestCase::of(&self.sensors).over(&self.terrain)
+    }
+
+    /// An event as the detection kernel hears it: in the world's weather there and then.
+    pub fn gpu_event(&self, scenario: &Scenario, e: &Event, best: &BestCase) -> GpuEvent {
+        abi::gpu_event(e, &scenario.environment, &self.weather.at(e.chainage_km, e.t_s, e.is_day), best)
     }
 
     /// The source a class places at each coverage cell, by day or by night.
@@ -109,9 +127,28 @@ fn refuse_too_many_events(loaded: &LoadedScenario, sensors: &[Sensor]) -> Result
     ))
 }
 
-/// The source a class places at a coverage cell, with reach bounds from `best`.
+/// Where each sensor really is (its surveyed position off by N(0, σ) per horizontal axis) and
+/// its clock's offset, s: drawn per sensor id from the seed.
+fn sensor_truth(sensors: &[Sensor], truth: &Truth, seed: u64) -> (Vec<Sensor>, Vec<f64>) {
+    let mut offsets = vec![0.0; sensors.iter().map(|s| s.id as usize + 1).max().unwrap_or(0)];
+    let moved = sensors
+        .iter()
+        .map(|s| {
+            let h = rng::pcg4d(rng::key(rng::sub_seed(seed, rng::purpose::SENSOR_TRUTH, s.id), s.id, 0, 0));
+            let (dx, dy) = rng::box_muller(h[0], h[1]);
+            let (clock, _) = rng::box_muller(h[2], h[3]);
+            offsets[s.id as usize] = truth.clock_sigma_ms * 1e-3 * clock;
+            Sensor { x: s.x + truth.survey_sigma_m * dx, y: s.y + truth.survey_sigma_m * dy, ..s.clone() }
+        })
+        .collect();
+    (moved, offsets)
+}
+
+/// The source a class places at a coverage cell, in the nominal weather, with reach bounds from
+/// `best`.
 pub fn coverage_source(scenario: &Scenario, best: &BestCase, class: &ViolationClass, is_day: bool) -> GpuEvent {
-    abi::gpu_source(&SourceModel::from_signature(&class.source), &scenario.environment, best, is_day)
+    let env = &scenario.environment;
+    abi::gpu_source(&SourceModel::from_signature(&class.source), env, &Weather::nominal(env, is_day), best, is_day)
 }
 
 /// The one way a coverage kernel is built: the scenario's physics parameters, the sensors in a
@@ -125,7 +162,7 @@ pub fn coverage_kernel<'g>(
     sources: &[GpuEvent],
     sight_lines: SightLines,
 ) -> Result<GpuCoverage<'g>> {
-    let params = abi::params(&scenario.environment, scenario.seed);
+    let params = abi::belief_params(&scenario.environment, &scenario.truth, scenario.seed);
     let gpu_sensors: Vec<_> = sensors.iter().map(abi::gpu_sensor).collect();
     let cell_m = abi::DEFAULT_CELL_M;
     match sight_lines {

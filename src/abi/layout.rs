@@ -6,21 +6,27 @@ use bytemuck::{Pod, Zeroable};
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
 pub struct GpuParams {
-    pub temperature_c: f32,
-    pub relative_humidity_pct: f32,
-    pub pressure_kpa: f32,
-    pub sound_speed_mps: f32,
-    pub wind_to_x_mps: f32,
-    pub wind_to_y_mps: f32,
-    pub dtdz_day_k_per_m: f32,
-    pub dtdz_night_k_per_m: f32,
+    /// The layered atmosphere's shape (the weather itself is each event's).
+    pub roughness_m: f32,
+    pub surface_layer_m: f32,
+    pub lapse_aloft_k_per_m: f32,
     pub shadow_max_db: f32,
+    /// Nominal acoustic background with the nominal wind, by day and night (false alarms).
     pub noise_acoustic_day_db: f32,
     pub noise_acoustic_night_db: f32,
     pub noise_seismic_day_db: f32,
     pub noise_seismic_night_db: f32,
     pub rayleigh_speed_mps: f32,
     pub seismic_q: f32,
+    /// Detection (truth): σ of a path's effective sound speed, m/s, and of the ground speed, as
+    /// a fraction, drawn per pair. Coverage (belief): the verifier's σ of the speed a path
+    /// travels at, m/s, and of a sensor's surveyed position, m.
+    pub speed_sigma_mps: f32,
+    pub ground_speed_sigma_fraction: f32,
+    pub survey_sigma_m: f32,
+    /// Detection: σ of the sound speed's variation over an event's footprint, m/s (second and
+    /// third azimuthal harmonics, drawn per event); 0 in coverage.
+    pub footprint_sigma_mps: f32,
     pub seed_lo: u32,
     pub seed_hi: u32,
     pub grid_nx: u32,
@@ -34,7 +40,7 @@ pub struct GpuParams {
     pub capacity: u32,
     /// Meteorological visibility, m (camera contrast loss).
     pub visibility_m: f32,
-    pub pad: [u32; 3],
+    pub pad: [u32; 4],
 }
 
 #[repr(C)]
@@ -67,6 +73,33 @@ pub struct GpuEvent {
     pub reach_rf_m: f32,
     /// Radar cross-section of the projectile in flight (launches), dBsm; UNSEEN_DB: none.
     pub projectile_rcs_dbsm: f32,
+    /// The weather at the event (`weather::Weather`): the truth's own in a run, the nominal in a
+    /// coverage map. Sound speed in still air, m/s, and air temperature, K.
+    pub sound_speed_mps: f32,
+    pub temperature_k: f32,
+    /// Temperature gradient of the surface layer, K/m.
+    pub surface_gradient_k_per_m: f32,
+    /// The 10 m wind (towards), m/s.
+    pub wind_to_x_mps: f32,
+    pub wind_to_y_mps: f32,
+    /// Acoustic background at the sensors in that wind, dB.
+    pub acoustic_noise_db: f32,
+}
+
+impl GpuEvent {
+    /// The same source in still air with no temperature gradient, at `temperature_c`, against an
+    /// acoustic background of `noise_db`: the starting point of closed-form tests and benches.
+    pub fn in_still_air(self, temperature_c: f64, noise_db: f64) -> Self {
+        Self {
+            sound_speed_mps: crate::physics::acoustic::sound_speed_mps(temperature_c) as f32,
+            temperature_k: (temperature_c + crate::physics::acoustic::ZERO_CELSIUS_K) as f32,
+            surface_gradient_k_per_m: 0.0,
+            wind_to_x_mps: 0.0,
+            wind_to_y_mps: 0.0,
+            acoustic_noise_db: noise_db as f32,
+            ..self
+        }
+    }
 }
 
 #[repr(C)]

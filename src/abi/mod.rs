@@ -11,5 +11,5 @@ pub mod reach;
 
 pub use grid::{DEFAULT_CELL_M, SensorGrid};
 pub use layout::*;
-pub use pack::{gpu_event, gpu_sensor, gpu_source, params};
+pub use pack::{belief_params, gpu_event, gpu_sensor, gpu_source, params};
 pub use reach::{BestCase, max_reach, reach_for};

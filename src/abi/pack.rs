@@ -7,31 +7,43 @@ use crate::deploy::Sensor;
 use crate::events::Event;
 use crate::physics::acoustic;
 use crate::physics::source::SourceModel;
-use crate::scenario::{Environment, Modality};
+use crate::scenario::{Environment, Modality, Truth};
+use crate::weather::Weather;
 
-/// The kernel parameters that do not depend on the grid.
-pub fn params(env: &Environment, seed: u64) -> GpuParams {
-    let wind = acoustic::wind_to_mps(env.wind_speed_mps, env.wind_from_deg);
+/// The kernel parameters that do not depend on the grid. The speed and survey σ are the
+/// detection kernel's per-pair draws (the truth's); `belief` sets them for the coverage kernel.
+pub fn params(env: &Environment, truth: &Truth, seed: u64) -> GpuParams {
+    let nominal_noise = |is_day| Weather::nominal(env, is_day).acoustic_noise_db(env, is_day) as f32;
     GpuParams {
-        temperature_c: env.temperature_c as f32,
-        relative_humidity_pct: env.relative_humidity_pct as f32,
-        pressure_kpa: env.pressure_kpa as f32,
-        sound_speed_mps: acoustic::sound_speed_mps(env.temperature_c) as f32,
-        wind_to_x_mps: wind[0] as f32,
-        wind_to_y_mps: wind[1] as f32,
-        dtdz_day_k_per_m: env.temperature_gradient_day_k_per_m as f32,
-        dtdz_night_k_per_m: env.temperature_gradient_night_k_per_m as f32,
+        roughness_m: env.roughness_m as f32,
+        surface_layer_m: env.surface_layer_m as f32,
+        lapse_aloft_k_per_m: env.lapse_aloft_k_per_m as f32,
         shadow_max_db: env.shadow_max_db as f32,
-        noise_acoustic_day_db: env.acoustic_noise_day_db as f32,
-        noise_acoustic_night_db: env.acoustic_noise_night_db as f32,
+        noise_acoustic_day_db: nominal_noise(true),
+        noise_acoustic_night_db: nominal_noise(false),
         noise_seismic_day_db: env.seismic_noise_day_db as f32,
         noise_seismic_night_db: env.seismic_noise_night_db as f32,
         rayleigh_speed_mps: env.rayleigh_speed_mps as f32,
         seismic_q: env.seismic_q as f32,
+        speed_sigma_mps: truth.path_speed_sigma_mps as f32,
+        ground_speed_sigma_fraction: truth.ground_speed_sigma_fraction as f32,
+        survey_sigma_m: 0.0,
+        footprint_sigma_mps: truth.footprint_speed_sigma_mps as f32,
         seed_lo: seed as u32,
         seed_hi: (seed >> 32) as u32,
         visibility_m: (env.visibility_km * 1000.0) as f32,
         ..GpuParams::default()
+    }
+}
+
+/// The coverage kernel's parameters: what the verifier believes. Its σ of a path's speed folds
+/// the forecast's wind and temperature errors into the turbulence (docs/design.md §3).
+pub fn belief_params(env: &Environment, truth: &Truth, seed: u64) -> GpuParams {
+    GpuParams {
+        speed_sigma_mps: crate::weather::acoustic_speed_sigma_mps(env, truth) as f32,
+        survey_sigma_m: truth.survey_sigma_m as f32,
+        footprint_sigma_mps: 0.0,
+        ..params(env, truth, seed)
     }
 }
 
@@ -68,13 +80,16 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
     }
 }
 
-pub fn gpu_event(e: &Event, env: &Environment, best: &BestCase) -> GpuEvent {
+/// An event as the detection kernel reads it, in the world's weather there and then.
+pub fn gpu_event(e: &Event, env: &Environment, weather: &Weather, best: &BestCase) -> GpuEvent {
     // The ground truth's z is the height above ground the scenario gives.
-    GpuEvent { x: e.x as f32, y: e.y as f32, id: e.id, ..gpu_source(&e.source, env, best, e.is_day) }
+    GpuEvent { x: e.x as f32, y: e.y as f32, id: e.id, ..gpu_source(&e.source, env, weather, best, e.is_day) }
 }
 
-/// A source as the kernels read it, at the origin: coverage places it at each cell.
-pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day: bool) -> GpuEvent {
+/// A source as the kernels read it, at the origin, in a weather: coverage places it at each
+/// cell, in the nominal weather.
+pub fn gpu_source(src: &SourceModel, env: &Environment, weather: &Weather, best: &BestCase, is_day: bool) -> GpuEvent {
+    let air = weather.air(env);
     GpuEvent {
         x: 0.0,
         y: 0.0,
@@ -84,12 +99,12 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day:
         acoustic_freq_hz: src.acoustic_freq_hz as f32,
         seismic_db: src.seismic_db as f32,
         seismic_freq_hz: src.seismic_freq_hz as f32,
-        reach_acoustic_m: reach_m(src, env, best, Modality::Acoustic, is_day) as f32,
-        reach_seismic_m: reach_m(src, env, best, Modality::Seismic, is_day) as f32,
+        reach_acoustic_m: reach_m(src, env, weather, best, Modality::Acoustic, is_day) as f32,
+        reach_seismic_m: reach_m(src, env, weather, best, Modality::Seismic, is_day) as f32,
         is_day: u32::from(is_day),
         alpha_db_per_m: acoustic::absorption_db_per_m(
             src.acoustic_freq_hz,
-            env.temperature_c,
+            weather.temperature_c,
             env.relative_humidity_pct,
             env.pressure_kpa,
         ) as f32,
@@ -102,5 +117,11 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, best: &BestCase, is_day:
         reach_radar_m: radar_reach_m(src, best) as f32,
         reach_eo_m: camera_reach_m(src, best, env.visibility_km * 1000.0, is_day) as f32,
         reach_rf_m: rf_reach_m(src, best) as f32,
+        sound_speed_mps: air.sound_speed_mps as f32,
+        temperature_k: air.temperature_k as f32,
+        surface_gradient_k_per_m: air.surface_gradient_k_per_m as f32,
+        wind_to_x_mps: weather.wind_to_mps[0] as f32,
+        wind_to_y_mps: weather.wind_to_mps[1] as f32,
+        acoustic_noise_db: weather.acoustic_noise_db(env, is_day) as f32,
     }
 }

@@ -8,6 +8,7 @@ use crate::physics::source::SourceModel;
 use crate::physics::{acoustic, seismic};
 use crate::scenario::{Environment, Modality};
 use crate::terrain::{EARTH_RADIUS_M, Terrain};
+use crate::weather::Weather;
 
 /// P(detect) beyond an event's reach is below 1e-6 in the most favourable conditions:
 /// the fluctuation would have to exceed 4.753 σ (upper tail of the standard normal).
@@ -241,45 +242,42 @@ pub fn rf_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
     }
 }
 
-/// Range beyond which no sensor of the modality detects the source with P ≥ 1e-6 at this time
-/// of day: the level with every loss at its smallest over directions and sensors (spreading,
-/// absorption, ground attenuation for the tallest sensor, and the refraction shadow only where
-/// even the downwind path refracts upward) against the noise of that time of day, with the most
-/// favourable threshold and fluctuation. Monotone in range, so bisection.
-pub fn reach_m(src: &SourceModel, env: &Environment, best: &BestCase, modality: Modality, is_day: bool) -> f64 {
+/// Range beyond which no sensor of the modality detects the source with P ≥ 1e-6 in this
+/// weather at this time of day: the level with every loss at its smallest over directions and
+/// sensors (spreading, absorption, ground attenuation for the tallest sensor, and the refraction
+/// of the downwind path, the most favourable: its mean gradient is the largest at every height)
+/// against the noise there, with the most favourable threshold and fluctuation. Monotone in
+/// range (the downwind mean gradient never rises with the height a longer path samples), so
+/// bisection.
+pub fn reach_m(
+    src: &SourceModel,
+    env: &Environment,
+    weather: &Weather,
+    best: &BestCase,
+    modality: Modality,
+    is_day: bool,
+) -> f64 {
     let Some(k) = wave_index(modality) else { return 0.0 };
     if !best.present[k] {
         return 0.0;
     }
+    let air = weather.air(env);
+    let alpha = acoustic::absorption_db_per_m(
+        src.acoustic_freq_hz,
+        weather.temperature_c,
+        env.relative_humidity_pct,
+        env.pressure_kpa,
+    );
+    let acoustic_noise = weather.acoustic_noise_db(env, is_day);
     let level_at = |r: f64| -> f64 {
         if modality == Modality::Acoustic {
-            let alpha = acoustic::absorption_db_per_m(
-                src.acoustic_freq_hz,
-                env.temperature_c,
-                env.relative_humidity_pct,
-                env.pressure_kpa,
-            );
-            let (noise, dtdz) = if is_day {
-                (env.acoustic_noise_day_db, env.temperature_gradient_day_k_per_m)
-            } else {
-                (env.acoustic_noise_night_db, env.temperature_gradient_night_k_per_m)
-            };
-            // Downwind is the most favourable direction: the largest effective gradient.
-            let downwind = acoustic::effective_gradient_per_s(env.temperature_c, dtdz, env.wind_speed_mps.abs());
-            let shadow = acoustic::shadow_attenuation_db(
-                r,
-                downwind,
-                acoustic::sound_speed_mps(env.temperature_c),
-                src.height_m,
-                best.acoustic_height_m,
-                env.shadow_max_db,
-            );
+            let downwind = air.wind_speed_mps;
             src.acoustic_db
                 - acoustic::spreading_db(r)
                 - alpha * r
                 - acoustic::ground_attenuation_db(r, src.height_m, best.acoustic_height_m)
-                - shadow
-                - noise
+                - acoustic::refraction_db(&air, downwind, r, src.height_m, best.acoustic_height_m, env.shadow_max_db)
+                - acoustic_noise
         } else {
             let noise = if is_day { env.seismic_noise_day_db } else { env.seismic_noise_night_db };
             seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps) - noise
@@ -322,6 +320,7 @@ mod tests {
     use super::*;
     use crate::abi::{gpu_sensor, gpu_source, params};
     use crate::coverage::reference::detection_probability;
+    use crate::scenario::Truth;
 
     fn sensor(modality: Modality, height_m: f64, threshold_db: f64, fluctuation_db: f64) -> Sensor {
         Sensor {
@@ -336,8 +335,9 @@ mod tests {
     }
 
     /// Beyond its reach a source is heard with P < 1e-6 by every sensor in every direction, by
-    /// day and by night, with and without wind; just inside it, downwind, the best sensor is
-    /// close to that probability (the bound is tight where nothing else attenuates).
+    /// day and by night, with and without wind, under a superadiabatic surface layer and a
+    /// strong inversion; just inside it, downwind, the best sensor is close to that probability
+    /// (the bound is tight where nothing else attenuates).
     #[test]
     fn reach_bounds_detection_in_every_direction() {
         let source = SourceModel {
@@ -359,11 +359,16 @@ mod tests {
             sensor(Modality::Seismic, 0.0, 10.0, 3.0),
         ];
         let best = BestCase::of(&sensors);
-        for wind in [0.0, 4.0, 12.0] {
+        let weathers = [(0.0, None), (4.0, None), (12.0, None), (3.0, Some(-0.02)), (6.0, Some(0.05))];
+        for (wind, gradient) in weathers {
             let env = Environment { wind_speed_mps: wind, ..Environment::default() };
-            let p = params(&env, 1);
+            let p = params(&env, &Truth::default(), 1);
             for is_day in [true, false] {
-                let e = gpu_source(&source, &env, &best, is_day);
+                let mut weather = Weather::nominal(&env, is_day);
+                if let Some(g) = gradient {
+                    weather.surface_gradient_k_per_m = g;
+                }
+                let e = gpu_source(&source, &env, &weather, &best, is_day);
                 for (i, s) in sensors.iter().map(gpu_sensor).enumerate() {
                     let reach =
                         f64::from(if s.modality == MODALITY_SEISMIC { e.reach_seismic_m } else { e.reach_acoustic_m });
@@ -377,7 +382,10 @@ mod tests {
                             if inside {
                                 best_inside = best_inside.max(pd);
                             } else {
-                                assert!(pd < 1e-6, "P {pd} beyond reach {reach} (wind {wind}, day {is_day})");
+                                assert!(
+                                    pd < 1e-6,
+                                    "P {pd} beyond reach {reach} (wind {wind}, {gradient:?}, day {is_day})"
+                                );
                             }
                         }
                     }

@@ -97,7 +97,7 @@ pub fn line_of_sight(loaded: &LoadedScenario, class: Option<&str>, pairs: usize)
     if sight.is_empty() {
         return Err(Error::file(&loaded.file, "rows", "no radar, camera or RF row: nothing marches the terrain"));
     }
-    let params = abi::params(&s.environment, s.seed);
+    let params = abi::params(&s.environment, &s.truth, s.seed);
     // The reach bounds of the sensors alone, without the terrain's horizon: every pair marches.
     let source = crate::world::coverage_source(s, &BestCase::of(&sensors), class, true);
     let mut rng = ChaCha8Rng::seed_from_u64(s.seed);

@@ -1,9 +1,9 @@
 //! Coverage metrics of one cell, f64.
 
 use crate::abi::reach_for;
-use crate::abi::{GpuEvent, GpuParams, GpuSensor, MODALITY_SEISMIC};
-use crate::detect::reference::{bearing_sigma_rad, range_sigma_m, received};
-use crate::physics::normal_cdf;
+use crate::abi::{GpuEvent, GpuParams, GpuSensor, MODALITY_ACOUSTIC, MODALITY_SEISMIC};
+use crate::detect::reference::{Received, bearing_sigma_rad, range_sigma_m, received};
+use crate::physics::{self, normal_cdf};
 use crate::terrain::viewshed::SightLines;
 
 /// Largest k for P(≥k) (the kernel keeps k + 1 probabilities per thread).
@@ -78,6 +78,22 @@ pub fn poisson_binomial_at_least(ps: &[f64], k: usize) -> f64 {
 
 /// Probability that sensor `s` detects a source `e`: Φ((L − N − T)/σ) (a step without
 /// fluctuation), or the radar's and camera's own law; and the mean SNR.
+/// σ of an arrival time as the verifier weighs it, s (the twin of `arrival_sigma_s` in
+/// shaders/coverage.wgsl): the pick at this SNR, the surveyed position's error along the path,
+/// and the believed speed's error over the range, r·σc/c² (docs/design.md §3).
+pub fn arrival_sigma_s(p: &GpuParams, s: &GpuSensor, r: &Received, snr_db: f64) -> f64 {
+    let f = f64::from;
+    let pick = physics::pick_sigma_s(f(s.timing_sigma_s), f(s.threshold_db), snr_db);
+    let speed_sigma = if s.modality == MODALITY_ACOUSTIC {
+        f(p.speed_sigma_mps)
+    } else {
+        f(p.ground_speed_sigma_fraction) * r.speed_mps
+    };
+    let model = r.range_m * speed_sigma / (r.speed_mps * r.speed_mps);
+    let survey = f(p.survey_sigma_m) / r.speed_mps;
+    (pick * pick + survey * survey + model * model).sqrt().max(MIN_TIMING_SIGMA_S)
+}
+
 pub fn detection_probability(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSensor) -> (f64, f64) {
     if s.enabled == 0 {
         return (0.0, f64::NEG_INFINITY);
@@ -131,22 +147,25 @@ pub fn cell_metrics<'s>(
             continue;
         }
         let (ux, uy) = (ux / h, uy / h);
+        let survey = f64::from(p.survey_sigma_m);
         // TDOA: t_i = t0 + |s_i − x|/c, so ∂t_i/∂(x, y) = −u/c and ∂t_i/∂t0 = 1.
         // Arrival times locate only at the speed of sound or of the ground; a radar adds its
         // range along u (∂r/∂(x, y) = −u).
         if s.modality <= MODALITY_SEISMIC {
-            let st = f64::from(s.timing_sigma_s).max(MIN_TIMING_SIGMA_S);
+            let st = arrival_sigma_s(p, s, &r, mean_snr);
             info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], pd / (st * st));
         } else {
             let sr = range_sigma_m(s, h);
             if sr > 0.0 {
-                info.add_bearing([ux, uy], pd / (sr * sr));
+                // The surveyed position's error adds to a range and, over the range, to a bearing.
+                info.add_bearing([ux, uy], pd / (sr * sr + survey * survey));
             }
         }
         // Bearing from the sensor to the source: |∂φ/∂(x, y)| = 1/r, perpendicular to u.
         if s.bearing_sigma_rad > 0.0 {
             let sigma = bearing_sigma_rad(s, mean_snr);
-            info.add_bearing([uy / h, -ux / h], pd / (sigma * sigma));
+            let blur = survey / h;
+            info.add_bearing([uy / h, -ux / h], pd / (sigma * sigma + blur * blur));
         }
     }
     let p_detect = poisson_binomial_at_least(&probabilities, 1);
@@ -246,19 +265,12 @@ mod tests {
     }
 
     fn quiet_params() -> GpuParams {
-        GpuParams {
-            temperature_c: 15.0,
-            relative_humidity_pct: 50.0,
-            pressure_kpa: 101.325,
-            sound_speed_mps: 340.0,
-            noise_acoustic_day_db: 40.0,
-            noise_acoustic_night_db: 40.0,
-            ..Default::default()
-        }
+        GpuParams { roughness_m: 0.05, surface_layer_m: 100.0, ..Default::default() }
     }
 
     fn loud_source() -> GpuEvent {
         GpuEvent { z: 5000.0, acoustic_db: 200.0, reach_acoustic_m: 1e9, is_day: 1, ..Default::default() }
+            .in_still_air(15.0, 40.0)
     }
 
     fn sensor(x: f32, y: f32, timing: f32, bearing: f32) -> GpuSensor {
@@ -279,7 +291,8 @@ mod tests {
     #[test]
     fn crlb_of_three_sensors_on_a_ring_is_the_analytic_value() {
         // Σ u uᵀ = (3/2) I and Σ u = 0 for three unit vectors 120° apart, so with Pd = 1 the
-        // (x, y) block of J⁻¹ is (2 c² σt² / 3) I: σn = c σt √(2/3) whatever the normal.
+        // (x, y) block of J⁻¹ is (2 c² σt² / 3) I: σn = c σt √(2/3) whatever the normal. At this
+        // SNR the pick is at its floor, and no speed or survey error is believed.
         let p = quiet_params();
         let (r, st) = (2000.0f32, 1e-3f32);
         let sensors: Vec<GpuSensor> = (0..3)
@@ -290,7 +303,8 @@ mod tests {
             .collect();
         let site = CellSite { offset_m: 10.0, normal: [0.6, 0.8] };
         let m = cell_metrics(&p, &Terrain::flat(), &loud_source(), site, &sensors, 3);
-        let expected = 340.0 * 1e-3 * (2.0f64 / 3.0).sqrt();
+        let c = f64::from(loud_source().sound_speed_mps);
+        let expected = c * 1e-3 * physics::PICK_FLOOR_FRACTION * (2.0f64 / 3.0).sqrt();
         assert!((m.p_k - 1.0).abs() < 1e-9, "{m:?}");
         assert!((m.sigma_n_m / expected - 1.0).abs() < 1e-5, "{} vs {expected}", m.sigma_n_m);
         assert!((m.p_attrib - normal_cdf(10.0 / expected)).abs() < 1e-9);

@@ -72,8 +72,9 @@ fn in_view(e: &GpuEvent, s: &GpuSensor, horizontal: f64) -> bool {
         && wrap_angle(azimuth - f(s.azimuth_rad)).abs() <= f(s.half_sector_rad)
 }
 
-/// The noise a sensor's SNR is measured against, dB on its modality's level scale: the
-/// acoustic or ground noise by day or night; the receiver's gain (as −gain) for RF detectors;
+/// The nominal noise a sensor's SNR is measured against, dB on its modality's level scale (what
+/// false alarms are scaled by; an event's own acoustic background is `GpuEvent::acoustic_noise_db`):
+/// the acoustic background in the nominal wind or the ground noise, by day or night; the receiver's gain (as −gain) for RF detectors;
 /// 0 for radars and cameras, whose level is already an SNR or a cycle ratio. A detection's level
 /// is its SNR plus this; false alarms follow the same law.
 pub fn noise_db(p: &GpuParams, s: &GpuSensor, is_day: bool) -> f64 {
@@ -182,21 +183,63 @@ pub fn received(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSens
         };
     }
     let wind_along =
-        if horizontal > 0.0 { -(dx * f(p.wind_to_x_mps) + dy * f(p.wind_to_y_mps)) / horizontal } else { 0.0 };
-    let dtdz = if is_day { f(p.dtdz_day_k_per_m) } else { f(p.dtdz_night_k_per_m) };
-    let gradient = acoustic::effective_gradient_per_s(f(p.temperature_c), dtdz, wind_along);
+        if horizontal > 0.0 { -(dx * f(e.wind_to_x_mps) + dy * f(e.wind_to_y_mps)) / horizontal } else { 0.0 };
+    let air = acoustic::AirColumn {
+        sound_speed_mps: f(e.sound_speed_mps),
+        temperature_k: f(e.temperature_k),
+        surface_gradient_k_per_m: f(e.surface_gradient_k_per_m),
+        surface_layer_m: f(p.surface_layer_m),
+        lapse_aloft_k_per_m: f(p.lapse_aloft_k_per_m),
+        roughness_m: f(p.roughness_m),
+        wind_speed_mps: f(e.wind_to_x_mps).hypot(f(e.wind_to_y_mps)),
+    };
     let level = f(e.acoustic_db)
         - acoustic::spreading_db(range)
         - f(e.alpha_db_per_m) * range
         - acoustic::ground_attenuation_db(range, f(e.z), f(s.z))
-        - acoustic::shadow_attenuation_db(range, gradient, f(p.sound_speed_mps), f(e.z), f(s.z), f(p.shadow_max_db));
+        - acoustic::refraction_db(&air, wind_along, range, f(e.z), f(s.z), f(p.shadow_max_db));
     Received {
         level_db: level,
-        noise_db: noise_db(p, s, is_day),
-        speed_mps: f(p.sound_speed_mps) + wind_along,
+        noise_db: f(e.acoustic_noise_db),
+        speed_mps: air.sound_speed_mps + wind_along * acoustic::path_wind_factor(&air, range),
         range_m: range,
         pd: -1.0,
         clearance_m: f64::INFINITY,
+    }
+}
+
+/// The sound speed's departure over the event's footprint towards this sensor, m/s (the twin of
+/// `footprint_speed` in shaders/detect.wgsl): the second and third azimuthal harmonics with
+/// per-event weights of variance 1/2 each, so that σ is `footprint_sigma_mps` in every direction.
+pub fn footprint_speed_mps(p: &GpuParams, e: &GpuEvent, s: &GpuSensor) -> f64 {
+    if p.footprint_sigma_mps <= 0.0 {
+        return 0.0;
+    }
+    let seed = u64::from(p.seed_lo) | (u64::from(p.seed_hi) << 32);
+    let a = rng::event_normals(seed, e.id);
+    let theta = (f64::from(s.x) - f64::from(e.x)).atan2(f64::from(s.y) - f64::from(e.y));
+    let harmonics = a[0] * (2.0 * theta).cos()
+        + a[1] * (2.0 * theta).sin()
+        + a[2] * (3.0 * theta).cos()
+        + a[3] * (3.0 * theta).sin();
+    f64::from(p.footprint_sigma_mps) * harmonics * std::f64::consts::FRAC_1_SQRT_2
+}
+
+/// Travel time plus onset-picking error, s (the twin of `arrival_delay` in shaders/detect.wgsl):
+/// sound and ground waves travel at the path's own speed, z[3] σ off the layered model's, and
+/// are picked worse as the SNR falls; light keeps the row's timing σ.
+pub fn arrival_delay_s(p: &GpuParams, e: &GpuEvent, s: &GpuSensor, r: &Received, snr_db: f64, z: &[f64; 4]) -> f64 {
+    let f = f64::from;
+    match s.modality {
+        MODALITY_ACOUSTIC | MODALITY_SEISMIC => {
+            let speed = if s.modality == MODALITY_ACOUSTIC {
+                r.speed_mps + f(p.speed_sigma_mps) * z[3] + footprint_speed_mps(p, e, s)
+            } else {
+                r.speed_mps * (1.0 + f(p.ground_speed_sigma_fraction) * z[3])
+            };
+            r.range_m / speed.max(1.0) + physics::pick_sigma_s(f(s.timing_sigma_s), f(s.threshold_db), snr_db) * z[1]
+        }
+        _ => r.range_m / r.speed_mps + f(s.timing_sigma_s) * z[1],
     }
 }
 
@@ -230,7 +273,7 @@ pub fn evaluate_pair(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSens
     Outcome {
         level_db: r.level_db + fluctuation,
         snr_db: snr,
-        delay_s: r.range_m / r.speed_mps + f64::from(s.timing_sigma_s) * z[1],
+        delay_s: arrival_delay_s(p, e, s, &r, snr, &z),
         bearing_rad: bearing,
         detected: margin >= 0.0 && s.enabled != 0,
         range_m: r.range_m,

@@ -49,12 +49,18 @@ pub struct SensorRecord {
     pub bearing_sigma_deg: f32,
     pub false_alarms_per_day: f32,
     pub cost_eur: f64,
+    /// Where the sensor really is (x, y are where it was surveyed, all the verifier knows), m,
+    /// and its clock's offset, s.
+    pub true_x: f64,
+    pub true_y: f64,
+    pub clock_offset_s: f64,
 }
 
 pub const SENSOR_UNITS: &str = "id: 1; modality: enum; row: index into attribute row_names; lon: degree_east; \
 lat: degree_north; x: m; y: m; z: m above ground; chainage_km: km; offset_m: m (negative side A); side: enum; \
 status: 0 up at the start, 1 out from the start (failed or jammed, see /sensor_losses); threshold_db: dB SNR; fluctuation_db: dB; timing_sigma_ms: ms; bearing_sigma_deg: degree (0 = no bearing); \
-false_alarms_per_day: 1/day; cost_eur: EUR";
+false_alarms_per_day: 1/day; cost_eur: EUR; true_x, true_y: m, where it really is (x, y: where it was surveyed); \
+clock_offset_s: s, its clock's offset (detection t_s include it)";
 
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
 #[repr(C)]
@@ -79,6 +85,12 @@ pub struct EventRecord {
     pub seismic_db: f32,
     pub seismic_freq_hz: f32,
     pub is_day: u8,
+    /// The world's weather at the event (the verifier knows only the nominal): air temperature,
+    /// the surface layer's temperature gradient and the 10 m wind (towards).
+    pub temperature_c: f32,
+    pub temperature_gradient_k_per_m: f32,
+    pub wind_to_x_mps: f32,
+    pub wind_to_y_mps: f32,
 }
 
 pub const EVENT_UNITS: &str = "id: 1; class: index into attribute class_names; kind: enum; responsible_side: enum; \
@@ -86,7 +98,9 @@ t_s: s since scenario start; lon: degree_east; lat: degree_north; x: m; y: m; z:
 offset_m: m (negative side A); linked_id: launch<->impact partner id, -1 if none; \
 track_id: the moving source's track this event samples, -1 if none; track_sample: index of the sample along its \
 track from 0; acoustic_db: dB re (20 uPa)^2 s at 1 m; \
-acoustic_freq_hz: Hz; seismic_db: dB re 1 nm/s at 10 m; seismic_freq_hz: Hz; is_day: 1 local day, 0 night";
+acoustic_freq_hz: Hz; seismic_db: dB re 1 nm/s at 10 m; seismic_freq_hz: Hz; is_day: 1 local day, 0 night; \
+temperature_c: degC, the world's air temperature at the event; temperature_gradient_k_per_m: K/m in the surface layer; \
+wind_to_x_mps, wind_to_y_mps: m/s, the 10 m wind the air moves towards (x east, y north of the plane)";
 
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
 #[repr(C)]
@@ -132,6 +146,8 @@ pub struct EstimateRecord {
     pub t0_s: f64,
     pub sigma_x_m: f64,
     pub sigma_y_m: f64,
+    /// Correlation of the x and y errors: with the two σ, the estimate's whole covariance.
+    pub rho_xy: f64,
     pub sigma_n_m: f64,
     pub chainage_km: f64,
     pub offset_m: f64,
@@ -144,7 +160,7 @@ pub struct EstimateRecord {
 }
 
 pub const ESTIMATE_UNITS: &str = "id: 1; x, y: m; lon: degree_east; lat: degree_north; t0_s: s since scenario start \
-(estimated origin time); sigma_x_m, sigma_y_m: m (1 sigma); sigma_n_m: m (1 sigma across the line); chainage_km: km; \
+(estimated origin time); sigma_x_m, sigma_y_m: m (1 sigma); rho_xy: 1, correlation of the x and y errors; sigma_n_m: m (1 sigma across the line); chainage_km: km; \
 offset_m: m (negative side A); attributed_side: enum (Indeterminate below the confidence threshold, or when the \
 fit's chi2 exceeds its 1e-4 upper tail); \
 confidence: Phi(|offset|/sigma_n); n_detections: 1; chi2: 1, weighted sum of squared residuals of the fit \

@@ -52,6 +52,17 @@ pub fn signal_speed_mps(modality: Modality, temperature_c: f64, rayleigh_speed_m
     }
 }
 
+/// Onset-time error of a wave arrival at an observed SNR, s: the row's σ at the threshold,
+/// falling as 1/√SNR (the Cramér–Rao bound on a pulse's arrival time scales so) to a floor of
+/// `PICK_FLOOR_FRACTION` of it; never above the σ at threshold.
+pub fn pick_sigma_s(at_threshold_s: f64, threshold_db: f64, snr_db: f64) -> f64 {
+    at_threshold_s * 10f64.powf(-(snr_db - threshold_db) / 20.0).clamp(PICK_FLOOR_FRACTION, 1.0)
+}
+
+/// Floor of the onset-time error, as a fraction of its σ at threshold (stated assumption: the
+/// pulse's rise time and the sampling limit a pick however strong the signal).
+pub const PICK_FLOOR_FRACTION: f64 = 0.1;
+
 /// Cap of the bearing law's exponent (a factor of 10^8 over the σ at threshold).
 pub const BEARING_EXPONENT_MAX: f64 = 8.0;
 

@@ -4,6 +4,7 @@
 mod coverage;
 mod records;
 mod summary;
+pub mod tally;
 
 pub use coverage::{CoveragePictures, coverage_only, draw_coverage_pictures};
 pub use summary::{ClassSummary, CoverageSummary, RunSummary};
@@ -52,7 +53,13 @@ pub fn write_header(writer: &ResultWriter, loaded: &LoadedScenario, world: &Worl
     writer.write_line(&line.lonlat, &line.xy, &line.chainage_km)?;
     writer.write_terrain(&world.terrain)?;
     let row_names: Vec<String> = s.rows.iter().map(|r| r.name.clone()).collect();
-    writer.write_sensors(&world.sensors.iter().map(sensor_record).collect::<Vec<_>>(), &row_names)?;
+    let records: Vec<_> = world
+        .sensors
+        .iter()
+        .zip(&world.true_sensors)
+        .map(|(s, truth)| sensor_record(s, truth, world.clock_offsets_s.get(s.id as usize).copied().unwrap_or(0.0)))
+        .collect();
+    writer.write_sensors(&records, &row_names)?;
     writer.set_class_names(&s.classes.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
 }
 
@@ -101,21 +108,22 @@ fn simulate(
 ) -> Result<Vec<PlottedEvent>> {
     let s = &loaded.scenario;
     let sensors = &world.sensors;
-    let gpu_sensors: Vec<GpuSensor> = sensors.iter().map(abi::gpu_sensor).collect();
+    // The device hears the world as it is: sensors where they really stand.
+    let gpu_sensors: Vec<GpuSensor> = world.true_sensors.iter().map(abi::gpu_sensor).collect();
     let grid = SensorGrid::by_modality(&gpu_sensors, abi::DEFAULT_CELL_M);
     let best = world.best_case();
-    let params = abi::params(&s.environment, s.seed);
+    let params = abi::params(&s.environment, &s.truth, s.seed);
     let mut detector = GpuDetector::new(gpu, params, &grid, &world.terrain)?;
     let mut generator = EventGenerator::new(loaded, &world.plane, &world.line);
     let progress = crate::progress::bar(u64::from(generator.block_count), "blocks simulated", opts.progress);
-    let mut attrition = Attrition::new(sensors, s.losses.lethal_radius_m);
+    let mut attrition = Attrition::new(&world.true_sensors, s.losses.lethal_radius_m);
     // Detections whose arrival falls after the current block wait here, so that the table is
     // sorted by arrival time across blocks.
     let mut pending: Vec<DetectionRecord> = Vec::new();
     let mut plotted: Vec<PlottedEvent> = Vec::new();
     for b in 0..generator.block_count {
         let events = generator.block(b)?;
-        let gpu_events: Vec<_> = events.iter().map(|e| abi::gpu_event(e, &s.environment, &best)).collect();
+        let gpu_events: Vec<_> = events.iter().map(|e| world.gpu_event(s, e, &best)).collect();
         let (t0, t1) = generator.block_span(b);
         // Sensors destroyed by the block's start are skipped on the device; the rest of the
         // attrition is applied below by arrival time, exactly.
@@ -126,7 +134,20 @@ fn simulate(
         // This block's impacts destroy the sensors near them: from the impact on (and an
         // impact's time may fall after the block ends) they report nothing.
         attrition.strike(&events);
-        let per_event = event_detections(&found, &events, sensors, &attrition, &mut pending)?;
+        let (tallied, first_id) = (pending.len(), events.first().map_or(0, |e| e.id));
+        let per_event = event_detections(&found, &events, world, &attrition, &mut pending)?;
+        for e in &events {
+            summary.heard.event(e);
+        }
+        for d in pending.iter().skip(tallied) {
+            if let (Some(k), Some(sensor)) = (
+                u32::try_from(d.event_id).ok().and_then(|id| id.checked_sub(first_id)),
+                sensors.get(d.sensor_id as usize),
+            ) && let Some(e) = events.get(k as usize)
+            {
+                summary.heard.detection(e, sensor);
+            }
+        }
 
         let mut alarms = false_alarms(s.seed, b, t0, t1, sensors);
         alarms.retain(|a| attrition.standing_at(a.sensor_id as usize, a.t_s));
@@ -163,7 +184,9 @@ fn simulate(
         summary.pairs_evaluated = detector.stats.pairs;
         summary.events_by_reference = detector.stats.events_by_reference;
         let write_started = Instant::now();
-        writer.append_events(&events.iter().map(event_record).collect::<Vec<_>>())?;
+        let records: Vec<_> =
+            events.iter().map(|e| event_record(e, &world.weather.at(e.chainage_km, e.t_s, e.is_day))).collect();
+        writer.append_events(&records)?;
         summary.write_seconds += write_started.elapsed().as_secs_f64();
 
         let last_block = b + 1 == generator.block_count;
@@ -187,12 +210,13 @@ fn simulate(
     Ok(plotted)
 }
 
-/// The device's detections of a block as table rows (into `pending`), less those of sensors
-/// already destroyed when the wave arrives; returns each event's count.
+/// The device's detections of a block as table rows (into `pending`), time-stamped by each
+/// sensor's own clock, less those of sensors already destroyed when the wave arrives; returns
+/// each event's count.
 fn event_detections(
     found: &[detect::GpuDetection],
     events: &[Event],
-    sensors: &[crate::deploy::Sensor],
+    world: &World,
     attrition: &Attrition,
     pending: &mut Vec<DetectionRecord>,
 ) -> Result<Vec<u32>> {
@@ -201,7 +225,9 @@ fn event_detections(
     for d in found {
         // Ids come back from the device: check them rather than trust them.
         let k = d.event_id.checked_sub(first_id).map(|k| k as usize).filter(|&k| k < events.len());
-        let (Some(k), Some(sensor)) = (k, sensors.get(d.sensor_id as usize)) else {
+        let sensor = world.sensors.get(d.sensor_id as usize);
+        let clock = world.clock_offsets_s.get(d.sensor_id as usize);
+        let (Some(k), Some(sensor), Some(clock)) = (k, sensor, clock) else {
             return Err(crate::Error::Gpu(format!(
                 "the device returned a detection of unknown event {} or sensor {}",
                 d.event_id, d.sensor_id
@@ -218,7 +244,7 @@ fn event_detections(
             event_id: i64::from(d.event_id),
             sensor_id: d.sensor_id,
             modality: sensor.modality,
-            t_s: e.t_s + f64::from(d.delay_s),
+            t_s: e.t_s + f64::from(d.delay_s) + clock,
             snr_db: d.snr_db,
             level_db: d.level_db,
             bearing_rad: d.bearing_rad,

@@ -4,12 +4,14 @@ use crate::deploy::Sensor;
 use crate::deploy::losses::SensorLoss;
 use crate::events::Event;
 use crate::output::*;
+use crate::weather::Weather;
 
 pub(super) fn loss_record(l: &SensorLoss) -> SensorLossRecord {
     SensorLossRecord { sensor_id: l.sensor_id, t_s: l.t_s, cause: l.cause }
 }
 
-pub(super) fn sensor_record(s: &Sensor) -> SensorRecord {
+/// A sensor as surveyed, with where it really is and its clock's offset.
+pub(super) fn sensor_record(s: &Sensor, truth: &Sensor, clock_offset_s: f64) -> SensorRecord {
     SensorRecord {
         id: s.id,
         modality: s.modality,
@@ -29,10 +31,13 @@ pub(super) fn sensor_record(s: &Sensor) -> SensorRecord {
         bearing_sigma_deg: s.bearing_sigma_rad.to_degrees() as f32,
         false_alarms_per_day: s.false_alarms_per_day as f32,
         cost_eur: s.cost_eur,
+        true_x: truth.x,
+        true_y: truth.y,
+        clock_offset_s,
     }
 }
 
-pub(super) fn event_record(e: &Event) -> EventRecord {
+pub(super) fn event_record(e: &Event, weather: &Weather) -> EventRecord {
     EventRecord {
         id: e.id,
         class: e.class,
@@ -54,5 +59,9 @@ pub(super) fn event_record(e: &Event) -> EventRecord {
         seismic_db: e.source.seismic_db as f32,
         seismic_freq_hz: e.source.seismic_freq_hz as f32,
         is_day: u8::from(e.is_day),
+        temperature_c: weather.temperature_c as f32,
+        temperature_gradient_k_per_m: weather.surface_gradient_k_per_m as f32,
+        wind_to_x_mps: weather.wind_to_mps[0] as f32,
+        wind_to_y_mps: weather.wind_to_mps[1] as f32,
     }
 }

@@ -48,6 +48,8 @@ pub struct RunSummary {
     pub verify: Option<crate::verify::VerifyReport>,
     /// Sensors lost ([losses]): failed, jammed, destroyed.
     pub losses: [usize; 4],
+    /// Detections by row and distance, per class (validation figures).
+    pub heard: super::tally::DetectionTally,
 }
 
 /// A class's coverage in the summary.
@@ -102,6 +104,7 @@ impl RunSummary {
                 .collect(),
             duration_h: s.duration_h,
             classes: s.classes.iter().map(|c| ClassSummary { name: c.name.clone(), ..Default::default() }).collect(),
+            heard: super::tally::DetectionTally::new(s.classes.len(), s.rows.len(), sensors),
             ..Default::default()
         }
     }

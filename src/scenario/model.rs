@@ -23,6 +23,10 @@ pub struct Scenario {
     pub line: LineSpec,
     #[serde(default)]
     pub environment: Environment,
+    /// How the simulated world departs from the nominal `[environment]` and the surveyed
+    /// deployment: what the verifier does not know (docs/design.md §3).
+    #[serde(default)]
+    pub truth: Truth,
     #[serde(default)]
     pub terrain: TerrainSpec,
     #[serde(default)]
@@ -211,10 +215,19 @@ pub struct Environment {
     pub temperature_gradient_night_k_per_m: f64,
     /// Cap of the refraction shadow-zone attenuation, dB.
     pub shadow_max_db: f64,
+    /// Aerodynamic roughness length of the ground, m (log wind profile).
+    pub roughness_m: f64,
+    /// Depth of the surface layer whose temperature gradient is the day or night one, m; above
+    /// it the air cools at `lapse_aloft_k_per_m`.
+    pub surface_layer_m: f64,
+    pub lapse_aloft_k_per_m: f64,
+    /// Wind noise on a windscreened microphone at a 10 m wind of 5 m/s, dB in the detection band;
+    /// it scales as 40·log10(wind) and adds to the ambient by power.
+    pub wind_noise_db: f64,
     /// Local solar hours at which day begins and ends.
     pub day_start_h: f64,
     pub day_end_h: f64,
-    /// Acoustic background in the detection band, Leq over 1 s, dB re 20 µPa.
+    /// Acoustic background in the detection band without wind noise, Leq over 1 s, dB re 20 µPa.
     pub acoustic_noise_day_db: f64,
     pub acoustic_noise_night_db: f64,
     /// Ground-velocity background, dB re 1 nm/s.
@@ -243,17 +256,31 @@ impl Default for Environment {
             // Meteorology, 1988, §1.6: nocturnal inversions of a few K over ~100 m).
             temperature_gradient_day_k_per_m: -0.0065,
             temperature_gradient_night_k_per_m: 0.02,
-            // Embleton 1996 §V: shadow-zone excess attenuation of 20–30 dB.
+            // Embleton 1996 §V: shadow-zone excess attenuation of 20–30 dB, where turbulent
+            // scattering into the shadow caps it.
             shadow_max_db: 20.0,
+            // Davenport–Wieringa roughness classification (WMO-No. 8 (2018) Vol. I Annex 5.C):
+            // 0.03 m open flat terrain, 0.10 m low crops; 0.05 m for winter fields and steppe.
+            roughness_m: 0.05,
+            // The nocturnal inversion's depth, ~100 m (Stull 1988 §1.6, as above); by day the
+            // lapse simply continues aloft.
+            surface_layer_m: 100.0,
+            // ISO 2533 standard atmosphere, −6.5 K/km.
+            lapse_aloft_k_per_m: -0.0065,
+            // Wind noise pressure scales with the dynamic pressure ρu², hence 40·log10 u
+            // (Strasberg, "Dimensional analysis of windscreen noise", JASA 83(2), 1988). Its level
+            // at 5 m/s is a stated assumption: ~10 dB above the quiet-rural ambient below,
+            // the excess of wind-exposed band levels over it that Walker & Hedlin (2010) review.
+            wind_noise_db: 55.0,
             day_start_h: 7.0,
             day_end_h: 17.0,
-            // Unweighted band level near the blast frequencies (20–100 Hz), where wind noise on
-            // the microphone dominates (Walker & Hedlin, "A review of wind-noise reduction
-            // methodologies", in Infrasound Monitoring for Atmospheric Studies, Springer 2010):
-            // about 10 dB above the A-weighted quiet-rural ambient of ANSI/ASA S12.9-2013/Part 3
-            // Table 1 (~45/35 dBA day/night).
-            acoustic_noise_day_db: 55.0,
-            acoustic_noise_night_db: 45.0,
+            // The quiet-rural ambient of ANSI/ASA S12.9-2013/Part 3 Table 1 (~45/35 dBA day/
+            // night), taken for the unweighted band near the blast frequencies (20–100 Hz);
+            // wind noise adds to it (`wind_noise_db`; Walker & Hedlin, "A review of wind-noise
+            // reduction methodologies", in Infrasound Monitoring for Atmospheric Studies,
+            // Springer 2010).
+            acoustic_noise_day_db: 45.0,
+            acoustic_noise_night_db: 35.0,
             // Peterson (1993) high-noise model, 1–10 Hz: ~1 µm/s (60 dB re 1 nm/s) with cultural
             // noise by day, ~10 dB quieter at night (McNamara & Buland 2004).
             seismic_noise_day_db: 60.0,
@@ -265,6 +292,72 @@ impl Default for Environment {
             // WMO-No. 8 (2018) §9.1 visibility scale: 10 km is the edge of "good"; winter haze
             // and mist on the steppe often bring it lower.
             visibility_km: 10.0,
+        }
+    }
+}
+
+/// The simulated world's departures from what the verifier knows: the weather at each event
+/// (a smooth random field about the nominal `[environment]`, the forecast's error), where each
+/// sensor really is and how its clock runs (docs/design.md §3). The verifier and the coverage
+/// maps know these σ, never the draws.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Truth {
+    /// Correlation length of the weather's departure along the line, km, and its time scale, h.
+    pub correlation_km: f64,
+    pub correlation_h: f64,
+    /// σ of the 10 m wind's departure, per horizontal component, m/s.
+    pub wind_sigma_mps: f64,
+    /// σ of the air temperature's departure, °C.
+    pub temperature_sigma_c: f64,
+    /// σ of the surface layer's temperature gradient's departure, K/m.
+    pub temperature_gradient_sigma_k_per_m: f64,
+    /// σ of a path's effective sound speed about the layered model (turbulence), m/s, drawn for
+    /// each pair.
+    pub path_speed_sigma_mps: f64,
+    /// σ of the sound speed's variation over one event's footprint, m/s: a wind and temperature
+    /// that change across the tens of km its sound crosses, so that paths in neighbouring
+    /// directions err alike (the second and third azimuthal harmonics; the first is a wind error).
+    pub footprint_speed_sigma_mps: f64,
+    /// σ of the Rayleigh-wave speed along a path about the nominal, fraction.
+    pub ground_speed_sigma_fraction: f64,
+    /// σ of each surveyed sensor coordinate, m (GNSS; tens of metres without it).
+    pub survey_sigma_m: f64,
+    /// σ of each sensor clock's offset, ms (GNSS-disciplined: microseconds).
+    pub clock_sigma_ms: f64,
+}
+
+impl Default for Truth {
+    fn default() -> Self {
+        Self {
+            // Stated assumptions: synoptic weather varies over hundreds of km and hours; the
+            // departures of a day-ahead forecast from what happens decorrelate faster, here
+            // over 100 km and 3 h.
+            correlation_km: 100.0,
+            correlation_h: 3.0,
+            // Stated assumption: ~1.5 m/s per component is the usual size of the 10 m wind error
+            // of a global forecast over land (no source checked; change it to your forecast's).
+            wind_sigma_mps: 1.5,
+            // ECMWF Forecast User Guide: 2 m temperature errors over land of 1–2 °C, larger at
+            // night; 1.5 °C.
+            temperature_sigma_c: 1.5,
+            // Stated assumption: about the difference between the standard lapse and a
+            // neutral-to-weakly-unstable surface layer, 5 K/km.
+            temperature_gradient_sigma_k_per_m: 0.005,
+            // Stated assumption: turbulent wind and temperature fluctuations averaged along a
+            // path of kilometres, 0.5 m/s (the profile's own departure from the 10 m wind is
+            // modelled: `physics::acoustic::path_wind_factor`).
+            path_speed_sigma_mps: 0.5,
+            // Stated assumption: mesoscale variation of the near-surface wind across ~20 km,
+            // 1 m/s.
+            footprint_speed_sigma_mps: 1.0,
+            // Stated assumption: lateral variation of near-surface shear-wave speed of ~10 %.
+            ground_speed_sigma_fraction: 0.1,
+            // Stated assumption: ~3 m per axis, single-frequency GNSS positioning (a 95 %
+            // horizontal error of several metres).
+            survey_sigma_m: 3.0,
+            // Stated assumption: a GNSS-disciplined clock holds ~1 µs.
+            clock_sigma_ms: 0.001,
         }
     }
 }

@@ -122,16 +122,17 @@ impl<'m> Blind<'m> {
             .map(|j| (j, self.observe(&self.buffer[j])))
             .filter(|(_, o)| {
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
-                o.t_s - s0.t_s <= between / o.slowest_mps() + tolerance(&s0, o)
+                o.t_s - s0.t_s <= between / o.slowest_mps() + tolerance(&s0, o, 0.0, between)
             })
             .unzip();
         let (at, _) = self.search(&s0, &observations);
         // Consistent arrivals at the best position, one per sensor (the closest in time).
         let t0 = s0.t_s - travel_time_s(&s0, at);
         let mut chosen: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
+        let seed_range = (s0.x - at[0]).hypot(s0.y - at[1]);
         for (k, o) in observations.iter().enumerate() {
             let miss = (o.t_s - t0 - travel_time_s(o, at)).abs();
-            if miss <= tolerance(&s0, o) {
+            if miss <= tolerance(&s0, o, seed_range, (o.x - at[0]).hypot(o.y - at[1])) {
                 let sensor = self.buffer[partners[k]].sensor_id;
                 if chosen.get(&sensor).is_none_or(|&(m, _)| miss < m) {
                     chosen.insert(sensor, (miss, partners[k]));
@@ -149,8 +150,9 @@ impl<'m> Blind<'m> {
         if let Some(e) = locate(&fitted) {
             members.retain(|&j| {
                 let o = self.observe(&self.buffer[j]);
+                // The residual at the nominal weather: the event's weather error is still in it.
                 (o.t_s - e.t0_s - travel_time_s(&o, [e.x, e.y])).abs()
-                    <= CONSISTENCY_SIGMAS * o.sigma_t_s + MODEL_SLACK_S
+                    <= CONSISTENCY_SIGMAS * o.sigma_at_s((o.x - e.x).hypot(o.y - e.y), true) + MODEL_SLACK_S
             });
             if !members.contains(&0) {
                 members.push(0);
@@ -183,7 +185,10 @@ impl<'m> Blind<'m> {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
             let cell_slack = |o: &Observation| std::f64::consts::SQRT_2 * step / o.slowest_mps();
             // Each partner's kernel width is the same at every point of this level.
-            let widths: Vec<f64> = partners.iter().map(|o| tolerance(s0, o) + cell_slack(o) + cell_slack(s0)).collect();
+            let widths: Vec<f64> = partners
+                .iter()
+                .map(|o| tolerance(s0, o, half, (o.x - s0.x).hypot(o.y - s0.y) + half) + cell_slack(o) + cell_slack(s0))
+                .collect();
             let points: Vec<[f64; 2]> = beam
                 .iter()
                 .flat_map(|(centre, _)| {
@@ -234,9 +239,11 @@ fn bearing_agreement(o: &Observation, at: [f64; 2], cell_m: f64) -> f64 {
     (1.0 - miss.abs() / width).max(0.0)
 }
 
-/// Arrival-time tolerance between two arrivals of one event.
-fn tolerance(a: &Observation, b: &Observation) -> f64 {
-    CONSISTENCY_SIGMAS * a.sigma_t_s.hypot(b.sigma_t_s) + MODEL_SLACK_S
+/// Arrival-time tolerance between two arrivals of one event from sources about `range_a` and
+/// `range_b` away: their timing and the speed errors of their paths, the event's weather error
+/// included (nothing has estimated it yet).
+fn tolerance(a: &Observation, b: &Observation, range_a: f64, range_b: f64) -> f64 {
+    CONSISTENCY_SIGMAS * a.sigma_at_s(range_a, true).hypot(b.sigma_at_s(range_b, true)) + MODEL_SLACK_S
 }
 
 #[cfg(test)]
@@ -260,6 +267,11 @@ mod tests {
                     speed_mps: 335.0,
                     wind_mps: [3.0, -1.0],
                     sigma_t_s: 1e-3,
+                    threshold_db: 10.0,
+                    fixed_sigma_s: 0.0,
+                    path_speed_sigma_mps: 0.0,
+                    shared: None,
+                    position_sigma_m: 0.0,
                     modality: crate::scenario::Modality::Acoustic,
                     bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
                     range_sigma_m: None,
@@ -279,6 +291,9 @@ mod tests {
                     wind_mps: m.wind_mps,
                     bearing: None,
                     range: None,
+                    path_speed_sigma_mps: 0.0,
+                    position_sigma_m: 0.0,
+                    shared: None,
                 };
                 let (dx, dy) = (at[0] - m.x, at[1] - m.y);
                 detections.push(DetectionRecord {

@@ -111,6 +111,10 @@ fn horizon_s(models: &[SensorModel], sensors: &[Sensor]) -> f64 {
     if sensors.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) / slowest + 1.0 }
 }
 
+/// 1 − ρ² of the x–y covariance below which an estimate's ellipse counts as a line: an axis ratio
+/// beyond ~200 (a stated threshold: the fits of well-spread arrivals stay far above it).
+const DEGENERATE_ELLIPSE: f64 = 1e-4;
+
 /// Locate, attribute and match one candidate to the event most of its detections came from.
 fn assess(
     c: &Candidate,
@@ -127,6 +131,12 @@ fn assess(
     // side, however small its covariance: typically arrivals of different events taken for one.
     let dof = (obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count()).saturating_sub(3);
     if dof > 0 && e.chi2 > chi2_upper_quantile(dof as f64, CHI2_TAIL_SIGMAS) {
+        a.side = SideCode::Indeterminate;
+    }
+    // Nor is one whose error ellipse has collapsed to a line: the geometry fixes one direction
+    // only, and the linearised covariance misjudges the other by orders of magnitude.
+    let c2 = e.cov_xy[0][1] * e.cov_xy[0][1] / (e.cov_xy[0][0] * e.cov_xy[1][1]);
+    if 1.0 - c2 < DEGENERATE_ELLIPSE {
         a.side = SideCode::Indeterminate;
     }
     let mut votes: HashMap<i64, usize> = HashMap::new();
@@ -146,6 +156,7 @@ fn assess(
         t0_s: e.t0_s,
         sigma_x_m: e.cov_xy[0][0].sqrt(),
         sigma_y_m: e.cov_xy[1][1].sqrt(),
+        rho_xy: e.cov_xy[0][1] / (e.cov_xy[0][0] * e.cov_xy[1][1]).sqrt(),
         sigma_n_m: a.sigma_n_m,
         chainage_km: a.chainage_km,
         offset_m: a.offset_m,
@@ -169,7 +180,7 @@ pub fn verify(
     let started = Instant::now();
     let s = &loaded.scenario;
     let h5 = |what: &str, e: hdf5::Error| Error::output(what, e);
-    let models = sensor_models(sensors, &s.environment);
+    let models = sensor_models(sensors, &s.environment, &s.truth);
     let events: HashMap<u32, EventRecord> = crate::output::reader::read_table::<EventRecord>(file, "events")
         .map_err(|e| h5("events", e))?
         .into_iter()

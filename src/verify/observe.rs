@@ -1,11 +1,11 @@
 //! What the verifier knows about each sensor (where it is, how its signals travel, how well it
 //! times and points) and how a detection becomes an observation for the locator.
 
-use super::locate::Observation;
+use super::locate::{Observation, WeatherError};
 use crate::deploy::Sensor;
 use crate::output::records::DetectionRecord;
 use crate::physics::{self, acoustic, radar};
-use crate::scenario::{Environment, Modality};
+use crate::scenario::{Environment, Modality, Truth};
 
 /// A sensor as the verifier models it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,7 +15,17 @@ pub struct SensorModel {
     pub speed_mps: f64,
     /// Wind vector (towards), m/s; zero for ground waves.
     pub wind_mps: [f64; 2],
+    /// Onset-time σ at the threshold, s, and that threshold, dB (the pick improves with SNR).
     pub sigma_t_s: f64,
+    pub threshold_db: f64,
+    /// σ of the range-independent part of an arrival time beyond the pick: the clock and, for
+    /// waves, the surveyed position's error along the path, s.
+    pub fixed_sigma_s: f64,
+    /// σ of this sensor's paths' own speed error, m/s, and the weather error its sound shares.
+    pub path_speed_sigma_mps: f64,
+    pub shared: Option<WeatherError>,
+    /// σ of each surveyed coordinate, m.
+    pub position_sigma_m: f64,
     pub modality: Modality,
     /// Bearing σ at the threshold SNR, its floor (rad) and the threshold (dB); None: no bearing.
     pub bearing: Option<(f64, f64, f64)>,
@@ -31,9 +41,17 @@ impl SensorModel {
     }
 }
 
-/// Models indexed by sensor id (ids run from 0 in deployment order).
-pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> {
+/// Models indexed by sensor id (ids run from 0 in deployment order): the nominal weather, the
+/// surveyed positions, and the stated σ of what the verifier does not know (docs/design.md §3).
+pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Vec<SensorModel> {
     let wind = acoustic::wind_to_mps(env.wind_speed_mps, env.wind_from_deg);
+    let c = acoustic::sound_speed_mps(env.temperature_c);
+    let weather = WeatherError {
+        wind_sigma_mps: truth.wind_sigma_mps,
+        sound_speed_sigma_mps: c / (2.0 * (env.temperature_c + acoustic::ZERO_CELSIUS_K)) * truth.temperature_sigma_c,
+        footprint_sigma_mps: truth.footprint_speed_sigma_mps,
+    };
+    let clock_s = truth.clock_sigma_ms * 1e-3;
     let mut models = vec![
         SensorModel {
             x: 0.0,
@@ -41,6 +59,11 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> 
             speed_mps: 1.0,
             wind_mps: [0.0; 2],
             sigma_t_s: 1.0,
+            threshold_db: 0.0,
+            fixed_sigma_s: 0.0,
+            path_speed_sigma_mps: 0.0,
+            shared: None,
+            position_sigma_m: 0.0,
             modality: Modality::Acoustic,
             bearing: None,
             range_sigma_m: None,
@@ -50,12 +73,23 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment) -> Vec<SensorModel> 
     for s in sensors {
         // Only sound is carried by the wind.
         let wind_mps = if s.modality == Modality::Acoustic { wind } else { [0.0; 2] };
+        let speed_mps = physics::signal_speed_mps(s.modality, env.temperature_c, env.rayleigh_speed_mps);
+        let (path_speed_sigma_mps, survey_s) = match s.modality {
+            Modality::Acoustic => (crate::weather::path_speed_sigma_mps(env, truth), truth.survey_sigma_m / speed_mps),
+            Modality::Seismic => (truth.ground_speed_sigma_fraction * speed_mps, truth.survey_sigma_m / speed_mps),
+            _ => (0.0, 0.0),
+        };
         models[s.id as usize] = SensorModel {
             x: s.x,
             y: s.y,
-            speed_mps: physics::signal_speed_mps(s.modality, env.temperature_c, env.rayleigh_speed_mps),
+            speed_mps,
             wind_mps,
             sigma_t_s: s.timing_sigma_s,
+            threshold_db: s.threshold_db,
+            fixed_sigma_s: clock_s.hypot(survey_s),
+            path_speed_sigma_mps,
+            shared: (s.modality == Modality::Acoustic).then_some(weather),
+            position_sigma_m: truth.survey_sigma_m,
             modality: s.modality,
             bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, s.bearing_floor_rad, s.threshold_db)),
             range_sigma_m: (s.sight.range_sigma_m > 0.0 || s.sight.location_fraction > 0.0)
@@ -71,13 +105,23 @@ pub fn observation(model: &SensorModel, d: &DetectionRecord) -> Observation {
     } else {
         None
     };
+    // Waves are picked better as the SNR rises; light keeps the row's σ.
+    let pick = match model.modality {
+        Modality::Acoustic | Modality::Seismic => {
+            physics::pick_sigma_s(model.sigma_t_s, model.threshold_db, f64::from(d.snr_db))
+        }
+        _ => model.sigma_t_s,
+    };
     Observation {
         x: model.x,
         y: model.y,
         t_s: d.t_s,
-        sigma_t_s: model.sigma_t_s,
+        sigma_t_s: pick.hypot(model.fixed_sigma_s),
         speed_mps: model.speed_mps,
         wind_mps: model.wind_mps,
+        path_speed_sigma_mps: model.path_speed_sigma_mps,
+        position_sigma_m: model.position_sigma_m,
+        shared: model.shared,
         bearing,
         range: model.range_sigma_m.filter(|_| d.range_m.is_finite()).map(|(metres, share)| {
             let range = f64::from(d.range_m);

@@ -10,16 +10,13 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 pub fn random_params(rng: &mut ChaCha8Rng) -> GpuParams {
-    let temp = rng.random_range(-20.0..35.0f32);
     GpuParams {
-        temperature_c: temp,
-        relative_humidity_pct: rng.random_range(10.0..100.0),
-        pressure_kpa: rng.random_range(90.0..105.0),
-        sound_speed_mps: linewatch::physics::acoustic::sound_speed_mps(f64::from(temp)) as f32,
-        wind_to_x_mps: rng.random_range(-8.0..8.0),
-        wind_to_y_mps: rng.random_range(-8.0..8.0),
-        dtdz_day_k_per_m: rng.random_range(-0.01..0.0),
-        dtdz_night_k_per_m: rng.random_range(0.0..0.03),
+        roughness_m: rng.random_range(0.005..0.5),
+        surface_layer_m: rng.random_range(20.0..300.0),
+        lapse_aloft_k_per_m: rng.random_range(-0.0098..-0.003),
+        speed_sigma_mps: rng.random_range(0.0..2.0),
+        ground_speed_sigma_fraction: rng.random_range(0.0..0.2),
+        survey_sigma_m: rng.random_range(0.0..10.0),
         shadow_max_db: rng.random_range(0.0..25.0),
         noise_acoustic_day_db: rng.random_range(40.0..65.0),
         noise_acoustic_night_db: rng.random_range(30.0..55.0),
@@ -42,9 +39,30 @@ pub fn random_terrain(rng: &mut ChaCha8Rng) -> Terrain {
     Terrain { dem, step_m: 250.0, k_factor: STANDARD_K_FACTOR, source: "procedural".into() }
 }
 
-pub fn random_event(rng: &mut ChaCha8Rng, id: u32, p: &GpuParams) -> GpuEvent {
-    let freq = rng.random_range(10.0..1000.0);
+/// The weather fields of an event: a random temperature, surface-layer gradient, wind and
+/// acoustic background.
+pub fn random_weather(rng: &mut ChaCha8Rng, event: GpuEvent) -> GpuEvent {
+    let temp = rng.random_range(-20.0..35.0f64);
     GpuEvent {
+        sound_speed_mps: linewatch::physics::acoustic::sound_speed_mps(temp) as f32,
+        temperature_k: (temp + 273.15) as f32,
+        surface_gradient_k_per_m: rng.random_range(-0.02..0.05),
+        wind_to_x_mps: rng.random_range(-8.0..8.0),
+        wind_to_y_mps: rng.random_range(-8.0..8.0),
+        acoustic_noise_db: rng.random_range(30.0..65.0),
+        alpha_db_per_m: linewatch::physics::acoustic::absorption_db_per_m(
+            f64::from(event.acoustic_freq_hz),
+            temp,
+            rng.random_range(10.0..100.0),
+            rng.random_range(90.0..105.0),
+        ) as f32,
+        ..event
+    }
+}
+
+pub fn random_event(rng: &mut ChaCha8Rng, id: u32, _p: &GpuParams) -> GpuEvent {
+    let freq = rng.random_range(10.0..1000.0);
+    let event = GpuEvent {
         x: rng.random_range(-30_000.0..30_000.0),
         y: rng.random_range(-30_000.0..30_000.0),
         // A third airborne (drones), the rest on the ground.
@@ -57,12 +75,6 @@ pub fn random_event(rng: &mut ChaCha8Rng, id: u32, p: &GpuParams) -> GpuEvent {
         reach_acoustic_m: 1e9,
         reach_seismic_m: 1e9,
         is_day: rng.random_range(0..2),
-        alpha_db_per_m: linewatch::physics::acoustic::absorption_db_per_m(
-            freq,
-            f64::from(p.temperature_c),
-            f64::from(p.relative_humidity_pct),
-            f64::from(p.pressure_kpa),
-        ) as f32,
         rcs_dbsm: rng.random_range(-20.0..15.0),
         critical_dim_m: rng.random_range(0.3..4.0),
         contrast_visible: rng.random_range(0.0..0.6),
@@ -73,7 +85,9 @@ pub fn random_event(rng: &mut ChaCha8Rng, id: u32, p: &GpuParams) -> GpuEvent {
         reach_rf_m: 1e9,
         // Half are launches whose rounds a counter-battery radar can track.
         projectile_rcs_dbsm: if rng.random_bool(0.5) { rng.random_range(-30.0..-10.0) } else { -1000.0 },
-    }
+        ..GpuEvent::default()
+    };
+    random_weather(rng, event)
 }
 
 pub fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
@@ -250,10 +264,8 @@ fn overflowing_the_output_buffer_grows_it_and_loses_nothing() {
     // 64 events heard by all 20,000 co-located sensors: 1.28 M detections > the first buffer.
     let mut params = GpuParams {
         seed_lo: 1,
-        temperature_c: 10.0,
-        relative_humidity_pct: 70.0,
-        pressure_kpa: 101.325,
-        sound_speed_mps: 337.0,
+        roughness_m: 0.05,
+        surface_layer_m: 100.0,
         rayleigh_speed_mps: 300.0,
         seismic_q: 20.0,
         ..Default::default()
@@ -271,13 +283,16 @@ fn overflowing_the_output_buffer_grows_it_and_loses_nothing() {
     let grid = SensorGrid::by_modality(&sensors, 10_000.0);
     grid.apply(&mut params);
     let events: Vec<GpuEvent> = (0..64)
-        .map(|i| GpuEvent {
-            id: i,
-            acoustic_db: 200.0,
-            acoustic_freq_hz: 50.0,
-            alpha_db_per_m: 1e-4,
-            reach_acoustic_m: 1e5,
-            ..Default::default()
+        .map(|i| {
+            GpuEvent {
+                id: i,
+                acoustic_db: 200.0,
+                acoustic_freq_hz: 50.0,
+                alpha_db_per_m: 1e-4,
+                reach_acoustic_m: 1e5,
+                ..Default::default()
+            }
+            .in_still_air(10.0, 40.0)
         })
         .collect();
     let flat = Terrain::flat();

@@ -15,26 +15,20 @@ const THRESHOLD_DB: f32 = 10.0;
 const HEIGHT_M: f32 = 5_000.0;
 
 fn setup(draws: u32, ranges: &[f32]) -> (GpuParams, Vec<GpuEvent>, Vec<GpuSensor>, Vec<[u32; 2]>) {
-    let params = GpuParams {
-        temperature_c: 15.0,
-        relative_humidity_pct: 50.0,
-        pressure_kpa: 101.325,
-        sound_speed_mps: 340.0,
-        shadow_max_db: 0.0,
-        noise_acoustic_day_db: NOISE_DB,
-        noise_acoustic_night_db: NOISE_DB,
-        seed_lo: 99,
-        ..Default::default()
-    };
+    let params =
+        GpuParams { roughness_m: 0.05, surface_layer_m: 100.0, shadow_max_db: 0.0, seed_lo: 99, ..Default::default() };
     // Absorption off: alpha_db_per_m = 0 (the default).
     let events: Vec<GpuEvent> = (0..draws)
-        .map(|i| GpuEvent {
-            z: HEIGHT_M,
-            id: i,
-            acoustic_db: SOURCE_DB,
-            acoustic_freq_hz: 0.01,
-            is_day: 1,
-            ..Default::default()
+        .map(|i| {
+            GpuEvent {
+                z: HEIGHT_M,
+                id: i,
+                acoustic_db: SOURCE_DB,
+                acoustic_freq_hz: 0.01,
+                is_day: 1,
+                ..Default::default()
+            }
+            .in_still_air(15.0, f64::from(NOISE_DB))
         })
         .collect();
     let sensors: Vec<GpuSensor> = ranges

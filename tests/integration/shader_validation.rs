@@ -84,7 +84,7 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
     use linewatch::detect::*;
     // Sizes of the WGSL structs (all 4-byte scalars, no padding).
     assert_eq!(std::mem::size_of::<GpuParams>(), 28 * 4);
-    assert_eq!(std::mem::size_of::<GpuEvent>(), 21 * 4);
+    assert_eq!(std::mem::size_of::<GpuEvent>(), 27 * 4);
     assert_eq!(std::mem::size_of::<GpuSensor>(), (SENSOR_WORDS + SIGHT_WORDS) * 4);
     assert_eq!(std::mem::size_of::<GpuDetection>(), 7 * 4);
     assert_eq!(std::mem::size_of::<GpuPairOut>(), 9 * 4);

@@ -5,7 +5,6 @@ use crate::support::{linewatch, repo, smoke_scenario, text};
 use linewatch::abi;
 use linewatch::coverage::{CellSite, cell_metrics};
 use linewatch::detect::{BestCase, GpuEvent};
-use linewatch::events::SourceModel;
 use linewatch::scenario::LoadedScenario;
 use linewatch::size::{SizeOptions, size};
 use linewatch::terrain::Terrain;
@@ -21,10 +20,10 @@ fn half_range_m(loaded: &LoadedScenario) -> f64 {
     let (plane, line) = linewatch::geo::load_line(loaded).expect("line");
     let sensors = linewatch::deploy::deploy(loaded, &plane, &line).expect("deploy");
     let sensor = abi::gpu_sensor(&sensors[sensors.len() / 2]);
-    let params = abi::params(&s.environment, s.seed);
+    let params = abi::belief_params(&s.environment, &s.truth, s.seed);
     let flat = Terrain::flat();
     let best = BestCase::of(&sensors).over(&flat);
-    let source = abi::gpu_source(&SourceModel::from_signature(&s.classes[0].source), &s.environment, &best, false);
+    let source = linewatch::world::coverage_source(s, &best, &s.classes[0], false);
     let p_at = |r: f64| {
         let e = GpuEvent { x: sensor.x, y: sensor.y + r as f32, ..source };
         cell_metrics(&params, &flat, &e, CellSite { offset_m: r, normal: [0.0, 1.0] }, &[sensor], 1).p_detect

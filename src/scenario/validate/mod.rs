@@ -44,6 +44,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     range(&root.key("utc_offset_h"), s.utc_offset_h, -14.0, 14.0)?;
     check_line(&root.key("line"), &s.line)?;
     check_environment(&root.key("environment"), &s.environment)?;
+    check_truth(&root.key("truth"), &s.truth)?;
     check_terrain(&root.key("terrain"), &s.terrain)?;
     if s.rows.is_empty() {
         return Err((root.key("rows"), "the scenario deploys no sensors: add a [[rows]] table".into()));
@@ -129,6 +130,12 @@ fn check_environment(p: &FieldPath, e: &Environment) -> Result<(), Problem> {
     range(&p.key("temperature_gradient_day_k_per_m"), e.temperature_gradient_day_k_per_m, -0.1, 0.1)?;
     range(&p.key("temperature_gradient_night_k_per_m"), e.temperature_gradient_night_k_per_m, -0.1, 0.1)?;
     range(&p.key("shadow_max_db"), e.shadow_max_db, 0.0, 60.0)?;
+    // Roughness from ice (1e-5 m) to city centres (~2 m); surface layers up to the boundary
+    // layer's top; lapses between the dry adiabat and a strong inversion.
+    range(&p.key("roughness_m"), e.roughness_m, 1e-5, 3.0)?;
+    range(&p.key("surface_layer_m"), e.surface_layer_m, 1.0, 3000.0)?;
+    range(&p.key("lapse_aloft_k_per_m"), e.lapse_aloft_k_per_m, -0.0098, 0.05)?;
+    range(&p.key("wind_noise_db"), e.wind_noise_db, -50.0, 200.0)?;
     range(&p.key("day_start_h"), e.day_start_h, 0.0, 24.0)?;
     range(&p.key("day_end_h"), e.day_end_h, 0.0, 24.0)?;
     if e.day_start_h >= e.day_end_h {
@@ -145,6 +152,20 @@ fn check_environment(p: &FieldPath, e: &Environment) -> Result<(), Problem> {
     range(&p.key("rayleigh_speed_mps"), e.rayleigh_speed_mps, 10.0, 10_000.0)?;
     range(&p.key("seismic_q"), e.seismic_q, 1.0, 10_000.0)?;
     range(&p.key("visibility_km"), e.visibility_km, 0.01, 1000.0)?;
+    Ok(())
+}
+
+fn check_truth(p: &FieldPath, t: &Truth) -> Result<(), Problem> {
+    range(&p.key("correlation_km"), t.correlation_km, 0.1, 1e5)?;
+    range(&p.key("correlation_h"), t.correlation_h, 0.01, 1e4)?;
+    range(&p.key("wind_sigma_mps"), t.wind_sigma_mps, 0.0, 30.0)?;
+    range(&p.key("temperature_sigma_c"), t.temperature_sigma_c, 0.0, 30.0)?;
+    range(&p.key("temperature_gradient_sigma_k_per_m"), t.temperature_gradient_sigma_k_per_m, 0.0, 0.1)?;
+    range(&p.key("path_speed_sigma_mps"), t.path_speed_sigma_mps, 0.0, 30.0)?;
+    range(&p.key("footprint_speed_sigma_mps"), t.footprint_speed_sigma_mps, 0.0, 30.0)?;
+    range(&p.key("ground_speed_sigma_fraction"), t.ground_speed_sigma_fraction, 0.0, 0.5)?;
+    range(&p.key("survey_sigma_m"), t.survey_sigma_m, 0.0, 10_000.0)?;
+    range(&p.key("clock_sigma_ms"), t.clock_sigma_ms, 0.0, 60_000.0)?;
     Ok(())
 }
 
