@@ -21,6 +21,7 @@ mod sizing;
 mod support;
 mod terrain_files;
 mod terrain_gpu_vs_cpu;
+mod validation;
 mod verifier;
 #[cfg(feature = "viewer")]
 mod viewer;

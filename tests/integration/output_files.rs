@@ -41,8 +41,14 @@ fn info_summarises_a_result_and_nothing_else_is_left_behind() {
 
 #[test]
 fn validate_accepts_every_shipped_scenario() {
-    for entry in std::fs::read_dir(super::support::repo().join("scenarios")).expect("scenarios/") {
-        let path = entry.expect("entry").path();
+    let root = super::support::repo().join("scenarios");
+    let listed = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir).expect("scenarios/").map(|e| e.expect("entry").path()).collect()
+    };
+    let mut scenarios: Vec<_> = listed(&root).into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+    scenarios.extend(listed(&root.join("validation")).into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")));
+    assert!(scenarios.len() >= 8, "{scenarios:?}");
+    for path in scenarios {
         let o = linewatch(&super::support::repo(), &["validate", path.to_str().expect("utf-8")]);
         assert!(o.status.success(), "{}: {}", path.display(), text(&o.stderr));
         assert!(text(&o.stdout).contains("valid"));
