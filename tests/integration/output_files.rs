@@ -45,8 +45,10 @@ fn validate_accepts_every_shipped_scenario() {
     let listed = |dir: &std::path::Path| -> Vec<std::path::PathBuf> {
         std::fs::read_dir(dir).expect("scenarios/").map(|e| e.expect("entry").path()).collect()
     };
-    let mut scenarios: Vec<_> = listed(&root).into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
-    scenarios.extend(listed(&root.join("validation")).into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")));
+    let mut scenarios: Vec<_> =
+        listed(&root).into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+    scenarios
+        .extend(listed(&root.join("validation")).into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")));
     assert!(scenarios.len() >= 8, "{scenarios:?}");
     for path in scenarios {
         let o = linewatch(&super::support::repo(), &["validate", path.to_str().expect("utf-8")]);
