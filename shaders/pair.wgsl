@@ -34,8 +34,8 @@ struct Params {
     grid_origin_y: f32,
     item_count: u32,
     capacity: u32,
-    visibility_m: f32,
-    pad0: u32,
+    extinction_visible_per_m: f32,
+    extinction_thermal_per_m: f32,
     pad1: u32,
     pad2: u32,
     pad3: u32,
@@ -66,6 +66,8 @@ struct Event {
     reach_rf_m: f32,
     // Radar cross-section of the projectile in flight (launches), dBsm; UNSEEN_DB: none.
     projectile_rcs_dbsm: f32,
+    // 1: persists (a scanning camera comes round to it); 0: a transient flash or blast.
+    persistent: u32,
     // The weather at the event: still-air sound speed, air temperature (K), the surface layer's
     // temperature gradient (K/m), the 10 m wind (towards) and the acoustic background in it.
     sound_speed_mps: f32,
@@ -113,6 +115,8 @@ struct Sight {
     counter_battery: u32,
     location_fraction: f32,
     fence_height_m: f32,
+    // Camera: the fraction of its sector in view at once (transient sources).
+    view_fraction: f32,
 }
 
 struct Received {
@@ -189,13 +193,16 @@ fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
         return Received(snr_db, 0.0, c, range, exp(log(v.pfa) / (1.0 + snr)), clearance);
     }
     let contrast0 = select(e.contrast_visible, e.contrast_thermal, v.band == 1u);
-    if contrast0 * exp(-KOSCHMIEDER * range / params.visibility_m) < v.min_contrast {
+    let extinction = select(params.extinction_visible_per_m, params.extinction_thermal_per_m, v.band == 1u);
+    if contrast0 * exp(-extinction * range) < v.min_contrast {
         return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
     }
     let ratio = e.critical_dim_m / (2.0 * range * v.ifov_rad * v.n50);
     let exponent = 1.51 + 0.24 * ratio;
-    // (N/N50)^E / (1 + (N/N50)^E), written so that a large ratio gives 1, not inf/inf.
-    let pd = 1.0 / (1.0 + exp(-exponent * log(ratio)));
+    // (N/N50)^E / (1 + (N/N50)^E), written so that a large ratio gives 1, not inf/inf; a
+    // scanning camera sees a transient source only when it happens in view.
+    let in_view = select(v.view_fraction, 1.0, e.persistent != 0u);
+    let pd = in_view / (1.0 + exp(-exponent * log(ratio)));
     return Received(10.0 * log10_f32(ratio), 0.0, c, range, pd, clearance);
 }
 

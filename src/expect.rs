@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn a_range_needs_both_clauses() {
         let scenario: Scenario = toml::from_str(
-            "name = 'x'\nseed = 1\nduration_h = 1.0\n[[classes]]\nname = 'artillery'\nkind = 'indirect_fire'\nrate_per_day = 1.0\nsource = { tnt_kg = 1.0 }\n",
+            "name = 'x'\nseed = 1\nduration_h = 1.0\n[[classes]]\nname = 'artillery'\nkind = 'indirect_fire'\nrate_per_day = 1.0\ndepth_km = [1.0, 2.0]\nsource = { tnt_kg = 1.0 }\n",
         )
         .expect("scenario");
         let table: toml::Table = toml::from_str("[artillery]\ncep50_m = '>= 5, <= 100'").expect("table");

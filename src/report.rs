@@ -1,7 +1,7 @@
 //! The summaries `run`, `coverage` and `check` print on standard output.
 
 use crate::run::{CoverageSummary, RunSummary};
-use crate::scenario::LoadedScenario;
+use crate::scenario::{LoadedScenario, Modality};
 use crate::verify::VerifyReport;
 use std::path::Path;
 
@@ -84,10 +84,37 @@ pub fn print_summary(s: &RunSummary, output: &Path) {
             c.detections
         );
     }
+    print_heard(s);
     println!(
         "  time           {:.1} s ({:.1} s GPU detection, {:.1} s writing HDF5)",
         s.seconds, s.gpu_seconds, s.write_seconds
     );
+}
+
+/// How far each class's own events (not impacts) were heard, by the wave modalities: median and
+/// 90th percentile of the detection distance, and the share beyond 50 km.
+fn print_heard(s: &RunSummary) {
+    let mut header = false;
+    for (c, class) in s.classes.iter().enumerate() {
+        for m in [Modality::Acoustic, Modality::Seismic] {
+            let median = s.heard.distance_quantile_km(c, m, 0.5);
+            if !median.is_finite() {
+                continue;
+            }
+            if !header {
+                println!("  heard at       class, modality: median and 90th percentile distance, share beyond 50 km");
+                header = true;
+            }
+            println!(
+                "  {:<12}   {:<9} {:>7.1} km {:>7.1} km {:>7.2} %",
+                class.name,
+                m.name(),
+                median,
+                s.heard.distance_quantile_km(c, m, 0.9),
+                100.0 * s.heard.beyond_fraction(c, m, 50.0)
+            );
+        }
+    }
 }
 
 /// Each mapped class's coverage: covered fraction, gaps, the longest gap's place.

@@ -36,6 +36,8 @@ pub mod purpose {
     pub const WEATHER: u32 = 0x3ea7;
     /// The world's sensor survey errors and clock offsets (index: the sensor).
     pub const SENSOR_TRUTH: u32 = 0x7a6e;
+    /// Whether a drone carries an RF link (index: 1 for a track, 0 for a lone event).
+    pub const RF_LINK: u32 = 0xf1be;
 }
 
 /// A 64-bit seed for one independent stream of a run, derived from the run's seed.

@@ -10,7 +10,6 @@
 use crate::abi::UNSEEN_DB;
 use crate::coverage::reference::{LOCATION_PD_FLOOR, MAX_K, MIN_TIMING_SIGMA_S, SINGULAR_DET};
 use crate::detect::reference::BEARING_EXPONENT_MAX;
-use crate::physics::electro_optical::KOSCHMIEDER;
 use crate::physics::rf::SPEED_OF_LIGHT_MPS;
 use crate::rng::stream;
 use crate::scenario::Modality;
@@ -68,7 +67,6 @@ pub fn constants() -> String {
         ("LOCATION_PD_FLOOR", LOCATION_PD_FLOOR),
         ("BEARING_EXPONENT_MAX", BEARING_EXPONENT_MAX),
         ("SPEED_OF_LIGHT_MPS", SPEED_OF_LIGHT_MPS),
-        ("KOSCHMIEDER", KOSCHMIEDER),
         ("UNSEEN_DB", UNSEEN_DB),
         ("WIND_REFERENCE_HEIGHT_M", crate::physics::acoustic::WIND_REFERENCE_HEIGHT_M),
         ("PICK_FLOOR_FRACTION", crate::physics::PICK_FLOOR_FRACTION),

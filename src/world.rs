@@ -64,9 +64,14 @@ impl World {
         BestCase::of(&self.sensors).over(&self.terrain)
     }
 
-    /// An event as the detection kernel hears it: in the world's weather there and then.
+    /// An event as the detection kernel hears it: in the world's weather there and then, with
+    /// no RF link when the source is one of its class's fibre-optic fraction.
     pub fn gpu_event(&self, scenario: &Scenario, e: &Event, best: &BestCase) -> GpuEvent {
-        abi::gpu_event(e, &scenario.environment, &self.weather.at(e.chainage_km, e.t_s, e.is_day), best)
+        let mut g = abi::gpu_event(e, &scenario.environment, &self.weather.at(e.chainage_km, e.t_s, e.is_day), best);
+        if !carries_rf_link(scenario.seed, e) {
+            g.reach_rf_m = 0.0;
+        }
+        g
     }
 
     /// The source a class places at each coverage cell, by day or by night.
@@ -127,6 +132,17 @@ fn refuse_too_many_events(loaded: &LoadedScenario, sensors: &[Sensor]) -> Result
     ))
 }
 
+/// Whether an event's source carries its RF link: a draw per track (a drone has a radio or a
+/// fibre for its whole flight), or per event without one, against the class's fraction.
+pub fn carries_rf_link(seed: u64, e: &Event) -> bool {
+    if e.source.rf_link_fraction >= 1.0 {
+        return true;
+    }
+    let (index, track) = if e.track_id >= 0 { (e.track_id as u32, 1) } else { (e.id, 0) };
+    let h = rng::pcg4d(rng::key(rng::sub_seed(seed, rng::purpose::RF_LINK, track), index, 0, 0));
+    rng::unit_open0(h[0]) <= e.source.rf_link_fraction
+}
+
 /// Where each sensor really is (its surveyed position off by N(0, σ) per horizontal axis) and
 /// its clock's offset, s: drawn per sensor id from the seed.
 fn sensor_truth(sensors: &[Sensor], truth: &Truth, seed: u64) -> (Vec<Sensor>, Vec<f64>) {
@@ -148,7 +164,11 @@ fn sensor_truth(sensors: &[Sensor], truth: &Truth, seed: u64) -> (Vec<Sensor>, V
 /// `best`.
 pub fn coverage_source(scenario: &Scenario, best: &BestCase, class: &ViolationClass, is_day: bool) -> GpuEvent {
     let env = &scenario.environment;
-    abi::gpu_source(&SourceModel::from_signature(&class.source), env, &Weather::nominal(env, is_day), best, is_day)
+    let source = SourceModel::from_signature(&class.source);
+    GpuEvent {
+        persistent: u32::from(class.kind == crate::scenario::ClassKind::Movement),
+        ..abi::gpu_source(&source, env, &Weather::nominal(env, is_day), best, is_day)
+    }
 }
 
 /// The one way a coverage kernel is built: the scenario's physics parameters, the sensors in a

@@ -38,9 +38,10 @@ pub struct GpuParams {
     pub item_count: u32,
     /// Capacity of the detections buffer.
     pub capacity: u32,
-    /// Meteorological visibility, m (camera contrast loss).
-    pub visibility_m: f32,
-    pub pad: [u32; 4],
+    /// Extinction of haze and fog for cameras, visible and thermal band, 1/m.
+    pub extinction_visible_per_m: f32,
+    pub extinction_thermal_per_m: f32,
+    pub pad: [u32; 3],
 }
 
 #[repr(C)]
@@ -73,6 +74,9 @@ pub struct GpuEvent {
     pub reach_rf_m: f32,
     /// Radar cross-section of the projectile in flight (launches), dBsm; UNSEEN_DB: none.
     pub projectile_rcs_dbsm: f32,
+    /// 1: the source persists (a vehicle, a drone: a scanning camera comes round to it); 0: a
+    /// transient flash or blast.
+    pub persistent: u32,
     /// The weather at the event (`weather::Weather`): the truth's own in a run, the nominal in a
     /// coverage map. Sound speed in still air, m/s, and air temperature, K.
     pub sound_speed_mps: f32,
@@ -141,12 +145,14 @@ pub struct GpuSensor {
     pub location_fraction: f32,
     /// Counter-battery: height above the launcher where the round must be in view, m.
     pub fence_height_m: f32,
+    /// Camera: the fraction of its sector in view at once (transient sources).
+    pub view_fraction: f32,
 }
 
 /// Words of the WGSL `Sensor` at the head of a `GpuSensor`; the rest is its `Sight`.
 pub const SENSOR_WORDS: usize = 12;
 /// Words of the WGSL `Sight`.
-pub const SIGHT_WORDS: usize = 16;
+pub const SIGHT_WORDS: usize = 17;
 
 /// The sensors as the kernels bind them: the acoustic and seismic walks read only the first
 /// array, the line-of-sight walks the second one too (same index).

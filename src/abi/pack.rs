@@ -5,8 +5,8 @@ use super::layout::*;
 use super::reach::{BestCase, camera_reach_m, radar_reach_m, reach_m, rf_reach_m};
 use crate::deploy::Sensor;
 use crate::events::Event;
-use crate::physics::acoustic;
 use crate::physics::source::SourceModel;
+use crate::physics::{acoustic, electro_optical};
 use crate::scenario::{Environment, Modality, Truth};
 use crate::weather::Weather;
 
@@ -31,7 +31,8 @@ pub fn params(env: &Environment, truth: &Truth, seed: u64) -> GpuParams {
         footprint_sigma_mps: truth.footprint_speed_sigma_mps as f32,
         seed_lo: seed as u32,
         seed_hi: (seed >> 32) as u32,
-        visibility_m: (env.visibility_km * 1000.0) as f32,
+        extinction_visible_per_m: camera_extinction(env)[0] as f32,
+        extinction_thermal_per_m: camera_extinction(env)[1] as f32,
         ..GpuParams::default()
     }
 }
@@ -45,6 +46,15 @@ pub fn belief_params(env: &Environment, truth: &Truth, seed: u64) -> GpuParams {
         footprint_sigma_mps: 0.0,
         ..params(env, truth, seed)
     }
+}
+
+/// Extinction of haze and fog in the scenario's visibility, visible and thermal band, 1/m.
+pub fn camera_extinction(env: &Environment) -> [f64; 2] {
+    let v = env.visibility_km * 1000.0;
+    [
+        electro_optical::extinction_per_m(v, electro_optical::VISIBLE_WAVELENGTH_UM),
+        electro_optical::extinction_per_m(v, electro_optical::THERMAL_WAVELENGTH_UM),
+    ]
 }
 
 pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
@@ -77,13 +87,20 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         counter_battery: u32::from(s.sight.counter_battery),
         location_fraction: s.sight.location_fraction as f32,
         fence_height_m: s.sight.fence_height_m as f32,
+        view_fraction: s.sight.view_fraction as f32,
     }
 }
 
 /// An event as the detection kernel reads it, in the world's weather there and then.
 pub fn gpu_event(e: &Event, env: &Environment, weather: &Weather, best: &BestCase) -> GpuEvent {
     // The ground truth's z is the height above ground the scenario gives.
-    GpuEvent { x: e.x as f32, y: e.y as f32, id: e.id, ..gpu_source(&e.source, env, weather, best, e.is_day) }
+    GpuEvent {
+        x: e.x as f32,
+        y: e.y as f32,
+        id: e.id,
+        persistent: u32::from(e.kind == crate::events::EventKind::Movement),
+        ..gpu_source(&e.source, env, weather, best, e.is_day)
+    }
 }
 
 /// A source as the kernels read it, at the origin, in a weather: coverage places it at each
@@ -115,8 +132,10 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, weather: &Weather, best:
         contrast_thermal: src.thermal_contrast as f32,
         rf_dbm_1m: src.rf_dbm_1m.unwrap_or(0.0) as f32,
         reach_radar_m: radar_reach_m(src, best) as f32,
-        reach_eo_m: camera_reach_m(src, best, env.visibility_km * 1000.0, is_day) as f32,
+        reach_eo_m: camera_reach_m(src, best, camera_extinction(env), is_day) as f32,
         reach_rf_m: rf_reach_m(src, best) as f32,
+        // Transient unless the caller knows better (`gpu_event`, `world::coverage_source`).
+        persistent: 0,
         sound_speed_mps: air.sound_speed_mps as f32,
         temperature_k: air.temperature_k as f32,
         surface_gradient_k_per_m: air.surface_gradient_k_per_m as f32,

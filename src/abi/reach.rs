@@ -3,7 +3,6 @@
 
 use super::layout::*;
 use crate::deploy::Sensor;
-use crate::physics::electro_optical::KOSCHMIEDER;
 use crate::physics::source::SourceModel;
 use crate::physics::{acoustic, seismic};
 use crate::scenario::{Environment, Modality};
@@ -204,9 +203,9 @@ pub fn radar_reach_m(src: &SourceModel, best: &BestCase) -> f64 {
 
 /// Range beyond which no camera detects the source with P ≥ 1e-6: per band, the least of the
 /// instrumented range, the range where the apparent contrast falls to the least resolvable one
-/// (C0·exp(−3.912·R/V) = Cmin) and the range where TTP falls below 1e-6. Visible cameras are
-/// blind at night.
-pub fn camera_reach_m(src: &SourceModel, best: &BestCase, visibility_m: f64, is_day: bool) -> f64 {
+/// (C0·exp(−σ·R) = Cmin, σ the band's extinction) and the range where TTP falls below 1e-6.
+/// Visible cameras are blind at night.
+pub fn camera_reach_m(src: &SourceModel, best: &BestCase, extinction_per_m: [f64; 2], is_day: bool) -> f64 {
     let Some(dc) = src.critical_dimension_m else {
         return 0.0;
     };
@@ -214,9 +213,10 @@ pub fn camera_reach_m(src: &SourceModel, best: &BestCase, visibility_m: f64, is_
     best.cameras
         .iter()
         .zip(contrasts)
-        .filter(|(c, c0)| c.present && *c0 > c.min_contrast)
-        .map(|(c, c0)| {
-            let by_contrast = visibility_m / KOSCHMIEDER * (c0 / c.min_contrast).ln();
+        .zip(extinction_per_m)
+        .filter(|((c, c0), _)| c.present && *c0 > c.min_contrast)
+        .map(|((c, c0), extinction)| {
+            let by_contrast = (c0 / c.min_contrast).ln() / extinction;
             let by_resolution = dc / (2.0 * c.ifov_n50 * TTP_TAIL_RATIO);
             c.max_range_m
                 .min(by_contrast)
@@ -351,6 +351,7 @@ mod tests {
             visible_contrast: 0.0,
             thermal_contrast: 0.0,
             rf_dbm_1m: None,
+            rf_link_fraction: 1.0,
             projectile_rcs_m2: None,
         };
         let sensors = [
@@ -415,6 +416,7 @@ mod tests {
             visible_contrast: 0.0,
             thermal_contrast: 0.0,
             rf_dbm_1m: Some(10.0),
+            rf_link_fraction: 1.0,
             projectile_rcs_m2: None,
         };
         let mut rf = sensor(Modality::Rf, 10.0, 0.0, 0.0);

@@ -47,6 +47,9 @@ pub const DEFAULT_PFA: f64 = 1e-6;
 /// 1.0 ± 0.25 cycles (Johnson, "Analysis of image forming systems", 1958), 0.75 in NVESD's
 /// ACQUIRE model.
 pub const DEFAULT_N50: f64 = 0.75;
+/// Pixels across a camera's detector unless the row says: 640, the common width of thermal cores
+/// (640×480 and 640×512; e.g. the Hikvision DS-2TD8166 series of docs/validation.md, case E1).
+pub const DEFAULT_PIXELS: u32 = 640;
 /// Least resolvable apparent contrast: the 2 % of the observer threshold behind the definition
 /// of meteorological visibility (WMO-No. 8, §9.1).
 pub const DEFAULT_MIN_CONTRAST: f64 = 0.02;
@@ -87,6 +90,10 @@ pub struct Sight {
     /// Counter-battery: per-axis σ of the reported launch point per metre of range.
     pub location_fraction: f64,
     pub fence_height_m: f64,
+    /// Camera: the fraction of its sector in view at once (1 when it stares at all of it). A
+    /// transient source (a flash, a blast) is seen only when in view; a persistent one (a
+    /// vehicle, a drone) is taken to stay until the scan comes round.
+    pub view_fraction: f64,
 }
 
 impl Sight {
@@ -100,8 +107,9 @@ impl Sight {
         }
     }
 
-    /// The row's figures; `facing_rad` is the azimuth towards the line from this sensor.
-    pub fn of_row(row: &SensorRow, facing_rad: f64) -> Self {
+    /// The row's figures; `facing_rad` is the azimuth towards the line from this sensor; an RF
+    /// detector's sensitivity is worse by `rf_noise_rise_db`, the jamming over its band.
+    pub fn of_row(row: &SensorRow, facing_rad: f64, rf_noise_rise_db: f64) -> Self {
         let of_view = |v: &FieldOfView| Self {
             min_range_m: v.min_range_km * 1000.0,
             max_range_m: v.max_range_km.map_or(crate::physics::MAX_REACH_M, |r| r * 1000.0),
@@ -128,19 +136,27 @@ impl Sight {
                     ..of_view(&view)
                 }
             }
-            RowKind::Camera { view, band, pixel_pitch_um, focal_length_mm, n50, min_contrast } => Self {
-                n50: n50.unwrap_or(DEFAULT_N50),
-                ifov_rad: if pixel_pitch_um > 0.0 && focal_length_mm > 0.0 {
+            RowKind::Camera { view, band, pixel_pitch_um, focal_length_mm, pixels, n50, min_contrast } => {
+                let ifov_rad = if pixel_pitch_um > 0.0 && focal_length_mm > 0.0 {
                     pixel_pitch_um * 1e-6 / (focal_length_mm * 1e-3)
                 } else {
                     0.0
-                },
-                min_contrast: min_contrast.unwrap_or(DEFAULT_MIN_CONTRAST),
-                thermal: band == Band::Thermal,
-                ..of_view(&view)
-            },
+                };
+                // The instantaneous field of view; a wider sector is scanned, so that a
+                // direction is in view that fraction of the time.
+                let field_rad = f64::from(pixels.unwrap_or(DEFAULT_PIXELS)) * ifov_rad;
+                let sector_rad = view.sector_deg.to_radians();
+                Self {
+                    n50: n50.unwrap_or(DEFAULT_N50),
+                    ifov_rad,
+                    view_fraction: if sector_rad > 0.0 { (field_rad / sector_rad).min(1.0) } else { 1.0 },
+                    min_contrast: min_contrast.unwrap_or(DEFAULT_MIN_CONTRAST),
+                    thermal: band == Band::Thermal,
+                    ..of_view(&view)
+                }
+            }
             RowKind::Rf { view, sensitivity_dbm, los_exponent, nlos_exponent, .. } => Self {
-                gain_db: -sensitivity_dbm,
+                gain_db: -sensitivity_dbm - rf_noise_rise_db,
                 los_exponent: los_exponent.unwrap_or(DEFAULT_LOS_EXPONENT),
                 nlos_exponent: nlos_exponent.unwrap_or(DEFAULT_NLOS_EXPONENT),
                 ..of_view(&view)
@@ -157,6 +173,7 @@ impl Sight {
             los_exponent: DEFAULT_LOS_EXPONENT,
             nlos_exponent: DEFAULT_NLOS_EXPONENT,
             fence_height_m: DEFAULT_FENCE_HEIGHT_M,
+            view_fraction: 1.0,
             ..Self::default()
         }
     }
@@ -240,7 +257,7 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
                     .map_or_else(|| Sight::location_fraction_of(row), f64::to_radians),
                 false_alarms_per_day: row.false_alarms_per_day,
                 cost_eur: row.unit_cost_eur,
-                sight: Sight::of_row(row, facing),
+                sight: Sight::of_row(row, facing, loaded.scenario.environment.rf_noise_rise_db),
             });
         }
     }

@@ -2,7 +2,7 @@
 
 use crate::abi::*;
 use crate::abi::{SensorGrid, max_reach, reach_for};
-use crate::physics::electro_optical::{self, KOSCHMIEDER};
+use crate::physics::electro_optical;
 use crate::physics::rf::SPEED_OF_LIGHT_MPS;
 use crate::physics::{self, acoustic, radar, seismic};
 use crate::rng;
@@ -141,7 +141,8 @@ fn received_by_sight(
         return Received { level_db: snr_db, noise_db: 0.0, speed_mps: c, range_m: range, pd, clearance_m: clearance };
     }
     let contrast0 = if s.band == 1 { f(e.contrast_thermal) } else { f(e.contrast_visible) };
-    if contrast0 * (-KOSCHMIEDER * range / f(p.visibility_m)).exp() < f(s.min_contrast) {
+    let extinction = if s.band == 1 { f(p.extinction_thermal_per_m) } else { f(p.extinction_visible_per_m) };
+    if contrast0 * (-extinction * range).exp() < f(s.min_contrast) {
         return Received { pd: 0.0, ..unseen(clearance) };
     }
     let cycles = electro_optical::cycles_on_target(f(e.critical_dim_m), range, f(s.ifov_rad));
@@ -151,7 +152,8 @@ fn received_by_sight(
         noise_db: 0.0,
         speed_mps: c,
         range_m: range,
-        pd: electro_optical::ttp_probability(cycles, n50),
+        // A scanning camera sees a transient source only when it happens in view.
+        pd: electro_optical::ttp_probability(cycles, n50) * if e.persistent != 0 { 1.0 } else { f(s.view_fraction) },
         clearance_m: clearance,
     }
 }

@@ -28,6 +28,8 @@ pub struct SourceModel {
     pub thermal_contrast: f64,
     /// RF power at 1 m, dBm (EIRP, duty cycle, free-space loss to 1 m); None: no emitter.
     pub rf_dbm_1m: Option<f64>,
+    /// Fraction of such sources that carry the RF link at all (the rest fly on fibre).
+    pub rf_link_fraction: f64,
     /// Radar cross-section of its projectile in flight, m²; None: nothing a counter-battery
     /// radar can track.
     pub projectile_rcs_m2: Option<f64>,
@@ -54,6 +56,7 @@ impl SourceModel {
                 }
                 _ => None,
             },
+            rf_link_fraction: s.rf_link_fraction.unwrap_or(1.0),
         }
     }
 }

@@ -130,6 +130,7 @@ mod tests {
             visible_contrast: 0.0,
             thermal_contrast: 0.0,
             rf_dbm_1m: None,
+            rf_link_fraction: 1.0,
             projectile_rcs_m2: None,
         };
         let e = Event {

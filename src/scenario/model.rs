@@ -237,7 +237,11 @@ pub struct Environment {
     pub rayleigh_speed_mps: f64,
     /// Seismic quality factor Q of the near surface.
     pub seismic_q: f64,
-    /// Meteorological visibility, km: the contrast loss of cameras (Koschmieder).
+    /// Rise of the noise floor over the drone-link bands from jamming along the line, dB: an RF
+    /// detector's sensitivity is that much worse.
+    pub rf_noise_rise_db: f64,
+    /// Meteorological visibility, km: the contrast loss of cameras, visible (Koschmieder) and
+    /// thermal (Kruse–Kim, `physics::electro_optical::extinction_per_m`).
     pub visibility_km: f64,
 }
 
@@ -289,6 +293,10 @@ impl Default for Environment {
             // (Rix, Lai & Spang 2000, near-surface Q of soils 10–50).
             rayleigh_speed_mps: 300.0,
             seismic_q: 20.0,
+            // Stated assumption: electronic warfare is pervasive along the line (the OSCE SMM
+            // reported GNSS jamming on about two-thirds of its long-range UAV flights in 2021,
+            // SMM thematic reports), so the 2.4/5.8 GHz floor is taken 10 dB above thermal.
+            rf_noise_rise_db: 10.0,
             // WMO-No. 8 (2018) §9.1 visibility scale: 10 km is the edge of "good"; winter haze
             // and mist on the steppe often bring it lower.
             visibility_km: 10.0,
@@ -488,6 +496,9 @@ pub struct SensorRow {
     pub band: Option<Band>,
     pub pixel_pitch_um: Option<f64>,
     pub focal_length_mm: Option<f64>,
+    /// Camera: pixels across the detector; its field of view is pixels × IFOV, and a sector
+    /// wider than that is scanned (default 640, the common thermal-core width).
+    pub pixels: Option<u32>,
     /// Camera: cycles across the critical dimension for P = 0.5 of the task (detection).
     pub n50: Option<f64>,
     /// Camera: least apparent contrast the sensor and observer resolve.
@@ -570,8 +581,10 @@ pub struct Signature {
     pub critical_dimension_m: Option<f64>,
     pub visible_contrast: Option<f64>,
     pub thermal_contrast: Option<f64>,
-    /// Radio link the source emits (drone control or video): EIRP, carrier and duty cycle.
+    /// Radio link the source emits (drone control or video): EIRP, carrier and duty cycle, and
+    /// the fraction of sources that have one (the rest fly on fibre-optic cable; default 1).
     pub rf_eirp_dbm: Option<f64>,
+    pub rf_link_fraction: Option<f64>,
     pub rf_freq_hz: Option<f64>,
     pub rf_duty_cycle: Option<f64>,
     /// Radar cross-section of the projectile in flight, m² (launches a counter-battery radar

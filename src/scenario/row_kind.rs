@@ -54,6 +54,7 @@ pub enum RowKind {
         band: Band,
         pixel_pitch_um: f64,
         focal_length_mm: f64,
+        pixels: Option<u32>,
         n50: Option<f64>,
         min_contrast: Option<f64>,
     },
@@ -76,6 +77,7 @@ const SIGHT: &[Modality] = &[Modality::Radar, Modality::EoIr, Modality::Rf];
 /// take each.
 pub const MODALITY_KEYS: &[(&str, &[Modality])] = &[
     ("pixel_pitch_um", EO_IR),
+    ("pixels", EO_IR),
     ("focal_length_mm", EO_IR),
     ("n50", EO_IR),
     ("min_contrast", EO_IR),
@@ -113,6 +115,7 @@ impl SensorRow {
             "pixel_pitch_um" => self.pixel_pitch_um.is_some(),
             "focal_length_mm" => self.focal_length_mm.is_some(),
             "n50" => self.n50.is_some(),
+            "pixels" => self.pixels.is_some(),
             "min_contrast" => self.min_contrast.is_some(),
             "band" => self.band.is_some(),
             "snr_ref_db" => self.snr_ref_db.is_some(),
@@ -168,6 +171,7 @@ impl SensorRow {
                 band: self.band.unwrap_or_default(),
                 pixel_pitch_um: self.pixel_pitch_um.unwrap_or(0.0),
                 focal_length_mm: self.focal_length_mm.unwrap_or(0.0),
+                pixels: self.pixels,
                 n50: self.n50,
                 min_contrast: self.min_contrast,
             },
@@ -193,6 +197,7 @@ mod tests {
                modality = "radar"
                timing_sigma_ms = 1.0
                pixel_pitch_um = 1.0
+               pixels = 640
                focal_length_mm = 1.0
                n50 = 1.0
                min_contrast = 0.1

@@ -26,7 +26,8 @@ pub fn random_params(rng: &mut ChaCha8Rng) -> GpuParams {
         seismic_q: rng.random_range(10.0..60.0),
         seed_lo: rng.random(),
         seed_hi: rng.random(),
-        visibility_m: rng.random_range(2_000.0..30_000.0),
+        extinction_visible_per_m: rng.random_range(1e-4..2e-3),
+        extinction_thermal_per_m: rng.random_range(1e-5..1e-3),
         ..GpuParams::default()
     }
 }
@@ -70,11 +71,13 @@ pub fn random_event(rng: &mut ChaCha8Rng, id: u32, _p: &GpuParams) -> GpuEvent {
         id,
         acoustic_db: rng.random_range(100.0..200.0),
         acoustic_freq_hz: freq as f32,
-        seismic_db: rng.random_range(80.0..170.0),
+        // Up to a large explosion at 10 m: enough ground-wave detections to compare.
+        seismic_db: rng.random_range(80.0..200.0),
         seismic_freq_hz: rng.random_range(2.0..30.0),
         reach_acoustic_m: 1e9,
         reach_seismic_m: 1e9,
         is_day: rng.random_range(0..2),
+        persistent: rng.random_range(0..2),
         rcs_dbsm: rng.random_range(-20.0..15.0),
         critical_dim_m: rng.random_range(0.3..4.0),
         contrast_visible: rng.random_range(0.0..0.6),
@@ -123,6 +126,8 @@ pub fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
         counter_battery: u32::from(modality == MODALITY_RADAR && rng.random_bool(0.33)),
         location_fraction: rng.random_range(0.0..0.01),
         fence_height_m: rng.random_range(50.0..400.0),
+        // Cameras that stare and cameras that scan.
+        view_fraction: if rng.random_bool(0.5) { 1.0 } else { rng.random_range(0.05..1.0) },
         ..Default::default()
     }
 }
@@ -142,7 +147,7 @@ fn kernel_matches_f64_reference_on_random_pairs() {
     let mut by_modality = std::collections::BTreeMap::new();
     let mut unseen = 0usize;
     let mut ranges = 0usize;
-    for _round in 0..4 {
+    for _round in 0..6 {
         let params = random_params(&mut rng);
         let events: Vec<GpuEvent> = (0..300).map(|i| random_event(&mut rng, i * 7 + 3, &params)).collect();
         let sensors: Vec<GpuSensor> = (0..300).map(|i| random_sensor(&mut rng, i * 11 + 5)).collect();

@@ -107,7 +107,7 @@ fn received_level_without_fluctuation_is_source_minus_spreading() {
 /// A line-of-sight sensor at the origin looking at `draws` events (ids 0..draws) at `range_m`
 /// along +x, over flat ground: the fraction the GPU and the CPU detect, and one CPU outcome.
 fn sight_fraction(sensor: GpuSensor, event: GpuEvent, range_m: f32, draws: u32) -> (f64, f64, reference::Outcome) {
-    let params = GpuParams { visibility_m: 1e9, seed_lo: 7, ..Default::default() };
+    let params = GpuParams { seed_lo: 7, ..Default::default() };
     let flat = Terrain::flat();
     let events: Vec<GpuEvent> = (0..draws).map(|id| GpuEvent { x: range_m, id, ..event }).collect();
     let pairs: Vec<[u32; 2]> = (0..draws).map(|e| [e, 0]).collect();
@@ -126,6 +126,7 @@ fn sight_sensor(modality: u32) -> GpuSensor {
         enabled: 1,
         max_range_m: 1e6,
         half_sector_rad: std::f32::consts::PI,
+        view_fraction: 1.0,
         ..Default::default()
     }
 }
@@ -156,7 +157,9 @@ fn radar_detection_follows_the_radar_equation_and_swerling_1() {
 
 #[test]
 fn camera_detection_follows_the_ttp_curve_and_the_contrast_limit() {
-    use linewatch::physics::electro_optical::{apparent_contrast, cycles_on_target, ttp_probability};
+    use linewatch::physics::electro_optical::{
+        THERMAL_WAVELENGTH_UM, cycles_on_target, extinction_per_m, ttp_probability,
+    };
     // 15 µm pixels behind 100 mm: IFOV 0.15 mrad; a 2.3 m target, N50 0.75.
     let sensor = GpuSensor { ifov_rad: 1.5e-4, n50: 0.75, min_contrast: 0.02, band: 1, ..sight_sensor(MODALITY_EO_IR) };
     let event = GpuEvent { z: 10.0, critical_dim_m: 2.3, contrast_thermal: 0.5, reach_eo_m: 1e6, ..Default::default() };
@@ -168,14 +171,26 @@ fn camera_detection_follows_the_ttp_curve_and_the_contrast_limit() {
             assert!((pd - closed).abs() < binomial_tolerance(closed, draws), "{name} at {range} m: {pd} vs {closed}");
         }
     }
+    // A camera that scans its sector with a quarter of it in view sees a transient flash a quarter
+    // as often, and a persistent vehicle as often as one that stares.
+    let scanning = GpuSensor { view_fraction: 0.25, ..sensor };
+    let closed = ttp_probability(cycles_on_target(2.3, 8_000.0, 1.5e-4), 0.75);
+    for (persistent, expected) in [(0, 0.25 * closed), (1, closed)] {
+        let (gpu_pd, cpu_pd, _) = sight_fraction(scanning, GpuEvent { persistent, ..event }, 8_000.0, draws);
+        for (name, pd) in [("GPU", gpu_pd), ("CPU", cpu_pd)] {
+            assert!((pd - expected).abs() < binomial_tolerance(expected, draws), "{name} scanning: {pd} vs {expected}");
+        }
+    }
     // Beyond the range where haze brings the contrast under the threshold, nothing; a visible
     // camera sees nothing of a source without visible contrast (night).
-    let params = GpuParams { visibility_m: 5_000.0, ..Default::default() };
-    let limit = 5_000.0 / 3.912 * (0.5f64 / 0.02).ln();
+    // 5 km of haze seen at 10 µm: the Kruse–Kim extinction (physics::electro_optical).
+    let extinction = extinction_per_m(5_000.0, THERMAL_WAVELENGTH_UM);
+    let params = GpuParams { extinction_thermal_per_m: extinction as f32, ..Default::default() };
+    let limit = (0.5f64 / 0.02).ln() / extinction;
     for (range, seen) in [(limit * 0.99, true), (limit * 1.01, false)] {
         let e = GpuEvent { x: range as f32, ..event };
         let o = reference::evaluate_pair(&params, &Terrain::flat(), &e, &sensor);
-        assert_eq!(o.pd > 0.0, seen, "{range} m: contrast {}", apparent_contrast(0.5, range, 5_000.0));
+        assert_eq!(o.pd > 0.0, seen, "{range} m: contrast {}", 0.5 * (-extinction * range).exp());
     }
     let visible = GpuSensor { band: 0, ..sensor };
     let (gpu_pd, cpu_pd, _) = sight_fraction(visible, event, 3_000.0, 1_000);
@@ -271,7 +286,7 @@ fn counter_battery_radar_tracks_rounds_and_reports_the_launch_point() {
     assert_eq!(sight_fraction(surveillance, launch, 5_000.0, 1000).0, 0.0);
 
     // The reported range scatters by fraction × range (and the bearing by fraction).
-    let params = GpuParams { visibility_m: 1e9, seed_lo: 11, ..Default::default() };
+    let params = GpuParams { seed_lo: 11, ..Default::default() };
     let flat = Terrain::flat();
     let range = 15_000.0f32;
     let events: Vec<GpuEvent> = (0..draws).map(|id| GpuEvent { x: range, id, ..launch }).collect();
@@ -298,7 +313,7 @@ fn a_counter_battery_radar_sees_rounds_over_a_ridge_that_hides_the_gun() {
         .collect();
     let dem = Dem::new(0.0, -500.0, spacing, nx as usize, ny as usize, heights).expect("grid");
     let terrain = Terrain { dem, step_m: 50.0, k_factor: STANDARD_K_FACTOR, source: "test".into() };
-    let params = GpuParams { visibility_m: 1e9, seed_lo: 3, ..Default::default() };
+    let params = GpuParams { seed_lo: 3, ..Default::default() };
     let radar = GpuSensor {
         x: 1_000.0,
         // 71 dB on the round at 17 km: seen for certain when in view.

@@ -45,7 +45,11 @@ fn shared_constants_are_the_rust_values() {
         ("LOCATION_PD_FLOOR", f32_of(coverage::LOCATION_PD_FLOOR)),
         ("BEARING_EXPONENT_MAX", f32_of(reference::BEARING_EXPONENT_MAX)),
         ("UNSEEN_DB", f32_of(detect::UNSEEN_DB)),
-        ("KOSCHMIEDER", f32_of(linewatch::physics::electro_optical::KOSCHMIEDER)),
+        ("WIND_REFERENCE_HEIGHT_M", f32_of(linewatch::physics::acoustic::WIND_REFERENCE_HEIGHT_M)),
+        ("MIN_ROUGHNESS_M", f32_of(linewatch::physics::acoustic::MIN_ROUGHNESS_M)),
+        ("PICK_FLOOR_FRACTION", f32_of(linewatch::physics::PICK_FLOOR_FRACTION)),
+        ("STREAM_EVENT", f64::from(linewatch::rng::stream::EVENT)),
+        ("EVENT_WIDE", f64::from(linewatch::rng::stream::EVENT_WIDE)),
         ("SPEED_OF_LIGHT_MPS", f32_of(linewatch::physics::rf::SPEED_OF_LIGHT_MPS)),
     ] {
         assert_eq!(constant(&module, name), value, "{name}");
@@ -84,7 +88,7 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
     use linewatch::detect::*;
     // Sizes of the WGSL structs (all 4-byte scalars, no padding).
     assert_eq!(std::mem::size_of::<GpuParams>(), 28 * 4);
-    assert_eq!(std::mem::size_of::<GpuEvent>(), 27 * 4);
+    assert_eq!(std::mem::size_of::<GpuEvent>(), 28 * 4);
     assert_eq!(std::mem::size_of::<GpuSensor>(), (SENSOR_WORDS + SIGHT_WORDS) * 4);
     assert_eq!(std::mem::size_of::<GpuDetection>(), 7 * 4);
     assert_eq!(std::mem::size_of::<GpuPairOut>(), 9 * 4);

@@ -152,6 +152,7 @@ fn check_environment(p: &FieldPath, e: &Environment) -> Result<(), Problem> {
     range(&p.key("rayleigh_speed_mps"), e.rayleigh_speed_mps, 10.0, 10_000.0)?;
     range(&p.key("seismic_q"), e.seismic_q, 1.0, 10_000.0)?;
     range(&p.key("visibility_km"), e.visibility_km, 0.01, 1000.0)?;
+    range(&p.key("rf_noise_rise_db"), e.rf_noise_rise_db, 0.0, 100.0)?;
     Ok(())
 }
 
@@ -266,6 +267,7 @@ fn check_signature(p: &FieldPath, s: &Signature) -> Result<(), Problem> {
         ("rf_eirp_dbm", s.rf_eirp_dbm, -100.0, 100.0),
         ("rf_freq_hz", s.rf_freq_hz, 1e3, 1e12),
         ("rf_duty_cycle", s.rf_duty_cycle, 1e-6, 1.0),
+        ("rf_link_fraction", s.rf_link_fraction, 0.0, 1.0),
         ("projectile_rcs_m2", s.projectile_rcs_m2, 1e-6, 1e3),
     ] {
         if let Some(v) = v {

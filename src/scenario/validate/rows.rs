@@ -79,6 +79,9 @@ fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
         if let Some(v) = r.n50 {
             range(&p.key("n50"), v, 0.01, 100.0)?;
         }
+        if let Some(v) = r.pixels {
+            range(&p.key("pixels"), f64::from(v), 1.0, 100_000.0)?;
+        }
         if let Some(v) = r.min_contrast {
             range(&p.key("min_contrast"), v, 1e-6, 1.0)?;
         }
