@@ -65,7 +65,8 @@ fn quiet_nan() -> f32 {
     return bitcast<f32>(0x7fc00000u);
 }
 
-fn evaluate_pair(e: Event, s: Sensor, r: Received, range_sigma_m: f32) -> Outcome {
+// `harmonics`: the event's footprint weights (event_normals), drawn once per event by the caller.
+fn evaluate_pair(e: Event, s: Sensor, r: Received, range_sigma_m: f32, harmonics: vec4<f32>) -> Outcome {
     let z = pair_normals(params.seed_lo, params.seed_hi, e.id, s.id);
     var level = r.level_db;
     var snr = r.level_db - r.noise_db;
@@ -87,18 +88,17 @@ fn evaluate_pair(e: Event, s: Sensor, r: Received, range_sigma_m: f32) -> Outcom
     if range_sigma_m > 0.0 {
         measured_range = length(vec2<f32>(e.x - s.x, e.y - s.y)) + range_sigma_m * z.w;
     }
-    return Outcome(level, snr, arrival_delay(e, s, r, snr, z), bearing,
+    return Outcome(level, snr, arrival_delay(e, s, r, snr, z, harmonics), bearing,
                    margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m, measured_range);
 }
 
 // The sound speed's departure over the event's footprint towards this sensor, m/s: the second and
 // third azimuthal harmonics with per-event N(0, 1/2) weights, σ = footprint_sigma_mps
 // (src/detect/reference.rs::footprint_speed_mps).
-fn footprint_speed(e: Event, s: Sensor) -> f32 {
+fn footprint_speed(e: Event, s: Sensor, a: vec4<f32>) -> f32 {
     if params.footprint_sigma_mps <= 0.0 {
         return 0.0;
     }
-    let a = event_normals(params.seed_lo, params.seed_hi, e.id);
     let theta = atan2(s.x - e.x, s.y - e.y);
     let harmonics = a.x * cos(2.0 * theta) + a.y * sin(2.0 * theta) + a.z * cos(3.0 * theta) + a.w * sin(3.0 * theta);
     return params.footprint_sigma_mps * harmonics * 0.70710678;
@@ -107,9 +107,9 @@ fn footprint_speed(e: Event, s: Sensor) -> f32 {
 // Travel time plus onset-picking error. Sound and ground waves travel at the path's own speed
 // (a per-pair departure from the layered model) and are picked worse as the SNR falls; light
 // keeps the row's timing σ (src/detect/reference.rs::arrival_delay_s).
-fn arrival_delay(e: Event, s: Sensor, r: Received, snr: f32, z: vec4<f32>) -> f32 {
+fn arrival_delay(e: Event, s: Sensor, r: Received, snr: f32, z: vec4<f32>, harmonics: vec4<f32>) -> f32 {
     if s.modality == MODALITY_ACOUSTIC || s.modality == MODALITY_SEISMIC {
-        let sound = r.speed_mps + params.speed_sigma_mps * z.w + footprint_speed(e, s);
+        let sound = r.speed_mps + params.speed_sigma_mps * z.w + footprint_speed(e, s, harmonics);
         let speed = select(r.speed_mps * (1.0 + params.ground_speed_sigma_fraction * z.w), sound,
                            s.modality == MODALITY_ACOUSTIC);
         let pick = s.timing_sigma_s * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
@@ -167,6 +167,8 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
         return;
     }
     let e = events[event_index];
+    // Shared by every pair of this event: drawn once, not per sensor.
+    let harmonics = event_normals(params.seed_lo, params.seed_hi, e.id);
     var evaluated = 0u;
     var consumed = 0u;
     var layer = 0;
@@ -184,7 +186,7 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
                 let s = sensors[j];
                 if within_reach(e, s, reach) {
                     evaluated += 1u;
-                    record(e, s, evaluate_pair(e, s, received_ground(e, s), 0.0));
+                    record(e, s, evaluate_pair(e, s, received_ground(e, s), 0.0, harmonics));
                 }
             }
             loop_cut = loop_cut || j < run.end;
@@ -207,7 +209,7 @@ fn detect_events(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocat
                 if within_reach(e, s, reach) {
                     evaluated += 1u;
                     let v = sights[j];
-                    record(e, s, evaluate_pair(e, s, received_by_sight(e, s, v), range_sigma(e, s, v)));
+                    record(e, s, evaluate_pair(e, s, received_by_sight(e, s, v), range_sigma(e, s, v), harmonics));
                 }
             }
             loop_cut = loop_cut || j < run.end;
@@ -235,7 +237,8 @@ fn evaluate_pairs(@builtin(global_invocation_id) id: vec3<u32>) {
     let e = events[pairs[k].x];
     let s = sensors[pairs[k].y];
     let v = sights[pairs[k].y];
-    let o = evaluate_pair(e, s, received(e, s, v), range_sigma(e, s, v));
+    let o = evaluate_pair(e, s, received(e, s, v), range_sigma(e, s, v),
+                          event_normals(params.seed_lo, params.seed_hi, e.id));
     pair_out[k] = PairOut(o.level_db, o.snr_db, o.delay_s, o.bearing_rad, select(0u, 1u, o.detected),
                           o.range_m, o.margin, o.clearance_m, o.measured_range_m);
 }
