@@ -343,6 +343,36 @@ impl Draft {
 }
 
 #[cfg(test)]
+impl Event {
+    /// An event of class 0 at (x, 0) on the line, side A responsible, by day, from a 4 kg-TNT
+    /// source: the start of unit tests that need one.
+    pub fn test_at(kind: EventKind, t_s: f64, x: f64) -> Self {
+        Self {
+            id: 0,
+            class: 0,
+            kind,
+            responsible: Side::A,
+            t_s,
+            x,
+            y: 0.0,
+            z: 0.0,
+            lon: 0.0,
+            lat: 0.0,
+            chainage_km: 0.0,
+            offset_m: 0.0,
+            linked_id: -1,
+            track_id: -1,
+            track_sample: 0,
+            source: SourceModel::from_signature(&crate::scenario::Signature {
+                tnt_kg: Some(4.0),
+                ..Default::default()
+            }),
+            is_day: true,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::geo::load_line;

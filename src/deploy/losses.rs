@@ -175,23 +175,9 @@ mod tests {
 
     fn impact(t_s: f64, x: f64) -> Event {
         Event {
-            id: 0,
-            class: 0,
-            kind: EventKind::Impact,
             responsible: Side::B,
-            t_s,
-            x,
-            y: 0.0,
-            z: 0.0,
-            lon: 0.0,
-            lat: 0.0,
-            chainage_km: 0.0,
-            offset_m: 0.0,
-            linked_id: -1,
-            track_id: -1,
-            track_sample: 0,
             source: SourceModel::from_signature(&Signature { tnt_kg: Some(6.0), ..Default::default() }),
-            is_day: true,
+            ..Event::test_at(EventKind::Impact, t_s, x)
         }
     }
 

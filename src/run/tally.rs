@@ -112,46 +112,13 @@ impl DetectionTally {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::SourceModel;
 
     #[test]
     fn quantiles_and_rates_follow_the_tallied_detections() {
         let mut sensors = vec![Sensor::test_acoustic(0), Sensor::test_acoustic(1)];
         sensors[1].row = 1;
         let mut tally = DetectionTally::new(1, 2, &sensors);
-        let source = SourceModel {
-            acoustic_db: 168.0,
-            acoustic_freq_hz: 24.0,
-            seismic_db: 120.0,
-            seismic_freq_hz: 10.0,
-            height_m: 2.0,
-            rcs_m2: None,
-            critical_dimension_m: None,
-            visible_contrast: 0.0,
-            thermal_contrast: 0.0,
-            rf_dbm_1m: None,
-            rf_link_fraction: 1.0,
-            projectile_rcs_m2: None,
-        };
-        let e = Event {
-            id: 0,
-            class: 0,
-            kind: EventKind::Launch,
-            responsible: crate::geo::Side::A,
-            t_s: 0.0,
-            x: 0.0,
-            y: 0.0,
-            z: 0.0,
-            lon: 0.0,
-            lat: 0.0,
-            chainage_km: 0.0,
-            offset_m: 0.0,
-            linked_id: -1,
-            track_id: -1,
-            track_sample: 0,
-            source,
-            is_day: true,
-        };
+        let e = Event::test_at(EventKind::Launch, 0.0, 0.0);
         for k in 1..=100 {
             tally.event(&e);
             let s = Sensor { x: f64::from(k) * 1000.0, ..sensors[0].clone() };
