@@ -156,7 +156,7 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
     // Arrival times locate only at the speed of sound or of the ground; a radar adds its range
     // along u.
     if s.modality <= MODALITY_SEISMIC {
-        let st = arrival_sigma_s(s, r, r.level_db - r.noise_db);
+        let st = arrival_sigma_s(e, s, r, r.level_db - r.noise_db);
         add_arrival(info, -u / r.speed_mps, pd / (st * st));
     } else if range_sigma_m > 0.0 {
         // The surveyed position's error adds to a range and, over the range, to a bearing.
@@ -173,9 +173,9 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
 // σ of an arrival time as the verifier weighs it (src/coverage/reference.rs::arrival_sigma_s):
 // the pick at this SNR, the surveyed position's error along the path, and the error of the
 // speed the path is believed to travel at over its range, r·σc/c².
-fn arrival_sigma_s(s: Sensor, r: Received, snr: f32) -> f32 {
-    let pick = s.timing_sigma_s * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
-    let speed_sigma = select(params.ground_speed_sigma_fraction * r.speed_mps, params.speed_sigma_mps,
+fn arrival_sigma_s(e: Event, s: Sensor, r: Received, snr: f32) -> f32 {
+    let pick = pick_at_threshold_s(e, s, r) * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
+    let speed_sigma = select(ground_speed_sigma_fraction(r) * r.speed_mps, params.speed_sigma_mps,
                              s.modality == MODALITY_ACOUSTIC);
     let model = r.range_m * speed_sigma / (r.speed_mps * r.speed_mps);
     let survey = params.survey_sigma_m / r.speed_mps;

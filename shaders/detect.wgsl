@@ -16,6 +16,7 @@ struct Detection {
     level_db: f32,
     bearing_rad: f32,
     range_m: f32,
+    phase: u32,
 }
 
 struct PairOut {
@@ -28,6 +29,7 @@ struct PairOut {
     margin_db: f32,
     clearance_m: f32,
     measured_range_m: f32,
+    phase: u32,
 }
 
 struct Outcome {
@@ -42,6 +44,7 @@ struct Outcome {
     clearance_m: f32,
     // Ground range sensor → source as a radar measures it (N(0, σr) added); NaN for others.
     measured_range_m: f32,
+    phase: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -89,7 +92,7 @@ fn evaluate_pair(e: Event, s: Sensor, r: Received, range_sigma_m: f32, harmonics
         measured_range = length(vec2<f32>(e.x - s.x, e.y - s.y)) + range_sigma_m * z.w;
     }
     return Outcome(level, snr, arrival_delay(e, s, r, snr, z, harmonics), bearing,
-                   margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m, measured_range);
+                   margin >= 0.0 && s.enabled != 0u, r.range_m, margin, r.clearance_m, measured_range, r.phase);
 }
 
 // The sound speed's departure over the event's footprint towards this sensor, m/s: the second and
@@ -110,9 +113,9 @@ fn footprint_speed(e: Event, s: Sensor, a: vec4<f32>) -> f32 {
 fn arrival_delay(e: Event, s: Sensor, r: Received, snr: f32, z: vec4<f32>, harmonics: vec4<f32>) -> f32 {
     if s.modality == MODALITY_ACOUSTIC || s.modality == MODALITY_SEISMIC {
         let sound = r.speed_mps + params.speed_sigma_mps * z.w + footprint_speed(e, s, harmonics);
-        let speed = select(r.speed_mps * (1.0 + params.ground_speed_sigma_fraction * z.w), sound,
+        let speed = select(r.speed_mps * (1.0 + ground_speed_sigma_fraction(r) * z.w), sound,
                            s.modality == MODALITY_ACOUSTIC);
-        let pick = s.timing_sigma_s * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
+        let pick = pick_at_threshold_s(e, s, r) * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
         return r.range_m / max(speed, 1.0) + pick * z.y;
     }
     return r.range_m / r.speed_mps + s.timing_sigma_s * z.y;
@@ -123,7 +126,7 @@ fn record(e: Event, s: Sensor, o: Outcome) {
         let slot = atomicAdd(&counters[0], 1u);
         if slot < params.capacity {
             detections[slot] = Detection(e.id, s.id, o.delay_s, o.snr_db, o.level_db, o.bearing_rad,
-                                         o.measured_range_m);
+                                         o.measured_range_m, o.phase);
         }
     }
 }
@@ -240,5 +243,5 @@ fn evaluate_pairs(@builtin(global_invocation_id) id: vec3<u32>) {
     let o = evaluate_pair(e, s, received(e, s, v), range_sigma(e, s, v),
                           event_normals(params.seed_lo, params.seed_hi, e.id));
     pair_out[k] = PairOut(o.level_db, o.snr_db, o.delay_s, o.bearing_rad, select(0u, 1u, o.detected),
-                          o.range_m, o.margin, o.clearance_m, o.measured_range_m);
+                          o.range_m, o.margin, o.clearance_m, o.measured_range_m, o.phase);
 }

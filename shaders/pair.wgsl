@@ -36,6 +36,12 @@ struct Params {
     capacity: u32,
     extinction_visible_per_m: f32,
     extinction_thermal_per_m: f32,
+    // Lg: Q(f) = lg_q0·f^lg_q_exponent, group speed; σ of that speed per pair (detection) or as
+    // the verifier believes it (coverage), fraction.
+    lg_q0: f32,
+    lg_q_exponent: f32,
+    lg_speed_mps: f32,
+    lg_speed_sigma_fraction: f32,
     pad1: u32,
     pad2: u32,
     pad3: u32,
@@ -76,6 +82,10 @@ struct Event {
     wind_to_x_mps: f32,
     wind_to_y_mps: f32,
     acoustic_noise_db: f32,
+    // Regional seismic phase: Lg's peak ground velocity at 100 km (dB re 1 nm/s; UNSEEN_DB:
+    // none) and the frequency it is picked at.
+    regional_db: f32,
+    regional_freq_hz: f32,
 }
 
 struct Sensor {
@@ -130,6 +140,8 @@ struct Received {
     pd: f32,
     // Least terrain clearance of the sight line, m; +inf where terrain is ignored.
     clearance_m: f32,
+    // The seismic phase picked: PHASE_LG or PHASE_DIRECT (every other path).
+    phase: u32,
 }
 
 fn infinity() -> f32 {
@@ -173,29 +185,29 @@ fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
                        s.modality == MODALITY_RADAR);
     let unseen = select(-1.0, 0.0, s.modality != MODALITY_RF);
     if reach <= 0.0 || !in_view(e, s, v, horizontal) {
-        return Received(UNSEEN_DB, 0.0, c, range, unseen, infinity());
+        return Received(UNSEEN_DB, 0.0, c, range, unseen, infinity(), PHASE_DIRECT);
     }
     let clearance = sight_clearance(e, s, v);
     if s.modality == MODALITY_RF {
         let exponent = select(v.nlos_exponent, v.los_exponent, clearance >= 0.0);
-        return Received(e.rf_dbm_1m - 10.0 * exponent * log10_f32(range), -v.gain_db, c, range, -1.0, clearance);
+        return Received(e.rf_dbm_1m - 10.0 * exponent * log10_f32(range), -v.gain_db, c, range, -1.0, clearance, PHASE_DIRECT);
     }
     if clearance < 0.0 {
-        return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
+        return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance, PHASE_DIRECT);
     }
     if s.modality == MODALITY_RADAR {
         let rcs_dbsm = select(e.rcs_dbsm, e.projectile_rcs_dbsm, v.counter_battery != 0u);
         if rcs_dbsm <= 0.5 * UNSEEN_DB {
-            return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
+            return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance, PHASE_DIRECT);
         }
         let snr_db = v.gain_db + rcs_dbsm - 40.0 * log10_f32(range);
         let snr = pow(10.0, min(snr_db / 10.0, 30.0));
-        return Received(snr_db, 0.0, c, range, exp(log(v.pfa) / (1.0 + snr)), clearance);
+        return Received(snr_db, 0.0, c, range, exp(log(v.pfa) / (1.0 + snr)), clearance, PHASE_DIRECT);
     }
     let contrast0 = select(e.contrast_visible, e.contrast_thermal, v.band == 1u);
     let extinction = select(params.extinction_visible_per_m, params.extinction_thermal_per_m, v.band == 1u);
     if contrast0 * exp(-extinction * range) < v.min_contrast {
-        return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance);
+        return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance, PHASE_DIRECT);
     }
     let ratio = e.critical_dim_m / (2.0 * range * v.ifov_rad * v.n50);
     let exponent = 1.51 + 0.24 * ratio;
@@ -203,7 +215,7 @@ fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
     // scanning camera sees a transient source only when it happens in view.
     let in_view = select(v.view_fraction, 1.0, e.persistent != 0u);
     let pd = in_view / (1.0 + exp(-exponent * log(ratio)));
-    return Received(10.0 * log10_f32(ratio), 0.0, c, range, pd, clearance);
+    return Received(10.0 * log10_f32(ratio), 0.0, c, range, pd, clearance, PHASE_DIRECT);
 }
 
 // Any modality (the pair-list entry point; the walks call the modality's own function).
@@ -224,9 +236,17 @@ fn received_ground(e: Event, s: Sensor) -> Received {
     let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
     if s.modality == MODALITY_SEISMIC {
         let is_day = e.is_day != 0u;
-        let level = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
+        let local = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
         let noise = select(params.noise_seismic_night_db, params.noise_seismic_day_db, is_day);
-        return Received(level, noise, params.rayleigh_speed_mps, range, -1.0, infinity());
+        // Lg travels ten times faster than the local wave: a sensor that hears it picks it.
+        if e.regional_db > 0.5 * UNSEEN_DB {
+            let lg = lg_level_db(e.regional_db, range, e.regional_freq_hz, params.lg_q0, params.lg_q_exponent,
+                                 params.lg_speed_mps);
+            if lg > local {
+                return Received(lg, noise, params.lg_speed_mps, range, -1.0, infinity(), PHASE_LG);
+            }
+        }
+        return Received(local, noise, params.rayleigh_speed_mps, range, -1.0, infinity(), PHASE_DIRECT);
     }
     // Wind component along the path from source to sensor.
     var wind_along = 0.0;
@@ -240,7 +260,7 @@ fn received_ground(e: Event, s: Sensor) -> Received {
         - ground_attenuation_db(range, e.z, s.z)
         - shadow_attenuation_db(range, gradient, e.sound_speed_mps, e.z, s.z, params.shadow_max_db);
     let speed = e.sound_speed_mps + wind_along * path_wind_factor(height);
-    return Received(level, e.acoustic_noise_db, speed, range, -1.0, infinity());
+    return Received(level, e.acoustic_noise_db, speed, range, -1.0, infinity(), PHASE_DIRECT);
 }
 
 fn reach_of(e: Event, s: Sensor) -> f32 {
@@ -255,6 +275,20 @@ fn modality_reach(e: Event, modality: u32) -> f32 {
         case 3u: { return e.reach_eo_m; }
         default: { return e.reach_rf_m; }
     }
+}
+
+// σ of an onset pick at threshold, s: the row's, or for Lg no finer than half its period
+// (src/physics/seismic.rs::pick_at_threshold_s).
+fn pick_at_threshold_s(e: Event, s: Sensor, r: Received) -> f32 {
+    if r.phase == PHASE_LG {
+        return max(s.timing_sigma_s, 0.5 / max(e.regional_freq_hz, 1e-3));
+    }
+    return s.timing_sigma_s;
+}
+
+// σ of the ground speed along a path, as a fraction of its own: the local wave's or Lg's.
+fn ground_speed_sigma_fraction(r: Received) -> f32 {
+    return select(params.ground_speed_sigma_fraction, params.lg_speed_sigma_fraction, r.phase == PHASE_LG);
 }
 
 // Bearing error at an SNR: ∝ 1/√SNR (linear), from the floor up to π (no information); the

@@ -72,3 +72,15 @@ fn seismic_level_db(source_db: f32, range_m: f32, freq_hz: f32, quality_factor: 
     return source_db - 10.0 * log10_f32(r / 10.0)
         - 8.686 * PI * freq_hz * (r - 10.0) / (quality_factor * speed_mps);
 }
+
+// Lg, from its level at the 100 km anchor: spherical spreading to LG_CROSSOVER_M, cylindrical
+// beyond, and the anelastic loss 8.686·π·f·(r − 100 km)/(Q(f)·U) (src/physics/seismic.rs).
+fn lg_level_db(anchor_db: f32, range_m: f32, freq_hz: f32, q0: f32, exponent: f32, speed_mps: f32) -> f32 {
+    let r = max(range_m, LG_NEAREST_M);
+    var spreading = 20.0 * log10_f32(min(r, LG_CROSSOVER_M) / LG_ANCHOR_M);
+    if r > LG_CROSSOVER_M {
+        spreading += 10.0 * log10_f32(r / LG_CROSSOVER_M);
+    }
+    let q = q0 * pow(max(freq_hz, 1e-3), exponent);
+    return anchor_db - spreading - 8.686 * PI * freq_hz * (r - LG_ANCHOR_M) / (q * speed_mps);
+}

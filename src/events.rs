@@ -26,6 +26,9 @@ pub enum EventKind {
     Impact = 1,
     Fire = 2,
     Movement = 3,
+    /// A heavy munition's impact (a strike class): on the victim's side, the responsible side's
+    /// violation.
+    Strike = 4,
 }
 
 /// One ground-truth event: a source at a place and time.
@@ -165,7 +168,9 @@ impl<'a> EventGenerator<'a> {
                 let side = if rng.random::<f64>() < p_a { Side::A } else { Side::B };
                 let t = rng.random_range(t0..t1);
                 let chainage = rng.random_range(0.0..=self.line.length_km());
-                let Some(launch) = self.place(&mut rng, chainage, side, class.depth_km) else {
+                // A strike is seen where it lands, on the other side.
+                let lands_on = if class.kind == ClassKind::Strike { side.other() } else { side };
+                let Some(launch) = self.place(&mut rng, chainage, lands_on, class.depth_km) else {
                     continue;
                 };
                 let (source, impact_source) = self.sources[ci];
@@ -196,6 +201,7 @@ impl<'a> EventGenerator<'a> {
                 ClassKind::IndirectFire => EventKind::Launch,
                 ClassKind::DirectFire => EventKind::Fire,
                 ClassKind::Movement => EventKind::Movement,
+                ClassKind::Strike => EventKind::Strike,
             };
             let id = self.take_id();
             let mut first = self.event(id, d.class, kind, d.side, d.t, d.at, d.source)?;

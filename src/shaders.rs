@@ -57,6 +57,8 @@ pub fn constants() -> String {
         u32_const(&format!("MODALITY_{}", m.name().to_uppercase()), m.code());
     }
     u32_const("MAX_K", MAX_K as u32);
+    u32_const("PHASE_DIRECT", crate::physics::seismic::Phase::Direct as u32);
+    u32_const("PHASE_LG", crate::physics::seismic::Phase::Lg as u32);
     u32_const("STREAM_DETECT", stream::DETECT);
     u32_const("STREAM_DETECT_DRAW", stream::DETECT_DRAW);
     u32_const("STREAM_EVENT", stream::EVENT);
@@ -71,6 +73,9 @@ pub fn constants() -> String {
         ("WIND_REFERENCE_HEIGHT_M", crate::physics::acoustic::WIND_REFERENCE_HEIGHT_M),
         ("PICK_FLOOR_FRACTION", crate::physics::PICK_FLOOR_FRACTION),
         ("MIN_ROUGHNESS_M", crate::physics::acoustic::MIN_ROUGHNESS_M),
+        ("LG_ANCHOR_M", crate::physics::seismic::LG_ANCHOR_M),
+        ("LG_CROSSOVER_M", crate::physics::seismic::LG_CROSSOVER_M),
+        ("LG_NEAREST_M", crate::physics::seismic::LG_NEAREST_M),
     ] {
         let _ = writeln!(out, "const {name}: f32 = {:?}f;", value as f32);
     }

@@ -4,7 +4,7 @@ use crate::scenario::Modality;
 use bytemuck::{Pod, Zeroable};
 
 #[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
 pub struct GpuParams {
     /// The layered atmosphere's shape (the weather itself is each event's).
     pub roughness_m: f32,
@@ -41,11 +41,17 @@ pub struct GpuParams {
     /// Extinction of haze and fog for cameras, visible and thermal band, 1/m.
     pub extinction_visible_per_m: f32,
     pub extinction_thermal_per_m: f32,
+    /// The crust's regional phase: Q(f) = lg_q0·f^lg_q_exponent and the group speed, m/s.
+    pub lg_q0: f32,
+    pub lg_q_exponent: f32,
+    pub lg_speed_mps: f32,
+    /// Detection: σ of Lg's group speed per pair, fraction; coverage: the verifier's σ of it.
+    pub lg_speed_sigma_fraction: f32,
     pub pad: [u32; 3],
 }
 
 #[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
 pub struct GpuEvent {
     pub x: f32,
     pub y: f32,
@@ -88,6 +94,34 @@ pub struct GpuEvent {
     pub wind_to_y_mps: f32,
     /// Acoustic background at the sensors in that wind, dB.
     pub acoustic_noise_db: f32,
+    /// Regional seismic phase (Lg): peak ground velocity at 100 km, dB re 1 nm/s (UNSEEN_DB:
+    /// none), and the frequency it is picked at, Hz.
+    pub regional_db: f32,
+    pub regional_freq_hz: f32,
+}
+
+/// Zeros, with the default crust under them: a zero Q would make Lg infinite.
+impl Default for GpuParams {
+    fn default() -> Self {
+        let env = crate::scenario::Environment::default();
+        Self {
+            lg_q0: env.lg_q0 as f32,
+            lg_q_exponent: env.lg_q_exponent as f32,
+            lg_speed_mps: env.lg_speed_mps as f32,
+            ..Zeroable::zeroed()
+        }
+    }
+}
+
+/// Zeros, with no regional seismic phase (a zero would be a 0 dB Lg at 100 km).
+impl Default for GpuEvent {
+    fn default() -> Self {
+        Self {
+            regional_db: UNSEEN_DB as f32,
+            regional_freq_hz: crate::physics::source::DEFAULT_REGIONAL_FREQ_HZ as f32,
+            ..Zeroable::zeroed()
+        }
+    }
 }
 
 impl GpuEvent {
@@ -183,6 +217,8 @@ pub struct GpuDetection {
     pub bearing_rad: f32,
     /// Ground range a radar measures, m; NaN for the other modalities.
     pub range_m: f32,
+    /// The phase picked (`physics::seismic::Phase`): 1 regional Lg, 0 every direct path.
+    pub phase: u32,
 }
 
 #[repr(C)]
@@ -201,6 +237,8 @@ pub struct GpuPairOut {
     pub clearance_m: f32,
     /// Ground range a radar measures, m; NaN for the other modalities.
     pub measured_range_m: f32,
+    /// The phase picked, as in `GpuDetection`.
+    pub phase: u32,
 }
 
 /// Modality codes as the kernels read them: `Modality`'s own discriminants, which the result

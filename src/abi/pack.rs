@@ -33,6 +33,10 @@ pub fn params(env: &Environment, truth: &Truth, seed: u64) -> GpuParams {
         seed_hi: (seed >> 32) as u32,
         extinction_visible_per_m: camera_extinction(env)[0] as f32,
         extinction_thermal_per_m: camera_extinction(env)[1] as f32,
+        lg_q0: env.lg_q0 as f32,
+        lg_q_exponent: env.lg_q_exponent as f32,
+        lg_speed_mps: env.lg_speed_mps as f32,
+        lg_speed_sigma_fraction: truth.lg_speed_sigma_fraction as f32,
         ..GpuParams::default()
     }
 }
@@ -142,5 +146,7 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, weather: &Weather, best:
         wind_to_x_mps: weather.wind_to_mps[0] as f32,
         wind_to_y_mps: weather.wind_to_mps[1] as f32,
         acoustic_noise_db: weather.acoustic_noise_db(env, is_day) as f32,
+        regional_db: src.regional_db.unwrap_or(UNSEEN_DB) as f32,
+        regional_freq_hz: src.regional_freq_hz as f32,
     }
 }

@@ -280,7 +280,17 @@ pub fn reach_m(
                 - acoustic_noise
         } else {
             let noise = if is_day { env.seismic_noise_day_db } else { env.seismic_noise_night_db };
-            seismic::level_db(src.seismic_db, r, src.seismic_freq_hz, env.seismic_q, env.rayleigh_speed_mps) - noise
+            let regional = src.regional_db;
+            seismic::stronger_phase(
+                &env.ground(),
+                src.seismic_db,
+                src.seismic_freq_hz,
+                regional,
+                src.regional_freq_hz,
+                r,
+            )
+            .level_db
+                - noise
         }
     };
     let margin = best.margin_db[k];
@@ -345,6 +355,9 @@ mod tests {
             acoustic_freq_hz: 24.0,
             seismic_db: 120.0,
             seismic_freq_hz: 10.0,
+            // A 500 kg blast's Lg: its reach is the regional phase's.
+            regional_db: Some(seismic::lg_anchor_db(seismic::local_magnitude(500.0), 8.0)),
+            regional_freq_hz: 8.0,
             height_m: 2.0,
             rcs_m2: None,
             critical_dimension_m: None,
@@ -410,6 +423,8 @@ mod tests {
             acoustic_freq_hz: 100.0,
             seismic_db: 0.0,
             seismic_freq_hz: 10.0,
+            regional_db: None,
+            regional_freq_hz: 8.0,
             height_m: 100.0,
             rcs_m2: Some(0.03),
             critical_dimension_m: None,

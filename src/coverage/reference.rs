@@ -2,7 +2,7 @@
 
 use crate::abi::reach_for;
 use crate::abi::{GpuEvent, GpuParams, GpuSensor, MODALITY_ACOUSTIC, MODALITY_SEISMIC};
-use crate::detect::reference::{Received, bearing_sigma_rad, range_sigma_m, received};
+use crate::detect::reference::{Received, bearing_sigma_rad, pick_at_threshold_s, range_sigma_m, received};
 use crate::physics::{self, normal_cdf};
 use crate::terrain::viewshed::SightLines;
 
@@ -81,11 +81,13 @@ pub fn poisson_binomial_at_least(ps: &[f64], k: usize) -> f64 {
 /// σ of an arrival time as the verifier weighs it, s (the twin of `arrival_sigma_s` in
 /// shaders/coverage.wgsl): the pick at this SNR, the surveyed position's error along the path,
 /// and the believed speed's error over the range, r·σc/c² (docs/design.md §3).
-pub fn arrival_sigma_s(p: &GpuParams, s: &GpuSensor, r: &Received, snr_db: f64) -> f64 {
+pub fn arrival_sigma_s(p: &GpuParams, e: &GpuEvent, s: &GpuSensor, r: &Received, snr_db: f64) -> f64 {
     let f = f64::from;
-    let pick = physics::pick_sigma_s(f(s.timing_sigma_s), f(s.threshold_db), snr_db);
+    let pick = physics::pick_sigma_s(pick_at_threshold_s(e, s, r), f(s.threshold_db), snr_db);
     let speed_sigma = if s.modality == MODALITY_ACOUSTIC {
         f(p.speed_sigma_mps)
+    } else if r.phase == crate::physics::seismic::Phase::Lg as u32 {
+        f(p.lg_speed_sigma_fraction) * r.speed_mps
     } else {
         f(p.ground_speed_sigma_fraction) * r.speed_mps
     };
@@ -152,7 +154,7 @@ pub fn cell_metrics<'s>(
         // Arrival times locate only at the speed of sound or of the ground; a radar adds its
         // range along u (∂r/∂(x, y) = −u).
         if s.modality <= MODALITY_SEISMIC {
-            let st = arrival_sigma_s(p, s, &r, mean_snr);
+            let st = arrival_sigma_s(p, e, s, &r, mean_snr);
             info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], pd / (st * st));
         } else {
             let sr = range_sigma_m(s, h);

@@ -127,10 +127,10 @@ impl Attrition {
         out
     }
 
-    /// Let these events' impacts destroy the sensors within the radius, each at the earliest
-    /// impact that reaches it (blocks may come out of time order by a flight time).
+    /// Let these events' impacts and strikes destroy the sensors within the radius, each at the
+    /// earliest that reaches it (blocks may come out of time order by a flight time).
     pub fn strike(&mut self, events: &[Event]) {
-        for e in events.iter().filter(|e| e.kind == EventKind::Impact) {
+        for e in events.iter().filter(|e| matches!(e.kind, EventKind::Impact | EventKind::Strike)) {
             for p in self.tree.locate_within_distance([e.x, e.y], self.radius_m * self.radius_m) {
                 let d = &mut self.destroyed_s[p.data];
                 *d = d.min(e.t_s);

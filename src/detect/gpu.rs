@@ -207,6 +207,7 @@ impl<'g> GpuDetector<'g> {
             level_db: d.outcome.level_db as f32,
             bearing_rad: d.outcome.bearing_rad as f32,
             range_m: d.outcome.measured_range_m as f32,
+            phase: d.outcome.phase,
         }));
     }
 

@@ -35,7 +35,17 @@ pub struct Outcome {
     /// Ground range sensor → source as a radar measures it (N(0, σr) added), m; NaN for
     /// sensors without a range.
     pub measured_range_m: f64,
+    /// The phase picked, as in `Received`.
+    pub phase: u32,
 }
+
+/// Whether the source has a regional seismic phase (UNSEEN_DB: none).
+pub fn has_regional_phase(e: &GpuEvent) -> bool {
+    f64::from(e.regional_db) > 0.5 * UNSEEN_DB
+}
+
+/// `Received::phase` of every direct path.
+const DIRECT: u32 = seismic::Phase::Direct as u32;
 
 /// Wrap an angle into [−π, π).
 pub fn wrap_angle(a: f64) -> f64 {
@@ -55,6 +65,8 @@ pub struct Received {
     pub pd: f64,
     /// Least terrain clearance of the sight line, m; +∞ where terrain is ignored.
     pub clearance_m: f64,
+    /// The phase a seismic sensor picks (`physics::seismic::Phase` as its code); 0 otherwise.
+    pub phase: u32,
 }
 
 /// σ of the ground range a radar reports at this ground range, m: its own, or a counter-battery
@@ -108,6 +120,7 @@ fn received_by_sight(
         range_m: range,
         pd: unseen_pd,
         clearance_m,
+        phase: DIRECT,
     };
     if reach_for(e, s.modality) <= 0.0 || !in_view(e, s, horizontal) {
         return unseen(f64::INFINITY);
@@ -125,6 +138,7 @@ fn received_by_sight(
             range_m: range,
             pd: -1.0,
             clearance_m: clearance,
+            phase: DIRECT,
         };
     }
     if clearance < 0.0 {
@@ -138,7 +152,7 @@ fn received_by_sight(
         let snr_db = f(s.gain_db) + rcs_dbsm - 40.0 * range.log10();
         // The kernel caps the linear SNR at 10^30 to stay finite in f32; Pd is 1 − 1e-29 there.
         let pd = radar::swerling1_pd(snr_db.min(300.0), f(s.pfa));
-        return Received { level_db: snr_db, noise_db: 0.0, speed_mps: c, range_m: range, pd, clearance_m: clearance };
+        return Received { level_db: snr_db, pd, clearance_m: clearance, ..unseen(clearance) };
     }
     let contrast0 = if s.band == 1 { f(e.contrast_thermal) } else { f(e.contrast_visible) };
     let extinction = if s.band == 1 { f(p.extinction_thermal_per_m) } else { f(p.extinction_visible_per_m) };
@@ -155,6 +169,7 @@ fn received_by_sight(
         // A scanning camera sees a transient source only when it happens in view.
         pd: electro_optical::ttp_probability(cycles, n50) * if e.persistent != 0 { 1.0 } else { f(s.view_fraction) },
         clearance_m: clearance,
+        phase: DIRECT,
     }
 }
 
@@ -169,19 +184,29 @@ pub fn received(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSens
         return received_by_sight(p, sight, e, s, horizontal, range);
     }
     if s.modality == MODALITY_SEISMIC {
+        let ground = seismic::Ground {
+            rayleigh_speed_mps: f(p.rayleigh_speed_mps),
+            surface_q: f(p.seismic_q),
+            lg_q0: f(p.lg_q0),
+            lg_q_exponent: f(p.lg_q_exponent),
+            lg_speed_mps: f(p.lg_speed_mps),
+        };
+        let arrival = seismic::stronger_phase(
+            &ground,
+            f(e.seismic_db),
+            f(e.seismic_freq_hz),
+            has_regional_phase(e).then_some(f(e.regional_db)),
+            f(e.regional_freq_hz),
+            range,
+        );
         return Received {
-            level_db: seismic::level_db(
-                f(e.seismic_db),
-                range,
-                f(e.seismic_freq_hz),
-                f(p.seismic_q),
-                f(p.rayleigh_speed_mps),
-            ),
+            level_db: arrival.level_db,
             noise_db: noise_db(p, s, is_day),
-            speed_mps: f(p.rayleigh_speed_mps),
+            speed_mps: arrival.speed_mps,
             range_m: range,
             pd: -1.0,
             clearance_m: f64::INFINITY,
+            phase: arrival.phase as u32,
         };
     }
     let wind_along =
@@ -207,6 +232,7 @@ pub fn received(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSens
         range_m: range,
         pd: -1.0,
         clearance_m: f64::INFINITY,
+        phase: DIRECT,
     }
 }
 
@@ -234,15 +260,24 @@ pub fn arrival_delay_s(p: &GpuParams, e: &GpuEvent, s: &GpuSensor, r: &Received,
     let f = f64::from;
     match s.modality {
         MODALITY_ACOUSTIC | MODALITY_SEISMIC => {
+            let lg = r.phase == seismic::Phase::Lg as u32;
             let speed = if s.modality == MODALITY_ACOUSTIC {
                 r.speed_mps + f(p.speed_sigma_mps) * z[3] + footprint_speed_mps(p, e, s)
             } else {
-                r.speed_mps * (1.0 + f(p.ground_speed_sigma_fraction) * z[3])
+                let fraction = if lg { p.lg_speed_sigma_fraction } else { p.ground_speed_sigma_fraction };
+                r.speed_mps * (1.0 + f(fraction) * z[3])
             };
-            r.range_m / speed.max(1.0) + physics::pick_sigma_s(f(s.timing_sigma_s), f(s.threshold_db), snr_db) * z[1]
+            r.range_m / speed.max(1.0)
+                + physics::pick_sigma_s(pick_at_threshold_s(e, s, r), f(s.threshold_db), snr_db) * z[1]
         }
         _ => r.range_m / r.speed_mps + f(s.timing_sigma_s) * z[1],
     }
+}
+
+/// σ of an onset pick at threshold, s: the row's, or for Lg no finer than half its period.
+pub fn pick_at_threshold_s(e: &GpuEvent, s: &GpuSensor, r: &Received) -> f64 {
+    let phase = if r.phase == seismic::Phase::Lg as u32 { seismic::Phase::Lg } else { seismic::Phase::Direct };
+    seismic::pick_at_threshold_s(f64::from(s.timing_sigma_s), phase, f64::from(e.regional_freq_hz))
 }
 
 /// Bearing error at an observed SNR: σθ·10^(−(SNR − threshold)/20), between the floor and π.
@@ -288,6 +323,7 @@ pub fn evaluate_pair(p: &GpuParams, terrain: &Terrain, e: &GpuEvent, s: &GpuSens
             let sigma = range_sigma_m(s, ground);
             if sigma > 0.0 { ground + sigma * z[3] } else { f64::NAN }
         },
+        phase: r.phase,
     }
 }
 

@@ -166,6 +166,7 @@ fn simulate(
                 bearing_rad: a.bearing_rad as f32,
                 // False alarms carry no range (a radar's clutter plots are left to a later model).
                 range_m: f32::NAN,
+                phase: crate::physics::seismic::Phase::Direct,
             })
         }));
         summary.tally(&events, &per_event);
@@ -249,6 +250,7 @@ fn event_detections(
             level_db: d.level_db,
             bearing_rad: d.bearing_rad,
             range_m: d.range_m,
+            phase: crate::physics::seismic::Phase::from_code(d.phase),
         });
     }
     Ok(per_event)

@@ -237,12 +237,29 @@ pub struct Environment {
     pub rayleigh_speed_mps: f64,
     /// Seismic quality factor Q of the near surface.
     pub seismic_q: f64,
+    /// The crust's regional shear phase Lg: Q(f) = lg_q0·f^lg_q_exponent and its group speed.
+    pub lg_q0: f64,
+    pub lg_q_exponent: f64,
+    pub lg_speed_mps: f64,
     /// Rise of the noise floor over the drone-link bands from jamming along the line, dB: an RF
     /// detector's sensitivity is that much worse.
     pub rf_noise_rise_db: f64,
     /// Meteorological visibility, km: the contrast loss of cameras, visible (Koschmieder) and
     /// thermal (Kruse–Kim, `physics::electro_optical::extinction_per_m`).
     pub visibility_km: f64,
+}
+
+impl Environment {
+    /// The ground seismic waves cross.
+    pub fn ground(&self) -> crate::physics::seismic::Ground {
+        crate::physics::seismic::Ground {
+            rayleigh_speed_mps: self.rayleigh_speed_mps,
+            surface_q: self.seismic_q,
+            lg_q0: self.lg_q0,
+            lg_q_exponent: self.lg_q_exponent,
+            lg_speed_mps: self.lg_speed_mps,
+        }
+    }
 }
 
 impl Default for Environment {
@@ -293,6 +310,14 @@ impl Default for Environment {
             // (Rix, Lai & Spang 2000, near-surface Q of soils 10–50).
             rayleigh_speed_mps: 300.0,
             seismic_q: 20.0,
+            // Lg in a craton: Q(f) = 440·f^0.7 in Fennoscandia (Kvamme, Hansen & Bungum, GJI 120,
+            // 1995), the analogue taken for the East European craton, where Lg Q is among the
+            // highest of Eurasia (Xie et al., GRL 33, 2006); group speed 3.47 km/s, the mean of
+            // 91 Lg arrivals (The velocity of Lg in the southwestern United States, BSSA 50(1),
+            // 1960), rounded to the customary 3.5 km/s.
+            lg_q0: 440.0,
+            lg_q_exponent: 0.7,
+            lg_speed_mps: 3500.0,
             // Stated assumption: electronic warfare is pervasive along the line (the OSCE SMM
             // reported GNSS jamming on about two-thirds of its long-range UAV flights in 2021,
             // SMM thematic reports), so the 2.4/5.8 GHz floor is taken 10 dB above thermal.
@@ -329,6 +354,8 @@ pub struct Truth {
     pub footprint_speed_sigma_mps: f64,
     /// σ of the Rayleigh-wave speed along a path about the nominal, fraction.
     pub ground_speed_sigma_fraction: f64,
+    /// σ of Lg's group speed along a path about the nominal, fraction.
+    pub lg_speed_sigma_fraction: f64,
     /// σ of each surveyed sensor coordinate, m (GNSS; tens of metres without it).
     pub survey_sigma_m: f64,
     /// σ of each sensor clock's offset, ms (GNSS-disciplined: microseconds).
@@ -361,6 +388,10 @@ impl Default for Truth {
             footprint_speed_sigma_mps: 1.0,
             // Stated assumption: lateral variation of near-surface shear-wave speed of ~10 %.
             ground_speed_sigma_fraction: 0.1,
+            // The scatter of single Lg arrivals about their mean group speed: the mean's standard
+            // error 0.010 km/s over 91 arrivals (BSSA 50(1), 1960, as above) is a single-path σ of
+            // 0.010·√91 = 0.095 km/s, 2.7 % of 3.47 km/s.
+            lg_speed_sigma_fraction: 0.027,
             // Stated assumption: ~3 m per axis, single-frequency GNSS positioning (a 95 %
             // horizontal error of several metres).
             survey_sigma_m: 3.0,
@@ -556,6 +587,10 @@ pub enum ClassKind {
     DirectFire,
     /// Vehicle or infantry movement: a source on the moving side.
     Movement,
+    /// Glide bombs, missiles, one-way attack drones: released or launched beyond every sensor,
+    /// seen only where they land, `depth_km` into the other side; attributed to the side that
+    /// did not receive them.
+    Strike,
 }
 
 /// What a source emits, per modality.
@@ -572,6 +607,11 @@ pub struct Signature {
     pub seismic_freq_hz: Option<f64>,
     /// Correction of the USBM law for a surface or shallow burst, dB.
     pub seismic_coupling_db: Option<f64>,
+    /// Local magnitude ML of the source's regional seismic phase (Lg); from `tnt_kg` unless
+    /// given; absent with neither: no regional phase.
+    pub magnitude_ml: Option<f64>,
+    /// Frequency the regional phase is picked at, Hz.
+    pub regional_freq_hz: Option<f64>,
     /// Source height above ground, m.
     pub height_m: Option<f64>,
     /// Radar cross-section, m²; absent: radars do not see it (a blast is not a moving target).

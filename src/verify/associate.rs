@@ -275,6 +275,7 @@ mod tests {
                     modality: crate::scenario::Modality::Acoustic,
                     bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
                     range_sigma_m: None,
+                    lg: None,
                 }
             })
             .collect();
@@ -305,6 +306,7 @@ mod tests {
                     level_db: 80.0,
                     bearing_rad: (dx.atan2(dy) + rng.random_range(-0.01..0.01)) as f32,
                     range_m: f32::NAN,
+                    phase: crate::output::PhaseCode::Direct,
                 });
             }
         }
@@ -318,6 +320,7 @@ mod tests {
                 level_db: 70.0,
                 bearing_rad: rng.random_range(-3.0..3.0),
                 range_m: f32::NAN,
+                phase: crate::output::PhaseCode::Direct,
             });
         }
         detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));

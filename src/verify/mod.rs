@@ -144,8 +144,18 @@ fn assess(
         *votes.entry(d.event_id).or_default() += 1;
     }
     let truth = votes.into_iter().max_by_key(|&(id, n)| (n, -id)).map_or(-1, |(id, _)| id);
-    let error_m =
-        u32::try_from(truth).ok().and_then(|id| events.get(&id)).map_or(f64::NAN, |ev| (e.x - ev.x).hypot(e.y - ev.y));
+    let truth_event = u32::try_from(truth).ok().and_then(|id| events.get(&id));
+    let error_m = truth_event.map_or(f64::NAN, |ev| (e.x - ev.x).hypot(e.y - ev.y));
+    // A heavy munition lands on its victim's side: the side it is attributed to is the other.
+    // The verifier is taken to tell a strike from a gun by its signature, ~20–40 dB above any
+    // gun's (a stated simplification: no signature classifier is modelled).
+    if truth_event.is_some_and(|ev| ev.kind == EventKindCode::Strike) {
+        a.side = match a.side {
+            SideCode::A => SideCode::B,
+            SideCode::B => SideCode::A,
+            other => other,
+        };
+    }
     let [lon, lat] = plane.inverse(e.x, e.y).unwrap_or([f64::NAN; 2]);
     Some(EstimateRecord {
         id: 0,

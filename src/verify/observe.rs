@@ -4,7 +4,7 @@
 use super::locate::{Observation, WeatherError};
 use crate::deploy::Sensor;
 use crate::output::records::DetectionRecord;
-use crate::physics::{self, acoustic, radar};
+use crate::physics::{self, acoustic, radar, seismic};
 use crate::scenario::{Environment, Modality, Truth};
 
 /// A sensor as the verifier models it.
@@ -31,6 +31,21 @@ pub struct SensorModel {
     pub bearing: Option<(f64, f64, f64)>,
     /// Range σ of a radar: metres plus a share of the range (counter-battery); None: no range.
     pub range_sigma_m: Option<(f64, f64)>,
+    /// How a seismic sensor's arrivals on the regional phase travel; None for other modalities.
+    pub lg: Option<LgModel>,
+}
+
+/// What the verifier believes of Lg arrivals at one sensor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LgModel {
+    pub speed_mps: f64,
+    pub path_speed_sigma_mps: f64,
+    /// Clock and the surveyed position's error along the path, s.
+    pub fixed_sigma_s: f64,
+    /// Onset σ at the threshold, s: the row's, no finer than half a period at the frequency the
+    /// verifier assumes Lg is picked at (`source::DEFAULT_REGIONAL_FREQ_HZ`; a class that sets
+    /// its own is picked differently from what the verifier believes).
+    pub sigma_t_s: f64,
 }
 
 impl SensorModel {
@@ -67,6 +82,7 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
             modality: Modality::Acoustic,
             bearing: None,
             range_sigma_m: None,
+            lg: None,
         };
         sensors.iter().map(|s| s.id as usize + 1).max().unwrap_or(0)
     ];
@@ -94,6 +110,16 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
             bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, s.bearing_floor_rad, s.threshold_db)),
             range_sigma_m: (s.sight.range_sigma_m > 0.0 || s.sight.location_fraction > 0.0)
                 .then_some((s.sight.range_sigma_m, s.sight.location_fraction)),
+            lg: (s.modality == Modality::Seismic).then(|| LgModel {
+                speed_mps: env.lg_speed_mps,
+                path_speed_sigma_mps: truth.lg_speed_sigma_fraction * env.lg_speed_mps,
+                fixed_sigma_s: clock_s.hypot(truth.survey_sigma_m / env.lg_speed_mps),
+                sigma_t_s: seismic::pick_at_threshold_s(
+                    s.timing_sigma_s,
+                    seismic::Phase::Lg,
+                    physics::source::DEFAULT_REGIONAL_FREQ_HZ,
+                ),
+            }),
         };
     }
     models
@@ -105,21 +131,27 @@ pub fn observation(model: &SensorModel, d: &DetectionRecord) -> Observation {
     } else {
         None
     };
+    // An arrival on the regional phase travels, and is picked, as Lg does.
+    let lg = model.lg.filter(|_| d.phase == seismic::Phase::Lg);
+    let (speed_mps, path_speed_sigma_mps, fixed_sigma_s, sigma_t_s) = match lg {
+        Some(lg) => (lg.speed_mps, lg.path_speed_sigma_mps, lg.fixed_sigma_s, lg.sigma_t_s),
+        None => (model.speed_mps, model.path_speed_sigma_mps, model.fixed_sigma_s, model.sigma_t_s),
+    };
     // Waves are picked better as the SNR rises; light keeps the row's σ.
     let pick = match model.modality {
         Modality::Acoustic | Modality::Seismic => {
-            physics::pick_sigma_s(model.sigma_t_s, model.threshold_db, f64::from(d.snr_db))
+            physics::pick_sigma_s(sigma_t_s, model.threshold_db, f64::from(d.snr_db))
         }
-        _ => model.sigma_t_s,
+        _ => sigma_t_s,
     };
     Observation {
         x: model.x,
         y: model.y,
         t_s: d.t_s,
-        sigma_t_s: pick.hypot(model.fixed_sigma_s),
-        speed_mps: model.speed_mps,
+        sigma_t_s: pick.hypot(fixed_sigma_s),
+        speed_mps,
         wind_mps: model.wind_mps,
-        path_speed_sigma_mps: model.path_speed_sigma_mps,
+        path_speed_sigma_mps,
         position_sigma_m: model.position_sigma_m,
         shared: model.shared,
         bearing,

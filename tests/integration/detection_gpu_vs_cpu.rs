@@ -28,6 +28,10 @@ pub fn random_params(rng: &mut ChaCha8Rng) -> GpuParams {
         seed_hi: rng.random(),
         extinction_visible_per_m: rng.random_range(1e-4..2e-3),
         extinction_thermal_per_m: rng.random_range(1e-5..1e-3),
+        lg_q0: rng.random_range(100.0..1000.0),
+        lg_q_exponent: rng.random_range(0.0..0.8),
+        lg_speed_mps: rng.random_range(3000.0..4000.0),
+        lg_speed_sigma_fraction: rng.random_range(0.0..0.05),
         ..GpuParams::default()
     }
 }
@@ -88,6 +92,9 @@ pub fn random_event(rng: &mut ChaCha8Rng, id: u32, _p: &GpuParams) -> GpuEvent {
         reach_rf_m: 1e9,
         // Half are launches whose rounds a counter-battery radar can track.
         projectile_rcs_dbsm: if rng.random_bool(0.5) { rng.random_range(-30.0..-10.0) } else { -1000.0 },
+        // Half are large blasts with a regional phase (Lg at 100 km up to a magnitude ~3).
+        regional_db: if rng.random_bool(0.5) { rng.random_range(20.0..110.0) } else { -1000.0 },
+        regional_freq_hz: rng.random_range(1.0..15.0),
         ..GpuEvent::default()
     };
     random_weather(rng, event)
@@ -147,6 +154,7 @@ fn kernel_matches_f64_reference_on_random_pairs() {
     let mut by_modality = std::collections::BTreeMap::new();
     let mut unseen = 0usize;
     let mut ranges = 0usize;
+    let (mut lg_pairs, mut lg_ties) = (0usize, 0usize);
     for _round in 0..6 {
         let params = random_params(&mut rng);
         let events: Vec<GpuEvent> = (0..300).map(|i| random_event(&mut rng, i * 7 + 3, &params)).collect();
@@ -184,6 +192,14 @@ fn kernel_matches_f64_reference_on_random_pairs() {
                 meaningful += 1;
             }
             assert!(level_error < tolerance, "level {} vs {} for {e:?} {s:?}", g.level_db, c.level_db);
+            // The seismic phase is the stronger one's: both sides agree unless the two are
+            // within f32 rounding of each other (then the arrival travels at the other speed).
+            lg_pairs += usize::from(c.phase == 1);
+            if g.phase != c.phase {
+                assert!(s.modality == MODALITY_SEISMIC, "phase {} vs {} off a seismic pair", g.phase, c.phase);
+                lg_ties += 1;
+                continue;
+            }
             assert!((f64::from(g.delay_s) - c.delay_s).abs() < 1e-5 * c.delay_s.max(1.0), "delay {g:?} vs {c:?}");
             assert_eq!(g.bearing_rad.is_nan(), c.bearing_rad.is_nan());
             if !c.bearing_rad.is_nan() {
@@ -211,6 +227,8 @@ fn kernel_matches_f64_reference_on_random_pairs() {
     }
     assert!(disagreements as f64 <= 1e-3 * pairs_total as f64, "{disagreements} of {pairs_total} decisions differ");
     assert!(ranges > 1000, "radar ranges compared: {ranges}");
+    assert!(lg_pairs > 1000, "pairs on the regional phase: {lg_pairs}");
+    assert!(lg_ties as f64 <= 1e-4 * pairs_total as f64, "{lg_ties} pairs differ in phase");
     // A march of a different step count (f32 against f64 near an integer number of steps) may
     // sample other points: rare, and counted.
     assert!(clearance_differs as f64 <= 1e-3 * sight_lines as f64, "{clearance_differs} of {sight_lines} clearances");

@@ -104,6 +104,52 @@ fn received_level_without_fluctuation_is_source_minus_spreading() {
     }
 }
 
+/// A 250 kg blast's regional phase through the kernel: a geophone far out picks Lg at the level of
+/// the closed form (the magnitude law, the Wood–Anderson anchor at 100 km, Kvamme's Q and the
+/// spherical-then-cylindrical spreading), and a near one picks the local surface wave.
+#[test]
+fn a_large_blast_is_heard_far_out_on_lg_and_near_on_the_local_wave() {
+    use linewatch::physics::{explosion, seismic};
+    let params = GpuParams { rayleigh_speed_mps: 300.0, seismic_q: 20.0, seed_lo: 3, ..Default::default() };
+    let ml = seismic::local_magnitude(250.0);
+    let event = GpuEvent {
+        seismic_db: explosion::seismic_source_db(250.0, -20.0) as f32,
+        seismic_freq_hz: 10.0,
+        regional_db: seismic::lg_anchor_db(ml, 8.0) as f32,
+        regional_freq_hz: 8.0,
+        reach_seismic_m: 1e7,
+        is_day: 1,
+        ..Default::default()
+    };
+    let ranges = [300.0f32, 30_000.0, 100_000.0, 200_000.0, 400_000.0];
+    let sensors: Vec<GpuSensor> = ranges
+        .iter()
+        .enumerate()
+        .map(|(k, &x)| GpuSensor { x, id: k as u32, modality: MODALITY_SEISMIC, enabled: 1, ..Default::default() })
+        .collect();
+    let pairs: Vec<[u32; 2]> = (0..ranges.len() as u32).map(|s| [0, s]).collect();
+    let out = evaluate_pairs(gpu(), &params, &Terrain::flat(), &[event], &sensors, &pairs).expect("GPU");
+    // ML 1.442: 10^(1.442 − 3) mm / 2800 · 2π · 8 Hz = 0.497 µm/s, 53.93 dB at 100 km.
+    let anchor = seismic::lg_anchor_db(ml, 8.0);
+    assert!((ml - 1.4422).abs() < 1e-4 && (anchor - 53.93).abs() < 0.01, "ML {ml}, {anchor} dB");
+    for (k, o) in out.iter().enumerate() {
+        let r = f64::from(ranges[k]);
+        let c = reference::evaluate_pair(&params, &Terrain::flat(), &event, &sensors[k]);
+        if k == 0 {
+            assert_eq!((o.phase, c.phase), (0, 0), "the local wave at 300 m");
+            continue;
+        }
+        let closed = seismic::lg_level_db(anchor, r, 8.0, 440.0, 0.7, 3500.0);
+        assert_eq!((o.phase, c.phase), (1, 1), "Lg at {r} m");
+        // The event carries its anchor level in f32: ~1e-5 dB of rounding.
+        assert!((c.mean_level_db - closed).abs() < 1e-4, "{r} m: {} vs {closed}", c.mean_level_db);
+        assert!((f64::from(o.level_db) - c.level_db).abs() < 1e-3, "{r} m: GPU {} vs {}", o.level_db, c.level_db);
+        // It travels at Lg's speed, 3.5 km/s, within its 2.7 %·4σ and the pick.
+        let travel = f64::from(o.delay_s);
+        assert!((travel * 3500.0 / r - 1.0).abs() < 0.12, "{r} m in {travel} s");
+    }
+}
+
 /// A line-of-sight sensor at the origin looking at `draws` events (ids 0..draws) at `range_m`
 /// along +x, over flat ground: the fraction the GPU and the CPU detect, and one CPU outcome.
 fn sight_fraction(sensor: GpuSensor, event: GpuEvent, range_m: f32, draws: u32) -> (f64, f64, reference::Outcome) {

@@ -87,11 +87,11 @@ fn workgroup_size_matches_the_dispatch_code() {
 fn gpu_structs_have_the_sizes_the_shader_expects() {
     use linewatch::detect::*;
     // Sizes of the WGSL structs (all 4-byte scalars, no padding).
-    assert_eq!(std::mem::size_of::<GpuParams>(), 28 * 4);
-    assert_eq!(std::mem::size_of::<GpuEvent>(), 28 * 4);
+    assert_eq!(std::mem::size_of::<GpuParams>(), 32 * 4);
+    assert_eq!(std::mem::size_of::<GpuEvent>(), 30 * 4);
     assert_eq!(std::mem::size_of::<GpuSensor>(), (SENSOR_WORDS + SIGHT_WORDS) * 4);
-    assert_eq!(std::mem::size_of::<GpuDetection>(), 7 * 4);
-    assert_eq!(std::mem::size_of::<GpuPairOut>(), 9 * 4);
+    assert_eq!(std::mem::size_of::<GpuDetection>(), 8 * 4);
+    assert_eq!(std::mem::size_of::<GpuPairOut>(), 10 * 4);
     let source = linewatch::shaders::detect_kernel().source;
     let module = naga::front::wgsl::parse_str(&source).expect("parses");
     let mut layouter = naga::proc::Layouter::default();

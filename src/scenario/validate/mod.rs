@@ -151,6 +151,9 @@ fn check_environment(p: &FieldPath, e: &Environment) -> Result<(), Problem> {
     }
     range(&p.key("rayleigh_speed_mps"), e.rayleigh_speed_mps, 10.0, 10_000.0)?;
     range(&p.key("seismic_q"), e.seismic_q, 1.0, 10_000.0)?;
+    range(&p.key("lg_q0"), e.lg_q0, 10.0, 10_000.0)?;
+    range(&p.key("lg_q_exponent"), e.lg_q_exponent, -1.0, 1.5)?;
+    range(&p.key("lg_speed_mps"), e.lg_speed_mps, 1000.0, 8000.0)?;
     range(&p.key("visibility_km"), e.visibility_km, 0.01, 1000.0)?;
     range(&p.key("rf_noise_rise_db"), e.rf_noise_rise_db, 0.0, 100.0)?;
     Ok(())
@@ -165,6 +168,7 @@ fn check_truth(p: &FieldPath, t: &Truth) -> Result<(), Problem> {
     range(&p.key("path_speed_sigma_mps"), t.path_speed_sigma_mps, 0.0, 30.0)?;
     range(&p.key("footprint_speed_sigma_mps"), t.footprint_speed_sigma_mps, 0.0, 30.0)?;
     range(&p.key("ground_speed_sigma_fraction"), t.ground_speed_sigma_fraction, 0.0, 0.5)?;
+    range(&p.key("lg_speed_sigma_fraction"), t.lg_speed_sigma_fraction, 0.0, 0.5)?;
     range(&p.key("survey_sigma_m"), t.survey_sigma_m, 0.0, 10_000.0)?;
     range(&p.key("clock_sigma_ms"), t.clock_sigma_ms, 0.0, 60_000.0)?;
     Ok(())
@@ -259,6 +263,8 @@ fn check_signature(p: &FieldPath, s: &Signature) -> Result<(), Problem> {
         ("seismic_db", s.seismic_db, -50.0, 300.0),
         ("seismic_freq_hz", s.seismic_freq_hz, 0.01, 1e4),
         ("seismic_coupling_db", s.seismic_coupling_db, -100.0, 0.0),
+        ("magnitude_ml", s.magnitude_ml, -5.0, 9.0),
+        ("regional_freq_hz", s.regional_freq_hz, 0.01, 100.0),
         ("height_m", s.height_m, 0.0, 1e4),
         ("rcs_m2", s.rcs_m2, 1e-6, 1e6),
         ("critical_dimension_m", s.critical_dimension_m, 1e-3, 1e3),
