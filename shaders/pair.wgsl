@@ -86,6 +86,11 @@ struct Event {
     // none) and the frequency it is picked at.
     regional_db: f32,
     regional_freq_hz: f32,
+    // How it moves: MOTION_UNMODELLED, MOTION_KNOWN (velocity), MOTION_ANY_HEADING (speed).
+    velocity_x_mps: f32,
+    velocity_y_mps: f32,
+    speed_mps: f32,
+    motion: u32,
 }
 
 struct Sensor {
@@ -127,6 +132,8 @@ struct Sight {
     fence_height_m: f32,
     // Camera: the fraction of its sector in view at once (transient sources).
     view_fraction: f32,
+    // Surveillance radar: minimum detectable radial velocity, m/s.
+    mdv_mps: f32,
 }
 
 struct Received {
@@ -171,6 +178,25 @@ fn range_sigma(e: Event, s: Sensor, v: Sight) -> f32 {
     return v.range_sigma_m + v.location_fraction * length(vec2<f32>(e.x - s.x, e.y - s.y));
 }
 
+// P(the radial speed reaches the radar's MDV): the Doppler notch that rejects ground clutter
+// rejects slower movers too (src/physics/radar.rs::passes_notch).
+fn passes_notch(e: Event, v: Sight, dx: f32, dy: f32, horizontal: f32) -> f32 {
+    if v.mdv_mps <= 0.0 || e.motion == MOTION_UNMODELLED {
+        return 1.0;
+    }
+    if e.motion == MOTION_ANY_HEADING {
+        if e.speed_mps <= v.mdv_mps {
+            return 0.0;
+        }
+        return 1.0 - 2.0 / PI * asin(v.mdv_mps / e.speed_mps);
+    }
+    var radial = 0.0;
+    if horizontal > 0.0 {
+        radial = abs(e.velocity_x_mps * dx + e.velocity_y_mps * dy) / horizontal;
+    }
+    return select(0.0, 1.0, radial >= v.mdv_mps);
+}
+
 // Radar, camera, RF. Radar: SNR = gain + σ(dBsm) − 40·log10 R, Pd = Pfa^(1/(1+SNR)). Camera:
 // apparent contrast C0·exp(−3.912·R/V) must reach the least resolvable contrast, then the TTP
 // curve of N = dc/(2·R·IFOV). RF: log-distance loss with the LOS or NLOS exponent.
@@ -202,7 +228,11 @@ fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
         }
         let snr_db = v.gain_db + rcs_dbsm - 40.0 * log10_f32(range);
         let snr = pow(10.0, min(snr_db / 10.0, 30.0));
-        return Received(snr_db, 0.0, c, range, exp(log(v.pfa) / (1.0 + snr)), clearance, PHASE_DIRECT);
+        var notch = 1.0;
+        if v.counter_battery == 0u {
+            notch = passes_notch(e, v, dx, dy, horizontal);
+        }
+        return Received(snr_db, 0.0, c, range, exp(log(v.pfa) / (1.0 + snr)) * notch, clearance, PHASE_DIRECT);
     }
     let contrast0 = select(e.contrast_visible, e.contrast_thermal, v.band == 1u);
     let extinction = select(params.extinction_visible_per_m, params.extinction_thermal_per_m, v.band == 1u);

@@ -55,6 +55,9 @@ pub struct Event {
     pub source: SourceModel,
     /// Whether it is local daytime at the event (noise, refraction).
     pub is_day: bool,
+    /// Ground velocity of a moving source (a track's sample), m/s in the plane; None: it does
+    /// not move, or no track gives its motion.
+    pub velocity_mps: Option<[f64; 2]>,
 }
 
 /// Generates the events of each block from the seed alone.
@@ -208,6 +211,7 @@ impl<'a> EventGenerator<'a> {
             if let Some((track, sample)) = d.track {
                 (first.track_id, first.track_sample) = (i64::from(track), sample);
             }
+            first.velocity_mps = d.velocity;
             if let Some((hit, t_hit, impact_source)) = d.impact {
                 let impact_id = self.take_id();
                 first.linked_id = i64::from(impact_id);
@@ -262,6 +266,7 @@ impl<'a> EventGenerator<'a> {
                 t,
                 at: Placed { xy, chainage_km: at.chainage_km, offset_m: at.offset_m },
                 track: Some((id, k as u32)),
+                velocity: Some([heading[0] * speed, heading[1] * speed]),
                 ..start
             };
             if t < t1 { drafts.push(sample) } else { self.carried.push(sample) }
@@ -319,6 +324,7 @@ impl<'a> EventGenerator<'a> {
             track_sample: 0,
             source,
             is_day: self.is_day(t_s, lon),
+            velocity_mps: None,
         })
     }
 }
@@ -340,11 +346,13 @@ struct Draft {
     impact: Option<(Placed, f64, SourceModel)>,
     /// (track, sample index) of a moving source.
     track: Option<(u32, u32)>,
+    /// Its velocity, m/s.
+    velocity: Option<[f64; 2]>,
 }
 
 impl Draft {
     fn new(class: u16, t: f64, side: Side, at: Placed, source: SourceModel) -> Self {
-        Self { class, t, side, at, source, impact: None, track: None }
+        Self { class, t, side, at, source, impact: None, track: None, velocity: None }
     }
 }
 
@@ -374,6 +382,7 @@ impl Event {
                 ..Default::default()
             }),
             is_day: true,
+            velocity_mps: None,
         }
     }
 }

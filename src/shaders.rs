@@ -59,6 +59,9 @@ pub fn constants() -> String {
     u32_const("MAX_K", MAX_K as u32);
     u32_const("PHASE_DIRECT", crate::physics::seismic::Phase::Direct as u32);
     u32_const("PHASE_LG", crate::physics::seismic::Phase::Lg as u32);
+    u32_const("MOTION_UNMODELLED", crate::abi::MOTION_UNMODELLED);
+    u32_const("MOTION_KNOWN", crate::abi::MOTION_KNOWN);
+    u32_const("MOTION_ANY_HEADING", crate::abi::MOTION_ANY_HEADING);
     u32_const("STREAM_DETECT", stream::DETECT);
     u32_const("STREAM_DETECT_DRAW", stream::DETECT_DRAW);
     u32_const("STREAM_EVENT", stream::EVENT);

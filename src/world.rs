@@ -165,8 +165,12 @@ fn sensor_truth(sensors: &[Sensor], truth: &Truth, seed: u64) -> (Vec<Sensor>, V
 pub fn coverage_source(scenario: &Scenario, best: &BestCase, class: &ViolationClass, is_day: bool) -> GpuEvent {
     let env = &scenario.environment;
     let source = SourceModel::from_signature(&class.source);
+    // A track's heading is not known at a cell: its mean speed in any direction.
+    let speed = class.track.as_ref().map(|t| 0.5 * (t.speed_mps[0] + t.speed_mps[1]));
     GpuEvent {
         persistent: u32::from(class.kind == crate::scenario::ClassKind::Movement),
+        speed_mps: speed.unwrap_or(0.0) as f32,
+        motion: if speed.is_some() { abi::MOTION_ANY_HEADING } else { abi::MOTION_UNMODELLED },
         ..abi::gpu_source(&source, env, &Weather::nominal(env, is_day), best, is_day)
     }
 }

@@ -98,6 +98,13 @@ pub struct GpuEvent {
     /// none), and the frequency it is picked at, Hz.
     pub regional_db: f32,
     pub regional_freq_hz: f32,
+    /// How the source moves, for a radar's Doppler notch: `motion` MOTION_UNMODELLED (taken to
+    /// move fast enough), MOTION_KNOWN (ground velocity `velocity_*_mps`), MOTION_ANY_HEADING
+    /// (coverage: `speed_mps` in a heading uniform over the circle).
+    pub velocity_x_mps: f32,
+    pub velocity_y_mps: f32,
+    pub speed_mps: f32,
+    pub motion: u32,
 }
 
 /// Zeros, with the default crust under them: a zero Q would make Lg infinite.
@@ -181,12 +188,14 @@ pub struct GpuSensor {
     pub fence_height_m: f32,
     /// Camera: the fraction of its sector in view at once (transient sources).
     pub view_fraction: f32,
+    /// Surveillance radar: minimum detectable radial velocity, m/s.
+    pub mdv_mps: f32,
 }
 
 /// Words of the WGSL `Sensor` at the head of a `GpuSensor`; the rest is its `Sight`.
 pub const SENSOR_WORDS: usize = 12;
 /// Words of the WGSL `Sight`.
-pub const SIGHT_WORDS: usize = 17;
+pub const SIGHT_WORDS: usize = 18;
 
 /// The sensors as the kernels bind them: the acoustic and seismic walks read only the first
 /// array, the line-of-sight walks the second one too (same index).
@@ -253,3 +262,10 @@ pub const MODALITY_COUNT: u32 = Modality::ALL.len() as u32;
 
 /// Level of a pair that cannot detect at all (out of view, behind terrain, no signature), dB.
 pub const UNSEEN_DB: f64 = -1000.0;
+
+/// `GpuEvent::motion`: no velocity modelled (a blast, a mover without a track).
+pub const MOTION_UNMODELLED: u32 = 0;
+/// `GpuEvent::motion`: the ground velocity is known (a track's sample).
+pub const MOTION_KNOWN: u32 = 1;
+/// `GpuEvent::motion`: a known speed in a heading uniform over the circle (coverage cells).
+pub const MOTION_ANY_HEADING: u32 = 2;

@@ -92,6 +92,7 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         location_fraction: s.sight.location_fraction as f32,
         fence_height_m: s.sight.fence_height_m as f32,
         view_fraction: s.sight.view_fraction as f32,
+        mdv_mps: s.sight.mdv_mps as f32,
     }
 }
 
@@ -103,6 +104,10 @@ pub fn gpu_event(e: &Event, env: &Environment, weather: &Weather, best: &BestCas
         y: e.y as f32,
         id: e.id,
         persistent: u32::from(e.kind == crate::events::EventKind::Movement),
+        velocity_x_mps: e.velocity_mps.map_or(0.0, |v| v[0]) as f32,
+        velocity_y_mps: e.velocity_mps.map_or(0.0, |v| v[1]) as f32,
+        speed_mps: e.velocity_mps.map_or(0.0, |v| v[0].hypot(v[1])) as f32,
+        motion: if e.velocity_mps.is_some() { MOTION_KNOWN } else { MOTION_UNMODELLED },
         ..gpu_source(&e.source, env, weather, best, e.is_day)
     }
 }
@@ -148,5 +153,9 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, weather: &Weather, best:
         acoustic_noise_db: weather.acoustic_noise_db(env, is_day) as f32,
         regional_db: src.regional_db.unwrap_or(UNSEEN_DB) as f32,
         regional_freq_hz: src.regional_freq_hz as f32,
+        velocity_x_mps: 0.0,
+        velocity_y_mps: 0.0,
+        speed_mps: 0.0,
+        motion: MOTION_UNMODELLED,
     }
 }

@@ -62,6 +62,11 @@ pub const DEFAULT_NLOS_EXPONENT: f64 = 3.5;
 /// need the first seconds of the rising round; a shell leaving at 300–900 m/s at 20–70° climbs
 /// 200 m in under a second. Calibrate it with the radar's siting study.
 pub const DEFAULT_FENCE_HEIGHT_M: f64 = 200.0;
+/// Minimum detectable radial velocity of a ground-surveillance radar unless the row says,
+/// m/s: a stated assumption. A GSR that reports walking people must pass radial speeds well
+/// under their ~1.4 m/s; vendors make the notch adjustable (Blighter's documentation) and
+/// publish no figure; 0.5 m/s is taken.
+pub const DEFAULT_MDV_MPS: f64 = 0.5;
 /// CEP of a circular normal error in units of its per-axis σ: √(2·ln 2) = 1.1774 (the median
 /// of the Rayleigh distribution).
 pub const CEP_PER_SIGMA: f64 = 1.177_410_022_515_474_6;
@@ -90,6 +95,8 @@ pub struct Sight {
     /// Counter-battery: per-axis σ of the reported launch point per metre of range.
     pub location_fraction: f64,
     pub fence_height_m: f64,
+    /// Surveillance radar: minimum detectable radial velocity, m/s (0: sees every mover).
+    pub mdv_mps: f64,
     /// Camera: the fraction of its sector in view at once (1 when it stares at all of it). A
     /// transient source (a flash, a blast) is seen only when in view; a persistent one (a
     /// vehicle, a drone) is taken to stay until the scan comes round.
@@ -120,10 +127,12 @@ impl Sight {
         match row.kind() {
             RowKind::Acoustic { .. } | RowKind::Seismic { .. } => Self::default(),
             RowKind::Radar { view, snr_ref_db, range_ref_km, rcs_ref_m2, pfa, task } => {
-                let (range_sigma_m, counter_battery, fence_height_m, location_fraction) = match task {
-                    RadarTask::Surveillance { range_sigma_m } => (range_sigma_m, false, None, 0.0),
+                let (range_sigma_m, counter_battery, fence_height_m, location_fraction, mdv_mps) = match task {
+                    RadarTask::Surveillance { range_sigma_m, mdv_mps } => {
+                        (range_sigma_m, false, None, 0.0, mdv_mps.unwrap_or(DEFAULT_MDV_MPS))
+                    }
                     RadarTask::CounterBattery { fence_height_m, location_error_pct } => {
-                        (0.0, true, fence_height_m, location_error_pct / 100.0 / CEP_PER_SIGMA)
+                        (0.0, true, fence_height_m, location_error_pct / 100.0 / CEP_PER_SIGMA, 0.0)
                     }
                 };
                 Self {
@@ -133,6 +142,7 @@ impl Sight {
                     counter_battery,
                     location_fraction,
                     fence_height_m: fence_height_m.unwrap_or(DEFAULT_FENCE_HEIGHT_M),
+                    mdv_mps,
                     ..of_view(&view)
                 }
             }

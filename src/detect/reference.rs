@@ -151,7 +151,10 @@ fn received_by_sight(
         }
         let snr_db = f(s.gain_db) + rcs_dbsm - 40.0 * range.log10();
         // The kernel caps the linear SNR at 10^30 to stay finite in f32; Pd is 1 − 1e-29 there.
-        let pd = radar::swerling1_pd(snr_db.min(300.0), f(s.pfa));
+        // A surveillance radar reports only movers outside its Doppler notch.
+        let notch =
+            if counter_battery { 1.0 } else { radar::passes_notch(motion(e), towards(e, s, horizontal), f(s.mdv_mps)) };
+        let pd = radar::swerling1_pd(snr_db.min(300.0), f(s.pfa)) * notch;
         return Received { level_db: snr_db, pd, clearance_m: clearance, ..unseen(clearance) };
     }
     let contrast0 = if s.band == 1 { f(e.contrast_thermal) } else { f(e.contrast_visible) };
@@ -171,6 +174,23 @@ fn received_by_sight(
         clearance_m: clearance,
         phase: DIRECT,
     }
+}
+
+/// How the source moves, as the kernel reads it.
+fn motion(e: &GpuEvent) -> radar::Motion {
+    match e.motion {
+        MOTION_KNOWN => radar::Motion::Known([f64::from(e.velocity_x_mps), f64::from(e.velocity_y_mps)]),
+        MOTION_ANY_HEADING => radar::Motion::AnyHeading(f64::from(e.speed_mps)),
+        _ => radar::Motion::Unmodelled,
+    }
+}
+
+/// Horizontal unit vector sensor → source (zero when the source is overhead).
+fn towards(e: &GpuEvent, s: &GpuSensor, horizontal: f64) -> [f64; 2] {
+    if horizontal <= 0.0 {
+        return [0.0; 2];
+    }
+    [(f64::from(e.x) - f64::from(s.x)) / horizontal, (f64::from(e.y) - f64::from(s.y)) / horizontal]
 }
 
 /// The deterministic part of a pair; sight lines settled by `sight` (the march: a `Terrain`).

@@ -91,6 +91,9 @@ pub struct EventRecord {
     pub temperature_gradient_k_per_m: f32,
     pub wind_to_x_mps: f32,
     pub wind_to_y_mps: f32,
+    /// Ground velocity of a moving source (a track's sample); NaN for the rest.
+    pub velocity_x_mps: f32,
+    pub velocity_y_mps: f32,
 }
 
 pub const EVENT_UNITS: &str = "id: 1; class: index into attribute class_names; kind: enum; responsible_side: enum; \
@@ -100,7 +103,8 @@ track_id: the moving source's track this event samples, -1 if none; track_sample
 track from 0; acoustic_db: dB re (20 uPa)^2 s at 1 m; \
 acoustic_freq_hz: Hz; seismic_db: dB re 1 nm/s at 10 m; seismic_freq_hz: Hz; is_day: 1 local day, 0 night; \
 temperature_c: degC, the world's air temperature at the event; temperature_gradient_k_per_m: K/m in the surface layer; \
-wind_to_x_mps, wind_to_y_mps: m/s, the 10 m wind the air moves towards (x east, y north of the plane)";
+wind_to_x_mps, wind_to_y_mps: m/s, the 10 m wind the air moves towards (x east, y north of the plane); \
+velocity_x_mps, velocity_y_mps: m/s, a moving source's ground velocity in the plane, NaN if it has none";
 
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
 #[repr(C)]

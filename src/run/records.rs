@@ -63,5 +63,7 @@ pub(super) fn event_record(e: &Event, weather: &Weather) -> EventRecord {
         temperature_gradient_k_per_m: weather.surface_gradient_k_per_m as f32,
         wind_to_x_mps: weather.wind_to_mps[0] as f32,
         wind_to_y_mps: weather.wind_to_mps[1] as f32,
+        velocity_x_mps: e.velocity_mps.map_or(f32::NAN, |v| v[0] as f32),
+        velocity_y_mps: e.velocity_mps.map_or(f32::NAN, |v| v[1] as f32),
     }
 }

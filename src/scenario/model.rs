@@ -523,6 +523,9 @@ pub struct SensorRow {
     pub pfa: Option<f64>,
     /// Radar: range error, m (1σ); gives location a range as well as a bearing.
     pub range_sigma_m: Option<f64>,
+    /// Surveillance radar: minimum detectable radial velocity, m/s: slower movers fall in the
+    /// Doppler notch that rejects the ground clutter.
+    pub mdv_mps: Option<f64>,
     /// Camera: band, detector pitch and focal length (IFOV = pitch / focal length).
     pub band: Option<Band>,
     pub pixel_pitch_um: Option<f64>,

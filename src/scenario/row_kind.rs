@@ -25,7 +25,7 @@ pub struct FieldOfView {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RadarTask {
     /// Ground surveillance: targets by their cross-section, located by range and bearing.
-    Surveillance { range_sigma_m: f64 },
+    Surveillance { range_sigma_m: f64, mdv_mps: Option<f64> },
     /// Weapon locating: projectiles back-traced to their launch point.
     CounterBattery { location_error_pct: f64, fence_height_m: Option<f64> },
 }
@@ -87,6 +87,7 @@ pub const MODALITY_KEYS: &[(&str, &[Modality])] = &[
     ("rcs_ref_m2", RADAR),
     ("pfa", RADAR),
     ("range_sigma_m", RADAR),
+    ("mdv_mps", RADAR),
     ("location_error_pct", RADAR),
     ("fence_height_m", RADAR),
     ("role", RADAR),
@@ -123,6 +124,7 @@ impl SensorRow {
             "rcs_ref_m2" => self.rcs_ref_m2.is_some(),
             "pfa" => self.pfa.is_some(),
             "range_sigma_m" => self.range_sigma_m.is_some(),
+            "mdv_mps" => self.mdv_mps.is_some(),
             "location_error_pct" => self.location_error_pct.is_some(),
             "fence_height_m" => self.fence_height_m.is_some(),
             "role" => self.role.is_some(),
@@ -157,9 +159,10 @@ impl SensorRow {
                 rcs_ref_m2: self.rcs_ref_m2.unwrap_or(1.0),
                 pfa: self.pfa,
                 task: match self.role.unwrap_or_default() {
-                    RadarRole::Surveillance => {
-                        RadarTask::Surveillance { range_sigma_m: self.range_sigma_m.unwrap_or(0.0) }
-                    }
+                    RadarRole::Surveillance => RadarTask::Surveillance {
+                        range_sigma_m: self.range_sigma_m.unwrap_or(0.0),
+                        mdv_mps: self.mdv_mps,
+                    },
                     RadarRole::CounterBattery => RadarTask::CounterBattery {
                         location_error_pct: self.location_error_pct.unwrap_or(0.0),
                         fence_height_m: self.fence_height_m,
@@ -207,6 +210,7 @@ mod tests {
                rcs_ref_m2 = 1.0
                pfa = 1e-6
                range_sigma_m = 1.0
+               mdv_mps = 0.5
                location_error_pct = 1.0
                fence_height_m = 1.0
                role = "counter_battery"

@@ -95,6 +95,11 @@ pub fn random_event(rng: &mut ChaCha8Rng, id: u32, _p: &GpuParams) -> GpuEvent {
         // Half are large blasts with a regional phase (Lg at 100 km up to a magnitude ~3).
         regional_db: if rng.random_bool(0.5) { rng.random_range(20.0..110.0) } else { -1000.0 },
         regional_freq_hz: rng.random_range(1.0..15.0),
+        // Still, moving with a known velocity, or (coverage) at a speed in any heading.
+        motion: rng.random_range(0..3),
+        velocity_x_mps: rng.random_range(-10.0..10.0),
+        velocity_y_mps: rng.random_range(-10.0..10.0),
+        speed_mps: rng.random_range(0.0..10.0),
         ..GpuEvent::default()
     };
     random_weather(rng, event)
@@ -135,6 +140,8 @@ pub fn random_sensor(rng: &mut ChaCha8Rng, id: u32) -> GpuSensor {
         fence_height_m: rng.random_range(50.0..400.0),
         // Cameras that stare and cameras that scan.
         view_fraction: if rng.random_bool(0.5) { 1.0 } else { rng.random_range(0.05..1.0) },
+        // Surveillance radars with and without a Doppler notch.
+        mdv_mps: if rng.random_bool(0.7) { rng.random_range(0.1..3.0) } else { 0.0 },
         ..Default::default()
     }
 }

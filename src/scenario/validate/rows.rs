@@ -59,6 +59,9 @@ fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
         if let Some(v) = r.range_sigma_m {
             range(&p.key("range_sigma_m"), v, 0.0, 1e5)?;
         }
+        if let Some(v) = r.mdv_mps {
+            range(&p.key("mdv_mps"), v, 0.0, 100.0)?;
+        }
         if r.role == Some(RadarRole::CounterBattery) {
             let pct = need("location_error_pct", r.location_error_pct)?;
             range(&p.key("location_error_pct"), pct, 1e-3, 50.0)?;
@@ -68,6 +71,9 @@ fn check_modality_fields(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
             if r.range_sigma_m.is_some() || r.bearing_sigma_deg.is_some() {
                 let key = if r.range_sigma_m.is_some() { "range_sigma_m" } else { "bearing_sigma_deg" };
                 return Err((p.key(key), "a counter-battery radar's errors follow location_error_pct".into()));
+            }
+            if r.mdv_mps.is_some() {
+                return Err((p.key("mdv_mps"), "a counter-battery radar tracks rounds, far above any MDV".into()));
             }
         } else if let Some(key) = ["location_error_pct", "fence_height_m"].into_iter().find(|k| r.gives(k)) {
             return Err((p.key(key), format!("only counter-battery radars (role = \"counter_battery\") take {key}")));
