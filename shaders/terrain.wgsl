@@ -18,7 +18,8 @@ struct Terrain {
     // k·R, the effective earth radius, m.
     effective_radius_m: f32,
     step_m: f32,
-    pad: u32,
+    // Where the land cover's heights start in `heights` (after the ground's); 0: bare ground.
+    clutter_offset: u32,
 }
 
 // Ground height at (x, y): bilinear, clamped to the grid's edge outside it.
@@ -35,8 +36,26 @@ fn terrain_height(t: Terrain, x: f32, y: f32) -> f32 {
     return bottom * (1.0 - v) + top * v;
 }
 
-// Least clearance of the ray a → b (x, y, height above ground) over the terrain, m; negative
-// when blocked, +inf with no sample between the ends.
+// The top of the land cover at (x, y): the ground plus what stands on it, each bilinear.
+fn surface_height(t: Terrain, x: f32, y: f32) -> f32 {
+    let ground = terrain_height(t, x, y);
+    if t.clutter_offset == 0u {
+        return ground;
+    }
+    let fx = clamp((x - t.x0) / t.spacing_m, 0.0, f32(t.nx - 1u));
+    let fy = clamp((y - t.y0) / t.spacing_m, 0.0, f32(t.ny - 1u));
+    let i = min(u32(floor(fx)), t.nx - 2u);
+    let j = min(u32(floor(fy)), t.ny - 2u);
+    let u = fx - f32(i);
+    let v = fy - f32(j);
+    let k = t.clutter_offset + j * t.nx + i;
+    let bottom = heights[k] * (1.0 - u) + heights[k + 1u] * u;
+    let top = heights[k + t.nx] * (1.0 - u) + heights[k + t.nx + 1u] * u;
+    return ground + bottom * (1.0 - v) + top * v;
+}
+
+// Least clearance of the ray a → b (x, y, height above ground) over the terrain and its land
+// cover, m (the ends stand on the ground); negative when blocked, +inf with no sample between.
 fn terrain_clearance(t: Terrain, a: vec3<f32>, b: vec3<f32>) -> f32 {
     let za = terrain_height(t, a.x, a.y) + a.z;
     let zb = terrain_height(t, b.x, b.y) + b.z;
@@ -49,7 +68,7 @@ fn terrain_clearance(t: Terrain, a: vec3<f32>, b: vec3<f32>) -> f32 {
         let f = f32(n) / f32(steps);
         let p = a.xy + f * (b.xy - a.xy);
         let bulge = (f * d) * ((1.0 - f) * d) / (2.0 * t.effective_radius_m);
-        least = min(least, za + f * (zb - za) - (terrain_height(t, p.x, p.y) + bulge));
+        least = min(least, za + f * (zb - za) - (surface_height(t, p.x, p.y) + bulge));
     }
     loop_cut = loop_cut || n < steps;
     return least;

@@ -22,6 +22,11 @@ fn tangent_ground(t: Terrain, p: vec2<f32>, d: f32) -> f32 {
     return terrain_height(t, p.x, p.y) - d * d / (2.0 * t.effective_radius_m);
 }
 
+// The same for the top of the land cover: what a sight line must clear.
+fn tangent_surface(t: Terrain, p: vec2<f32>, d: f32) -> f32 {
+    return surface_height(t, p.x, p.y) - d * d / (2.0 * t.effective_radius_m);
+}
+
 // The stored ray nearest the azimuth, or −1.
 fn view_ray(v: View, azimuth: f32) -> i32 {
     let full = i32(round(TAU / v.azimuth_step_rad));

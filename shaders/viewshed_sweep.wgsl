@@ -39,7 +39,7 @@ fn sweep_views(@builtin(global_invocation_id) id: vec3<u32>) {
     let base = v.offset + a * v.range_count;
     for (var n = 0u; n < v.range_count; n++) {
         let d = f32(n + 1u) * terrain.step_m;
-        greatest = max(greatest, (tangent_ground(terrain, origin + d * u, d) - zs) / d);
+        greatest = max(greatest, (tangent_surface(terrain, origin + d * u, d) - zs) / d);
         horizons[base + n] = greatest;
     }
 }

@@ -212,18 +212,28 @@ impl ResultWriter {
                 text_attr(d, "units", "m")?;
                 text_attr(d, "description", what)?;
             }
-            let heights = ndarray::ArrayView2::from_shape((dem.ny, dem.nx), &dem.heights)
-                .map_err(|e| hdf5::Error::from(e.to_string().as_str()))?;
-            let d = g
-                .new_dataset::<f32>()
-                .chunk((dem.ny.clamp(1, 256), dem.nx.clamp(1, 256)))
-                .shuffle()
-                .deflate(1)
-                .shape((dem.ny, dem.nx))
-                .create("height")?;
-            d.write(&heights)?;
-            text_attr(&d, "units", "m")?;
-            text_attr(&d, "description", "Ground height above sea level, rows south to north (y, x)")?;
+            let grid = |name: &str, values: &[f32], what: &str| -> hdf5::Result<()> {
+                let view = ndarray::ArrayView2::from_shape((dem.ny, dem.nx), values)
+                    .map_err(|e| hdf5::Error::from(e.to_string().as_str()))?;
+                let d = g
+                    .new_dataset::<f32>()
+                    .chunk((dem.ny.clamp(1, 256), dem.nx.clamp(1, 256)))
+                    .shuffle()
+                    .deflate(1)
+                    .shape((dem.ny, dem.nx))
+                    .create(name)?;
+                d.write(&view)?;
+                text_attr(&d, "units", "m")?;
+                text_attr(&d, "description", what)
+            };
+            grid("height", &dem.heights, "Ground height above sea level, rows south to north (y, x)")?;
+            if !dem.clutter.is_empty() {
+                grid(
+                    "land_cover",
+                    &dem.clutter,
+                    "Height of the land cover above the ground (trees, houses): sight lines pass over it, (y, x)",
+                )?;
+            }
             Ok(())
         };
         run().map_err(|e| self.err(e))

@@ -182,6 +182,16 @@ pub struct TerrainSpec {
     pub relief_base_m: f64,
     pub relief_amplitude_m: f64,
     pub relief_wavelength_km: f64,
+    /// Land cover: a grid of the height of what stands on the ground (trees, houses), m, in the
+    /// DEM's formats, relative to the scenario file. Absent: procedural patches of forest and
+    /// settlement covering the fractions below.
+    pub land_cover: Option<String>,
+    pub forest_fraction: f64,
+    pub forest_height_m: f64,
+    pub settlement_fraction: f64,
+    pub settlement_height_m: f64,
+    /// Typical size of a procedural patch (a grove, a ravine forest, a village), km.
+    pub land_cover_patch_km: f64,
 }
 
 impl Default for TerrainSpec {
@@ -196,6 +206,20 @@ impl Default for TerrainSpec {
             relief_base_m: relief.base_m,
             relief_amplitude_m: relief.amplitude_m,
             relief_wavelength_km: relief.wavelength_m / 1000.0,
+            land_cover: None,
+            // Forest cover of Donetsk oblast, 7.5 % (Donetsk regional administration, 2016, as
+            // reported by cxid.info; Zaporizhzhia 4.4 %, Ukrstat "Regions of Ukraine 2014"), in
+            // trees ~20 m tall (oak belts of 19.6–23.4 m: Maliuha, Sovakov & Dudarets, Ukrainian
+            // Journal of Forest and Wood Science, 2023). Field shelterbelts (1.3–1.5 % of the
+            // land, 15 m wide) are narrower than the DEM spacing and are not represented.
+            forest_fraction: 0.075,
+            forest_height_m: 20.0,
+            // Stated assumption: villages and towns on 5 % of the land (no figure found), at the
+            // 10 m local clutter height ITU-R P.1546-4 takes for rural and suburban areas.
+            settlement_fraction: 0.05,
+            settlement_height_m: 10.0,
+            // Stated assumption: groves, ravine (balka) forests and villages of 1–3 km.
+            land_cover_patch_km: 2.0,
         }
     }
 }

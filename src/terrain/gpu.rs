@@ -24,7 +24,9 @@ pub struct GpuTerrain {
     pub ny: u32,
     pub effective_radius_m: f32,
     pub step_m: f32,
-    pub pad: u32,
+    /// Where the land cover's heights start in the heights buffer (after the ground's); 0:
+    /// bare ground.
+    pub clutter_offset: u32,
 }
 
 /// A ray between two points, each (x, y, height above ground, unused).
@@ -48,7 +50,9 @@ impl DeviceTerrain {
     pub fn upload(gpu: &Gpu, terrain: &Terrain) -> Result<Self> {
         let dem = &terrain.dem;
         let limits = gpu.limits();
-        let bytes = std::mem::size_of_val(dem.heights.as_slice()) as u64;
+        // The ground, then the land cover on it (the frame says where it starts).
+        let samples: Vec<f32> = dem.heights.iter().chain(&dem.clutter).copied().collect();
+        let bytes = std::mem::size_of_val(samples.as_slice()) as u64;
         if bytes > limits.max_storage_buffer_binding_size.min(limits.max_buffer_size) {
             return Err(Error::Gpu(format!(
                 "the DEM ({} × {} samples, {bytes} bytes) exceeds what {} can bind; coarsen terrain.spacing_m",
@@ -62,7 +66,7 @@ impl DeviceTerrain {
             contents: bytemuck::bytes_of(&terrain.frame()),
             usage: wgpu::BufferUsages::UNIFORM,
         });
-        Ok(Self { frame, heights: storage_init(&gpu.device, "heights", &dem.heights) })
+        Ok(Self { frame, heights: storage_init(&gpu.device, "heights", &samples) })
     }
 }
 

@@ -16,7 +16,8 @@ pub fn radar_horizon_m(height_m: f64, k_factor: f64) -> f64 {
 
 /// The least clearance of the straight ray between two points, each given as (x, y, height
 /// above ground), over the terrain between them, m: negative when the terrain blocks it. The
-/// terrain is sampled every `step_m` along the path (the ends excluded) and raised by the
+/// terrain and its land cover (`Dem::surface_at`; the ends stand on the ground) are sampled
+/// every `step_m` along the path (the ends excluded) and raised by the
 /// earth's bulge d1·d2/(2·k·R) under the chord (d1, d2 the distances to the two ends), the
 /// standard flat-earth profile with an effective radius k·R. +∞ when no sample lies between.
 pub fn clearance_m(dem: &Dem, a: [f64; 3], b: [f64; 3], step_m: f64, k_factor: f64) -> f64 {
@@ -30,7 +31,7 @@ pub fn clearance_m(dem: &Dem, a: [f64; 3], b: [f64; 3], step_m: f64, k_factor: f
             let t = n as f64 / steps as f64;
             let (x, y) = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]));
             let (d1, d2) = (t * d, (1.0 - t) * d);
-            za + t * (zb - za) - (dem.height_at(x, y) + d1 * d2 / (2.0 * effective_radius))
+            za + t * (zb - za) - (dem.surface_at(x, y) + d1 * d2 / (2.0 * effective_radius))
         })
         .fold(f64::INFINITY, f64::min)
 }
@@ -58,6 +59,27 @@ mod tests {
         }
         // 10 m at k = 4/3: 13.0 km (the textbook 4.12·√h km).
         assert!((radar_horizon_m(10.0, STANDARD_K_FACTOR) / 1000.0 - 4.12 * 10f64.sqrt()).abs() < 0.05);
+    }
+
+    /// A 20 m wood between a 10 m mast and a vehicle hides it; a 60 m mast looks over it; a
+    /// vehicle standing in the wood is under it, not on it, and a mast in the wood is blind.
+    #[test]
+    fn land_cover_hides_what_is_behind_and_under_it() {
+        let (nx, ny, s) = (81, 11, 50.0);
+        // A wood 1 km deep across the path, x = 1,500–2,500 m.
+        let clutter: Vec<f32> =
+            (0..ny).flat_map(|_| (0..nx).map(|i| if (30..=50).contains(&i) { 20.0 } else { 0.0 })).collect();
+        let dem = Dem::flat(0.0, 0.0, s, nx, ny, 100.0).and_then(|d| d.with_clutter(clutter)).expect("grid");
+        let k = STANDARD_K_FACTOR;
+        let los = |a: [f64; 3], b: [f64; 3]| line_of_sight(&dem, a, b, 10.0, k);
+        assert!(!los([500.0, 250.0, 10.0], [3_500.0, 250.0, 2.0]), "the wood hides the vehicle");
+        // At the wood's far edge the ray from 60 m down to 2 m is 60 − 58·2/3 = 21.3 m up.
+        assert!(los([500.0, 250.0, 60.0], [3_500.0, 250.0, 2.0]), "a 60 m mast sees over it");
+        assert!(!los([500.0, 250.0, 30.0], [2_000.0, 250.0, 2.0]), "a vehicle in the wood is under the trees");
+        assert!(!los([2_000.0, 250.0, 10.0], [3_800.0, 250.0, 2.0]), "a 10 m mast in the wood is blind");
+        assert_eq!(dem.surface_at(2_000.0, 250.0), 120.0);
+        assert_eq!(dem.height_at(2_000.0, 250.0), 100.0);
+        assert!(Dem::flat(0.0, 0.0, s, 2, 2, 0.0).and_then(|d| d.with_clutter(vec![-1.0; 4])).is_none());
     }
 
     /// A 50 m ridge between a 2 m sensor and a 1.5 m target hides it; the same ridge beside the

@@ -25,6 +25,10 @@ pub struct Dem {
     pub ny: usize,
     /// Heights, m, row-major (j·nx + i).
     pub heights: Vec<f32>,
+    /// Land cover: the height of what stands on the ground (trees, houses), m, on the same
+    /// grid; empty for bare ground. Sight lines pass over it; sensors and sources stand under
+    /// it, on the ground.
+    pub clutter: Vec<f32>,
 }
 
 impl Dem {
@@ -39,12 +43,19 @@ impl Dem {
             && x0.is_finite()
             && y0.is_finite()
             && heights.iter().all(|h| h.is_finite());
-        valid.then_some(Self { x0, y0, spacing_m, nx, ny, heights })
+        valid.then_some(Self { x0, y0, spacing_m, nx, ny, heights, clutter: Vec::new() })
     }
 
     /// Flat ground at height `h` over the box.
     pub fn flat(x0: f64, y0: f64, spacing_m: f64, nx: usize, ny: usize, h: f32) -> Option<Self> {
         Self::new(x0, y0, spacing_m, nx, ny, vec![h; nx * ny])
+    }
+
+    /// The same ground with land cover of these heights on it; None when the sizes disagree or a
+    /// height is negative or not finite.
+    pub fn with_clutter(self, clutter: Vec<f32>) -> Option<Self> {
+        let valid = clutter.len() == self.heights.len() && clutter.iter().all(|h| h.is_finite() && *h >= 0.0);
+        valid.then_some(Self { clutter, ..self })
     }
 
     /// Highest minus lowest sample, m.
@@ -54,19 +65,27 @@ impl Dem {
         f64::from(hi - lo)
     }
 
-    fn at(&self, i: usize, j: usize) -> f64 {
-        f64::from(self.heights[j * self.nx + i])
+    /// Height of the top of the land cover at (x, y), m: the ground plus what stands on it,
+    /// each bilinear (the ground alone without land cover).
+    pub fn surface_at(&self, x: f64, y: f64) -> f64 {
+        self.height_at(x, y) + if self.clutter.is_empty() { 0.0 } else { self.bilinear(&self.clutter, x, y) }
     }
 
     /// Ground height at (x, y), bilinear between the four samples around it; outside the grid
     /// the nearest edge sample's height (the DEM is taken to continue flat).
     pub fn height_at(&self, x: f64, y: f64) -> f64 {
+        self.bilinear(&self.heights, x, y)
+    }
+
+    /// A grid of this DEM's shape sampled bilinearly, clamped to its edge.
+    fn bilinear(&self, grid: &[f32], x: f64, y: f64) -> f64 {
         let fx = ((x - self.x0) / self.spacing_m).clamp(0.0, (self.nx - 1) as f64);
         let fy = ((y - self.y0) / self.spacing_m).clamp(0.0, (self.ny - 1) as f64);
         let (i, j) = ((fx.floor() as usize).min(self.nx - 2), (fy.floor() as usize).min(self.ny - 2));
         let (u, v) = (fx - i as f64, fy - j as f64);
-        let bottom = self.at(i, j) * (1.0 - u) + self.at(i + 1, j) * u;
-        let top = self.at(i, j + 1) * (1.0 - u) + self.at(i + 1, j + 1) * u;
+        let at = |i: usize, j: usize| f64::from(grid[j * self.nx + i]);
+        let bottom = at(i, j) * (1.0 - u) + at(i + 1, j) * u;
+        let top = at(i, j + 1) * (1.0 - u) + at(i + 1, j + 1) * u;
         bottom * (1.0 - v) + top * v
     }
 }

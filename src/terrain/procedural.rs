@@ -72,9 +72,101 @@ pub fn dem(relief: &Relief, seed: u64, x0: f64, y0: f64, x1: f64, y1: f64, spaci
     Dem::new(x0, y0, spacing_m, nx, ny, heights)
 }
 
+/// Procedural land cover: patches of trees and of houses over given shares of the ground.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cover {
+    pub forest_fraction: f64,
+    pub forest_height_m: f64,
+    pub settlement_fraction: f64,
+    pub settlement_height_m: f64,
+    /// Wavelength of the patches' noise, m.
+    pub patch_m: f64,
+}
+
+/// Salts that give forest and settlement fields of their own from the scenario's seed.
+const FOREST_SALT: u64 = 0x0f0e_5700;
+const SETTLEMENT_SALT: u64 = 0x5e77_1e00;
+
+/// The height of the land cover on each sample of `dem`, m: two fields of value noise (two
+/// octaves at the patch wavelength), each cut at the quantile that leaves its fraction of the
+/// samples above it; a settlement stands where both would.
+pub fn land_cover(cover: &Cover, seed: u64, dem: &Dem) -> Vec<f32> {
+    let field = |salt: u64| -> Vec<f64> {
+        let noise = Relief { base_m: 0.0, amplitude_m: 1.0, wavelength_m: cover.patch_m, octaves: 2 };
+        (0..dem.ny)
+            .into_par_iter()
+            .flat_map_iter(|j| {
+                (0..dem.nx).map(move |i| {
+                    height_m(&noise, seed ^ salt, dem.x0 + i as f64 * dem.spacing_m, dem.y0 + j as f64 * dem.spacing_m)
+                })
+            })
+            .collect()
+    };
+    // The value above which `fraction` of the field lies (+∞ for none).
+    let cut = |values: &[f64], fraction: f64| -> f64 {
+        let above = (fraction * values.len() as f64).round() as usize;
+        if above == 0 {
+            return f64::INFINITY;
+        }
+        let mut sorted = values.to_vec();
+        let k = values.len() - above.min(values.len());
+        *sorted.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+    let (forest, settlement) = (field(FOREST_SALT), field(SETTLEMENT_SALT));
+    let (forest_cut, settlement_cut) =
+        (cut(&forest, cover.forest_fraction), cut(&settlement, cover.settlement_fraction));
+    forest
+        .iter()
+        .zip(&settlement)
+        .map(|(&f, &s)| {
+            if s >= settlement_cut {
+                cover.settlement_height_m as f32
+            } else if f >= forest_cut {
+                cover.forest_height_m as f32
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The patches cover their fractions (a settlement wins where both fall), stand at their
+    /// heights, are seeded, and come in patches, not salt and pepper.
+    #[test]
+    fn land_cover_covers_its_fractions_in_patches() {
+        let d = dem(&Relief::default(), 7, 0.0, 0.0, 40_000.0, 40_000.0, 250.0).expect("dem");
+        let cover = Cover {
+            forest_fraction: 0.075,
+            forest_height_m: 20.0,
+            settlement_fraction: 0.05,
+            settlement_height_m: 10.0,
+            patch_m: 2_000.0,
+        };
+        let c = land_cover(&cover, 7, &d);
+        assert_eq!(c.len(), d.heights.len());
+        let share = |h: f32| c.iter().filter(|&&x| x == h).count() as f64 / c.len() as f64;
+        assert!((share(10.0) - 0.05).abs() < 1e-3, "settlement {}", share(10.0));
+        assert!(share(20.0) > 0.06 && share(20.0) <= 0.075 + 1e-3, "forest {}", share(20.0));
+        assert_ne!(c, land_cover(&cover, 8, &d), "another seed, other patches");
+        // Most covered samples have a covered neighbour: patches.
+        let covered = |i: usize, j: usize| c[j * d.nx + i] > 0.0;
+        let (mut inside, mut total) = (0, 0);
+        for j in 1..d.ny - 1 {
+            for i in 1..d.nx - 1 {
+                if covered(i, j) {
+                    total += 1;
+                    inside += usize::from(covered(i + 1, j) && covered(i - 1, j));
+                }
+            }
+        }
+        assert!(inside * 2 > total, "{inside} of {total} covered samples lie inside a patch");
+        let none = Cover { forest_fraction: 0.0, settlement_fraction: 0.0, ..cover };
+        assert!(land_cover(&none, 7, &d).iter().all(|&h| h == 0.0));
+    }
 
     #[test]
     fn relief_is_seeded_bounded_and_rolling() {

@@ -2,7 +2,7 @@
 //! touches, with the line-of-sight step and refraction factor the kernels march with.
 
 use super::gpu::GpuTerrain;
-use super::procedural::{self, Relief};
+use super::procedural::{self, Cover, Relief};
 use super::read::{parse_ascii_grid, read_geotiff, resample};
 use super::{Dem, EARTH_RADIUS_M, clearance_m};
 use crate::deploy::Sensor;
@@ -36,7 +36,7 @@ impl Terrain {
     /// needs a line of sight (two samples each way, so nothing to upload).
     pub fn flat() -> Self {
         Self {
-            dem: Dem { x0: 0.0, y0: 0.0, spacing_m: 1.0e6, nx: 2, ny: 2, heights: vec![0.0; 4] },
+            dem: Dem { x0: 0.0, y0: 0.0, spacing_m: 1.0e6, nx: 2, ny: 2, heights: vec![0.0; 4], clutter: Vec::new() },
             step_m: 1.0e6,
             k_factor: super::STANDARD_K_FACTOR,
             source: NO_TERRAIN.into(),
@@ -63,9 +63,30 @@ impl Terrain {
             ny: self.dem.ny as u32,
             effective_radius_m: (self.k_factor * EARTH_RADIUS_M) as f32,
             step_m: self.step_m as f32,
-            pad: 0,
+            clutter_offset: if self.dem.clutter.is_empty() { 0 } else { self.dem.heights.len() as u32 },
         }
     }
+}
+
+/// A GeoTIFF or ESRI ASCII grid named in the scenario, resampled onto the working plane's grid.
+fn read_grid(
+    loaded: &LoadedScenario,
+    path: &str,
+    plane: &Plane,
+    bounds: [f64; 4],
+    spacing_m: f64,
+) -> std::result::Result<Dem, String> {
+    let full = loaded.resolve(path);
+    let name = full.display().to_string();
+    let is_ascii = full.extension().is_some_and(|e| e.eq_ignore_ascii_case("asc"));
+    let grid = if is_ascii {
+        std::fs::read_to_string(&full)
+            .map_err(|e| format!("{name}: {e}"))
+            .and_then(|text| parse_ascii_grid(&text, &name))
+    } else {
+        read_geotiff(&full)
+    }?;
+    resample(&grid, plane, bounds, spacing_m, &name)
 }
 
 /// The scenario's terrain over the sensors and the corridor around the line; flat when no
@@ -108,18 +129,7 @@ pub fn load(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine, sensors:
     let (dem, source) = match &spec.dem {
         Some(path) => {
             let field = FieldPath::parse("terrain.dem");
-            let full = loaded.resolve(path);
-            let name = full.display().to_string();
-            let is_ascii = full.extension().is_some_and(|e| e.eq_ignore_ascii_case("asc"));
-            let grid = if is_ascii {
-                std::fs::read_to_string(&full)
-                    .map_err(|e| format!("{name}: {e}"))
-                    .and_then(|text| parse_ascii_grid(&text, &name))
-            } else {
-                read_geotiff(&full)
-            }
-            .map_err(|e| loaded.error_at(&field, e))?;
-            let dem = resample(&grid, plane, bounds, spec.spacing_m, &name).map_err(|e| loaded.error_at(&field, e))?;
+            let dem = read_grid(loaded, path, plane, bounds, spec.spacing_m).map_err(|e| loaded.error_at(&field, e))?;
             (dem, path.clone())
         }
         None => {
@@ -133,6 +143,36 @@ pub fn load(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine, sensors:
                 .ok_or_else(|| loaded.error_at(&FieldPath::parse("terrain"), "the area to cover is empty"))?;
             (dem, "procedural".to_string())
         }
+    };
+    let clutter = match &spec.land_cover {
+        Some(path) => {
+            let field = FieldPath::parse("terrain.land_cover");
+            let cover =
+                read_grid(loaded, path, plane, bounds, spec.spacing_m).map_err(|e| loaded.error_at(&field, e))?;
+            if let Some(bad) = cover.heights.iter().find(|h| **h < 0.0) {
+                return Err(
+                    loaded.error_at(&field, format!("{path}: a land-cover height of {bad} m is below the ground"))
+                );
+            }
+            cover.heights
+        }
+        None => procedural::land_cover(
+            &Cover {
+                forest_fraction: spec.forest_fraction,
+                forest_height_m: spec.forest_height_m,
+                settlement_fraction: spec.settlement_fraction,
+                settlement_height_m: spec.settlement_height_m,
+                patch_m: spec.land_cover_patch_km * 1000.0,
+            },
+            s.seed,
+            &dem,
+        ),
+    };
+    let dem = if clutter.iter().all(|&h| h == 0.0) {
+        dem
+    } else {
+        dem.with_clutter(clutter)
+            .ok_or_else(|| loaded.error_at(&FieldPath::parse("terrain.land_cover"), "land cover off the DEM's grid"))?
     };
     Ok(Terrain { dem, step_m: spec.spacing_m, k_factor: spec.k_factor, source })
 }

@@ -158,7 +158,8 @@ fn sweep_ray(terrain: &Terrain, v: &GpuView, a: usize, ray: &mut [f64]) {
     let mut greatest = f64::NEG_INFINITY;
     for (n, entry) in ray.iter_mut().enumerate() {
         let d = (n + 1) as f64 * terrain.step_m;
-        let ground = terrain.dem.height_at(sx + d * ux, sy + d * uy) - d * d / two_kr;
+        // The top of the land cover: what a sight line must clear.
+        let ground = terrain.dem.surface_at(sx + d * ux, sy + d * uy) - d * d / two_kr;
         greatest = greatest.max((ground - zs) / d);
         *entry = greatest;
     }

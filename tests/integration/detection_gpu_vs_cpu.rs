@@ -37,10 +37,20 @@ pub fn random_params(rng: &mut ChaCha8Rng) -> GpuParams {
 }
 
 /// Hills of ±40 m over 12 km waves, sampled every 250 m, over the box the random positions
-/// use: enough relief to hide many of the sight lines, not all.
+/// use, with woods and villages on a tenth of it: enough to hide many of the sight lines, not all.
 pub fn random_terrain(rng: &mut ChaCha8Rng) -> Terrain {
     let relief = Relief { base_m: 150.0, amplitude_m: 40.0, wavelength_m: 12_000.0, octaves: 5 };
-    let dem = procedural::dem(&relief, rng.random(), -32_000.0, -32_000.0, 32_000.0, 32_000.0, 250.0).expect("dem");
+    let seed = rng.random();
+    let bare = procedural::dem(&relief, seed, -32_000.0, -32_000.0, 32_000.0, 32_000.0, 250.0).expect("dem");
+    let cover = procedural::Cover {
+        forest_fraction: 0.06,
+        forest_height_m: 20.0,
+        settlement_fraction: 0.04,
+        settlement_height_m: 10.0,
+        patch_m: 2_000.0,
+    };
+    let clutter = procedural::land_cover(&cover, seed, &bare);
+    let dem = bare.with_clutter(clutter).expect("land cover on the grid");
     Terrain { dem, step_m: 250.0, k_factor: STANDARD_K_FACTOR, source: "procedural".into() }
 }
 

@@ -98,18 +98,23 @@ fn gdal_geotiffs_and_ascii_grids_load_and_the_ridge_blocks_the_view() {
 }
 
 /// A GeoTIFF made by GDAL with a 150 m ridge along the contact line, against the same terrain
-/// without it: a row of radars 5 km west of the line sees vehicles east of it only on flat
-/// ground; west of the ridge the two maps agree cell for cell.
+/// without it, and against flat ground with a 20 m wood 1 km wide along the line given as a
+/// land-cover GeoTIFF: a row of radars 5 km west of the line sees vehicles east of it only on
+/// bare flat ground; west of the ridge the maps agree cell for cell.
 #[test]
 fn a_geotiff_ridge_changes_the_coverage_behind_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (ncols, nrows, cell, west, south) = (121, 121, 0.005, 36.95, 48.05);
-    for (name, crest_m) in [("ridge", 150.0), ("flat", 0.0)] {
+    for (name, crest_m) in [("ridge", 150.0), ("flat", 0.0), ("wood", -20.0)] {
         let mut grid = format!("ncols {ncols}\nnrows {nrows}\nxllcorner {west}\nyllcorner {south}\ncellsize {cell}\n");
         for _ in 0..nrows {
             let row: Vec<String> = (0..ncols)
                 .map(|i| {
                     let lon = west + (f64::from(i) + 0.5) * cell;
+                    if crest_m < 0.0 {
+                        // Land cover: -crest_m metres of trees within ~0.5 km of the line.
+                        return format!("{:.1}", if (lon - 37.25).abs() < 0.007 { -crest_m } else { 0.0 });
+                    }
                     format!("{:.1}", 100.0 + crest_m * (-((lon - 37.25) / 0.01).powi(2)).exp())
                 })
                 .collect();
@@ -125,8 +130,11 @@ fn a_geotiff_ridge_changes_the_coverage_behind_it() {
             .output()
             .expect("gdal_translate runs");
         assert!(o.status.success(), "{}", text(&o.stderr));
-        std::fs::write(dir.path().join(format!("{name}.toml")), ridge_scenario(&format!("{name}.tif")))
-            .expect("write scenario");
+        let scenario = match name {
+            "wood" => ridge_scenario("flat.tif", Some("wood.tif")),
+            _ => ridge_scenario(&format!("{name}.tif"), None),
+        };
+        std::fs::write(dir.path().join(format!("{name}.toml")), scenario).expect("write scenario");
     }
     std::fs::write(
         dir.path().join("line.geojson"),
@@ -139,12 +147,24 @@ fn a_geotiff_ridge_changes_the_coverage_behind_it() {
         let file = hdf5::File::open(dir.path().join(format!("{name}.h5"))).expect("open");
         let terrain_source = file.group("terrain").expect("terrain").attr("source").expect("source");
         let source: hdf5::types::VarLenUnicode = terrain_source.read_scalar().expect("source");
-        assert_eq!(source.as_str(), format!("{name}.tif"));
+        let dem = if name == "wood" { "flat" } else { name };
+        assert_eq!(source.as_str(), format!("{dem}.tif"));
+        assert_eq!(file.dataset("terrain/land_cover").is_ok(), name == "wood", "{name}: land cover written");
         let x: Vec<f64> = file.dataset("coverage/vehicle/x").expect("x").read_raw().expect("x");
         let p: Vec<f32> = file.dataset("coverage/vehicle/p_detect").expect("p").read_raw().expect("p");
         (x, p)
     };
-    let ((x, ridge), (_, flat)) = (p_detect("ridge"), p_detect("flat"));
+    let ((x, ridge), (_, flat), (_, wood)) = (p_detect("ridge"), p_detect("flat"), p_detect("wood"));
+    let east = |p: &[f32]| {
+        let cells: Vec<f64> = p
+            .iter()
+            .enumerate()
+            .filter(|(k, v)| !v.is_nan() && (1_000.0..6_000.0).contains(&x[k % x.len()]))
+            .map(|(_, v)| f64::from(*v))
+            .collect();
+        cells.iter().sum::<f64>() / cells.len().max(1) as f64
+    };
+    assert!(east(&wood) < 0.05, "behind the wood the radars see nothing ({})", east(&wood));
     let (mut west_cells, mut east_ridge, mut east_flat, mut east_cells) = (0, 0.0, 0.0, 0);
     for (k, (r, f)) in ridge.iter().zip(&flat).enumerate() {
         if r.is_nan() || f.is_nan() {
@@ -165,7 +185,11 @@ fn a_geotiff_ridge_changes_the_coverage_behind_it() {
     assert!(east_ridge < 0.05, "behind the ridge they do not ({east_ridge})");
 }
 
-fn ridge_scenario(dem: &str) -> String {
+/// The scenario over a DEM file, with a land-cover file or none at all (no procedural patches:
+/// the maps compare the terrain alone).
+fn ridge_scenario(dem: &str, land_cover: Option<&str>) -> String {
+    let cover = land_cover
+        .map_or("forest_fraction = 0.0\nsettlement_fraction = 0.0".to_string(), |f| format!("land_cover = \"{f}\""));
     format!(
         r#"name = "ridge"
 seed = 1
@@ -177,6 +201,7 @@ geojson = "line.geojson"
 [terrain]
 dem = "{dem}"
 spacing_m = 100.0
+{cover}
 
 [coverage]
 half_width_km = 8.0

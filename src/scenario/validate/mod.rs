@@ -183,6 +183,20 @@ fn check_terrain(p: &FieldPath, t: &TerrainSpec) -> Result<(), Problem> {
     range(&p.key("relief_base_m"), t.relief_base_m, -500.0, 9000.0)?;
     range(&p.key("relief_amplitude_m"), t.relief_amplitude_m, 0.0, 5000.0)?;
     range(&p.key("relief_wavelength_km"), t.relief_wavelength_km, 0.1, 10_000.0)?;
+    if let Some(path) = &t.land_cover {
+        nonempty(&p.key("land_cover"), path)?;
+    }
+    range(&p.key("forest_fraction"), t.forest_fraction, 0.0, 1.0)?;
+    range(&p.key("settlement_fraction"), t.settlement_fraction, 0.0, 1.0)?;
+    if t.forest_fraction + t.settlement_fraction > 1.0 {
+        return Err((
+            p.key("settlement_fraction"),
+            "forest and settlement together cover more than all the land".into(),
+        ));
+    }
+    range(&p.key("forest_height_m"), t.forest_height_m, 0.0, 200.0)?;
+    range(&p.key("settlement_height_m"), t.settlement_height_m, 0.0, 500.0)?;
+    range(&p.key("land_cover_patch_km"), t.land_cover_patch_km, 0.1, 1000.0)?;
     Ok(())
 }
 
