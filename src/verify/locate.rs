@@ -298,10 +298,33 @@ pub fn invert(m: &Matrix) -> Option<Matrix> {
 /// Least pivot of the unit-diagonal matrix that is still invertible.
 const SINGULAR_PIVOT: f64 = 1e-12;
 
+/// Normal equations with the position held where it is: its rows and columns cleared (unit
+/// diagonal, zero gradient), so that a step moves only the origin time and the weather.
+fn hold_position((mut a, mut g, c): (Matrix, Vector, f64)) -> (Matrix, Vector, f64) {
+    for i in 0..2 {
+        for k in 0..N {
+            a[i][k] = 0.0;
+            a[k][i] = 0.0;
+        }
+        a[i][i] = 1.0;
+        g[i] = 0.0;
+    }
+    (a, g, c)
+}
+
 /// Levenberg–Marquardt from one start; the final parameters and cost.
 fn refine(obs: &[Observation], weights: &Weights, start: Vector) -> (Vector, f64, u32) {
+    refine_holding(obs, weights, start, false)
+}
+
+/// Levenberg–Marquardt from one start, the position free or held; the final parameters and cost.
+fn refine_holding(obs: &[Observation], weights: &Weights, start: Vector, hold: bool) -> (Vector, f64, u32) {
+    let equations = |p: Vector| {
+        let e = weights.normal_equations(obs, p);
+        if hold { hold_position(e) } else { e }
+    };
     let mut p = start;
-    let (mut a, mut g, mut c) = weights.normal_equations(obs, p);
+    let (mut a, mut g, mut c) = equations(p);
     let mut lambda = 1e-3;
     let mut iterations = 0;
     while iterations < MAX_ITERATIONS {
@@ -321,10 +344,12 @@ fn refine(obs: &[Observation], weights: &Weights, start: Vector) -> (Vector, f64
         let trial_cost = weights.cost(obs, trial);
         if trial_cost < c {
             let moved = (trial[0] - p[0]).hypot(trial[1] - p[1]);
+            // A held position converges when the cost stops falling.
+            let gained = c - trial_cost;
             p = trial;
-            (a, g, c) = weights.normal_equations(obs, p);
+            (a, g, c) = equations(p);
             lambda = (lambda * 0.3).max(1e-9);
-            if moved < STEP_TOLERANCE_M {
+            if (!hold && moved < STEP_TOLERANCE_M) || (hold && gained < 1e-9 * c.max(1.0)) {
                 break;
             }
         } else {
@@ -371,6 +396,18 @@ fn starts(obs: &[Observation]) -> Vec<[f64; 2]> {
         points.push([o.x + r * phi.sin(), o.y + r * phi.cos()]);
     }
     points
+}
+
+/// The least χ² of the detections with the source held at `at` (origin time and weather free),
+/// weighed as for a source there: the constrained fit of a likelihood-ratio test.
+pub fn chi2_at(obs: &[Observation], at: [f64; 2]) -> f64 {
+    if obs.is_empty() {
+        return 0.0;
+    }
+    let t0 = obs.iter().map(|o| o.t_s - travel_time_s(o, at)).sum::<f64>() / obs.len() as f64;
+    let mut start = [0.0; N];
+    start[..3].copy_from_slice(&[at[0], at[1], t0]);
+    refine_holding(obs, &Weights::at(obs, at), start, true).1
 }
 
 /// Locate a source from its detections. None when fewer constraints than unknowns (fewer than

@@ -115,6 +115,40 @@ fn horizon_s(models: &[SensorModel], sensors: &[Sensor]) -> f64 {
 /// beyond ~200 (a stated threshold: the fits of well-spread arrivals stay far above it).
 const DEGENERATE_ELLIPSE: f64 = 1e-4;
 
+/// Estimates nearer the line than this many σ also take the likelihood-ratio side test (farther
+/// out a fit's side is not in doubt however its σ is misjudged).
+const SIDE_TEST_SIGMAS: f64 = 10.0;
+/// Points along the line at which the constrained fit is first evaluated.
+const SIDE_TEST_POINTS: usize = 41;
+
+/// The confidence in an estimate's side from the likelihood ratio: Δ = (least χ² with the
+/// source on the line) − (χ² of the free fit), Φ(√Δ) (Wilks: Δ is χ² with one degree of
+/// freedom at the boundary). The line is searched over the chainages within four σ of the
+/// estimate's (at least ±500 m), then around the best point.
+fn side_confidence(obs: &[Observation], e: &locate::Estimate, line: &ContactLine, chainage_km: f64) -> f64 {
+    let sigma_m = (e.cov_xy[0][0] + e.cov_xy[1][1]).sqrt();
+    let half_km = (4.0 * sigma_m).max(500.0) / 1000.0;
+    let chi2_at = |c: f64| locate::chi2_at(obs, line.point_at(c.clamp(0.0, line.length_km()), 0.0));
+    let step = 2.0 * half_km / (SIDE_TEST_POINTS - 1) as f64;
+    let (mut best_c, mut best) = (chainage_km, f64::INFINITY);
+    for k in 0..SIDE_TEST_POINTS {
+        let c = chainage_km - half_km + k as f64 * step;
+        let v = chi2_at(c);
+        if v < best {
+            (best_c, best) = (c, v);
+        }
+    }
+    // Golden-section search within one step either side of the best point.
+    let (mut lo, mut hi) = (best_c - step, best_c + step);
+    let ratio = 0.5 * (5f64.sqrt() - 1.0);
+    for _ in 0..12 {
+        let (m1, m2) = (hi - ratio * (hi - lo), lo + ratio * (hi - lo));
+        if chi2_at(m1) < chi2_at(m2) { hi = m2 } else { lo = m1 }
+    }
+    best = best.min(chi2_at(0.5 * (lo + hi)));
+    crate::physics::normal_cdf((best - e.chi2).max(0.0).sqrt())
+}
+
 /// Locate, attribute and match one candidate to the event most of its detections came from.
 fn assess(
     c: &Candidate,
@@ -138,6 +172,16 @@ fn assess(
     let c2 = e.cov_xy[0][1] * e.cov_xy[0][1] / (e.cov_xy[0][0] * e.cov_xy[1][1]);
     if 1.0 - c2 < DEGENERATE_ELLIPSE {
         a.side = SideCode::Indeterminate;
+    }
+    // Near the line a linearised σ can misjudge a poorly conditioned fit (a source far outside
+    // a small array, located by one phase): the side must also survive the likelihood-ratio
+    // test against the best fit with the source on the line itself.
+    if matches!(a.side, SideCode::A | SideCode::B) && a.offset_m.abs() < SIDE_TEST_SIGMAS * a.sigma_n_m {
+        let held = side_confidence(&obs, &e, line, a.chainage_km);
+        a.confidence = a.confidence.min(held);
+        if held < confidence {
+            a.side = SideCode::Indeterminate;
+        }
     }
     let mut votes: HashMap<i64, usize> = HashMap::new();
     for d in c {
@@ -302,7 +346,44 @@ pub fn verify(
 
 #[cfg(test)]
 mod tests {
-    use super::chi2_upper_quantile;
+    use super::*;
+
+    /// Where the fit is well conditioned the likelihood-ratio side test agrees with the Gaussian
+    /// one (Wilks: the constrained χ² rises by (d/σn)²); on the line it has no confidence.
+    #[test]
+    fn the_side_test_agrees_with_the_gaussian_where_the_fit_is_linear() {
+        let pts = vec![[0.0, 0.0], [10_000.0, 0.0]];
+        let line = ContactLine::new(vec![pts.clone()], vec![pts]);
+        let sensors: Vec<[f64; 2]> = (0..8)
+            .map(|k| {
+                let a = f64::from(k) * std::f64::consts::TAU / 8.0;
+                [5_000.0 + 3_000.0 * a.sin(), 3_000.0 * a.cos()]
+            })
+            .collect();
+        for source_y in [0.0, 10.0, 20.0, -25.0] {
+            let obs: Vec<Observation> = sensors
+                .iter()
+                .map(|s| Observation {
+                    x: s[0],
+                    y: s[1],
+                    t_s: 100.0 + (s[0] - 5_000.0).hypot(s[1] - source_y) / 340.0,
+                    sigma_t_s: 0.05,
+                    speed_mps: 340.0,
+                    wind_mps: [0.0; 2],
+                    bearing: None,
+                    range: None,
+                    path_speed_sigma_mps: 0.0,
+                    position_sigma_m: 0.0,
+                    shared: None,
+                })
+                .collect();
+            let e = locate::locate(&obs).expect("located");
+            let a = attribute(&e, &line, 0.95);
+            let gaussian = a.confidence;
+            let held = side_confidence(&obs, &e, &line, a.chainage_km);
+            assert!((held - gaussian).abs() < 0.01, "source at y = {source_y}: {held} vs {gaussian}");
+        }
+    }
 
     #[test]
     fn chi2_quantiles_match_tables() {
