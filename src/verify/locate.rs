@@ -301,11 +301,12 @@ const SINGULAR_PIVOT: f64 = 1e-12;
 /// Normal equations with the position held where it is: its rows and columns cleared (unit
 /// diagonal, zero gradient), so that a step moves only the origin time and the weather.
 fn hold_position((mut a, mut g, c): (Matrix, Vector, f64)) -> (Matrix, Vector, f64) {
+    for row in a.iter_mut() {
+        row[0] = 0.0;
+        row[1] = 0.0;
+    }
     for i in 0..2 {
-        for k in 0..N {
-            a[i][k] = 0.0;
-            a[k][i] = 0.0;
-        }
+        a[i] = [0.0; N];
         a[i][i] = 1.0;
         g[i] = 0.0;
     }

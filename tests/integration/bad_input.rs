@@ -342,6 +342,61 @@ bad_inputs! {
         expect: &["rows[4].location_error_pct", "counter_battery"],
         ..BASE
     },
+    missing_land_cover => Case {
+        name: "missing land cover",
+        edits: &[("", with_radar!("land_cover = \"woods.tif\""))],
+        expect: &["terrain.land_cover", "woods.tif", "cannot open"],
+        ..BASE
+    },
+    land_cover_below_the_ground => Case {
+        name: "land cover below the ground",
+        edits: &[("", with_radar!("land_cover = \"woods.asc\""))],
+        files: &[(
+            "woods.asc",
+            "ncols 4\nnrows 4\nxllcorner 34.0\nyllcorner 45.0\ncellsize 2.0\n-5 -5 -5 -5\n-5 -5 -5 -5\n-5 -5 -5 -5\n-5 -5 -5 -5\n",
+        )],
+        expect: &["terrain.land_cover", "woods.asc", "below the ground"],
+        ..BASE
+    },
+    more_land_covered_than_there_is => Case {
+        name: "more land covered than there is",
+        edits: &[("", with_radar!("forest_fraction = 0.7\nsettlement_fraction = 0.5"))],
+        expect: &["terrain.settlement_fraction", "more than all the land"],
+        ..BASE
+    },
+    minimum_detectable_velocity_on_a_counter_battery_radar => Case {
+        name: "minimum detectable velocity on a counter-battery radar",
+        edits: &[
+            ("", with_radar!("spacing_m = 250.0")),
+            ("", "role = \"counter_battery\"\nlocation_error_pct = 0.4\nmdv_mps = 0.5\n"),
+        ],
+        expect: &["rows[4].mdv_mps", "counter-battery"],
+        ..BASE
+    },
+    negative_minimum_detectable_velocity => Case {
+        name: "negative minimum detectable velocity",
+        edits: &[("", with_radar!("spacing_m = 250.0")), ("", "mdv_mps = -1.0\n")],
+        expect: &["rows[4].mdv_mps", "range"],
+        ..BASE
+    },
+    magnitude_out_of_range => Case {
+        name: "magnitude out of range",
+        edits: &[("source = { tnt_kg = 4.0, height_m = 2.0 }", "source = { tnt_kg = 4.0, height_m = 2.0, magnitude_ml = 12.0 }")],
+        expect: &["classes[0].source.magnitude_ml", "range"],
+        ..BASE
+    },
+    strike_with_a_flight_time => Case {
+        name: "strike with a flight time",
+        edits: &[("kind = \"indirect_fire\"\nrate_per_day = 1200.0", "kind = \"strike\"\nrate_per_day = 1200.0")],
+        expect: &["classes[0].impact_depth_km"],
+        ..BASE
+    },
+    nan_lg_quality => Case {
+        name: "NaN Lg quality factor",
+        edits: &[("", "\n[environment]\nlg_q0 = nan\n")],
+        expect: &["environment.lg_q0", "finite"],
+        ..BASE
+    },
     counter_battery_radar_without_its_location_error => Case {
         name: "counter-battery radar without its location error",
         edits: &[("", with_radar!("spacing_m = 250.0")), ("", "role = \"counter_battery\"\n")],
