@@ -116,7 +116,7 @@ fn cross_line_sigma(info: LocationInfo, n: vec2<f32>) -> f32 {
 
 // What the sensors walked so far add up to for one cell.
 struct Tally {
-    // below[j] = P(exactly j detections so far), j < k.
+    // below[j] = P(exactly j location constraints so far), j < k.
     below: array<f32, 8>,
     none: f32,
     count: u32,
@@ -136,19 +136,22 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
         return;
     }
     (*tally).none *= 1.0 - pd;
+    let dx = e.x - s.x;
+    let dy = e.y - s.y;
+    let h = sqrt(dx * dx + dy * dy);
+    // The location constraints this detection gives (src/coverage/reference.rs::constraints_of):
+    // its arrival, a bearing, a range.
+    let c = 1 + select(0, 1, s.bearing_sigma_rad > 0.0) + select(0, 1, range_sigma_m > 0.0);
     var jj = i32(k) - 1;
     for (; jj >= 0; jj--) {
         loop_iterations += 1u;
         var arrive = 0.0;
-        if jj > 0 {
-            arrive = (*tally).below[jj - 1] * pd;
+        if jj >= c {
+            arrive = (*tally).below[jj - c] * pd;
         }
         (*tally).below[jj] = (*tally).below[jj] * (1.0 - pd) + arrive;
     }
     loop_cut = loop_cut || jj >= 0;
-    let dx = e.x - s.x;
-    let dy = e.y - s.y;
-    let h = sqrt(dx * dx + dy * dy);
     if h <= 0.0 || pd < LOCATION_PD_FLOOR {
         return;
     }

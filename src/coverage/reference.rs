@@ -1,7 +1,7 @@
 //! Coverage metrics of one cell, f64.
 
 use crate::abi::reach_for;
-use crate::abi::{GpuEvent, GpuParams, GpuSensor, MODALITY_ACOUSTIC, MODALITY_SEISMIC};
+use crate::abi::{GpuEvent, GpuParams, GpuSensor, MODALITY_ACOUSTIC, MODALITY_RADAR, MODALITY_SEISMIC};
 use crate::detect::reference::{Received, bearing_sigma_rad, pick_at_threshold_s, range_sigma_m, received};
 use crate::physics::{self, normal_cdf};
 use crate::terrain::viewshed::SightLines;
@@ -60,20 +60,38 @@ pub struct CellMetrics {
 /// P(at least k successes) of independent trials with probabilities `ps`: the exact dynamic
 /// program over the count, truncated at k (O(n·k)).
 pub fn poisson_binomial_at_least(ps: &[f64], k: usize) -> f64 {
+    let trials: Vec<(f64, usize)> = ps.iter().map(|&p| (p, 1)).collect();
+    constraints_at_least(&trials, k)
+}
+
+/// P(the successes of independent trials add up to at least k), trial i adding `c` with
+/// probability p: the location constraints of independent detections, each an arrival time plus a
+/// bearing and a range where its sensor reports them. The same dynamic program over the running
+/// total, truncated at k.
+pub fn constraints_at_least(trials: &[(f64, usize)], k: usize) -> f64 {
     if k == 0 {
         return 1.0;
     }
-    // below[j] = P(exactly j successes so far), j < k; the rest of the mass has reached k.
+    // below[j] = P(exactly j so far), j < k; the rest of the mass has reached k.
     let mut below = vec![0.0; k];
     below[0] = 1.0;
-    for &p in ps {
+    for &(p, c) in trials {
         for j in (0..k).rev() {
             let stay = below[j] * (1.0 - p);
-            let arrive = if j > 0 { below[j - 1] * p } else { 0.0 };
+            let arrive = if j >= c { below[j - c] * p } else { 0.0 };
             below[j] = stay + arrive;
         }
     }
     (1.0 - below.iter().sum::<f64>()).clamp(0.0, 1.0)
+}
+
+/// The location constraints one detection by `s` gives the verifier (`verify::locate` needs
+/// three for x, y and the origin time): its arrival time, its bearing where the sensor reports
+/// one, its range where it measures one (a surveillance radar with range and bearing, or a
+/// counter-battery radar, fixes a source alone).
+pub fn constraints_of(s: &GpuSensor, ground_range_m: f64) -> usize {
+    let ranged = s.modality >= MODALITY_RADAR && range_sigma_m(s, ground_range_m) > 0.0;
+    1 + usize::from(s.bearing_sigma_rad > 0.0) + usize::from(ranged)
 }
 
 /// Probability that sensor `s` detects a source `e`: Φ((L − N − T)/σ) (a step without
@@ -126,7 +144,7 @@ pub fn cell_metrics<'s>(
     sensors: impl IntoIterator<Item = &'s GpuSensor>,
     k: usize,
 ) -> CellMetrics {
-    let mut probabilities = Vec::new();
+    let mut trials = Vec::new();
     let mut info = LocationInfo::default();
     let mut in_reach = 0u32;
     for s in sensors {
@@ -140,11 +158,11 @@ pub fn cell_metrics<'s>(
         if pd <= 0.0 {
             continue;
         }
-        probabilities.push(pd);
         let r = received(p, sight, e, s);
         // u: unit vector source → sensor (horizontal).
         let (ux, uy) = (-f64::from(dx), -f64::from(dy));
         let h = ux.hypot(uy);
+        trials.push((pd, constraints_of(s, h)));
         if h <= 0.0 || pd < LOCATION_PD_FLOOR {
             continue;
         }
@@ -170,8 +188,8 @@ pub fn cell_metrics<'s>(
             info.add_bearing([uy / h, -ux / h], pd / (sigma * sigma + blur * blur));
         }
     }
-    let p_detect = poisson_binomial_at_least(&probabilities, 1);
-    let p_k = poisson_binomial_at_least(&probabilities, k.clamp(1, MAX_K));
+    let p_detect = constraints_at_least(&trials, 1);
+    let p_k = constraints_at_least(&trials, k.clamp(1, MAX_K));
     let sigma_n_m = info.cross_line_sigma(site.normal);
     let p_attrib = if sigma_n_m.is_finite() { normal_cdf(site.offset_m.abs() / sigma_n_m) } else { 0.5 };
     CellMetrics {
@@ -264,6 +282,31 @@ mod tests {
             let dp = poisson_binomial_at_least(&ps, k);
             assert!((dp - brute).abs() < 1e-12, "k = {k}: {dp} vs {brute}");
         }
+    }
+
+    /// Trials that add 1, 2 or 3 constraints (an arrival, with a bearing, with a range too)
+    /// against enumeration; a lone radar with range and bearing reaches three by itself.
+    #[test]
+    fn constraints_add_up_as_enumeration_says() {
+        let trials = [(0.1, 1), (0.5, 3), (0.9, 2), (0.33, 1), (0.72, 2), (0.05, 3)];
+        for k in 0..=MAX_K {
+            let mut brute = 0.0;
+            for mask in 0u32..(1 << trials.len()) {
+                let total: usize =
+                    trials.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, t)| t.1).sum();
+                if total >= k {
+                    brute += trials
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &(p, _))| if mask >> i & 1 == 1 { p } else { 1.0 - p })
+                        .product::<f64>();
+                }
+            }
+            let dp = constraints_at_least(&trials, k);
+            assert!((dp - brute).abs() < 1e-12, "k = {k}: {dp} vs {brute}");
+        }
+        assert!((constraints_at_least(&[(0.8, 3)], 3) - 0.8).abs() < 1e-15, "a radar's fix alone");
+        assert_eq!(constraints_at_least(&[(0.8, 2), (0.0, 1)], 3), 0.0, "one bearing sensor is not a fix");
     }
 
     fn quiet_params() -> GpuParams {
