@@ -63,7 +63,10 @@ pub fn check(
         .iter()
         .map(|e| {
             let value = if e.coverage {
-                summary.coverage.iter().find(|c| c.class == e.class).map_or(f64::NAN, |c| c.covered_fraction)
+                summary.coverage.iter().find(|c| c.class == e.class).map_or(f64::NAN, |c| match e.metric.as_str() {
+                    "calibration_gap" => c.calibration.map_or(f64::NAN, |k| k.gap()),
+                    _ => c.covered_fraction,
+                })
             } else if let Some(selector) = &e.selector {
                 detection_figure(s, &summary.heard, &e.class, selector, &e.metric)
             } else {
@@ -114,6 +117,7 @@ pub fn check(
             }))).collect::<serde_json::Map<_, _>>(),
             "coverage": summary.coverage.iter().map(|c| (c.class.clone(), serde_json::json!({
                 "verifiable_fraction": finite(c.covered_fraction),
+                "calibration_gap": c.calibration.map_or(serde_json::Value::Null, |k| finite(k.gap())),
             }))).collect::<serde_json::Map<_, _>>(),
             "expectations": verdicts.iter().map(|v| serde_json::json!({
                 "name": v.expectation.name,

@@ -124,7 +124,7 @@ pub fn print_coverage(maps: &[CoverageSummary], loaded: &LoadedScenario) {
     }
     let spec = &loaded.scenario.coverage;
     println!(
-        "  coverage       ±{} km at {} m, {:?}, verifiable = P(≥{} sensors) × P(right side), target {}",
+        "  coverage       ±{} km at {} m, {:?}, verifiable = P(≥{} location constraints) × P(right side), target {}",
         spec.half_width_km, spec.resolution_m, spec.time_of_day, spec.k, spec.target
     );
     println!(
@@ -142,6 +142,16 @@ pub fn print_coverage(maps: &[CoverageSummary], loaded: &LoadedScenario) {
             m.seconds,
             m.longest_gap_at
         );
+        if let Some(c) = &m.calibration {
+            println!(
+                "  {:<12} at its {} events the map predicts {:.3}, the verifier attributed {:.3} right: gap {:+.3}",
+                "",
+                c.events,
+                c.predicted,
+                c.achieved,
+                c.gap()
+            );
+        }
         if m.cells_by_reference > 0 {
             println!(
                 "  {:<12} {} cells over this adapter's loop limit were computed by the f64 reference",

@@ -1,6 +1,7 @@
 //! The headless run: scenario → world → events → GPU detections → HDF5, streamed one block (an
 //! hour, or less at high rates) at a time (docs/design.md §1).
 
+pub mod calibration;
 mod coverage;
 mod records;
 mod summary;
@@ -87,6 +88,17 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
         summary.coverage_seconds = started.elapsed().as_secs_f64();
         draw_coverage_pictures(&opts.pictures, &loaded, &maps, &world)?;
         summary.coverage = maps.iter().map(CoverageSummary::of).collect();
+        if summary.verify.is_some() {
+            let h5 = |what: &str, e: hdf5::Error| crate::error::Error::output(what, e);
+            let events =
+                crate::output::reader::read_table::<crate::output::records::EventRecord>(writer.file(), "events")
+                    .map_err(|e| h5("events", e))?;
+            let verdicts = calibration::verdicts(writer.file()).map_err(|e| h5("estimates", e))?;
+            for c in &mut summary.coverage {
+                c.calibration = calibration::calibrate(writer.file(), s, &c.class, &events, &verdicts)
+                    .map_err(|e| h5("coverage", e))?;
+            }
+        }
     }
     if let Some(png) = &opts.png {
         draw_run_map(png, s, &world, &summary, &plotted)?;

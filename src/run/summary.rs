@@ -65,6 +65,8 @@ pub struct CoverageSummary {
     pub seconds: f64,
     /// Cells the f64 reference computed (over the device's loop budget).
     pub cells_by_reference: u64,
+    /// The map against the verifier at the class's events (a run that verified).
+    pub calibration: Option<super::calibration::Calibration>,
 }
 
 impl CoverageSummary {
@@ -84,6 +86,7 @@ impl CoverageSummary {
                 .unwrap_or_default(),
             seconds: map.seconds,
             cells_by_reference: map.cells_by_reference,
+            calibration: None,
         }
     }
 }

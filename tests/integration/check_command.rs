@@ -102,3 +102,21 @@ fn malformed_expectations_are_bad_input_with_their_location() {
         assert!(!dir.path().join("out.h5").exists());
     }
 }
+
+/// The Donetsk sector holds its expectations, among them that its maps predict its verifier: at
+/// the true launch points the mean `verifiable` is within 0.05 of the share attributed to the
+/// right side; the JSON report carries the gap.
+#[test]
+fn the_sector_maps_predict_its_verifier() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = super::support::repo().join("scenarios/sector-donetsk.toml");
+    let args = ["check", scenario.to_str().expect("utf-8"), "-o", "sector.h5", "--json", "sector.json", "--quiet"];
+    let o = linewatch(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o.stdout), text(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("sector.json")).expect("json")).expect("parses");
+    for class in ["artillery", "mortar"] {
+        let gap = json["coverage"][class]["calibration_gap"].as_f64().expect("a calibration gap");
+        assert!(gap.abs() <= 0.05, "{class}: {gap}");
+    }
+}
