@@ -27,7 +27,7 @@ pub fn draw_coverage_pictures(
     let spec = &loaded.scenario.coverage;
     if let (Some(png), Some(map)) = (&pictures.map, maps.first()) {
         let title = format!(
-            "{} — {}: P(≥{} sensors and right side), {:.0} m cells, {:?}",
+            "{} — {}: P(≥{} location constraints and right side), {:.0} m cells, {:?}",
             loaded.scenario.name, map.class, spec.k, spec.resolution_m, spec.time_of_day
         );
         let xy: Vec<[f64; 2]> = world.sensors.iter().map(|s| [s.x, s.y]).collect();
@@ -35,7 +35,7 @@ pub fn draw_coverage_pictures(
     }
     if let Some(png) = &pictures.profile {
         let title = format!(
-            "{} — along-line profile: P(≥{} sensors and right side) ≥ {}, {:.0} m cells, {:?}",
+            "{} — along-line profile: P(≥{} location constraints and right side) ≥ {}, {:.0} m cells, {:?}",
             loaded.scenario.name, spec.k, spec.target, spec.resolution_m, spec.time_of_day
         );
         crate::plot::draw_profiles(png, maps, spec.target, spec.profile_depth_km(), &title)?;
