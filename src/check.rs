@@ -65,6 +65,8 @@ pub fn check(
             let value = if e.coverage {
                 summary.coverage.iter().find(|c| c.class == e.class).map_or(f64::NAN, |c| match e.metric.as_str() {
                     "calibration_gap" => c.calibration.map_or(f64::NAN, |k| k.gap()),
+                    "p_detect_fraction" => c.p_detect_fraction,
+                    "p_k_fraction" => c.p_k_fraction,
                     _ => c.covered_fraction,
                 })
             } else if let Some(selector) = &e.selector {
@@ -118,6 +120,8 @@ pub fn check(
             "coverage": summary.coverage.iter().map(|c| (c.class.clone(), serde_json::json!({
                 "verifiable_fraction": finite(c.covered_fraction),
                 "calibration_gap": c.calibration.map_or(serde_json::Value::Null, |k| finite(k.gap())),
+                "p_detect_fraction": finite(c.p_detect_fraction),
+                "p_k_fraction": finite(c.p_k_fraction),
             }))).collect::<serde_json::Map<_, _>>(),
             "expectations": verdicts.iter().map(|v| serde_json::json!({
                 "name": v.expectation.name,

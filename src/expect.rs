@@ -18,7 +18,7 @@ pub const CLASS_METRICS: [&str; 9] = [
     "crossings_verified_rate",
 ];
 /// Per-class coverage figures an expectation may name.
-pub const COVERAGE_METRICS: [&str; 2] = ["verifiable_fraction", "calibration_gap"];
+pub const COVERAGE_METRICS: [&str; 4] = ["verifiable_fraction", "p_detect_fraction", "p_k_fraction", "calibration_gap"];
 /// Detection figures of a class's own events (`detection.<class>.<row>.pair_rate`, or
 /// `detection.<class>.<modality>.<distance metric>`; run::tally).
 pub const ROW_METRICS: [&str; 1] = ["pair_rate"];

@@ -60,9 +60,12 @@ pub struct ClassMap {
     /// Where each gap is: the nearest named place to its middle ("near Siversk (4 km)").
     pub gap_places: Vec<String>,
     pub preview: Preview,
-    /// Cells within the profile depth, and those at or above the target.
+    /// Cells within the profile depth, and those at or above the target: verifiable, and also
+    /// p_detect and p_k (what a sizing target of those metrics counts).
     pub cells: u64,
     pub covered: u64,
+    pub covered_detect: u64,
+    pub covered_k: u64,
     /// (cell, sensor) pairs within reach that the kernel evaluated, over the whole band.
     pub pairs: u64,
     /// Cells over the adapter's loop budget, computed by the f64 reference (gpu::loop_budget).
@@ -71,6 +74,14 @@ pub struct ClassMap {
 }
 
 impl ClassMap {
+    /// Fractions of the cells within the profile depth whose p_detect and p_k reach the target.
+    pub fn detect_and_k_fractions(&self) -> (f64, f64) {
+        if self.cells == 0 {
+            return (0.0, 0.0);
+        }
+        (self.covered_detect as f64 / self.cells as f64, self.covered_k as f64 / self.cells as f64)
+    }
+
     /// Fraction of the cells within the profile depth that are verifiable at the target.
     pub fn covered_fraction(&self) -> f64 {
         if self.cells > 0 { self.covered as f64 / self.cells as f64 } else { 0.0 }
@@ -128,6 +139,8 @@ pub fn map_scenario(
             preview: Preview::new(&corridor),
             cells: 0,
             covered: 0,
+            covered_detect: 0,
+            covered_k: 0,
             pairs: 0,
             cells_by_reference: 0,
             seconds: 0.0,
@@ -151,6 +164,8 @@ pub fn map_scenario(
                     map.profile.add(*chainage, f64::from(o.verifiable), spec.target);
                     map.cells += 1;
                     map.covered += u64::from(f64::from(o.verifiable) >= spec.target);
+                    map.covered_detect += u64::from(f64::from(o.p_detect) >= spec.target);
+                    map.covered_k += u64::from(f64::from(o.p_k) >= spec.target);
                 }
             }
             if let Some(d) = &datasets {

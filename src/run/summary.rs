@@ -67,6 +67,9 @@ pub struct CoverageSummary {
     pub cells_by_reference: u64,
     /// The map against the verifier at the class's events (a run that verified).
     pub calibration: Option<super::calibration::Calibration>,
+    /// Fractions of the cells within the profile depth whose p_detect and p_k reach the target.
+    pub p_detect_fraction: f64,
+    pub p_k_fraction: f64,
 }
 
 impl CoverageSummary {
@@ -87,6 +90,8 @@ impl CoverageSummary {
             seconds: map.seconds,
             cells_by_reference: map.cells_by_reference,
             calibration: None,
+            p_detect_fraction: map.detect_and_k_fractions().0,
+            p_k_fraction: map.detect_and_k_fractions().1,
         }
     }
 }

@@ -48,11 +48,11 @@ impl Default for SizeSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SizeMetric {
-    /// P(≥k detections) × P(located on the right side): detect, locate and attribute.
+    /// P(≥k location constraints) × P(located on the right side): detect, locate and attribute.
     Verifiable,
     /// P(≥1 detection).
     PDetect,
-    /// P(≥k detections).
+    /// P(≥k location constraints).
     PK,
 }
 
@@ -62,6 +62,15 @@ impl SizeMetric {
             Self::Verifiable => "verifiable",
             Self::PDetect => "p_detect",
             Self::PK => "p_k",
+        }
+    }
+
+    /// The `[expect] coverage.<class>.<metric>` that states a target of this metric.
+    pub fn expectation(self) -> &'static str {
+        match self {
+            Self::Verifiable => "verifiable_fraction",
+            Self::PDetect => "p_detect_fraction",
+            Self::PK => "p_k_fraction",
         }
     }
 }

@@ -9,7 +9,7 @@ pub mod search;
 
 use crate::error::{Error, Result, exit};
 use crate::gpu::Gpu;
-use crate::scenario::{LoadedScenario, Scenario, SensorRow, SizeMetric, SizeSpec};
+use crate::scenario::{LoadedScenario, Scenario, SensorRow, SizeSpec};
 use evaluate::Evaluator;
 use layout::{Layout, RowChoice};
 use search::{Candidate, Outcome, Search};
@@ -227,18 +227,21 @@ fn write_layout(
     absolute(&mut s.line.geojson);
     absolute(&mut s.line.places);
     absolute(&mut s.terrain.dem);
+    absolute(&mut s.terrain.land_cover);
     s.rows = rows;
     for row in &mut s.rows {
         absolute(&mut row.positions);
     }
     let mut unexpressed = Vec::new();
     for t in &ev.targets {
-        if t.metric == SizeMetric::Verifiable && (t.confidence - s.coverage.target).abs() < 1e-12 {
+        // The maps count a cell at `[coverage] target`: a target at another confidence has no
+        // expectation that states it.
+        if (t.confidence - s.coverage.target).abs() < 1e-12 {
             let coverage = s.expect.entry("coverage").or_insert_with(|| toml::Value::Table(toml::Table::new()));
             if let Some(table) = coverage.as_table_mut() {
                 let class = table.entry(t.class.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
                 if let Some(class) = class.as_table_mut() {
-                    class.insert("verifiable_fraction".into(), toml::Value::String(format!(">= {}", t.fraction)));
+                    class.insert(t.metric.expectation().into(), toml::Value::String(format!(">= {}", t.fraction)));
                 }
             }
         } else {

@@ -94,6 +94,11 @@ fn size_finds_the_closed_form_spacing_of_one_row() {
     }
     let layout = LoadedScenario::load(Some(&dir.path().join("layout.toml"))).expect("the chosen layout loads");
     assert_eq!(layout.scenario.rows[0].spacing_km, Some(found_km), "the TOML carries the chosen spacing");
+    // Its p_detect target becomes an expectation that `check` evaluates and passes.
+    let written = std::fs::read_to_string(dir.path().join("layout.toml")).expect("layout.toml");
+    assert!(written.contains("p_detect_fraction = \">= "), "the target becomes an expectation:\n{written}");
+    let o = linewatch(dir.path(), &["check", "layout.toml", "-o", "check.h5", "--quiet"]);
+    assert!(o.status.success(), "check of the chosen layout failed: {}\n{}", text(&o.stdout), text(&o.stderr));
 
     // By stretch: the line is the same everywhere, so each stretch finds the same spacing, and
     // each stretch meets the target on its own.
