@@ -22,18 +22,24 @@ struct Terrain {
     clutter_offset: u32,
 }
 
-// Ground height at (x, y): bilinear, clamped to the grid's edge outside it.
-fn terrain_height(t: Terrain, x: f32, y: f32) -> f32 {
+// The grid of the frame's shape that starts at `offset` in `heights`, at (x, y): bilinear,
+// clamped to the grid's edge outside it.
+fn grid_bilinear(t: Terrain, offset: u32, x: f32, y: f32) -> f32 {
     let fx = clamp((x - t.x0) / t.spacing_m, 0.0, f32(t.nx - 1u));
     let fy = clamp((y - t.y0) / t.spacing_m, 0.0, f32(t.ny - 1u));
     let i = min(u32(floor(fx)), t.nx - 2u);
     let j = min(u32(floor(fy)), t.ny - 2u);
     let u = fx - f32(i);
     let v = fy - f32(j);
-    let k = j * t.nx + i;
+    let k = offset + j * t.nx + i;
     let bottom = heights[k] * (1.0 - u) + heights[k + 1u] * u;
     let top = heights[k + t.nx] * (1.0 - u) + heights[k + t.nx + 1u] * u;
     return bottom * (1.0 - v) + top * v;
+}
+
+// Ground height at (x, y).
+fn terrain_height(t: Terrain, x: f32, y: f32) -> f32 {
+    return grid_bilinear(t, 0u, x, y);
 }
 
 // The top of the land cover at (x, y): the ground plus what stands on it, each bilinear.
@@ -42,16 +48,7 @@ fn surface_height(t: Terrain, x: f32, y: f32) -> f32 {
     if t.clutter_offset == 0u {
         return ground;
     }
-    let fx = clamp((x - t.x0) / t.spacing_m, 0.0, f32(t.nx - 1u));
-    let fy = clamp((y - t.y0) / t.spacing_m, 0.0, f32(t.ny - 1u));
-    let i = min(u32(floor(fx)), t.nx - 2u);
-    let j = min(u32(floor(fy)), t.ny - 2u);
-    let u = fx - f32(i);
-    let v = fy - f32(j);
-    let k = t.clutter_offset + j * t.nx + i;
-    let bottom = heights[k] * (1.0 - u) + heights[k + 1u] * u;
-    let top = heights[k + t.nx] * (1.0 - u) + heights[k + t.nx + 1u] * u;
-    return ground + bottom * (1.0 - v) + top * v;
+    return ground + grid_bilinear(t, t.clutter_offset, x, y);
 }
 
 // Least clearance of the ray a → b (x, y, height above ground) over the terrain and its land

@@ -74,6 +74,7 @@ pub struct CoverageSummary {
 
 impl CoverageSummary {
     pub fn of(map: &ClassMap) -> Self {
+        let (p_detect_fraction, p_k_fraction) = map.detect_and_k_fractions();
         Self {
             class: map.class.clone(),
             cells: map.cells,
@@ -90,8 +91,8 @@ impl CoverageSummary {
             seconds: map.seconds,
             cells_by_reference: map.cells_by_reference,
             calibration: None,
-            p_detect_fraction: map.detect_and_k_fractions().0,
-            p_k_fraction: map.detect_and_k_fractions().1,
+            p_detect_fraction,
+            p_k_fraction,
         }
     }
 }
