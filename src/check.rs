@@ -104,6 +104,7 @@ pub fn check(
                 "detection_rate": finite(m.detection_rate),
                 "cep50_m": finite(m.cep50_m),
                 "cep90_m": finite(m.cep90_m),
+                "nees_mean": finite(m.nees_mean),
                 "attribution_accuracy": finite(m.attribution_accuracy),
                 "wrong_side_rate": finite(m.wrong_side_rate),
                 "indeterminate_rate": finite(m.indeterminate_rate),

@@ -6,11 +6,12 @@ use crate::scenario::{FieldPath, Scenario};
 use std::fmt::Write;
 
 /// Per-class scores an expectation may name (the /metrics columns).
-pub const CLASS_METRICS: [&str; 9] = [
+pub const CLASS_METRICS: [&str; 10] = [
     "detection_rate",
     "false_alarms_per_day",
     "cep50_m",
     "cep90_m",
+    "nees_mean",
     "attribution_accuracy",
     "wrong_side_rate",
     "indeterminate_rate",

@@ -11,15 +11,16 @@ pub fn print_verify(r: &VerifyReport) {
         "  verifier       {:?} association: {} candidates, {} located, {} arrivals unassociated, {:.1} false estimates/day, {:.1} s",
         r.association, r.candidates, r.located, r.unassociated, r.false_alarms_per_day, r.seconds
     );
-    println!("  class          events  located  CEP50 m  CEP90 m  right side  wrong side  indeterminate");
+    println!("  class          events  located  CEP50 m  CEP90 m  NEES  right side  wrong side  indeterminate");
     for (name, m) in &r.metrics {
         println!(
-            "  {:<12} {:>8} {:>8} {:>8.0} {:>8.0} {:>10.1}% {:>10.2}% {:>13.1}%",
+            "  {:<12} {:>8} {:>8} {:>8.0} {:>8.0} {:>5.2} {:>10.1}% {:>10.2}% {:>13.1}%",
             name,
             m.events,
             m.located,
             m.cep50_m,
             m.cep90_m,
+            m.nees_mean,
             100.0 * m.attribution_accuracy,
             100.0 * m.wrong_side_rate,
             100.0 * m.indeterminate_rate

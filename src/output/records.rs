@@ -175,6 +175,16 @@ confidence: Phi(|offset|/sigma_n); n_detections: 1; chi2: 1, weighted sum of squ
 (chi-squared with arrivals + bearings - 3 degrees of freedom when the model holds); truth_event_id: id in /events of the event most of the detections \
 came from, -1 = false alarms; error_m: m, distance to that event (NaN without one)";
 
+impl EstimateRecord {
+    /// Normalised estimation error squared of this estimate against the true position: eᵀΣ⁻¹e
+    /// with Σ its (x, y) covariance; χ² with 2 degrees of freedom, mean 2, when Σ is honest.
+    pub fn nees(&self, truth: [f64; 2]) -> f64 {
+        let (ex, ey) = ((self.x - truth[0]) / self.sigma_x_m, (self.y - truth[1]) / self.sigma_y_m);
+        let r = self.rho_xy;
+        (ex * ex - 2.0 * r * ex * ey + ey * ey) / (1.0 - r * r)
+    }
+}
+
 /// Scores of one class against ground truth (docs/design.md §7 /metrics).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq)]
 #[repr(C)]
@@ -186,6 +196,8 @@ pub struct MetricRecord {
     pub false_alarms_per_day: f64,
     pub cep50_m: f64,
     pub cep90_m: f64,
+    /// Mean normalised estimation error squared of the located (2 when the covariances are honest).
+    pub nees_mean: f64,
     pub attributed: u64,
     pub attribution_accuracy: f64,
     pub wrong_side_rate: f64,
@@ -206,7 +218,8 @@ pub struct MetricRecord {
 pub const METRIC_UNITS: &str = "class: index into attribute class_names; events: attributable ground-truth events \
 (launches, fire, movements); located: of those, located by the verifier; detection_rate: located / events; \
 false_alarms_per_day: 1/day, estimates not explained by any event; cep50_m, cep90_m: m, radial error quantiles of the \
-located; attributed: located with a side; attribution_accuracy: right side / located; wrong_side_rate: wrong side / \
+located; nees_mean: 1, mean over the located of e^T Sigma^-1 e (error e, the estimate's covariance Sigma): 2 when \
+the covariances are honest; attributed: located with a side; attribution_accuracy: right side / located; wrong_side_rate: wrong side / \
 attributed; indeterminate_rate: indeterminate / located; true_X_attributed_Y: confusion matrix counts (the true \
 side of a track sample is where it then is); tracks: moving sources; tracks_crossing: those with samples on both \
 sides; crossings_verified: crossing tracks located on each side; tracks_attributed: tracks with an attributed \

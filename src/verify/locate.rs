@@ -411,6 +411,70 @@ pub fn chi2_at(obs: &[Observation], at: [f64; 2]) -> f64 {
     refine_holding(obs, &Weights::at(obs, at), start, true).1
 }
 
+/// Mahalanobis distance², under the linearised covariance, beyond which another root the starts
+/// reached is distinct from the best, and χ² excess within which it still explains the detections:
+/// the 99.9 % point of χ² with two degrees of freedom.
+const DISTINCT_ROOT_CHI2: f64 = 13.8;
+
+/// The (x, y) covariance, widened where the linearisation claims more than the detections say.
+/// Every start converges somewhere; where one ends at an offset d whose χ² (evaluated with the
+/// final weights) exceeds the best by only Δ < 13.8, while the linearised covariance puts it
+/// m² > 13.8 away, the fit is not quadratic there: a few arrivals and a bearing can cross twice, and
+/// the linearisation at one crossing knows nothing of the other. The variance along d is raised
+/// to |d|²/max(Δ, 1), the width a quadratic χ² through both points would have, by adding
+/// d·dᵀ·(1/max(Δ, 1) − 1/m²) (docs/design.md §6: the covariance must cover the fit's ambiguity).
+fn widen_for_ambiguity(
+    obs: &[Observation],
+    weights: &Weights,
+    best: &Vector,
+    chi2: f64,
+    linear: [[f64; 2]; 2],
+    solutions: &[(Vector, f64)],
+) -> [[f64; 2]; 2] {
+    if !is_a_fix(&linear) {
+        return linear;
+    }
+    let det = linear[0][0] * linear[1][1] - linear[0][1] * linear[1][0];
+    let mut cov = linear;
+    for (q, _) in solutions {
+        let d = [q[0] - best[0], q[1] - best[1]];
+        let m2 = (d[0] * d[0] * linear[1][1] - 2.0 * d[0] * d[1] * linear[0][1] + d[1] * d[1] * linear[0][0]) / det;
+        if m2 <= DISTINCT_ROOT_CHI2 {
+            continue;
+        }
+        let (_, _, c) = weights.normal_equations(obs, *q);
+        let delta = (c - chi2).max(1.0);
+        if c.is_finite() && delta < DISTINCT_ROOT_CHI2 {
+            let k = 1.0 / delta - 1.0 / m2;
+            cov[0][0] += k * d[0] * d[0];
+            cov[0][1] += k * d[0] * d[1];
+            cov[1][0] += k * d[0] * d[1];
+            cov[1][1] += k * d[1] * d[1];
+        }
+    }
+    cov
+}
+
+/// Longest to shortest axis of an error ellipse beyond which the detections give a line of
+/// position, not a fix: two nearly parallel bearings, or a bearing along a hyperbola's asymptote.
+/// The linearised short axis of such a fit is an artefact (its errors run to kilometres across
+/// it); a stated choice, well above the ratios of real crossings (~10–100).
+const MAX_AXIS_RATIO: f64 = 1e3;
+
+/// A positive-definite covariance whose ellipse is not a line (`MAX_AXIS_RATIO`).
+fn is_a_fix(cov: &[[f64; 2]; 2]) -> bool {
+    let (a, b, c) = (cov[0][0], cov[0][1], cov[1][1]);
+    let det = a * c - b * b;
+    if !(a > 0.0 && c > 0.0 && det > 0.0) {
+        return false;
+    }
+    // Eigenvalues λ± = t/2 ± √(t²/4 − det); their ratio is the axis ratio squared.
+    let half = 0.5 * (a + c);
+    let root = (half * half - det).max(0.0).sqrt();
+    let (major, minor) = (half + root, half - root);
+    minor > 0.0 && major / minor <= MAX_AXIS_RATIO * MAX_AXIS_RATIO
+}
+
 /// Locate a source from its detections. None when fewer constraints than unknowns (fewer than
 /// three arrivals without bearings) or when no start converges to a usable covariance.
 pub fn locate(obs: &[Observation]) -> Option<Estimate> {
@@ -420,25 +484,26 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
     if constraints < 3 || obs.iter().any(|o| !(o.sigma_t_s > 0.0 && o.speed_mps > 0.0)) {
         return None;
     }
-    let mut best: Option<(Vector, f64, u32)> = None;
+    let mut solutions: Vec<(Vector, f64)> = Vec::new();
     for [x, y] in starts(obs) {
         // The origin time that fits this start best on average.
         let t0 = obs.iter().map(|o| o.t_s - travel_time_s(o, [x, y])).sum::<f64>() / obs.len() as f64;
         let mut start = [0.0; N];
         start[..3].copy_from_slice(&[x, y, t0]);
-        let (p, c, iterations) = refine(obs, &Weights::at(obs, [x, y]), start);
-        if c.is_finite() && best.is_none_or(|b| c < b.1) {
-            best = Some((p, c, iterations));
+        let (p, c, _) = refine(obs, &Weights::at(obs, [x, y]), start);
+        if c.is_finite() {
+            solutions.push((p, c));
         }
     }
-    let (p, _, _) = best?;
+    let (p, _) = *solutions.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;
     // The paths' speed errors grow with range: weigh them again from the solution, and refit.
     let weights = Weights::at(obs, [p[0], p[1]]);
     let (p, chi2, iterations) = refine(obs, &weights, p);
     let (a, _, _) = weights.normal_equations(obs, p);
     let cov = invert(&a)?;
-    let cov_xy = [[cov[0][0], cov[0][1]], [cov[1][0], cov[1][1]]];
-    if !(cov_xy[0][0] > 0.0 && cov_xy[1][1] > 0.0 && cov_xy[0][0] * cov_xy[1][1] > cov_xy[0][1] * cov_xy[0][1]) {
+    let linear = [[cov[0][0], cov[0][1]], [cov[1][0], cov[1][1]]];
+    let cov_xy = widen_for_ambiguity(obs, &weights, &p, chi2, linear, &solutions);
+    if !is_a_fix(&cov_xy) {
         return None;
     }
     Some(Estimate { x: p[0], y: p[1], t0_s: p[2], cov_xy, chi2, iterations })
@@ -507,6 +572,17 @@ mod tests {
             assert!((e.t0_s - 7.0).abs() < 1e-8);
             assert!(e.chi2 < 1e-9);
         }
+    }
+
+    #[test]
+    fn a_line_of_position_is_not_a_fix() {
+        assert!(is_a_fix(&[[1.0, 0.0], [0.0, 1.0]]));
+        assert!(is_a_fix(&[[1e4, 0.0], [0.0, 1.0]]));
+        // Axis ratio 10⁴: σ 100 m one way, 1 cm the other.
+        assert!(!is_a_fix(&[[1e4, 0.0], [0.0, 1e-4]]));
+        let r: f64 = 1.0 - 1e-9;
+        assert!(!is_a_fix(&[[1e6, r * 1e6], [r * 1e6, 1e6]]));
+        assert!(!is_a_fix(&[[1.0, 0.0], [0.0, -1.0]]));
     }
 
     #[test]

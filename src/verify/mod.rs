@@ -59,6 +59,7 @@ impl VerifyReport {
             "false_alarms_per_day" => m.false_alarms_per_day,
             "cep50_m" => m.cep50_m,
             "cep90_m" => m.cep90_m,
+            "nees_mean" => m.nees_mean,
             "attribution_accuracy" => m.attribution_accuracy,
             "wrong_side_rate" => m.wrong_side_rate,
             "indeterminate_rate" => m.indeterminate_rate,
@@ -277,7 +278,7 @@ pub fn verify(
                     if attributable(ev)
                         && let Some(score) = scores.get_mut(usize::from(ev.class))
                     {
-                        score.located(ev, r.error_m, r.attributed_side);
+                        score.located(ev, r.error_m, r.nees([ev.x, ev.y]), r.attributed_side);
                     }
                 }
                 _ => unexplained += 1,

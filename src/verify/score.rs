@@ -62,6 +62,7 @@ struct TrackTally {
 pub struct ClassScore {
     pub events: u64,
     errors_m: Vec<f64>,
+    nees_sum: f64,
     /// confusion[true side A/B][attributed A, B, indeterminate]
     confusion: [[u64; 3]; 2],
     tracks: std::collections::HashMap<i64, TrackTally>,
@@ -85,8 +86,10 @@ impl ClassScore {
         t.crossed = t.sides_present[0] && t.sides_present[1];
     }
 
-    pub fn located(&mut self, truth: &EventRecord, error_m: f64, side: SideCode) {
+    /// Count a located event: its error, its normalised error squared and the side it was given.
+    pub fn located(&mut self, truth: &EventRecord, error_m: f64, nees: f64, side: SideCode) {
         self.errors_m.push(error_m);
+        self.nees_sum += nees;
         if let (Some(t), Some(seen)) = (self.tracks.get_mut(&truth.track_id), side_index(side)) {
             t.seen_on[seen] = true;
             if t.earliest.is_none_or(|(at, _)| truth.t_s < at) {
@@ -122,6 +125,7 @@ impl ClassScore {
             false_alarms_per_day,
             cep50_m: quantile(&sorted, 0.5),
             cep90_m: quantile(&sorted, 0.9),
+            nees_mean: if located > 0 { self.nees_sum / located as f64 } else { f64::NAN },
             attributed,
             attribution_accuracy: ratio(aa + bb, located),
             wrong_side_rate: ratio(ab + ba, attributed),
