@@ -120,3 +120,17 @@ fn the_sector_maps_predict_its_verifier() {
         assert!(gap.abs() <= 0.05, "{class}: {gap}");
     }
 }
+
+/// The embedded full line holds its expectations: among them that fewer than 5 % of its
+/// artillery-launch acoustic detections lie beyond 50 km, and that the verifier's covariances
+/// are honest (mean NEES near 2).
+#[test]
+fn the_full_line_reach_and_covariances_hold() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = linewatch(dir.path(), &["check", "-o", "full.h5", "--json", "full.json", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o.stdout), text(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("full.json")).expect("json")).expect("parses");
+    let nees = json["metrics"]["artillery"]["nees_mean"].as_f64().expect("a mean NEES");
+    assert!((1.5..=2.5).contains(&nees), "artillery NEES {nees}");
+}
