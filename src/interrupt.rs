@@ -34,7 +34,10 @@ pub fn install() -> std::io::Result<()> {
                     let _ = std::fs::remove_file(path);
                 }
             }
-            std::process::exit(128 + signal);
+            // `_exit`, not `exit`: the main thread may be inside HDF5 or the GPU driver, and
+            // their exit handlers (`atexit`) would run under it and crash the process, which then
+            // dies by a signal instead of exiting 130 or 143.
+            signal_hook::low_level::exit(128 + signal);
         }
     });
     Ok(())
