@@ -76,7 +76,13 @@ impl World {
 
     /// The source a class places at each coverage cell, by day or by night.
     pub fn coverage_source(&self, scenario: &Scenario, class: &ViolationClass, is_day: bool) -> GpuEvent {
-        coverage_source(scenario, &self.best_case(), class, is_day)
+        coverage_source(scenario, &self.coverage_best_case(scenario), class, is_day)
+    }
+
+    /// The most favourable conditions the maps bound their reach with: the scenario's stated
+    /// `[coverage] reach_probability` instead of the detection kernel's 1e-6.
+    pub fn coverage_best_case(&self, scenario: &Scenario) -> BestCase {
+        BestCase::with_tail(&self.sensors, scenario.coverage.reach_tail_sigmas()).over(&self.terrain)
     }
 
     /// The coverage kernel over these sensors (or `sensors`, a layout on this world's terrain),

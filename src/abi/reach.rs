@@ -89,7 +89,15 @@ pub struct HorizonBound {
 }
 
 impl BestCase {
+    /// The most favourable conditions with the detection kernel's tail (P ≥ 1e-6).
     pub fn of(sensors: &[Sensor]) -> Self {
+        Self::with_tail(sensors, REACH_TAIL_SIGMAS)
+    }
+
+    /// The most favourable conditions when a wave or RF sensor's fluctuation may lift its level
+    /// by `tail_sigmas` σ at most: the reach where P(detect) falls below that tail's probability
+    /// (the maps' stated `[coverage] reach_probability`).
+    pub fn with_tail(sensors: &[Sensor], tail_sigmas: f64) -> Self {
         let mut margin = [f64::INFINITY; 2];
         let mut present = [false; 2];
         let mut acoustic_height_m: f64 = 0.0;
@@ -125,7 +133,7 @@ impl BestCase {
                 }
                 Modality::Rf => {
                     // SNR = P + gain ≥ threshold − 4.753σ at the tail: P ≥ threshold − tail − gain.
-                    let needed = s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db - sight.gain_db;
+                    let needed = s.threshold_db - tail_sigmas * s.fluctuation_db - sight.gain_db;
                     let b = rf.get_or_insert(RfBest {
                         needed_dbm: f64::INFINITY,
                         exponent: f64::INFINITY,
@@ -140,7 +148,7 @@ impl BestCase {
                 }
             };
             present[k] = true;
-            margin[k] = margin[k].min(s.threshold_db - REACH_TAIL_SIGMAS * s.fluctuation_db);
+            margin[k] = margin[k].min(s.threshold_db - tail_sigmas * s.fluctuation_db);
             if k == 0 {
                 acoustic_height_m = acoustic_height_m.max(s.z);
             }

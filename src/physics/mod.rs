@@ -71,6 +71,23 @@ pub fn normal_cdf(x: f64) -> f64 {
     0.5 * erfc(-x / std::f64::consts::SQRT_2)
 }
 
+/// The x whose upper tail 1 − Φ(x) is `p` (0 < p < 1/2), by bisection on `erfc` to 1e-9 σ;
+/// 0 for p ≥ 1/2 and 40 (beyond any f64 tail) for p ≤ 0.
+pub fn upper_tail_sigmas(p: f64) -> f64 {
+    if p >= 0.5 {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0, 40.0);
+    if p.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return hi;
+    }
+    while hi - lo > 1e-9 {
+        let mid = 0.5 * (lo + hi);
+        if 0.5 * erfc(mid / std::f64::consts::SQRT_2) > p { lo = mid } else { hi = mid }
+    }
+    0.5 * (lo + hi)
+}
+
 /// Complementary error function, Numerical Recipes 3rd ed. §6.2.2 (Chebyshev fit,
 /// fractional error below 1.2e-7 everywhere).
 pub fn erfc(x: f64) -> f64 {
@@ -90,6 +107,15 @@ pub fn erfc(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upper_tails_match_table_values() {
+        // 1e-6 → 4.753 σ (abi::reach::REACH_TAIL_SIGMAS), 1e-4 → 3.719, 1e-3 → 3.090.
+        for (p, sigmas) in [(1e-6, 4.753), (1e-4, 3.719), (1e-3, 3.090), (0.5, 0.0)] {
+            assert!((upper_tail_sigmas(p) - sigmas).abs() < 2e-3, "{p}: {}", upper_tail_sigmas(p));
+        }
+        assert_eq!(upper_tail_sigmas(0.0), 40.0);
+    }
 
     #[test]
     fn normal_cdf_matches_table_values() {

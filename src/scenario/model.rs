@@ -119,6 +119,9 @@ pub struct CoverageSpec {
     /// Classes to map (by name); empty: every class.
     pub classes: Vec<String>,
     pub sight_lines: SightLines,
+    /// A sensor whose P(detect) at a cell stays below this in the most favourable conditions
+    /// is left out of that cell's sum: the maps' reach bound (docs/design.md §5).
+    pub reach_probability: f64,
 }
 
 impl Default for CoverageSpec {
@@ -134,6 +137,10 @@ impl Default for CoverageSpec {
             time_of_day: TimeOfDay::Day,
             classes: Vec::new(),
             sight_lines: SightLines::Viewshed,
+            // A stated tolerance: each sensor left out could have raised a cell's P(≥ k) by less
+            // than 1e-4, far below the 0.01 the maps are drawn and summarised to; the detection
+            // kernel keeps 1e-6 (`abi::reach::REACH_TAIL_SIGMAS`).
+            reach_probability: 1e-4,
         }
     }
 }
@@ -142,6 +149,12 @@ impl CoverageSpec {
     /// Depth behind each side that the profile counts, km.
     pub fn profile_depth_km(&self) -> f64 {
         self.profile_depth_km.unwrap_or(self.half_width_km).min(self.half_width_km)
+    }
+
+    /// The standard normal upper tail, in σ, whose probability is `reach_probability`: how far
+    /// a fluctuation may lift a wave or RF sensor's level at the maps' reach bound.
+    pub fn reach_tail_sigmas(&self) -> f64 {
+        crate::physics::upper_tail_sigmas(self.reach_probability)
     }
 }
 

@@ -89,7 +89,7 @@ impl<'a> Evaluator<'a> {
         let mut widest = loaded.clone();
         widest.scenario.rows = superset;
         let world = World::load(&widest)?;
-        let best = world.best_case();
+        let best = world.coverage_best_case(s);
         let World { plane, line, terrain, .. } = world;
         let is_day = s.coverage.time_of_day == TimeOfDay::Day;
         let targets = spec

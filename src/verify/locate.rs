@@ -363,6 +363,54 @@ fn refine_holding(obs: &[Observation], weights: &Weights, start: Vector, hold: b
     (p, c, iterations)
 }
 
+/// The reflection of `point` across the principal axis of the sensors' positions (the line a
+/// row of them lies along); None when they do not define a direction.
+fn mirror_across_sensors(obs: &[Observation], point: [f64; 2]) -> Option<[f64; 2]> {
+    let n = obs.len() as f64;
+    if obs.len() < 2 {
+        return None;
+    }
+    let (mx, my) = (obs.iter().map(|o| o.x).sum::<f64>() / n, obs.iter().map(|o| o.y).sum::<f64>() / n);
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for o in obs {
+        let (dx, dy) = (o.x - mx, o.y - my);
+        sxx += dx * dx;
+        sxy += dx * dy;
+        syy += dy * dy;
+    }
+    if sxx + syy <= 0.0 {
+        return None;
+    }
+    // Direction of the larger eigenvalue of the scatter matrix.
+    let angle = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+    let u = [angle.cos(), angle.sin()];
+    let d = [point[0] - mx, point[1] - my];
+    let along = d[0] * u[0] + d[1] * u[1];
+    Some([mx + 2.0 * along * u[0] - d[0], my + 2.0 * along * u[1] - d[1]])
+}
+
+/// Standard normal quantile of the χ² gate past which a fit retries from `wide_starts`: the
+/// verifier's own (1 − 1e-4, `verify::CHI2_TAIL_SIGMAS`).
+const RETRY_CHI2_SIGMAS: f64 = 3.719;
+/// Ranges of the wide ring of starts around the earliest sensor, m: from the near field to
+/// beyond the deepest artillery (20 km) a row hears.
+const WIDE_START_RANGES_M: [f64; 4] = [1_500.0, 4_000.0, 10_000.0, 25_000.0];
+/// Directions of the ring.
+const WIDE_START_DIRECTIONS: u32 = 12;
+
+/// Starts on rings around the earliest arrival's sensor, for a fit that failed from `starts`.
+fn wide_starts(obs: &[Observation]) -> Vec<[f64; 2]> {
+    let Some(first) = obs.iter().min_by(|a, b| a.t_s.total_cmp(&b.t_s)) else { return Vec::new() };
+    let mut points = Vec::with_capacity(WIDE_START_RANGES_M.len() * WIDE_START_DIRECTIONS as usize);
+    for r in WIDE_START_RANGES_M {
+        for k in 0..WIDE_START_DIRECTIONS {
+            let azimuth = std::f64::consts::TAU * f64::from(k) / f64::from(WIDE_START_DIRECTIONS);
+            points.push([first.x + r * azimuth.sin(), first.y + r * azimuth.cos()]);
+        }
+    }
+    points
+}
+
 /// Starting points: each of the earliest arrivals' sensors (the source is nearest the first to
 /// hear it), the centroid of the sensors, and the point the bearings agree on best.
 fn starts(obs: &[Observation]) -> Vec<[f64; 2]> {
@@ -485,15 +533,35 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
         return None;
     }
     let mut solutions: Vec<(Vector, f64)> = Vec::new();
-    for [x, y] in starts(obs) {
-        // The origin time that fits this start best on average.
-        let t0 = obs.iter().map(|o| o.t_s - travel_time_s(o, [x, y])).sum::<f64>() / obs.len() as f64;
-        let mut start = [0.0; N];
-        start[..3].copy_from_slice(&[x, y, t0]);
-        let (p, c, _) = refine(obs, &Weights::at(obs, [x, y]), start);
-        if c.is_finite() {
-            solutions.push((p, c));
+    let refine_from = |points: Vec<[f64; 2]>, solutions: &mut Vec<(Vector, f64)>| {
+        for [x, y] in points {
+            // The origin time that fits this start best on average.
+            let t0 = obs.iter().map(|o| o.t_s - travel_time_s(o, [x, y])).sum::<f64>() / obs.len() as f64;
+            let mut start = [0.0; N];
+            start[..3].copy_from_slice(&[x, y, t0]);
+            let (p, c, _) = refine(obs, &Weights::at(obs, [x, y]), start);
+            if c.is_finite() {
+                solutions.push((p, c));
+            }
         }
+    };
+    refine_from(starts(obs), &mut solutions);
+    // Sensors along a row hear a source and its mirror image across the row alike: start from
+    // the mirror of the best fit too, so that the widening sees both roots.
+    if let Some(&(best, _)) = solutions.iter().min_by(|a, b| a.1.total_cmp(&b.1))
+        && let Some(mirror) = mirror_across_sensors(obs, [best[0], best[1]])
+    {
+        refine_from(vec![mirror], &mut solutions);
+    }
+    // A source far beyond a row of sensors fits badly from starts near them (a local minimum
+    // near the row): when the best fit fails the verifier's χ² gate, search a wide ring too. A
+    // fit with at most one constraint to spare always does: three arrivals' hyperbolas cross
+    // twice, both roots fit exactly, and only finding the other lets the covariance cover it.
+    let best_cost = solutions.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
+    let dof = constraints.saturating_sub(3);
+    let gate = super::chi2_upper_quantile(dof.max(1) as f64, RETRY_CHI2_SIGMAS);
+    if dof <= 1 || best_cost.is_nan() || best_cost > gate {
+        refine_from(wide_starts(obs), &mut solutions);
     }
     let (p, _) = *solutions.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;
     // The paths' speed errors grow with range: weigh them again from the solution, and refit.
@@ -572,6 +640,18 @@ mod tests {
             assert!((e.t0_s - 7.0).abs() < 1e-8);
             assert!(e.chi2 < 1e-9);
         }
+    }
+
+    #[test]
+    fn the_mirror_of_a_point_across_a_row_of_sensors() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        // A row along y = 2x + 100.
+        let sensors: Vec<[f64; 2]> = (0..6).map(|k| [f64::from(k) * 1000.0, f64::from(k) * 2000.0 + 100.0]).collect();
+        let obs = observe(&mut rng, &sensors, [0.0, 0.0], false);
+        let m = mirror_across_sensors(&obs, [3000.0, 0.0]).expect("a row has a direction");
+        // The reflection of (3000, 0) across y = 2x + 100 is (−1880, 2440).
+        assert!((m[0] + 1880.0).abs() < 1e-6 && (m[1] - 2440.0).abs() < 1e-6, "{m:?}");
+        assert!(mirror_across_sensors(&obs[..1], [0.0, 0.0]).is_none());
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Scene {
         kept_on.scenario.losses.out_of_service.clear();
         let World { plane, line, places, sensors, terrain, .. } = World::load(&kept_on)?;
         let s = &loaded.scenario;
-        let best = BestCase::of(&sensors).over(&terrain);
+        let best = BestCase::with_tail(&sensors, s.coverage.reach_tail_sigmas()).over(&terrain);
         let is_day = s.coverage.time_of_day == TimeOfDay::Day;
         let classes: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
         let sources = s.classes.iter().map(|c| world::coverage_source(s, &best, c, is_day)).collect();

@@ -95,6 +95,7 @@ fn check_coverage(p: &FieldPath, c: &CoverageSpec, s: &Scenario) -> Result<(), P
         return Err((p.key("k"), format!("{} is outside the allowed range [1, 8]", c.k)));
     }
     range(&p.key("target"), c.target, 1e-6, 1.0)?;
+    range(&p.key("reach_probability"), c.reach_probability, 1e-12, 0.01)?;
     range(&p.key("profile_bin_km"), c.profile_bin_km, 0.001, 10_000.0)?;
     if let Some(depth) = c.profile_depth_km {
         range(&p.key("profile_depth_km"), depth, 1e-3, c.half_width_km)?;
