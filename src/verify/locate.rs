@@ -394,9 +394,9 @@ fn mirror_across_sensors(obs: &[Observation], point: [f64; 2]) -> Option<[f64; 2
 const RETRY_CHI2_SIGMAS: f64 = 3.719;
 /// Ranges of the wide ring of starts around the earliest sensor, m: from the near field to
 /// beyond the deepest artillery (20 km) a row hears.
-const WIDE_START_RANGES_M: [f64; 4] = [1_500.0, 4_000.0, 10_000.0, 25_000.0];
+const WIDE_START_RANGES_M: [f64; 3] = [2_000.0, 8_000.0, 25_000.0];
 /// Directions of the ring.
-const WIDE_START_DIRECTIONS: u32 = 12;
+const WIDE_START_DIRECTIONS: u32 = 8;
 
 /// Starts on rings around the earliest arrival's sensor, for a fit that failed from `starts`.
 fn wide_starts(obs: &[Observation]) -> Vec<[f64; 2]> {
