@@ -70,8 +70,17 @@ impl Error {
     }
 
     /// Writing `path` failed; `source` is the underlying library's error (or a message).
+    /// A full file system is said plainly: HDF5 reports it deep in its error stack ("errno = 28,
+    /// error message = 'No space left on device'", among buffer addresses and offsets).
     pub fn output(path: impl Into<String>, source: impl Into<BoxError>) -> Self {
-        Self::Output { path: path.into(), source: source.into() }
+        let source: BoxError = source.into();
+        let message = source.to_string();
+        let source = if message.contains("No space left on device") || message.contains("errno = 28") {
+            NO_SPACE_LEFT.into()
+        } else {
+            source
+        };
+        Self::Output { path: path.into(), source }
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -83,4 +92,27 @@ impl Error {
     }
 }
 
+/// What a write that ran out of disk reports.
+pub const NO_SPACE_LEFT: &str =
+    "No space left on device: the file system that holds it is full; nothing was written under this name";
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod no_space_tests {
+    use super::*;
+
+    /// HDF5's message when a 200 kB tmpfs filled up under `linewatch run` (2026-12-03), and
+    /// what the user now reads instead.
+    #[test]
+    fn a_full_disk_is_said_plainly() {
+        let hdf5 = "H5AC_flush(): Can't flush cache: file write failed: time = Thu Dec  3 19:21:57 2026\n, \
+                    filename = '/tmp/full/.x.h5.tmp-9119', file descriptor = 5, errno = 28, error message = 'No space \
+                    left on device', buf = 0x558f5aa6a7ce, total write size = 90203";
+        let e = Error::output("/tmp/full/x.h5", hdf5);
+        assert_eq!(e.to_string(), format!("/tmp/full/x.h5: {NO_SPACE_LEFT}"));
+        assert_eq!(e.exit_code(), exit::SYSTEM_FAILURE);
+        // Anything else keeps its own message.
+        assert_eq!(Error::output("a.h5", "permission denied").to_string(), "a.h5: permission denied");
+    }
+}
