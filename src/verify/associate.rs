@@ -25,6 +25,9 @@ const BEARING_SIGMAS: f64 = 3.0;
 /// Fewest distinct sensors a blind candidate needs: three arrivals fix x, y and t0 exactly (any
 /// three arrivals fit some source), so two more make the fit a test of the association.
 const MIN_SENSORS: usize = 5;
+/// The χ² gate a candidate's fit must pass before it is kept whole: the verifier's own
+/// (standard normal quantile of 1 − 1e-4, `verify::CHI2_TAIL_SIGMAS`).
+const TRIM_GATE_SIGMAS: f64 = 3.719;
 
 /// A candidate event: its detections.
 pub type Candidate = Vec<DetectionRecord>;
@@ -158,6 +161,13 @@ impl<'m> Blind<'m> {
                 members.push(0);
             }
         }
+        // Keep the trimmed set only if it still makes a candidate; otherwise the whole set goes
+        // on, and the verifier's own χ² gate calls its fit indeterminate.
+        let mut trimmed = members.clone();
+        self.trim_to_the_gate(&mut trimmed);
+        if trimmed.len() >= MIN_SENSORS {
+            members = trimmed;
+        }
         if members.len() < MIN_SENSORS {
             self.buffer.pop_front();
             self.unassociated += 1;
@@ -172,6 +182,32 @@ impl<'m> Blind<'m> {
         }
         candidate.reverse();
         Some(candidate)
+    }
+
+    /// While the members' fit fails the verifier's χ² gate (1 − 1e-4), drop the arrival that
+    /// misses it most, in its own σ (never the seed), and refit: arrivals of other events that
+    /// fell inside the windows leave one by one, and what one fit explains stays.
+    fn trim_to_the_gate(&self, members: &mut Vec<usize>) {
+        while members.len() >= MIN_SENSORS {
+            let obs: Vec<Observation> = members.iter().map(|&j| self.observe(&self.buffer[j])).collect();
+            let Some(e) = locate(&obs) else { return };
+            let constraints = obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count();
+            let dof = constraints.saturating_sub(3).max(1) as f64;
+            if e.chi2 <= super::chi2_upper_quantile(dof, TRIM_GATE_SIGMAS) {
+                return;
+            }
+            let miss = |o: &Observation| {
+                let range = (o.x - e.x).hypot(o.y - e.y);
+                (o.t_s - e.t0_s - travel_time_s(o, [e.x, e.y])).abs() / o.sigma_at_s(range, true)
+            };
+            let worst = (1..members.len()).max_by(|&a, &b| miss(&obs[a]).total_cmp(&miss(&obs[b])));
+            match worst {
+                Some(k) if members[k] != 0 => {
+                    members.remove(k);
+                }
+                _ => return,
+            }
+        }
     }
 
     /// The position around the seed sensor that the partners' arrivals agree with best: a
