@@ -391,6 +391,24 @@ bad_inputs! {
         expect: &["classes[0].impact_depth_km"],
         ..BASE
     },
+    nan_reach_probability => Case {
+        name: "NaN reach probability of the maps",
+        edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nreach_probability = nan")],
+        expect: &["coverage.reach_probability", "finite"],
+        ..BASE
+    },
+    negative_reach_probability => Case {
+        name: "negative reach probability of the maps",
+        edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nreach_probability = -1e-4")],
+        expect: &["coverage.reach_probability"],
+        ..BASE
+    },
+    coarse_reach_probability => Case {
+        name: "a reach probability that would drop sensors that matter",
+        edits: &[("resolution_m = 500.0", "resolution_m = 500.0\nreach_probability = 0.2")],
+        expect: &["coverage.reach_probability"],
+        ..BASE
+    },
     nan_lg_quality => Case {
         name: "NaN Lg quality factor",
         edits: &[("", "\n[environment]\nlg_q0 = nan\n")],

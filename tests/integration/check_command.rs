@@ -92,6 +92,7 @@ fn malformed_expectations_are_bad_input_with_their_location() {
         ("artillery.speed = \">= 1\"\n", "expect.artillery.speed"),
         ("howitzer.detection_rate = \">= 0.9\"\n", "expect.howitzer"),
         ("coverage.mortar.verifiable_fraction = 0.9\n", "expect.coverage.mortar.verifiable_fraction"),
+        ("mortar.nees_mean = \"near 2\"\n", "expect.mortar.nees_mean"),
     ] {
         std::fs::write(dir.path().join("bad.toml"), base.replace("[expect]\n", &format!("[expect]\n{line}")))
             .expect("write");
