@@ -25,9 +25,6 @@ const BEARING_SIGMAS: f64 = 3.0;
 /// Fewest distinct sensors a blind candidate needs: three arrivals fix x, y and t0 exactly (any
 /// three arrivals fit some source), so two more make the fit a test of the association.
 const MIN_SENSORS: usize = 5;
-/// The χ² gate a candidate's fit must pass before it is kept whole: the verifier's own
-/// (standard normal quantile of 1 − 1e-4, `verify::CHI2_TAIL_SIGMAS`).
-const TRIM_GATE_SIGMAS: f64 = 3.719;
 
 /// A candidate event: its detections.
 pub type Candidate = Vec<DetectionRecord>;
@@ -192,8 +189,7 @@ impl<'m> Blind<'m> {
             let obs: Vec<Observation> = members.iter().map(|&j| self.observe(&self.buffer[j])).collect();
             let Some(e) = locate(&obs) else { return };
             let constraints = obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count();
-            let dof = constraints.saturating_sub(3).max(1) as f64;
-            if e.chi2 <= super::chi2_upper_quantile(dof, TRIM_GATE_SIGMAS) {
+            if !super::exceeds_chi2_gate(e.chi2, constraints.saturating_sub(3).max(1)) {
                 return;
             }
             let miss = |o: &Observation| {

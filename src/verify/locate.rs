@@ -94,11 +94,14 @@ impl Estimate {
     /// eᵀ Σ⁻¹ e for the error e of this estimate from `truth`: χ² with 2 degrees of freedom when
     /// the covariance is honest.
     pub fn nees(&self, truth: [f64; 2]) -> f64 {
-        let e = [self.x - truth[0], self.y - truth[1]];
-        let c = &self.cov_xy;
-        let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
-        (e[0] * e[0] * c[1][1] - 2.0 * e[0] * e[1] * c[0][1] + e[1] * e[1] * c[0][0]) / det
+        mahalanobis2(&self.cov_xy, [self.x - truth[0], self.y - truth[1]])
     }
+}
+
+/// dᵀ Σ⁻¹ d for a 2 × 2 covariance Σ.
+fn mahalanobis2(c: &[[f64; 2]; 2], d: [f64; 2]) -> f64 {
+    let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
+    (d[0] * d[0] * c[1][1] - 2.0 * d[0] * d[1] * c[0][1] + d[1] * d[1] * c[0][0]) / det
 }
 
 /// Iterations of Levenberg–Marquardt per start, at most.
@@ -389,9 +392,6 @@ fn mirror_across_sensors(obs: &[Observation], point: [f64; 2]) -> Option<[f64; 2
     Some([mx + 2.0 * along * u[0] - d[0], my + 2.0 * along * u[1] - d[1]])
 }
 
-/// Standard normal quantile of the χ² gate past which a fit retries from `wide_starts`: the
-/// verifier's own (1 − 1e-4, `verify::CHI2_TAIL_SIGMAS`).
-const RETRY_CHI2_SIGMAS: f64 = 3.719;
 /// Ranges of the wide ring of starts around the earliest sensor, m: from the near field to
 /// beyond the deepest artillery (20 km) a row hears.
 const WIDE_START_RANGES_M: [f64; 3] = [2_000.0, 8_000.0, 25_000.0];
@@ -482,11 +482,10 @@ fn widen_for_ambiguity(
     if !is_a_fix(&linear) {
         return linear;
     }
-    let det = linear[0][0] * linear[1][1] - linear[0][1] * linear[1][0];
     let mut cov = linear;
     for (q, _) in solutions {
         let d = [q[0] - best[0], q[1] - best[1]];
-        let m2 = (d[0] * d[0] * linear[1][1] - 2.0 * d[0] * d[1] * linear[0][1] + d[1] * d[1] * linear[0][0]) / det;
+        let m2 = mahalanobis2(&linear, d);
         if m2 <= DISTINCT_ROOT_CHI2 {
             continue;
         }
@@ -559,8 +558,7 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
     // twice, both roots fit exactly, and only finding the other lets the covariance cover it.
     let best_cost = solutions.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
     let dof = constraints.saturating_sub(3);
-    let gate = super::chi2_upper_quantile(dof.max(1) as f64, RETRY_CHI2_SIGMAS);
-    if dof <= 1 || best_cost.is_nan() || best_cost > gate {
+    if dof <= 1 || super::exceeds_chi2_gate(best_cost, dof) {
         refine_from(wide_starts(obs), &mut solutions);
     }
     let (p, _) = *solutions.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;

@@ -28,6 +28,13 @@ const READ_CHUNK: usize = 1 << 18;
 /// Standard normal quantile of 1 − 1e-4: the χ² gate on a fit's residuals.
 const CHI2_TAIL_SIGMAS: f64 = 3.719;
 
+/// Whether a fit's χ² with `dof` degrees of freedom lies beyond the gate (its upper 1e-4 tail):
+/// the verifier's test that one source explains the detections, shared by the attribution, the
+/// locator's retry and the blind association's trim.
+pub fn exceeds_chi2_gate(chi2: f64, dof: usize) -> bool {
+    chi2 > chi2_upper_quantile(dof as f64, CHI2_TAIL_SIGMAS)
+}
+
 /// The χ² quantile with k degrees of freedom at the standard normal quantile z, by the
 /// Wilson–Hilferty cube-root approximation (Wilson & Hilferty, PNAS 17, 1931): within a few %
 /// of the exact value from k = 1 up, where the plain normal approximation is far too low.
@@ -165,7 +172,7 @@ fn assess(
     // A fit its own residuals reject (χ² beyond its 1e-4 upper tail) is not evidence for a
     // side, however small its covariance: typically arrivals of different events taken for one.
     let dof = (obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count()).saturating_sub(3);
-    if dof > 0 && e.chi2 > chi2_upper_quantile(dof as f64, CHI2_TAIL_SIGMAS) {
+    if dof > 0 && exceeds_chi2_gate(e.chi2, dof) {
         a.side = SideCode::Indeterminate;
     }
     // Nor is one whose error ellipse has collapsed to a line: the geometry fixes one direction
@@ -391,7 +398,7 @@ mod tests {
         // Upper 1e-4 points of χ², from the regularised incomplete gamma function:
         // k = 3: 21.108, k = 10: 35.564, k = 100: 161.319.
         for (k, exact) in [(3.0, 21.108), (10.0, 35.564), (100.0, 161.319)] {
-            let q = chi2_upper_quantile(k, 3.719);
+            let q = chi2_upper_quantile(k, CHI2_TAIL_SIGMAS);
             assert!((q / exact - 1.0).abs() < 0.04, "k = {k}: {q} vs {exact}");
         }
     }
