@@ -16,6 +16,7 @@ pub mod expect;
 pub mod geo;
 pub mod gpu;
 pub mod info;
+pub mod input_file;
 pub mod interrupt;
 pub mod output;
 pub mod physics;

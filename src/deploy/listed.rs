@@ -16,7 +16,7 @@ pub fn read(
 ) -> Result<Vec<[f64; 3]>> {
     let resolved = loaded.resolve(path);
     let shown = resolved.display().to_string();
-    let text = std::fs::read_to_string(&resolved)
+    let text = crate::input_file::read_text(&resolved)
         .map_err(|e| loaded.error_at(field, format!("cannot read '{shown}': {e}")))?;
     let lonlat = if shown.to_ascii_lowercase().ends_with(".csv") {
         from_csv(&text, &shown, default_height_m)

@@ -83,7 +83,7 @@ pub fn load_places(loaded: &LoadedScenario, plane: &Plane) -> Result<super::Plac
     match (&loaded.scenario.line.places, &loaded.scenario.line.geojson) {
         (Some(path), _) => {
             let resolved = loaded.resolve(path);
-            let text = std::fs::read_to_string(&resolved)
+            let text = crate::input_file::read_text(&resolved)
                 .map_err(|e| loaded.error_at(&field, format!("cannot read '{}': {e}", resolved.display())))?;
             super::Places::parse(&text, &resolved.display().to_string(), plane).map_err(|e| loaded.error_at(&field, e))
         }
@@ -100,7 +100,7 @@ pub fn load_line(loaded: &LoadedScenario) -> Result<(Plane, ContactLine)> {
         None => parse_line_geojson(EMBEDDED_LINE_GEOJSON, "<embedded line>").map_err(|e| loaded.error_at(&field, e))?,
         Some(path) => {
             let resolved = loaded.resolve(path);
-            let text = std::fs::read_to_string(&resolved)
+            let text = crate::input_file::read_text(&resolved)
                 .map_err(|e| loaded.error_at(&field, format!("cannot read '{}': {e}", resolved.display())))?;
             parse_line_geojson(&text, &resolved.display().to_string()).map_err(|e| loaded.error_at(&field, e))?
         }

@@ -39,7 +39,7 @@ impl LoadedScenario {
             None => Self::from_text(FULL_LINE_TOML.to_string(), EMBEDDED_NAME.to_string(), PathBuf::from(".")),
             Some(p) => {
                 let file = p.display().to_string();
-                let text = std::fs::read_to_string(p)
+                let text = crate::input_file::read_text(p)
                     .map_err(|e| Error::file(&file, "scenario", format!("cannot read the scenario file: {e}")))?;
                 let base = p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
                 Self::from_text(text, file, base)
@@ -50,7 +50,13 @@ impl LoadedScenario {
     pub fn from_text(text: String, file: String, base_dir: PathBuf) -> Result<Self> {
         let scenario: Scenario = toml::from_str(&text).map_err(|e| {
             let (line, column) = e.span().map_or((0, 0), |s| span::line_column(&text, s.start));
-            let field = e.span().map(|s| span::path_at(&text, s.start)).unwrap_or_default();
+            // A key missing at the top level is reported at an empty span at byte 0 (or over the
+            // whole document), which is the first key's position: that key is not the table the
+            // error is about.
+            let whole_document =
+                |s: &std::ops::Range<usize>| s.start == 0 && (s.end == 0 || s.end >= text.trim_end().len());
+            let field =
+                e.span().filter(|s| !whole_document(s)).map(|s| span::path_at(&text, s.start)).unwrap_or_default();
             Error::input(
                 Location { file: file.clone(), line, column },
                 field_name(&field, e.message()),
@@ -129,6 +135,14 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.starts_with(&format!("t.toml:{line}:")), "{msg}");
         assert!(msg.contains("rows[0].spacing_km"), "{msg}");
+    }
+
+    #[test]
+    fn a_key_missing_at_the_top_level_is_named_alone() {
+        let text = "name = \"t\"\nseed = 1\n[line]\nchainage_km = [560.0, 620.0]\n".to_string();
+        let err = LoadedScenario::from_text(text, "t.toml".into(), ".".into()).expect_err("must fail");
+        let msg = err.to_string();
+        assert!(msg.contains(": duration_h: missing field"), "{msg}");
     }
 
     fn minimal() -> String {

@@ -126,7 +126,7 @@ pub fn parse_ascii_grid(text: &str, file: &str) -> Result<GeoGrid, String> {
 pub fn read_geotiff(path: &Path) -> Result<GeoGrid, String> {
     let file = path.display().to_string();
     let e = |what: &str, err: tiff::TiffError| format!("{file}: {what}: {err}");
-    let reader = std::fs::File::open(path).map_err(|err| format!("{file}: cannot open: {err}"))?;
+    let reader = crate::input_file::open(path).map_err(|err| format!("{file}: cannot open: {err}"))?;
     let mut tiff = Decoder::new(std::io::BufReader::new(reader)).map_err(|err| e("not a readable TIFF", err))?;
     let (ncols, nrows) = tiff.dimensions().map_err(|err| e("dimensions", err))?;
     let scale =

@@ -80,7 +80,7 @@ fn read_grid(
     let name = full.display().to_string();
     let is_ascii = full.extension().is_some_and(|e| e.eq_ignore_ascii_case("asc"));
     let grid = if is_ascii {
-        std::fs::read_to_string(&full)
+        crate::input_file::read_text(&full)
             .map_err(|e| format!("{name}: {e}"))
             .and_then(|text| parse_ascii_grid(&text, &name))
     } else {
