@@ -316,9 +316,21 @@ pub(crate) fn range(p: &FieldPath, v: f64, lo: f64, hi: f64) -> Result<(), Probl
         return Err((p.clone(), format!("must be a finite number, found {v}")));
     }
     if v < lo || v > hi {
-        return Err((p.clone(), format!("{v} is outside the allowed range [{lo}, {hi}]")));
+        let (v, hi) = (readable(v), readable(hi));
+        let message = if lo == f64::MIN_POSITIVE {
+            format!("{v} is outside the allowed range: above 0, at most {hi}")
+        } else {
+            format!("{v} is outside the allowed range [{}, {hi}]", readable(lo))
+        };
+        return Err((p.clone(), message));
     }
     Ok(())
+}
+
+/// A bound or value as a reader takes it in: plain decimals in the everyday range, scientific
+/// notation outside it (Rust's `{}` writes 1e-15 as seventeen digits).
+fn readable(v: f64) -> String {
+    if v == 0.0 || (1e-4..1e7).contains(&v.abs()) { format!("{v}") } else { format!("{v:e}") }
 }
 
 pub(crate) fn interval(p: &FieldPath, v: [f64; 2], lo: f64, hi: f64) -> Result<(), Problem> {
