@@ -33,13 +33,16 @@ struct Case {
     output: &'static str,
     /// Arguments after `run SCENARIO -o OUTPUT`.
     extra: &'static [&'static str],
+    /// The whole scenario file instead of the edited smoke scenario.
+    whole: Option<&'static [u8]>,
     /// The message must contain each of these.
     expect: &'static [&'static str],
     /// Whether the message must carry `file:line:column` of the scenario.
     located: bool,
 }
 
-const BASE: Case = Case { name: "", edits: &[], files: &[], output: "out.h5", extra: &[], expect: &[], located: true };
+const BASE: Case =
+    Case { name: "", edits: &[], files: &[], output: "out.h5", extra: &[], whole: None, expect: &[], located: true };
 
 /// A `#[test]` per case, named after it, and the list of all of them.
 macro_rules! bad_inputs {
@@ -459,6 +462,377 @@ bad_inputs! {
         expect: &["losses.out_of_service", "listed twice"],
         ..BASE
     },
+
+    // Side files whose headers lie about their size or hold something else than numbers.
+    ascii_grid_declaring_1e16_cells => Case {
+        name: "ASCII grid declaring 1e16 cells",
+        edits: &[("", with_radar!("dem = \"huge.asc\""))],
+        files: &[("huge.asc", "ncols 100000000\nnrows 100000000\nxllcorner 34.0\nyllcorner 45.0\ncellsize 0.0001\n1 2 3\n")],
+        expect: &["terrain.dem", "huge.asc", "100000000 × 100000000 cells", "can hold"],
+        ..BASE
+    },
+    land_cover_grid_declaring_u64_max_cells => Case {
+        name: "land-cover grid declaring u64::MAX × u64::MAX cells",
+        edits: &[("", with_radar!("land_cover = \"huge.asc\""))],
+        files: &[(
+            "huge.asc",
+            "ncols 18446744073709551615\nnrows 18446744073709551615\nxllcorner 34.0\nyllcorner 45.0\ncellsize 2.0\n1\n",
+        )],
+        expect: &["terrain.land_cover", "huge.asc", "can hold"],
+        ..BASE
+    },
+    ascii_grid_short_of_values => Case {
+        name: "ASCII grid short of values",
+        edits: &[("", with_radar!("dem = \"short.asc\""))],
+        files: &[("short.asc", "ncols 4\nnrows 4\nxllcorner 34.0\nyllcorner 45.0\ncellsize 2.0\n1 2 3 4\n5 6 7\n")],
+        expect: &["terrain.dem", "short.asc", "7 heights for a 4 × 4 grid"],
+        ..BASE
+    },
+    ascii_grid_with_a_nan_cell_size => Case {
+        name: "ASCII grid with a NaN cell size",
+        edits: &[("", with_radar!("dem = \"nan.asc\""))],
+        files: &[("nan.asc", "ncols 2\nnrows 2\nxllcorner 34.0\nyllcorner 45.0\ncellsize nan\n1 2\n3 4\n")],
+        expect: &["terrain.dem", "nan.asc", "cell size"],
+        ..BASE
+    },
+    ascii_grid_with_a_word_for_a_height => Case {
+        name: "ASCII grid with a word for a height",
+        edits: &[("", with_radar!("dem = \"word.asc\""))],
+        files: &[("word.asc", "ncols 2\nnrows 2\nxllcorner 34.0\nyllcorner 45.0\ncellsize 2.0\n1 two\n3 4\n")],
+        expect: &["terrain.dem", "word.asc:6", "'two' is not a number"],
+        ..BASE
+    },
+    positions_with_a_word_for_a_longitude => Case {
+        name: "positions with a word for a longitude",
+        edits: &[("offset_km = -1.0\nspacing_km = 1.5\n", "positions = \"s.csv\"\n")],
+        files: &[("s.csv", "lon,lat\n37.1,48.1\nabc,48.2\n")],
+        expect: &["rows[2].positions", "s.csv:3", "'abc' is not a number"],
+        ..BASE
+    },
+    positions_with_a_nan => Case {
+        name: "positions with a NaN",
+        edits: &[("offset_km = -1.0\nspacing_km = 1.5\n", "positions = \"s.csv\"\n")],
+        files: &[("s.csv", "lon,lat\n37.1,48.1\nnan,48.2\n")],
+        expect: &["rows[2].positions", "s.csv:3", "not a WGS84 lon/lat"],
+        ..BASE
+    },
+    positions_off_the_globe => Case {
+        name: "positions off the globe",
+        edits: &[("offset_km = -1.0\nspacing_km = 1.5\n", "positions = \"s.csv\"\n")],
+        files: &[("s.csv", "lon,lat\n37.1,48.1\n37.2,95.0\n")],
+        expect: &["rows[2].positions", "s.csv:3", "(37.2, 95)"],
+        ..BASE
+    },
+    missing_positions_file => Case {
+        name: "missing positions file",
+        edits: &[("offset_km = -1.0\nspacing_km = 1.5\n", "positions = \"missing.csv\"\n")],
+        expect: &["rows[2].positions", "missing.csv", "cannot read"],
+        ..BASE
+    },
+    line_that_is_a_polygon => Case {
+        name: "line that is a polygon",
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"p.geojson\"\n")],
+        files: &[("p.geojson", r#"{"type":"Polygon","coordinates":[[[37,48],[38,48],[38,49],[37,48]]]}"#)],
+        expect: &["line.geojson", "LineString", "Polygon"],
+        ..BASE
+    },
+    line_past_the_pole => Case {
+        name: "line past the pole",
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"p.geojson\"\n")],
+        files: &[("p.geojson", r#"{"type":"LineString","coordinates":[[37,48],[37.5,95]]}"#)],
+        expect: &["line.geojson", "vertex 1", "not a WGS84 lon/lat"],
+        ..BASE
+    },
+    line_with_a_number_beyond_f64 => Case {
+        name: "line with a number beyond f64",
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"p.geojson\"\n")],
+        files: &[("p.geojson", r#"{"type":"LineString","coordinates":[[37,48],[1e400,48]]}"#)],
+        expect: &["line.geojson", "p.geojson:1:", "out of range"],
+        ..BASE
+    },
+    line_read_from_a_device => Case {
+        name: "line read from a device",
+        edits: &[("[line]\nchainage_km = [560.0, 620.0]\n", "[line]\ngeojson = \"/dev/zero\"\n")],
+        expect: &["line.geojson", "/dev/zero", "not a regular file"],
+        ..BASE
+    },
+    positions_read_from_a_device => Case {
+        name: "positions read from a device",
+        edits: &[("offset_km = -1.0\nspacing_km = 1.5\n", "positions = \"/dev/zero\"\n")],
+        expect: &["rows[2].positions", "/dev/zero", "not a regular file"],
+        ..BASE
+    },
+    dem_read_from_a_device => Case {
+        name: "DEM read from a device",
+        edits: &[("", with_radar!("dem = \"/dev/zero\""))],
+        expect: &["terrain.dem", "/dev/zero", "not a regular file"],
+        ..BASE
+    },
+    // Sensor rows.
+    negative_jitter => Case {
+        name: "negative jitter",
+        edits: &[("jitter_m = 100.0", "jitter_m = -100.0")],
+        expect: &["rows[0].jitter_m", "outside the allowed range [0, "],
+        ..BASE
+    },
+    nan_threshold => Case {
+        name: "NaN threshold",
+        edits: &[("threshold_db = 10.0", "threshold_db = nan")],
+        expect: &["rows[0].threshold_db", "finite"],
+        ..BASE
+    },
+    negative_timing_sigma => Case {
+        name: "negative timing sigma",
+        edits: &[("timing_sigma_ms = 1.0", "timing_sigma_ms = -1.0")],
+        expect: &["rows[0].timing_sigma_ms", "range"],
+        ..BASE
+    },
+    bearing_sigma_beyond_180_degrees => Case {
+        name: "bearing sigma beyond 180 degrees",
+        edits: &[("bearing_sigma_deg = 3.0", "bearing_sigma_deg = 400.0")],
+        expect: &["rows[0].bearing_sigma_deg", "180]"],
+        ..BASE
+    },
+    negative_unit_cost => Case {
+        name: "negative unit cost",
+        edits: &[("unit_cost_eur = 15000.0", "unit_cost_eur = -15000.0")],
+        expect: &["rows[0].unit_cost_eur", "range"],
+        ..BASE
+    },
+    negative_false_alarm_rate => Case {
+        name: "negative false-alarm rate",
+        edits: &[("false_alarms_per_day = 12.0", "false_alarms_per_day = -1.0")],
+        expect: &["rows[0].false_alarms_per_day", "range"],
+        ..BASE
+    },
+    radar_sector_beyond_360_degrees => Case {
+        name: "radar sector beyond 360 degrees",
+        edits: &[("", with_radar!("spacing_m = 250.0")), ("", "sector_deg = 400.0\n")],
+        expect: &["rows[4].sector_deg", "360]"],
+        ..BASE
+    },
+    radar_false_alarm_probability_beyond_1 => Case {
+        name: "radar false-alarm probability beyond 1",
+        edits: &[("", with_radar!("spacing_m = 250.0")), ("", "pfa = 2.0\n")],
+        // Bounds written so that a reader can take them in: 1e-15, not seventeen digits.
+        expect: &["rows[4].pfa", "[1e-15, 0.1]"],
+        ..BASE
+    },
+    // Violation classes.
+    unknown_class_kind => Case {
+        name: "unknown class kind",
+        edits: &[("kind = \"movement\"", "kind = \"teleport\"")],
+        expect: &["classes[3].kind", "teleport"],
+        ..BASE
+    },
+    negative_event_rate => Case {
+        name: "negative event rate",
+        edits: &[("rate_per_day = 240.0", "rate_per_day = -240.0")],
+        expect: &["classes[3].rate_per_day", "range"],
+        ..BASE
+    },
+    negative_diurnal_weight => Case {
+        name: "negative diurnal weight",
+        edits: &[(
+            "rate_per_day = 1200.0\ndepth_km = [5.0",
+            "rate_per_day = 1200.0\ndiurnal = [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,-1.0]\ndepth_km = [5.0",
+        )],
+        expect: &["classes[0].diurnal[23]", "range"],
+        ..BASE
+    },
+    negative_charge => Case {
+        name: "negative charge",
+        edits: &[("source = { tnt_kg = 4.0", "source = { tnt_kg = -4.0")],
+        expect: &["classes[0].source.tnt_kg", "range"],
+        ..BASE
+    },
+    inverted_flight_time => Case {
+        name: "inverted flight time",
+        edits: &[("flight_time_s = [20.0, 60.0]", "flight_time_s = [60.0, 20.0]")],
+        expect: &["classes[0].flight_time_s", "interval"],
+        ..BASE
+    },
+    negative_track_speed => Case {
+        name: "negative track speed",
+        edits: &[("speed_mps = [3.0, 12.0]", "speed_mps = [-3.0, 12.0]")],
+        expect: &["classes[3].track.speed_mps[0]", "range"],
+        ..BASE
+    },
+    crossing_fraction_beyond_1 => Case {
+        name: "crossing fraction beyond 1",
+        edits: &[("crossing_fraction = 0.3", "crossing_fraction = 1.3")],
+        expect: &["classes[3].track.crossing_fraction", "[0, 1]"],
+        ..BASE
+    },
+    zero_track_sample_interval => Case {
+        name: "zero track sample interval",
+        edits: &[("sample_s = 60.0", "sample_s = 0.0")],
+        expect: &["classes[3].track.sample_s", "range"],
+        ..BASE
+    },
+    no_side_fires => Case {
+        name: "no side fires",
+        edits: &[("rate_per_day = 240.0", "rate_per_day = 240.0\nside_weights = [0.0, 0.0]")],
+        expect: &["classes[3].side_weights", "positive weight"],
+        ..BASE
+    },
+    class_without_a_source => Case {
+        name: "class without a source",
+        edits: &[(
+            "source = { acoustic_db = 99.0, acoustic_freq_hz = 63.0, seismic_db = 110.0, seismic_freq_hz = 15.0, height_m = 1.5 }\n",
+            "",
+        )],
+        expect: &["classes[3].source", "missing field"],
+        ..BASE
+    },
+    class_named_twice => Case {
+        name: "class named twice",
+        edits: &[("name = \"small_arms\"", "name = \"vehicle\"")],
+        expect: &["classes[3].name", "used twice"],
+        ..BASE
+    },
+    // Top level, environment, truth, coverage, verifier, expectations, limits, sizing.
+    zero_duration => Case {
+        name: "zero duration",
+        edits: &[("duration_h = 2.0", "duration_h = 0.0")],
+        expect: &["duration_h", "above 0"],
+        ..BASE
+    },
+    negative_duration => Case {
+        name: "negative duration",
+        edits: &[("duration_h = 2.0", "duration_h = -2.0")],
+        expect: &["duration_h", "above 0"],
+        ..BASE
+    },
+    missing_top_level_key => Case {
+        name: "missing top-level key",
+        edits: &[("duration_h = 2.0\n", "")],
+        expect: &[": duration_h: missing field"],
+        ..BASE
+    },
+    negative_seed_in_the_file => Case {
+        name: "negative seed in the file",
+        edits: &[("seed = 7", "seed = -7")],
+        expect: &["seed", "-7"],
+        ..BASE
+    },
+    utc_offset_beyond_14_hours => Case {
+        name: "UTC offset beyond 14 hours",
+        edits: &[("duration_h = 2.0", "duration_h = 2.0\nutc_offset_h = 40.0")],
+        expect: &["utc_offset_h", "[-14, 14]"],
+        ..BASE
+    },
+    negative_wind_speed => Case {
+        name: "negative wind speed",
+        edits: &[("", "\n[environment]\nwind_speed_mps = -3.0\n")],
+        expect: &["environment.wind_speed_mps", "range"],
+        ..BASE
+    },
+    humidity_beyond_100_percent => Case {
+        name: "humidity beyond 100 percent",
+        edits: &[("", "\n[environment]\nrelative_humidity_pct = 140.0\n")],
+        expect: &["environment.relative_humidity_pct", "100]"],
+        ..BASE
+    },
+    negative_clock_error_of_the_world => Case {
+        name: "negative clock error of the world",
+        edits: &[("", "\n[truth]\nclock_sigma_ms = -1.0\n")],
+        expect: &["truth.clock_sigma_ms", "range"],
+        ..BASE
+    },
+    inverted_chainage => Case {
+        name: "inverted chainage",
+        edits: &[("chainage_km = [560.0, 620.0]", "chainage_km = [620.0, 560.0]")],
+        expect: &["line.chainage_km", "interval"],
+        ..BASE
+    },
+    negative_coverage_resolution => Case {
+        name: "negative coverage resolution",
+        edits: &[("resolution_m = 500.0", "resolution_m = -500.0")],
+        expect: &["coverage.resolution_m", "range"],
+        ..BASE
+    },
+    a_wide_corridor_at_a_fine_resolution => Case {
+        name: "a wide corridor at a fine resolution",
+        edits: &[("half_width_km = 20.0", "half_width_km = 500.0"), ("resolution_m = 500.0", "resolution_m = 30.0")],
+        expect: &["coverage.resolution_m", "1.175e9 cells", "limits.max_coverage_cells"],
+        ..BASE
+    },
+    unknown_time_of_day => Case {
+        name: "unknown time of day",
+        edits: &[("resolution_m = 500.0", "resolution_m = 500.0\ntime_of_day = \"dusk\"")],
+        expect: &["coverage.time_of_day", "dusk"],
+        ..BASE
+    },
+    confidence_beyond_1 => Case {
+        name: "confidence beyond 1",
+        edits: &[("confidence = 0.95", "confidence = 1.5")],
+        expect: &["verify.confidence", "range"],
+        ..BASE
+    },
+    unknown_association => Case {
+        name: "unknown association",
+        edits: &[("association = \"oracle\"", "association = \"psychic\"")],
+        expect: &["verify.association", "psychic"],
+        ..BASE
+    },
+    expectation_that_is_not_a_number => Case {
+        name: "expectation that is not a number",
+        edits: &[("artillery.cep90_m = \"<= 600\"", "artillery.cep90_m = \"<= six hundred\"")],
+        expect: &["expect.artillery.cep90_m", "not a number"],
+        ..BASE
+    },
+    expectation_of_an_unknown_metric => Case {
+        name: "expectation of an unknown metric",
+        edits: &[("artillery.cep90_m = \"<= 600\"", "artillery.cep99_m = \"<= 600\"")],
+        expect: &["expect.artillery.cep99_m", "unknown metric", "cep90_m"],
+        ..BASE
+    },
+    unknown_limit => Case {
+        name: "unknown limit",
+        edits: &[("", "\n[limits]\nmax_patience = 3\n")],
+        expect: &["limits.max_patience", "unknown field"],
+        ..BASE
+    },
+    a_sensor_limit_of_zero => Case {
+        name: "a sensor limit of zero",
+        edits: &[("", "\n[limits]\nmax_sensors = 0\n")],
+        expect: &["limits.max_sensors", "at least 1"],
+        ..BASE
+    },
+    negative_availability => Case {
+        name: "negative availability",
+        edits: &[("", "\n[losses]\navailability = -0.5\n")],
+        expect: &["losses.availability", "range"],
+        ..BASE
+    },
+    inverted_sizing_spacing => Case {
+        name: "inverted sizing spacing",
+        edits: &[("", "\n[[size.rows]]\nrow = \"A-acoustic\"\nspacing_km = [4.0, 1.0]\n")],
+        expect: &["size.rows[0].spacing_km", "interval"],
+        ..BASE
+    },
+    // Whole files that are not scenarios.
+    empty_scenario_file => Case {
+        name: "empty scenario file",
+        whole: Some(b""),
+        expect: &["name", "missing field"],
+        ..BASE
+    },
+    scenario_that_is_not_utf8 => Case {
+        name: "scenario that is not UTF-8",
+        whole: Some(b"name = \"\xff\xfe\"\n"),
+        expect: &["bad.toml", "UTF-8"],
+        located: false,
+        ..BASE
+    },
+    scenario_without_sensors => Case {
+        name: "scenario without sensors",
+        whole: Some(b"name = \"empty\"\nseed = 1\nduration_h = 1.0\n[line]\nchainage_km = [560.0, 620.0]\n"),
+        expect: &["rows", "no sensors"],
+        located: false,
+        ..BASE
+    },
 }
 
 fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
@@ -475,7 +849,7 @@ fn prepare(dir: &Path, case: &Case) -> std::path::PathBuf {
         std::fs::write(dir.join(name), content).expect("write fixture");
     }
     let path = dir.join("bad.toml");
-    std::fs::write(&path, scenario).expect("write scenario");
+    std::fs::write(&path, case.whole.unwrap_or(scenario.as_bytes())).expect("write scenario");
     path
 }
 
@@ -525,6 +899,10 @@ fn missing_scenario_and_corrupt_result_files_exit_2() {
     let o = linewatch(dir.path(), &["run", "nope.toml"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("nope.toml"));
+    // A device given as the scenario is refused, not read for ever.
+    let o = linewatch(dir.path(), &["validate", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("not a regular file"), "{}", text(&o.stderr));
     std::fs::write(dir.path().join("junk.h5"), b"not hdf5 at all").expect("write");
     let o = linewatch(dir.path(), &["info", "junk.h5"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));

@@ -274,6 +274,35 @@ fn replay_steps_through_a_run_and_shows_an_event() {
     h.run_steps(2);
     assert!(h.query_by_label("verdict").is_some(), "the selected event's verdict is shown");
     snapshot(&mut h, "viewer_replay");
+
+    // The same file cut short at several points, or stamped with a schema version from the
+    // future: the window shows why it cannot replay it, and nothing panics.
+    let bytes = std::fs::read(&out).expect("reads the result");
+    let cuts = [1024, bytes.len() / 4, bytes.len() / 2, bytes.len() - 1];
+    let future = dir.path().join("future.h5");
+    std::fs::copy(&out, &future).expect("copies the result");
+    hdf5::File::open_rw(&future)
+        .and_then(|f| f.attr("schema_version")?.write_scalar(&99u32))
+        .expect("restamps the schema version");
+    let mut hostile: Vec<(std::path::PathBuf, &str)> = vec![(future, "schema version 99")];
+    for (i, cut) in cuts.into_iter().enumerate() {
+        let path = dir.path().join(format!("cut-{i}.h5"));
+        std::fs::write(&path, &bytes[..cut]).expect("writes the cut file");
+        hostile.push((path, ""));
+    }
+    for (path, expected) in hostile {
+        let mut h = harness(source_of(Some(&path)).expect("an HDF5 path opens the window"));
+        settle(&mut h);
+        match &h.state().mode {
+            Mode::Failed(message) => assert!(message.contains(expected), "{}: {message}", path.display()),
+            _ => panic!(
+                "{} ({} of {} bytes) opened for replay",
+                path.display(),
+                std::fs::metadata(&path).map_or(0, |m| m.len()),
+                bytes.len()
+            ),
+        }
+    }
 }
 
 #[test]
