@@ -14,16 +14,16 @@ pub fn print_verify(r: &VerifyReport) {
     println!("  class          events  located  CEP50 m  CEP90 m  NEES  right side  wrong side  indeterminate");
     for (name, m) in &r.metrics {
         println!(
-            "  {:<12} {:>8} {:>8} {:>8.0} {:>8.0} {:>5.2} {:>10.1}% {:>10.2}% {:>13.1}%",
+            "  {:<12} {:>8} {:>8} {:>8} {:>8} {:>5} {:>11} {:>11} {:>14}",
             name,
             m.events,
             m.located,
-            m.cep50_m,
-            m.cep90_m,
-            m.nees_mean,
-            100.0 * m.attribution_accuracy,
-            100.0 * m.wrong_side_rate,
-            100.0 * m.indeterminate_rate
+            cell(m.cep50_m, 0, ""),
+            cell(m.cep90_m, 0, ""),
+            cell(m.nees_mean, 2, ""),
+            cell(100.0 * m.attribution_accuracy, 1, "%"),
+            cell(100.0 * m.wrong_side_rate, 2, "%"),
+            cell(100.0 * m.indeterminate_rate, 1, "%")
         );
     }
     let moving: Vec<_> = r.metrics.iter().filter(|(_, m)| m.tracks > 0).collect();
@@ -31,16 +31,23 @@ pub fn print_verify(r: &VerifyReport) {
         println!("  tracks         tracks  attributed  from the right side  crossing  crossings seen on both sides");
         for (name, m) in moving {
             println!(
-                "  {:<12} {:>8} {:>11} {:>19.1}% {:>9} {:>29}",
+                "  {:<12} {:>8} {:>11} {:>20} {:>9} {:>29}",
                 name,
                 m.tracks,
                 m.tracks_attributed,
-                100.0 * m.track_origin_accuracy,
+                cell(100.0 * m.track_origin_accuracy, 1, "%"),
                 m.tracks_crossing,
                 m.crossings_verified
             );
         }
     }
+}
+
+/// A figure with `decimals` places and its unit, or "—" where there was nothing to measure (a
+/// share of no located events, the CEP of none): NaN is the metrics' "undefined", not a number
+/// to show.
+fn cell(value: f64, decimals: usize, unit: &str) -> String {
+    if value.is_finite() { format!("{value:.decimals$}{unit}") } else { "—".to_string() }
 }
 
 /// What a run did: the deployment, the events, their detections, the time it took.
