@@ -1,9 +1,33 @@
 //! `linewatch info`: what a result file holds.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::ResultFile;
 use std::fmt::Write;
 use std::path::Path;
+use std::time::Duration;
+
+/// How long `info` waits for libhdf5 to read a file's header, attributes and shapes: a stated
+/// choice, thousands of times what a real result file takes (milliseconds, even the full line's).
+/// libhdf5 1.10 can loop for ever on a damaged global heap (found by the `result_file` fuzz
+/// target, README.md "Contributing"), and C code cannot be interrupted from Rust.
+pub const READ_DEADLINE: Duration = Duration::from_secs(60);
+
+/// `describe`, given up with an input error if libhdf5 has not finished within `deadline`. The
+/// read runs on a thread of its own; a thread stuck in libhdf5 ends with the process.
+pub fn describe_within(path: &Path, deadline: Duration) -> Result<String> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = sender.send(describe(&owned));
+    });
+    receiver.recv_timeout(deadline).unwrap_or_else(|_| {
+        let message = format!(
+            "libhdf5 did not finish reading the file in {} s: its structure is damaged (it loops on some corrupt files)",
+            deadline.as_secs_f64()
+        );
+        Err(Error::file(path.display().to_string(), "file", message))
+    })
+}
 
 /// A short report of a result file; errors (missing, not HDF5, not linewatch) exit with 2.
 pub fn describe(path: &Path) -> Result<String> {

@@ -124,7 +124,13 @@ pub enum Command {
     /// Parse and check a scenario without running it.
     Validate { scenario: PathBuf },
     /// Summarise a result file.
-    Info { file: PathBuf },
+    Info {
+        file: PathBuf,
+        /// Give up (exit 2) if the file has not been read after this many seconds: libhdf5 can
+        /// loop for ever on a damaged file.
+        #[arg(long, allow_hyphen_values = true, default_value_t = crate::info::READ_DEADLINE.as_secs_f64(), value_name = "SECONDS")]
+        timeout: f64,
+    },
     /// List the GPUs wgpu can see and the one linewatch would use.
     Adapters,
     /// Measure throughput, GPU against the CPU f64 reference in the same run: detection (the
@@ -299,8 +305,18 @@ fn execute(command: Command) -> Result<u8> {
             "features",
             "this build has no viewer: build with the default features (`cargo build --release`)",
         )),
-        Command::Info { file } => {
-            print!("{}", crate::info::describe(&file)?);
+        Command::Info { file, timeout } => {
+            // Anything beyond a year waits as good as for ever; NaN, zero and negatives are refused.
+            const YEAR_S: f64 = 365.25 * 86_400.0;
+            if timeout.is_nan() || timeout <= 0.0 {
+                return Err(crate::Error::file(
+                    "linewatch info",
+                    "--timeout",
+                    format!("must be a positive number of seconds, found {timeout}"),
+                ));
+            }
+            let deadline = std::time::Duration::from_secs_f64(timeout.min(YEAR_S));
+            print!("{}", crate::info::describe_within(&file, deadline)?);
             Ok(exit::SUCCESS)
         }
         Command::Adapters => {

@@ -1,7 +1,7 @@
 //! Bad input of every kind: exit code 2, a message naming the file, line and field, and no
 //! output file (nor a temporary one) left behind.
 
-use super::support::{linewatch, smoke_scenario, text};
+use super::support::{create_h5_unlocked, linewatch, smoke_scenario, text};
 use std::path::Path;
 
 const SELF_TOUCHING: &str = r#"{"type":"LineString","coordinates":[[37.0,48.0],[37.5,48.0],[37.5,48.4],[37.2,47.8]]}"#;
@@ -973,7 +973,7 @@ fn info_refuses_unknown_versions_and_foreign_tables() {
     use hdf5::types::VarLenUnicode;
     let dir = tempfile::tempdir().expect("tempdir");
     let make = |name: &str, version: u32, floats_as_detections: bool| {
-        let file = hdf5::File::create(dir.path().join(name)).expect("create");
+        let file = create_h5_unlocked(&dir.path().join(name));
         let format: VarLenUnicode = "linewatch".parse().expect("text");
         file.new_attr::<VarLenUnicode>().create("format").and_then(|a| a.write_scalar(&format)).expect("format");
         file.new_attr::<u32>().create("schema_version").and_then(|a| a.write_scalar(&version)).expect("version");
@@ -995,4 +995,46 @@ fn info_refuses_unknown_versions_and_foreign_tables() {
             assert!(stderr.contains(needle), "{name}: lacks {needle:?}: {stderr}");
         }
     }
+}
+
+/// A global heap whose free-space object claims no size sends libhdf5 1.10 into an endless loop
+/// when a text attribute is read (found by the `result_file` fuzz target). `info` gives up at
+/// its deadline with exit 2 instead of hanging.
+#[test]
+fn info_gives_up_on_a_file_libhdf5_loops_on() {
+    use hdf5::types::VarLenUnicode;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("looping.h5");
+    let file = create_h5_unlocked(&path);
+    let format: VarLenUnicode = "linewatch".parse().expect("text");
+    file.new_attr::<VarLenUnicode>().create("format").and_then(|a| a.write_scalar(&format)).expect("format");
+    file.close().expect("close");
+    let mut bytes = std::fs::read(&path).expect("read back");
+    zero_free_space_size(&mut bytes);
+    std::fs::write(&path, &bytes).expect("write");
+    let o = linewatch(dir.path(), &["info", "--timeout", "2", "looping.h5"]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("did not finish reading the file in 2 s"), "{stderr}");
+}
+
+/// Walks the first global heap collection (HDF5 file format specification, "Global Heap":
+/// "GCOL", version, 3 reserved bytes, an 8-byte collection size, then objects of a 2-byte index,
+/// 2-byte reference count, 4 reserved bytes, an 8-byte size and data padded to 8 bytes; index 0
+/// is the free space) and sets the free space's size to zero.
+fn zero_free_space_size(bytes: &mut [u8]) {
+    let start = bytes.windows(4).position(|w| w == b"GCOL").expect("a global heap collection");
+    let u64_at = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let end = start + usize::try_from(u64_at(bytes, start + 8)).expect("collection size");
+    let mut at = start + 16;
+    while at + 16 <= end {
+        let index = u16::from_le_bytes([bytes[at], bytes[at + 1]]);
+        let size = usize::try_from(u64_at(bytes, at + 8)).expect("object size");
+        if index == 0 {
+            bytes[at + 8..at + 16].fill(0);
+            return;
+        }
+        at += 16 + size.div_ceil(8) * 8;
+    }
+    panic!("no free-space object in the collection at {start}");
 }

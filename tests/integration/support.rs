@@ -80,3 +80,17 @@ pub fn run_smoke(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
     assert!(o.status.success(), "run failed: {}\n{}", text(&o.stdout), text(&o.stderr));
     out
 }
+
+/// An HDF5 file created in this test process without a file lock. The harness forks `linewatch`
+/// children from other threads while a file is open here; a child inherits the descriptor, and
+/// with it the lock, for as long as it lives, so a lock taken here could refuse another test's
+/// child its read ("unable to lock file, errno = 11").
+pub fn create_h5_unlocked(path: &Path) -> hdf5::File {
+    hdf5::File::with_options().with_fapl(|p| p.file_locking(false)).create(path).expect("creates an HDF5 file")
+}
+
+/// An existing HDF5 file opened for writing in this test process without a file lock (see
+/// `create_h5_unlocked`).
+pub fn open_h5_rw_unlocked(path: &Path) -> hdf5::Result<hdf5::File> {
+    hdf5::File::with_options().with_fapl(|p| p.file_locking(false)).open_rw(path)
+}

@@ -281,7 +281,7 @@ fn replay_steps_through_a_run_and_shows_an_event() {
     let cuts = [1024, bytes.len() / 4, bytes.len() / 2, bytes.len() - 1];
     let future = dir.path().join("future.h5");
     std::fs::copy(&out, &future).expect("copies the result");
-    hdf5::File::open_rw(&future)
+    super::support::open_h5_rw_unlocked(&future)
         .and_then(|f| f.attr("schema_version")?.write_scalar(&99u32))
         .expect("restamps the schema version");
     let mut hostile: Vec<(std::path::PathBuf, &str)> = vec![(future, "schema version 99")];
@@ -312,7 +312,7 @@ fn corrupt_and_foreign_hdf5_files_show_an_error_in_the_window() {
     std::fs::write(&corrupt, b"\x89HDF\r\n\x1a\nthis is not the rest of an HDF5 file").expect("writes");
     let foreign = dir.join("foreign.h5");
     {
-        let f = hdf5::File::create(&foreign).expect("creates");
+        let f = super::support::create_h5_unlocked(&foreign);
         f.new_dataset::<f64>().shape(3).create("x").expect("a dataset");
     }
     for (path, expected) in [(corrupt, "not a readable HDF5 file"), (foreign, "not a linewatch result")] {
