@@ -79,33 +79,41 @@ fn blind_association_recovers_the_oracle_events_with_false_alarms_on() {
 }
 
 /// With poor clocks and bearings many sources near the line are doubtful; those attributed at
-/// 95 % confidence must be on the wrong side at most 5 % of the time, over many seeds.
+/// confidence c must be on the wrong side at most 1 − c of the time, at c = 0.9, 0.95 and 0.99,
+/// over several seeds (the promise the [verify] confidence makes).
 #[test]
 fn wrong_side_rate_stays_under_one_minus_confidence_over_seeds() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let scenario = variant(
-        dir.path(),
-        "poor.toml",
-        "oracle",
-        &[
-            ("timing_sigma_ms = 1.0", "timing_sigma_ms = 300.0"),
-            ("timing_sigma_ms = 5.0", "timing_sigma_ms = 450.0"),
-            ("bearing_sigma_deg = 3.0", "bearing_sigma_deg = 30.0"),
-            // Mortars fired from just behind the line: the hard case for attribution.
-            ("depth_km = [1.0, 5.0]", "depth_km = [0.02, 0.3]"),
-        ],
-    );
-    let (mut wrong, mut attributed, mut indeterminate) = (0u64, 0u64, 0u64);
-    for seed in 1..=8 {
-        let file = run(dir.path(), &scenario, &format!("poor-{seed}.h5"), seed);
-        for m in file.dataset("metrics").expect("metrics").read_raw::<MetricRecord>().expect("rows") {
-            wrong += m.true_a_attributed_b + m.true_b_attributed_a;
-            attributed += m.attributed;
-            indeterminate += m.true_a_indeterminate + m.true_b_indeterminate;
+    for confidence in ["0.9", "0.95", "0.99"] {
+        let scenario = variant(
+            dir.path(),
+            &format!("poor-{confidence}.toml"),
+            "oracle",
+            &[
+                ("timing_sigma_ms = 1.0", "timing_sigma_ms = 300.0"),
+                ("timing_sigma_ms = 5.0", "timing_sigma_ms = 450.0"),
+                ("bearing_sigma_deg = 3.0", "bearing_sigma_deg = 30.0"),
+                // Mortars fired from just behind the line: the hard case for attribution.
+                ("depth_km = [1.0, 5.0]", "depth_km = [0.02, 0.3]"),
+                ("confidence = 0.95", &format!("confidence = {confidence}")),
+            ],
+        );
+        let (mut wrong, mut attributed, mut indeterminate) = (0u64, 0u64, 0u64);
+        for seed in 1..=4 {
+            let file = run(dir.path(), &scenario, &format!("poor-{confidence}-{seed}.h5"), seed);
+            for m in file.dataset("metrics").expect("metrics").read_raw::<MetricRecord>().expect("rows") {
+                wrong += m.true_a_attributed_b + m.true_b_attributed_a;
+                attributed += m.attributed;
+                indeterminate += m.true_a_indeterminate + m.true_b_indeterminate;
+            }
         }
+        eprintln!("confidence {confidence}: {wrong} wrong of {attributed} attributed, {indeterminate} indeterminate");
+        let c: f64 = confidence.parse().expect("a number");
+        assert!(indeterminate > 10, "{confidence}: the poor deployment leaves doubtful events: {indeterminate}");
+        assert!(attributed > 250, "{confidence}: {attributed}");
+        assert!(
+            wrong as f64 <= (1.0 - c) * attributed as f64,
+            "{confidence}: {wrong} of {attributed} attributed to the wrong side"
+        );
     }
-    eprintln!("{wrong} wrong of {attributed} attributed, {indeterminate} indeterminate");
-    assert!(indeterminate > 20, "the poor deployment leaves doubtful events: {indeterminate}");
-    assert!(attributed > 500, "{attributed}");
-    assert!(wrong as f64 <= 0.05 * attributed as f64, "{wrong} of {attributed} attributed to the wrong side");
 }
