@@ -502,6 +502,79 @@ fn widen_for_ambiguity(
     cov
 }
 
+/// Doublings of the ellipse's σ along a line that `widen_along_ridges` steps out to: 2¹² σ, about
+/// 2,000 km for the longest ellipses located (σ ~ 500 m), beyond any line's monitoring band.
+const RIDGE_DOUBLINGS: i32 = 12;
+/// Constraints to spare above which no ridge is walked: a ridge needs every constraint to agree
+/// along one line, and the walk costs a fit over every detection per step (the glide bombs'
+/// hundreds of bearings would double the verifier's time on the full line). A stated choice;
+/// the ridges found there had one to spare.
+const RIDGE_MAX_SPARE: usize = 6;
+/// Bearings whose lines of position `widen_along_ridges` walks: those of the earliest arrivals.
+/// A stated choice: the ridges found on the full line start at the nearest sensor.
+const RIDGE_BEARINGS: usize = 4;
+
+/// The (x, y) covariance, widened along a line where the fit's χ² stays flat beyond the ellipse:
+/// a ridge no start converged onto. Two bearings nearly along the baseline of their two sensors
+/// fit any source on that ray beyond the nearer one (the time difference between the two is the
+/// same all along it), yet the linearisation at one point of the ray can give a small, round
+/// ellipse (on the full line, a fit 37 m from the nearer sensor, 8.3 km from the source, NEES
+/// 2,424). The lines tried are the ellipse's long axis and every reported bearing's line of
+/// position. Along each, χ² with the position held (`chi2_at`) is evaluated at 2σ, 4σ, … (σ the
+/// ellipse's along that line) both ways; the variance along the line is raised to s²/max(Δ, 1)
+/// for the farthest step s whose rise Δ stays within the distinct-root gate. A quadratic χ²
+/// gives s²/Δ ≤ σ² at every step (no change), a flat ridge s² (docs/design.md §6).
+fn widen_along_ridges(obs: &[Observation], best: [f64; 2], cov: [[f64; 2]; 2]) -> [[f64; 2]; 2] {
+    if !is_a_fix(&cov) {
+        return cov;
+    }
+    let (a, b, c) = (cov[0][0], cov[0][1], cov[1][1]);
+    let major = 0.5 * (a + c) + (0.25 * (a - c) * (a - c) + b * b).sqrt();
+    // Eigenvector of the larger eigenvalue; for a diagonal matrix, the axis of the larger entry.
+    let long_axis = if b.abs() > f64::EPSILON * major {
+        (b).atan2(major - c)
+    } else if a >= c {
+        0.0
+    } else {
+        std::f64::consts::FRAC_PI_2
+    };
+    // Angles from the x axis; a bearing φ (clockwise from north) points along (sin φ, cos φ).
+    // The earliest arrivals' bearings: the nearest sensors, one of which a ray-shaped ridge
+    // starts from; a fit with many bearings has no ridge left, and each try costs a fit.
+    let mut by_time: Vec<&Observation> = obs.iter().filter(|o| o.bearing.is_some()).collect();
+    by_time.sort_by(|p, q| p.t_s.total_cmp(&q.t_s));
+    let lines = std::iter::once(long_axis).chain(
+        by_time.iter().take(RIDGE_BEARINGS).filter_map(|o| o.bearing).map(|(phi, _)| std::f64::consts::FRAC_PI_2 - phi),
+    );
+    let base = chi2_at(obs, best);
+    let mut cov = cov;
+    for angle in lines {
+        let u = [angle.cos(), angle.sin()];
+        let along = u[0] * u[0] * cov[0][0] + 2.0 * u[0] * u[1] * cov[0][1] + u[1] * u[1] * cov[1][1];
+        let sigma = along.max(0.0).sqrt();
+        let mut variance = along;
+        for sign in [1.0, -1.0] {
+            for j in 1..=RIDGE_DOUBLINGS {
+                let s = sigma * f64::from(1 << j);
+                let rise = chi2_at(obs, [best[0] + sign * s * u[0], best[1] + sign * s * u[1]]) - base;
+                // NaN (no fit there) ends the walk as a steep rise does.
+                if rise.is_nan() || rise >= DISTINCT_ROOT_CHI2 {
+                    break;
+                }
+                variance = variance.max(s * s / rise.max(1.0));
+            }
+        }
+        let k = variance - along;
+        if k > 0.0 {
+            cov[0][0] += k * u[0] * u[0];
+            cov[0][1] += k * u[0] * u[1];
+            cov[1][0] += k * u[0] * u[1];
+            cov[1][1] += k * u[1] * u[1];
+        }
+    }
+    cov
+}
+
 /// Longest to shortest axis of an error ellipse beyond which the detections give a line of
 /// position, not a fix: two nearly parallel bearings, or a bearing along a hyperbola's asymptote.
 /// The linearised short axis of such a fit is an artefact (its errors run to kilometres across
@@ -569,6 +642,7 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
     let cov = invert(&a)?;
     let linear = [[cov[0][0], cov[0][1]], [cov[1][0], cov[1][1]]];
     let cov_xy = widen_for_ambiguity(obs, &weights, &p, chi2, linear, &solutions);
+    let cov_xy = if dof <= RIDGE_MAX_SPARE { widen_along_ridges(obs, [p[0], p[1]], cov_xy) } else { cov_xy };
     if !is_a_fix(&cov_xy) {
         return None;
     }
@@ -661,6 +735,35 @@ mod tests {
         let r: f64 = 1.0 - 1e-9;
         assert!(!is_a_fix(&[[1e6, r * 1e6], [r * 1e6, 1e6]]));
         assert!(!is_a_fix(&[[1.0, 0.0], [0.0, -1.0]]));
+    }
+
+    /// Two arrays in line with the source, the source beyond the nearer (the full line's NEES
+    /// 2,424 case): both bearings point along the baseline, the time difference is the same
+    /// anywhere on the ray beyond the nearer array, so the detections fix a ray, not a point. The
+    /// fit must not claim a small ellipse somewhere on it: either no fix, or one whose covariance
+    /// covers the source.
+    #[test]
+    fn two_bearings_along_their_baseline_do_not_claim_a_point() {
+        let sensors = [[0.0, 0.0], [300.0, -9_800.0]];
+        let source = [-150.0, 8_300.0];
+        let (mut located, mut worst) = (0, 0.0f64);
+        for seed in 0..20 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut obs = observe(&mut rng, &sensors, source, true);
+            // The verifier's stated model error, as on the full line.
+            for o in &mut obs {
+                o.path_speed_sigma_mps = 0.5;
+                o.position_sigma_m = 3.0;
+                o.shared =
+                    Some(WeatherError { wind_sigma_mps: 1.5, sound_speed_sigma_mps: 0.9, footprint_sigma_mps: 1.0 });
+            }
+            if let Some(e) = locate(&obs) {
+                located += 1;
+                worst = worst.max(e.nees(source));
+            }
+        }
+        eprintln!("{located} of 20 located, worst NEES {worst:.1}");
+        assert!(worst < 20.0, "a ray was reported as a point: NEES {worst:.1}");
     }
 
     #[test]
