@@ -56,10 +56,11 @@ impl Weather {
     }
 }
 
-/// σ of a sound path's own speed error as the verifier knows it, m/s, taken as independent from
-/// path to path: the turbulence the truth draws per path, and the wind profile it does not model
-/// (a path averages the wind of the layer it samples, which the 10 m reading only approximates:
-/// `path_wind_factor_sigma`).
+/// σ of a sound path's own speed error as the coverage maps take it, m/s, independent from path
+/// to path: the turbulence the truth draws per path, and the wind profile they do not model (a
+/// path averages the wind of the layer it samples, which the 10 m reading only approximates:
+/// `path_wind_factor_sigma`). The locator models the profile (`verify::observe`) and keeps the
+/// turbulence alone.
 pub fn path_speed_sigma_mps(env: &Environment, truth: &Truth) -> f64 {
     let profile = acoustic::path_wind_factor_sigma(env.roughness_m, env.surface_layer_m) * env.wind_speed_mps;
     truth.path_speed_sigma_mps.hypot(profile)

@@ -303,6 +303,7 @@ mod tests {
                     fixed_sigma_s: 0.0,
                     path_speed_sigma_mps: 0.0,
                     shared: None,
+                    air: None,
                     position_sigma_m: 0.0,
                     modality: crate::scenario::Modality::Acoustic,
                     bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
@@ -327,6 +328,7 @@ mod tests {
                     path_speed_sigma_mps: 0.0,
                     position_sigma_m: 0.0,
                     shared: None,
+                    air: None,
                 };
                 let (dx, dy) = (at[0] - m.x, at[1] - m.y);
                 detections.push(DetectionRecord {

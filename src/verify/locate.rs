@@ -5,7 +5,11 @@
 //! marginalised out. Each arrival is weighed by its timing σ and by the error of the speed its
 //! own path travels at over its range, r·σc/c² (docs/design.md §6).
 
+use crate::physics::acoustic::{self, AirColumn};
 use std::f64::consts::PI;
+
+/// A range beyond every path's, m: where the wind factor of a path reaches its ceiling.
+const FAR_M: f64 = 1e7;
 
 /// One detection as the locator sees it: where the sensor is, when the signal arrived, how
 /// fast it travelled, and how well each is known.
@@ -32,6 +36,10 @@ pub struct Observation {
     pub position_sigma_m: f64,
     /// For sound: the σ of the event's weather error its speed shares with the other arrivals.
     pub shared: Option<WeatherError>,
+    /// For sound: the nominal air, whose log wind profile sets the multiple of the 10 m wind a
+    /// path of a given range travels in (`acoustic::path_wind_factor`, the simulation's own
+    /// law); None: the wind as given.
+    pub air: Option<AirColumn>,
 }
 
 /// σ of the forecast's error at an event, shared by every sound path from it: per component of
@@ -47,7 +55,12 @@ pub struct WeatherError {
 impl Observation {
     /// Slowest speed a signal can reach this sensor with (against the wind), m/s.
     pub fn slowest_mps(&self) -> f64 {
-        (self.speed_mps - self.wind_mps[0].hypot(self.wind_mps[1])).max(1.0)
+        (self.speed_mps - self.wind_mps[0].hypot(self.wind_mps[1]) * self.wind_factor(FAR_M)).max(1.0)
+    }
+
+    /// The multiple of the 10 m wind a path of this range travels in, by the nominal profile.
+    pub fn wind_factor(&self, range_m: f64) -> f64 {
+        self.air.map_or(1.0, |air| acoustic::path_wind_factor(&air, range_m))
     }
 
     /// σ of the arrival time from a source `range_m` away, s: timing plus the path's speed error
@@ -131,7 +144,9 @@ fn linearise(obs: &[Observation], weights: &Weights, p: Vector, mut row: impl Fn
         let h = [(2.0 * theta).cos(), (2.0 * theta).sin(), (3.0 * theta).cos(), (3.0 * theta).sin()];
         let (dw, dc) =
             if shared { ([p[3], p[4]], p[5] + (0..4).map(|k| p[6 + k] * h[k]).sum::<f64>()) } else { ([0.0; 2], 0.0) };
-        let (c, wind) = (o.speed_mps + dc, [o.wind_mps[0] + dw[0], o.wind_mps[1] + dw[1]]);
+        // The 10 m wind and its error, scaled to the layer this path samples.
+        let f = weights.wind_factor[k];
+        let (c, wind) = (o.speed_mps + dc, [(o.wind_mps[0] + dw[0]) * f, (o.wind_mps[1] + dw[1]) * f]);
         let big_d = c * d + wind[0] * v[0] + wind[1] * v[1];
         let predicted = p[2] + d * d / big_d;
         // ∂(d²)/∂x = −2v, ∂D/∂x = −c·v/d − wind; ∂D/∂δc = d, ∂D/∂δw = v (the harmonics' turn
@@ -141,8 +156,8 @@ fn linearise(obs: &[Observation], weights: &Weights, p: Vector, mut row: impl Fn
         let mut j = [0.0; N];
         j[..3].copy_from_slice(&[gradient(0) * w, gradient(1) * w, w]);
         if shared {
-            j[3] = by_d * v[0];
-            j[4] = by_d * v[1];
+            j[3] = by_d * v[0] * f;
+            j[4] = by_d * v[1] * f;
             j[5] = by_d * d;
             for k in 0..4 {
                 j[6 + k] = by_d * d * h[k];
@@ -192,7 +207,8 @@ fn weather_prior(obs: &[Observation]) -> [f64; WEATHER] {
 pub fn travel_time_s(o: &Observation, at: [f64; 2]) -> f64 {
     let v = [o.x - at[0], o.y - at[1]];
     let d = v[0].hypot(v[1]).max(MIN_RANGE_M);
-    d * d / (o.speed_mps * d + o.wind_mps[0] * v[0] + o.wind_mps[1] * v[1])
+    let f = o.wind_factor(d);
+    d * d / (o.speed_mps * d + (o.wind_mps[0] * v[0] + o.wind_mps[1] * v[1]) * f)
 }
 
 /// What one fit weighs: each observation's σ for a source at one place, and the weather prior.
@@ -201,6 +217,8 @@ struct Weights {
     /// Each observation's bearing and range σ with its survey error, where it has them.
     sigma_bearing: Vec<f64>,
     sigma_range: Vec<f64>,
+    /// Each sound path's multiple of the 10 m wind at that range (1 for other signals).
+    wind_factor: Vec<f64>,
     prior: [f64; WEATHER],
 }
 
@@ -216,6 +234,7 @@ impl Weights {
                 .map(|o| o.bearing.map_or(f64::NAN, |(_, s)| s.hypot(o.position_sigma_m / range(o))))
                 .collect(),
             sigma_range: obs.iter().map(|o| o.range.map_or(f64::NAN, |(_, s)| s.hypot(o.position_sigma_m))).collect(),
+            wind_factor: obs.iter().map(|o| o.wind_factor(range(o))).collect(),
             prior: weather_prior(obs),
         }
     }
@@ -675,6 +694,7 @@ mod tests {
                     path_speed_sigma_mps: 0.0,
                     position_sigma_m: 0.0,
                     shared: None,
+                    air: None,
                 }
             })
             .collect()
@@ -699,6 +719,7 @@ mod tests {
                     path_speed_sigma_mps: 0.0,
                     position_sigma_m: 0.0,
                     shared: None,
+                    air: None,
                 })
                 .collect();
             for o in &mut obs {
@@ -841,6 +862,7 @@ mod tests {
                         path_speed_sigma_mps: path_sigma,
                         position_sigma_m: 0.0,
                         shared: Some(weather),
+                        air: None,
                     }
                 })
                 .collect();
@@ -906,6 +928,7 @@ mod tests {
             path_speed_sigma_mps: 0.0,
             position_sigma_m: 0.0,
             shared: None,
+            air: None,
         };
         let e = locate(&[radar]).expect("located by one radar");
         let truth = [radar.x + r * phi.sin(), radar.y + r * phi.cos()];

@@ -114,7 +114,10 @@ fn horizon_s(models: &[SensorModel], sensors: &[Sensor]) -> f64 {
     }
     let slowest = models
         .iter()
-        .map(|m| (m.speed_mps - m.wind_mps[0].hypot(m.wind_mps[1])).max(1.0))
+        .map(|m| {
+            let ceiling = m.air.map_or(1.0, |air| crate::physics::acoustic::path_wind_factor(&air, 1e7));
+            (m.speed_mps - m.wind_mps[0].hypot(m.wind_mps[1]) * ceiling).max(1.0)
+        })
         .fold(f64::INFINITY, f64::min);
     if sensors.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) / slowest + 1.0 }
 }
@@ -383,6 +386,7 @@ mod tests {
                     path_speed_sigma_mps: 0.0,
                     position_sigma_m: 0.0,
                     shared: None,
+                    air: None,
                 })
                 .collect();
             let e = locate::locate(&obs).expect("located");

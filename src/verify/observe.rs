@@ -4,6 +4,7 @@
 use super::locate::{Observation, WeatherError};
 use crate::deploy::Sensor;
 use crate::output::records::DetectionRecord;
+use crate::physics::acoustic::AirColumn;
 use crate::physics::{self, acoustic, radar, seismic};
 use crate::scenario::{Environment, Modality, Truth};
 
@@ -24,6 +25,8 @@ pub struct SensorModel {
     /// σ of this sensor's paths' own speed error, m/s, and the weather error its sound shares.
     pub path_speed_sigma_mps: f64,
     pub shared: Option<WeatherError>,
+    /// For sound: the nominal air its paths cross (their share of the 10 m wind); None otherwise.
+    pub air: Option<AirColumn>,
     /// σ of each surveyed coordinate, m.
     pub position_sigma_m: f64,
     pub modality: Modality,
@@ -66,6 +69,10 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
         sound_speed_sigma_mps: c / (2.0 * (env.temperature_c + acoustic::ZERO_CELSIUS_K)) * truth.temperature_sigma_c,
         footprint_sigma_mps: truth.footprint_speed_sigma_mps,
     };
+    // The profile a path's wind comes from. By day and by night alike: the path height it
+    // sets grows with the wind's shear far more than with the temperature gradient, and beyond
+    // ~1 km every path samples the whole surface layer (docs/design.md §6).
+    let air = crate::weather::Weather::nominal(env, true).air(env);
     let clock_s = truth.clock_sigma_ms * 1e-3;
     let mut models = vec![
         SensorModel {
@@ -78,6 +85,7 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
             fixed_sigma_s: 0.0,
             path_speed_sigma_mps: 0.0,
             shared: None,
+            air: None,
             position_sigma_m: 0.0,
             modality: Modality::Acoustic,
             bearing: None,
@@ -91,7 +99,7 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
         let wind_mps = if s.modality == Modality::Acoustic { wind } else { [0.0; 2] };
         let speed_mps = physics::signal_speed_mps(s.modality, env.temperature_c, env.rayleigh_speed_mps);
         let (path_speed_sigma_mps, survey_s) = match s.modality {
-            Modality::Acoustic => (crate::weather::path_speed_sigma_mps(env, truth), truth.survey_sigma_m / speed_mps),
+            Modality::Acoustic => (truth.path_speed_sigma_mps, truth.survey_sigma_m / speed_mps),
             Modality::Seismic => (truth.ground_speed_sigma_fraction * speed_mps, truth.survey_sigma_m / speed_mps),
             _ => (0.0, 0.0),
         };
@@ -105,6 +113,7 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
             fixed_sigma_s: clock_s.hypot(survey_s),
             path_speed_sigma_mps,
             shared: (s.modality == Modality::Acoustic).then_some(weather),
+            air: (s.modality == Modality::Acoustic).then_some(air),
             position_sigma_m: truth.survey_sigma_m,
             modality: s.modality,
             bearing: (s.bearing_sigma_rad > 0.0).then_some((s.bearing_sigma_rad, s.bearing_floor_rad, s.threshold_db)),
@@ -154,6 +163,7 @@ pub fn observation(model: &SensorModel, d: &DetectionRecord) -> Observation {
         path_speed_sigma_mps,
         position_sigma_m: model.position_sigma_m,
         shared: model.shared,
+        air: model.air,
         bearing,
         range: model.range_sigma_m.filter(|_| d.range_m.is_finite()).map(|(metres, share)| {
             let range = f64::from(d.range_m);

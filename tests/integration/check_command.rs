@@ -124,7 +124,7 @@ fn the_sector_maps_predict_its_verifier() {
 
 /// The embedded full line holds its expectations: among them that fewer than 5 % of its
 /// artillery-launch acoustic detections lie beyond 50 km, and that the verifier's covariances
-/// are honest (mean NEES near 2).
+/// are honest (mean NEES 2 ± 10 %).
 #[test]
 fn the_full_line_reach_and_covariances_hold() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -133,7 +133,7 @@ fn the_full_line_reach_and_covariances_hold() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("full.json")).expect("json")).expect("parses");
     let nees = json["metrics"]["artillery"]["nees_mean"].as_f64().expect("a mean NEES");
-    assert!((1.5..=2.5).contains(&nees), "artillery NEES {nees}");
+    assert!((1.8..=2.2).contains(&nees), "artillery NEES {nees}");
 }
 
 /// Deployments of one kind of sensor each (radars only, bearings only, arrival times only): the
