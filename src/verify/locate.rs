@@ -42,6 +42,13 @@ pub struct Observation {
     pub air: Option<AirColumn>,
 }
 
+/// Slowest speed a signal travels at against the wind, m/s: the 10 m wind at the largest share
+/// of it any path travels in (`acoustic::path_wind_factor` at its ceiling; 1 without `air`).
+pub fn slowest_speed_mps(speed_mps: f64, wind_mps: [f64; 2], air: Option<AirColumn>) -> f64 {
+    let ceiling = air.map_or(1.0, |air| acoustic::path_wind_factor(&air, FAR_M));
+    (speed_mps - wind_mps[0].hypot(wind_mps[1]) * ceiling).max(1.0)
+}
+
 /// σ of the forecast's error at an event, shared by every sound path from it: per component of
 /// the wind, of the still-air sound speed, and of the speed's variation over the footprint
 /// (second and third azimuthal harmonics of the direction to the sensor), m/s.
@@ -55,7 +62,7 @@ pub struct WeatherError {
 impl Observation {
     /// Slowest speed a signal can reach this sensor with (against the wind), m/s.
     pub fn slowest_mps(&self) -> f64 {
-        (self.speed_mps - self.wind_mps[0].hypot(self.wind_mps[1]) * self.wind_factor(FAR_M)).max(1.0)
+        slowest_speed_mps(self.speed_mps, self.wind_mps, self.air)
     }
 
     /// The multiple of the 10 m wind a path of this range travels in, by the nominal profile.
@@ -100,8 +107,7 @@ pub struct Estimate {
 impl Estimate {
     /// √(nᵀ Σ n): standard deviation along the unit vector n, m.
     pub fn sigma_along(&self, n: [f64; 2]) -> f64 {
-        let c = &self.cov_xy;
-        (n[0] * n[0] * c[0][0] + 2.0 * n[0] * n[1] * c[0][1] + n[1] * n[1] * c[1][1]).max(0.0).sqrt()
+        variance_along(&self.cov_xy, n).max(0.0).sqrt()
     }
 
     /// eᵀ Σ⁻¹ e for the error e of this estimate from `truth`: χ² with 2 degrees of freedom when
@@ -109,6 +115,19 @@ impl Estimate {
     pub fn nees(&self, truth: [f64; 2]) -> f64 {
         mahalanobis2(&self.cov_xy, [self.x - truth[0], self.y - truth[1]])
     }
+}
+
+/// nᵀ Σ n: the variance of a 2 × 2 covariance Σ along the unit vector n.
+fn variance_along(c: &[[f64; 2]; 2], n: [f64; 2]) -> f64 {
+    n[0] * n[0] * c[0][0] + 2.0 * n[0] * n[1] * c[0][1] + n[1] * n[1] * c[1][1]
+}
+
+/// Σ + k·d·dᵀ: a 2 × 2 covariance widened along d.
+fn widen_along(c: &mut [[f64; 2]; 2], k: f64, d: [f64; 2]) {
+    c[0][0] += k * d[0] * d[0];
+    c[0][1] += k * d[0] * d[1];
+    c[1][0] += k * d[0] * d[1];
+    c[1][1] += k * d[1] * d[1];
 }
 
 /// dᵀ Σ⁻¹ d for a 2 × 2 covariance Σ.
@@ -511,11 +530,7 @@ fn widen_for_ambiguity(
         let (_, _, c) = weights.normal_equations(obs, *q);
         let delta = (c - chi2).max(1.0);
         if c.is_finite() && delta < DISTINCT_ROOT_CHI2 {
-            let k = 1.0 / delta - 1.0 / m2;
-            cov[0][0] += k * d[0] * d[0];
-            cov[0][1] += k * d[0] * d[1];
-            cov[1][0] += k * d[0] * d[1];
-            cov[1][1] += k * d[1] * d[1];
+            widen_along(&mut cov, 1.0 / delta - 1.0 / m2, d);
         }
     }
     cov
@@ -551,7 +566,7 @@ fn widen_along_ridges(obs: &[Observation], best: [f64; 2], cov: [[f64; 2]; 2]) -
     let major = 0.5 * (a + c) + (0.25 * (a - c) * (a - c) + b * b).sqrt();
     // Eigenvector of the larger eigenvalue; for a diagonal matrix, the axis of the larger entry.
     let long_axis = if b.abs() > f64::EPSILON * major {
-        (b).atan2(major - c)
+        b.atan2(major - c)
     } else if a >= c {
         0.0
     } else {
@@ -569,7 +584,7 @@ fn widen_along_ridges(obs: &[Observation], best: [f64; 2], cov: [[f64; 2]; 2]) -
     let mut cov = cov;
     for angle in lines {
         let u = [angle.cos(), angle.sin()];
-        let along = u[0] * u[0] * cov[0][0] + 2.0 * u[0] * u[1] * cov[0][1] + u[1] * u[1] * cov[1][1];
+        let along = variance_along(&cov, u);
         let sigma = along.max(0.0).sqrt();
         let mut variance = along;
         for sign in [1.0, -1.0] {
@@ -583,12 +598,8 @@ fn widen_along_ridges(obs: &[Observation], best: [f64; 2], cov: [[f64; 2]; 2]) -
                 variance = variance.max(s * s / rise.max(1.0));
             }
         }
-        let k = variance - along;
-        if k > 0.0 {
-            cov[0][0] += k * u[0] * u[0];
-            cov[0][1] += k * u[0] * u[1];
-            cov[1][0] += k * u[0] * u[1];
-            cov[1][1] += k * u[1] * u[1];
+        if variance > along {
+            widen_along(&mut cov, variance - along, u);
         }
     }
     cov

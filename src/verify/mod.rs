@@ -112,13 +112,8 @@ fn horizon_s(models: &[SensorModel], sensors: &[Sensor]) -> f64 {
         lo = [lo[0].min(s.x), lo[1].min(s.y)];
         hi = [hi[0].max(s.x), hi[1].max(s.y)];
     }
-    let slowest = models
-        .iter()
-        .map(|m| {
-            let ceiling = m.air.map_or(1.0, |air| crate::physics::acoustic::path_wind_factor(&air, 1e7));
-            (m.speed_mps - m.wind_mps[0].hypot(m.wind_mps[1]) * ceiling).max(1.0)
-        })
-        .fold(f64::INFINITY, f64::min);
+    let slowest =
+        models.iter().map(|m| locate::slowest_speed_mps(m.speed_mps, m.wind_mps, m.air)).fold(f64::INFINITY, f64::min);
     if sensors.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) / slowest + 1.0 }
 }
 
