@@ -86,7 +86,7 @@ impl Observation {
 /// footprint harmonics (cos 2θ, sin 2θ, cos 3θ, sin 3θ).
 const N: usize = 10;
 /// Weather parameters, after x, y, t0.
-const WEATHER: usize = N - 3;
+pub const WEATHER: usize = N - 3;
 type Matrix = [[f64; N]; N];
 type Vector = [f64; N];
 
@@ -102,6 +102,8 @@ pub struct Estimate {
     /// when the model and the σ are right).
     pub chi2: f64,
     pub iterations: u32,
+    /// The event's weather error as fitted: wind x, wind y, sound speed, footprint harmonics.
+    pub weather: [f64; WEATHER],
 }
 
 impl Estimate {
@@ -113,7 +115,12 @@ impl Estimate {
     /// eᵀ Σ⁻¹ e for the error e of this estimate from `truth`: χ² with 2 degrees of freedom when
     /// the covariance is honest.
     pub fn nees(&self, truth: [f64; 2]) -> f64 {
-        mahalanobis2(&self.cov_xy, [self.x - truth[0], self.y - truth[1]])
+        self.mahalanobis2_to(truth)
+    }
+
+    /// (p − x)ᵀ Σ⁻¹ (p − x): how far `p` lies from this estimate in its own covariance.
+    pub fn mahalanobis2_to(&self, p: [f64; 2]) -> f64 {
+        mahalanobis2(&self.cov_xy, [self.x - p[0], self.y - p[1]])
     }
 }
 
@@ -146,6 +153,40 @@ const MIN_RANGE_M: f64 = 1e-3;
 /// σ below which a weather error is held fixed rather than estimated, m/s.
 const FIXED_SIGMA_MPS: f64 = 1e-6;
 
+/// The speed and wind one path travels in under the parameters' weather error.
+struct Path {
+    c: f64,
+    wind: [f64; 2],
+    /// Footprint harmonics (cos 2θ, sin 2θ, cos 3θ, sin 3θ) of the azimuth source → sensor.
+    harmonics: [f64; 4],
+}
+
+impl Path {
+    /// `f`: the path's multiple of the 10 m wind; `v`: sensor − source, m.
+    fn new(o: &Observation, p: &Vector, f: f64, v: [f64; 2]) -> Self {
+        let theta = v[0].atan2(v[1]);
+        let h = [(2.0 * theta).cos(), (2.0 * theta).sin(), (3.0 * theta).cos(), (3.0 * theta).sin()];
+        let (dw, dc) = if o.shared.is_some() {
+            ([p[3], p[4]], p[5] + (0..4).map(|k| p[6 + k] * h[k]).sum::<f64>())
+        } else {
+            ([0.0; 2], 0.0)
+        };
+        // The 10 m wind and its error, scaled to the layer this path samples.
+        Self { c: o.speed_mps + dc, wind: [(o.wind_mps[0] + dw[0]) * f, (o.wind_mps[1] + dw[1]) * f], harmonics: h }
+    }
+}
+
+/// An arrival's timing residual from a fitted source, its weather error included, s.
+pub fn residual_s(o: &Observation, e: &Estimate) -> f64 {
+    let mut p = [0.0; N];
+    p[..3].copy_from_slice(&[e.x, e.y, e.t0_s]);
+    p[3..].copy_from_slice(&e.weather);
+    let v = [o.x - e.x, o.y - e.y];
+    let d = v[0].hypot(v[1]).max(MIN_RANGE_M);
+    let Path { c, wind, .. } = Path::new(o, &p, o.wind_factor(d), v);
+    o.t_s - e.t0_s - d * d / (c * d + wind[0] * v[0] + wind[1] * v[1])
+}
+
 /// Residuals (weighted), their Jacobian rows, for parameters p = (x, y, t0, δwx, δwy, δc, the
 /// four harmonics), with each observation's σ and the weather's prior σ from `weights`.
 fn linearise(obs: &[Observation], weights: &Weights, p: Vector, mut row: impl FnMut(f64, Vector)) {
@@ -158,14 +199,8 @@ fn linearise(obs: &[Observation], weights: &Weights, p: Vector, mut row: impl Fn
         // sound adds the weather error to c and the wind.
         let v = [-dx, -dy];
         let shared = o.shared.is_some();
-        // Azimuth source → sensor and the footprint harmonics of this path.
-        let theta = v[0].atan2(v[1]);
-        let h = [(2.0 * theta).cos(), (2.0 * theta).sin(), (3.0 * theta).cos(), (3.0 * theta).sin()];
-        let (dw, dc) =
-            if shared { ([p[3], p[4]], p[5] + (0..4).map(|k| p[6 + k] * h[k]).sum::<f64>()) } else { ([0.0; 2], 0.0) };
-        // The 10 m wind and its error, scaled to the layer this path samples.
         let f = weights.wind_factor[k];
-        let (c, wind) = (o.speed_mps + dc, [(o.wind_mps[0] + dw[0]) * f, (o.wind_mps[1] + dw[1]) * f]);
+        let Path { c, wind, harmonics: h } = Path::new(o, &p, f, v);
         let big_d = c * d + wind[0] * v[0] + wind[1] * v[1];
         let predicted = p[2] + d * d / big_d;
         // ∂(d²)/∂x = −2v, ∂D/∂x = −c·v/d − wind; ∂D/∂δc = d, ∂D/∂δw = v (the harmonics' turn
@@ -676,7 +711,8 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
     if !is_a_fix(&cov_xy) {
         return None;
     }
-    Some(Estimate { x: p[0], y: p[1], t0_s: p[2], cov_xy, chi2, iterations })
+    let weather = std::array::from_fn(|k| p[3 + k]);
+    Some(Estimate { x: p[0], y: p[1], t0_s: p[2], cov_xy, chi2, iterations, weather })
 }
 
 #[cfg(test)]

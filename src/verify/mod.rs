@@ -189,11 +189,14 @@ fn assess(
             a.side = SideCode::Indeterminate;
         }
     }
-    let mut votes: HashMap<i64, usize> = HashMap::new();
-    for d in c {
-        *votes.entry(d.event_id).or_default() += 1;
+    // The event the fit mostly stands on: each detection votes with the weight its arrival
+    // carries at the fit, 1/σ² (a few sharp arrivals outweigh many loose ones that joined).
+    let mut votes: HashMap<i64, f64> = HashMap::new();
+    for (d, o) in c.iter().zip(&obs) {
+        let sigma = o.sigma_at_s((o.x - e.x).hypot(o.y - e.y), false);
+        *votes.entry(d.event_id).or_default() += sigma.powi(-2);
     }
-    let truth = votes.into_iter().max_by_key(|&(id, n)| (n, -id)).map_or(-1, |(id, _)| id);
+    let truth = votes.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))).map_or(-1, |(id, _)| id);
     let truth_event = u32::try_from(truth).ok().and_then(|id| events.get(&id));
     let error_m = truth_event.map_or(f64::NAN, |ev| (e.x - ev.x).hypot(e.y - ev.y));
     // A heavy munition lands on its victim's side: the side it is attributed to is the other.

@@ -189,6 +189,7 @@ mod tests {
             cov_xy: [[sigma * sigma, 0.0], [0.0, sigma * sigma]],
             chi2: 0.0,
             iterations: 1,
+            weather: [0.0; crate::verify::locate::WEATHER],
         };
         // North of an eastward line is its left: side A (negative offsets).
         let a = attribute(&estimate(2_000.0, 100.0), &line, 0.95);

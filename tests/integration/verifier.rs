@@ -56,8 +56,9 @@ fn blind_association_recovers_the_oracle_events_with_false_alarms_on() {
     let dir = tempfile::tempdir().expect("tempdir");
     let oracle = run(dir.path(), &variant(dir.path(), "oracle.toml", "oracle", &[]), "oracle.h5", 7);
     let blind = run(dir.path(), &variant(dir.path(), "blind.toml", "blind", &[]), "blind.h5", 7);
-    // Blind association needs five sensors (three fit any arrivals; two more test the fit):
-    // it is held to the oracle's events that five or more sensors heard.
+    // Blind association needs five constraints from three sensors or more (three fit any
+    // arrivals; two more test the fit): it is held to the oracle's events that five or more
+    // sensors heard.
     let (by_oracle, false_alarms) = located(&oracle, 5);
     let (by_blind, _) = located(&blind, 0);
     assert!(false_alarms > 50, "false alarms are on: {false_alarms}");
@@ -65,10 +66,10 @@ fn blind_association_recovers_the_oracle_events_with_false_alarms_on() {
     let recovered = by_oracle.intersection(&by_blind).count();
     let fraction = recovered as f64 / by_oracle.len() as f64;
     eprintln!("blind association recovered {recovered} of {} oracle events ({fraction:.3})", by_oracle.len());
-    // 0.74 measured with seed 7 since the world's weather, clocks and survey errors depart from the
-    // verifier's model (it was 0.95+ when every event had hundreds of exact arrivals); raising it
-    // is issue 16's work on blind association.
-    assert!(fraction >= 0.7, "blind recovered {recovered} of {} oracle events", by_oracle.len());
+    // 0.91 measured with seed 7 (0.87, 0.86 and 0.94 with seeds 1–3) since the members are
+    // chosen again from the fit with its weather and bearings, loose arrivals confirm nothing and
+    // the seed must agree with the others' own fit; it was 0.70 before.
+    assert!(fraction >= 0.85, "blind recovered {recovered} of {} oracle events", by_oracle.len());
     // And it keeps the attribution promise.
     let metrics = blind.dataset("metrics").expect("metrics").read_raw::<MetricRecord>().expect("rows");
     let (wrong, attributed) = metrics
