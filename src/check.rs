@@ -55,6 +55,7 @@ pub fn check(
         coverage: expectations.iter().any(|e| e.coverage),
         verify: true,
         pictures: CoveragePictures::default(),
+        search_on_cpu: false,
     };
     let summary = crate::run::run(loaded, output, &options)?;
     let report =

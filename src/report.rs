@@ -11,6 +11,12 @@ pub fn print_verify(r: &VerifyReport) {
         "  verifier       {:?} association: {} candidates, {} located, {} arrivals unassociated, {:.1} false estimates/day, {:.1} s",
         r.association, r.candidates, r.located, r.unassociated, r.false_alarms_per_day, r.seconds
     );
+    if let Some(search) = &r.search {
+        println!(
+            "  blind search   on {}: {} grid points in {} dispatches ({} scored again by the reference)",
+            search.device, search.points, search.dispatches, search.recomputed
+        );
+    }
     println!("  class          events  located  CEP50 m  CEP90 m  NEES  right side  wrong side  indeterminate");
     for (name, m) in &r.metrics {
         println!(

@@ -39,6 +39,7 @@ const SOURCES: &[Source] = sources![
     "viewshed_sweep",
     "cell_out",
     "paint",
+    "associate",
 ];
 
 /// The name of the generated module of shared constants.
@@ -199,9 +200,14 @@ pub fn viewshed_sweep_kernel() -> Composed {
     compose("viewshed_sweep")
 }
 
+/// The blind association's grid search.
+pub fn associate_kernel() -> Composed {
+    compose("associate")
+}
+
 /// Every kernel, for validation.
 pub fn all_kernels() -> Vec<Composed> {
-    vec![detect_kernel(), coverage_kernel(), los_kernel(), viewshed_sweep_kernel(), paint_kernel()]
+    vec![detect_kernel(), coverage_kernel(), los_kernel(), viewshed_sweep_kernel(), paint_kernel(), associate_kernel()]
 }
 
 #[cfg(test)]

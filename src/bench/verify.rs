@@ -15,6 +15,10 @@ pub struct VerifyBench {
     pub located: u64,
     pub seconds: f64,
     pub threads: usize,
+    /// Blind association: where its grid search ran and what it scored, and the same run with
+    /// the search on its f64 reference (seconds, candidates, located).
+    pub search: Option<crate::verify::SearchCounts>,
+    pub reference: Option<(f64, u64, u64)>,
 }
 
 impl fmt::Display for VerifyBench {
@@ -25,12 +29,30 @@ impl fmt::Display for VerifyBench {
         writeln!(f, "  candidates          {}  located {}", self.candidates, self.located)?;
         writeln!(
             f,
-            "  CPU (rayon, {} threads) {:.2} s  {:.0} events located/s  {:.3e} detections/s",
+            "  verifier (rayon, {} threads{}) {:.2} s  {:.0} events located/s  {:.3e} detections/s",
             self.threads,
+            if self.search.is_some() { "; grid search on the device" } else { "" },
             self.seconds,
             rate(self.located),
             rate(self.detections)
-        )
+        )?;
+        if let (Some(search), Some((seconds, candidates, located))) = (&self.search, self.reference) {
+            writeln!(
+                f,
+                "  grid search on {}: {} points in {} dispatches ({} by the reference), {:.2e} points/s of the verifier's time",
+                search.device,
+                search.points,
+                search.dispatches,
+                search.recomputed,
+                search.points as f64 / self.seconds.max(1e-12)
+            )?;
+            writeln!(
+                f,
+                "  search on the f64 reference (rayon): {seconds:.2} s, {candidates} candidates, {located} located; device/reference time {:.2}",
+                self.seconds / seconds.max(1e-12)
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -43,26 +65,45 @@ pub fn verify(loaded: &LoadedScenario, association: Option<Association>) -> Resu
     let dir = std::env::temp_dir().join(format!("linewatch-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| crate::Error::file(dir.display().to_string(), "bench", e.to_string()))?;
     let out = dir.join("verify.h5");
-    let options = RunOptions {
-        seed: None,
-        progress: false,
-        png: None,
-        coverage: false,
-        verify: true,
-        pictures: CoveragePictures::default(),
+    let run_once = |search_on_cpu: bool| -> Result<(u64, crate::verify::VerifyReport)> {
+        let options = RunOptions {
+            seed: None,
+            progress: false,
+            png: None,
+            coverage: false,
+            verify: true,
+            pictures: CoveragePictures::default(),
+            search_on_cpu,
+        };
+        let summary = crate::run::run(&loaded, &out, &options)?;
+        let report =
+            summary.verify.ok_or_else(|| crate::Error::file(&loaded.file, "verify", "the verifier did not run"))?;
+        Ok((summary.detections, report))
     };
-    let summary = crate::run::run(&loaded, &out, &options);
+    let on_device = run_once(false);
+    // The blind search again on its f64 reference, in the same run of the benchmark.
+    let on_reference = match loaded.scenario.verify.association {
+        Association::Blind => Some(run_once(true)),
+        Association::Oracle => None,
+    };
     let _ = std::fs::remove_dir_all(&dir);
-    let summary = summary?;
-    let report =
-        summary.verify.ok_or_else(|| crate::Error::file(&loaded.file, "verify", "the verifier did not run"))?;
+    let (detections, report) = on_device?;
+    let reference = match on_reference {
+        Some(r) => {
+            let (_, r) = r?;
+            Some((r.seconds, r.candidates, r.located))
+        }
+        None => None,
+    };
     Ok(VerifyBench {
         scenario: loaded.scenario.name.clone(),
         association: report.association,
-        detections: summary.detections,
+        detections,
         candidates: report.candidates,
         located: report.located,
         seconds: report.seconds,
         threads: rayon::current_num_threads(),
+        search: report.search,
+        reference,
     })
 }

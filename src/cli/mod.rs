@@ -204,6 +204,7 @@ fn execute(command: Command) -> Result<u8> {
                 coverage: !no_coverage,
                 verify: !no_verify,
                 pictures: CoveragePictures { map: coverage_png.clone(), profile: profile_png.clone() },
+                search_on_cpu: false,
             };
             let summary = crate::run::run(&loaded, &output, &options)?;
             crate::report::print_summary(&summary, &output);

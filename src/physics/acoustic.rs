@@ -96,9 +96,31 @@ pub fn layer_gradient_per_s(air: &AirColumn, wind_along_mps: f64, height_m: f64)
 /// direction-free gradient scale |c/(2T)·dT/dz| + |u10|/10 m; at least the 10 m of the wind
 /// reference. Independent of direction, so that the downwind path stays the most favourable.
 pub fn path_height_m(air: &AirColumn, range_m: f64) -> f64 {
-    let scale = (air.sound_speed_mps / (2.0 * air.temperature_k) * air.surface_gradient_k_per_m).abs()
-        + air.wind_speed_mps.abs() / WIND_REFERENCE_HEIGHT_M;
-    (range_m * range_m * scale / (8.0 * air.sound_speed_mps)).max(WIND_REFERENCE_HEIGHT_M)
+    (range_m * range_m * PathProfile::of(air).height_per_range2).max(WIND_REFERENCE_HEIGHT_M)
+}
+
+/// What `path_wind_factor` needs of the air, once: the height a path samples per range², the
+/// top of the layer it may sample, the roughness and ln(1 + 10 m/z0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathProfile {
+    pub height_per_range2: f64,
+    pub top_m: f64,
+    pub roughness_m: f64,
+    pub log_reference: f64,
+}
+
+impl PathProfile {
+    pub fn of(air: &AirColumn) -> Self {
+        let scale = (air.sound_speed_mps / (2.0 * air.temperature_k) * air.surface_gradient_k_per_m).abs()
+            + air.wind_speed_mps.abs() / WIND_REFERENCE_HEIGHT_M;
+        let roughness_m = air.roughness_m.max(MIN_ROUGHNESS_M);
+        Self {
+            height_per_range2: scale / (8.0 * air.sound_speed_mps),
+            top_m: air.surface_layer_m.max(WIND_REFERENCE_HEIGHT_M),
+            roughness_m,
+            log_reference: (1.0 + WIND_REFERENCE_HEIGHT_M / roughness_m).ln(),
+        }
+    }
 }
 
 /// Excess attenuation of refraction on a path of this range, dB: the shadow of the mean gradient
@@ -122,12 +144,13 @@ pub fn refraction_db(
 /// (at least 10 m). Short paths near the ground travel in less wind than the 10 m reading, long
 /// ones in more.
 pub fn path_wind_factor(air: &AirColumn, range_m: f64) -> f64 {
-    let top = path_height_m(air, range_m).min(air.surface_layer_m.max(WIND_REFERENCE_HEIGHT_M));
-    log_profile_mean(top, air.roughness_m) / (1.0 + WIND_REFERENCE_HEIGHT_M / air.roughness_m.max(MIN_ROUGHNESS_M)).ln()
+    let p = PathProfile::of(air);
+    let top = (range_m * range_m * p.height_per_range2).max(WIND_REFERENCE_HEIGHT_M).min(p.top_m);
+    log_profile_mean(top, p.roughness_m) / p.log_reference
 }
 
 /// Mean of ln(1 + z/z0) over z in [0, h]: ((1 + x)·ln(1 + x) − x)/x with x = h/z0.
-fn log_profile_mean(height_m: f64, roughness_m: f64) -> f64 {
+pub fn log_profile_mean(height_m: f64, roughness_m: f64) -> f64 {
     let x = height_m / roughness_m.max(MIN_ROUGHNESS_M);
     (1.0 + x) * (1.0 + x).ln() / x - 1.0
 }

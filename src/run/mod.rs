@@ -37,6 +37,9 @@ pub struct RunOptions {
     pub verify: bool,
     /// Coverage pictures to draw.
     pub pictures: CoveragePictures,
+    /// Run the blind association's search on its f64 reference instead of the device (the
+    /// benchmark's comparison).
+    pub search_on_cpu: bool,
 }
 
 /// Root attributes, the line and the sensors: what every result file starts with.
@@ -79,8 +82,14 @@ pub fn run(loaded: &LoadedScenario, out: &Path, opts: &RunOptions) -> Result<Run
     let mut summary = RunSummary::start(s, &world, &gpu);
     let plotted = simulate(&loaded, &world, &gpu, &mut writer, opts, &mut summary)?;
     if opts.verify {
-        summary.verify =
-            Some(crate::verify::verify(writer.file(), &loaded, &world.plane, &world.line, &world.sensors)?);
+        summary.verify = Some(crate::verify::verify(
+            writer.file(),
+            &loaded,
+            &world.plane,
+            &world.line,
+            &world.sensors,
+            (!opts.search_on_cpu).then_some(&gpu),
+        )?);
     }
     if opts.coverage {
         let started = Instant::now();

@@ -4,8 +4,9 @@
 
 use super::locate::{Observation, locate, residual_s, travel_time_s};
 use super::observe::{SensorModel, observation};
+use super::search::{BEARING_SIGMAS, LevelScorer, SearchArrival, SearchJob};
+use crate::error::Result;
 use crate::output::records::DetectionRecord;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Arrival-time consistency, in combined timing σ: a detection belongs to a hypothesis when
@@ -33,8 +34,6 @@ const SEED_AGREEMENT_CHI2: f64 = 13.8;
 const SEED_TAIL_SIGMAS: f64 = 3.090;
 /// Rounds of choosing the members again from a fit of the last choice.
 const REFITS: usize = 2;
-/// Bearing consistency, in σ of the bearing.
-const BEARING_SIGMAS: f64 = 3.0;
 /// Fewest location constraints (arrivals and bearings) from confirming arrivals a blind candidate
 /// needs: three fix x, y and t0 exactly (any three arrivals fit some source), so two more make
 /// the fit a test of the association: five arrivals, or three with their bearings.
@@ -85,6 +84,8 @@ pub struct Blind<'m> {
     buffer: VecDeque<DetectionRecord>,
     horizon_s: f64,
     search_radius_m: f64,
+    /// Scores the grid search's levels: the GPU kernel or its f64 reference.
+    scorer: &'m dyn LevelScorer,
     /// Arrivals dropped as unassociated.
     pub unassociated: u64,
 }
@@ -92,8 +93,8 @@ pub struct Blind<'m> {
 impl<'m> Blind<'m> {
     /// `horizon_s`: the longest travel time between two sensors; `search_radius_m`: how far
     /// from the first sensor to hear it a source may be.
-    pub fn new(models: &'m [SensorModel], horizon_s: f64, search_radius_m: f64) -> Self {
-        Self { models, buffer: VecDeque::new(), horizon_s, search_radius_m, unassociated: 0 }
+    pub fn new(models: &'m [SensorModel], horizon_s: f64, search_radius_m: f64, scorer: &'m dyn LevelScorer) -> Self {
+        Self { models, buffer: VecDeque::new(), horizon_s, search_radius_m, scorer, unassociated: 0 }
     }
 
     /// Detections must arrive in time order.
@@ -103,24 +104,20 @@ impl<'m> Blind<'m> {
 
     /// Candidates seeded by arrivals more than the horizon before `now` (all their partners
     /// have arrived).
-    pub fn ready(&mut self, now: f64) -> Vec<Candidate> {
+    pub fn ready(&mut self, now: f64) -> Result<Vec<Candidate>> {
         let mut out = Vec::new();
         while self.buffer.front().is_some_and(|d| now - d.t_s > self.horizon_s) {
-            if let Some(c) = self.seed_front() {
-                out.push(c);
-            }
+            out.extend(self.seed_front()?);
         }
-        out
+        Ok(out)
     }
 
-    pub fn finish(&mut self) -> Vec<Candidate> {
+    pub fn finish(&mut self) -> Result<Vec<Candidate>> {
         let mut out = Vec::new();
         while !self.buffer.is_empty() {
-            if let Some(c) = self.seed_front() {
-                out.push(c);
-            }
+            out.extend(self.seed_front()?);
         }
-        out
+        Ok(out)
     }
 
     fn observe(&self, d: &DetectionRecord) -> Observation {
@@ -128,8 +125,8 @@ impl<'m> Blind<'m> {
     }
 
     /// Try the earliest buffered arrival as a seed; it leaves the buffer either way.
-    fn seed_front(&mut self) -> Option<Candidate> {
-        let seed = *self.buffer.front()?;
+    fn seed_front(&mut self) -> Result<Option<Candidate>> {
+        let Some(&seed) = self.buffer.front() else { return Ok(None) };
         let s0 = self.observe(&seed);
         // Partners: arrivals no later than the travel time between the two sensors allows.
         let (partners, observations): (Vec<usize>, Vec<Observation>) = (1..self.buffer.len())
@@ -141,7 +138,7 @@ impl<'m> Blind<'m> {
                 o.t_s - s0.t_s <= between / o.slowest_mps() + tolerance(&s0, o, 0.0, between)
             })
             .unzip();
-        let (at, _) = self.search(&s0, &observations);
+        let at = self.search(&s0, &observations)?;
         // Consistent arrivals at the searched position, one per sensor (the closest in time).
         let t0 = s0.t_s - travel_time_s(&s0, at);
         let seed_range = (s0.x - at[0]).hypot(s0.y - at[1]);
@@ -169,7 +166,7 @@ impl<'m> Blind<'m> {
         let Some((obs, e)) = fit else {
             self.buffer.pop_front();
             self.unassociated += 1;
-            return None;
+            return Ok(None);
         };
         // The seed must belong: the others' own fit, without it, must agree with the whole fit.
         // A leftover arrival of an earlier event otherwise drags a later event's arrivals (a
@@ -182,7 +179,7 @@ impl<'m> Blind<'m> {
         {
             self.buffer.pop_front();
             self.unassociated += 1;
-            return None;
+            return Ok(None);
         }
         // The event's other arrivals, those its fit explains within the tolerance of its weather
         // before the fit (a second phase, a pick the tight choice left out), leave with it:
@@ -212,7 +209,7 @@ impl<'m> Blind<'m> {
             }
         }
         candidate.reverse();
-        Some(candidate)
+        Ok(Some(candidate))
     }
 
     /// The seed (buffer index 0) and, per sensor, the partner arrival closest in time among those
@@ -268,55 +265,50 @@ impl<'m> Blind<'m> {
     }
 
     /// The position around the seed sensor that the partners' arrivals agree with best: a
-    /// beam of the best few grid points, each refined coarse to fine. The score counts each
-    /// partner by how close its arrival is to the predicted one (a triangular kernel as wide as
-    /// the tolerance plus the cell), so ties at coarse levels break towards the true position.
-    fn search(&self, s0: &Observation, partners: &[Observation]) -> ([f64; 2], f64) {
-        let mut beam = vec![([s0.x, s0.y], 0.0)];
+    /// beam of the best few grid points, each refined coarse to fine (`search`, on the device
+    /// or its f64 reference). The score counts each partner by how close its arrival is to the
+    /// predicted one (a triangular kernel as wide as the tolerance plus the cell), so ties at
+    /// coarse levels break towards the true position.
+    fn search(&self, s0: &Observation, partners: &[Observation]) -> Result<[f64; 2]> {
+        let origin = [s0.x, s0.y];
+        let mut arrivals: Vec<SearchArrival> =
+            std::iter::once(s0).chain(partners).map(|o| SearchArrival::of(o, origin, s0.t_s)).collect();
+        let mut beam = vec![[0.0, 0.0]];
         let mut half = self.search_radius_m;
         for _ in 0..SEARCH_LEVELS {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
             let cell_slack = |o: &Observation| std::f64::consts::SQRT_2 * step / o.slowest_mps();
             // Each partner's kernel width is the same at every point of this level.
-            let widths: Vec<f64> = partners
+            for (a, o) in arrivals[1..].iter_mut().zip(partners) {
+                let between = (o.x - s0.x).hypot(o.y - s0.y);
+                a.width_s = (tolerance(s0, o, half, between + half) + cell_slack(o) + cell_slack(s0)) as f32;
+            }
+            let jobs: Vec<SearchJob> = beam
                 .iter()
-                .map(|o| tolerance(s0, o, half, (o.x - s0.x).hypot(o.y - s0.y) + half) + cell_slack(o) + cell_slack(s0))
-                .collect();
-            let points: Vec<[f64; 2]> = beam
-                .iter()
-                .flat_map(|(centre, _)| {
-                    (0..SEARCH_POINTS * SEARCH_POINTS).map(move |k| {
-                        let (a, b) = (k / SEARCH_POINTS, k % SEARCH_POINTS);
-                        [centre[0] - half + a as f64 * step, centre[1] - half + b as f64 * step]
-                    })
+                .map(|centre| SearchJob {
+                    centre_x: centre[0] as f32,
+                    centre_y: centre[1] as f32,
+                    half_m: half as f32,
+                    step_m: step as f32,
+                    first: 0,
+                    count: arrivals.len() as u32,
+                    points: SEARCH_POINTS as u32,
+                    pad: 0,
                 })
                 .collect();
-            let mut scored: Vec<([f64; 2], f64)> = points
-                .par_iter()
-                .map(|&at| {
-                    let t0 = s0.t_s - travel_time_s(s0, at);
-                    let timing: f64 = partners
-                        .iter()
-                        .zip(&widths)
-                        .map(|(o, width)| (1.0 - (o.t_s - t0 - travel_time_s(o, at)).abs() / width).max(0.0))
-                        .sum();
-                    // Bearings break the mirror ambiguity of arrivals at sensors in a row.
-                    let pointing: f64 = std::iter::once(s0)
-                        .chain(partners)
-                        .map(|o| bearing_agreement(o, at, std::f64::consts::SQRT_2 * step))
-                        .sum();
-                    (at, timing + pointing)
-                })
-                .collect();
+            let scores = self.scorer.score(&arrivals, &jobs)?;
+            let per_job = SEARCH_POINTS * SEARCH_POINTS;
+            let mut scored: Vec<([f64; 2], f64)> =
+                scores.iter().enumerate().map(|(k, &score)| (jobs[k / per_job].point(k % per_job), score)).collect();
             scored.sort_by(|x, y| y.1.total_cmp(&x.1));
-            scored.truncate(BEAM);
-            beam = scored;
+            beam = scored.into_iter().take(BEAM).map(|(at, _)| at).collect();
             half = 1.5 * step;
             if step < 1.0 {
                 break;
             }
         }
-        beam.first().copied().unwrap_or(([s0.x, s0.y], 0.0))
+        let best = beam.first().copied().unwrap_or([0.0, 0.0]);
+        Ok([best[0] + origin[0], best[1] + origin[1]])
     }
 }
 
@@ -351,18 +343,6 @@ fn points_at(o: &Observation, at: [f64; 2]) -> bool {
     let mut miss = bearing - dx.atan2(dy);
     miss -= std::f64::consts::TAU * ((miss + std::f64::consts::PI) / std::f64::consts::TAU).floor();
     miss.abs() <= BEARING_SIGMAS * sigma.hypot(o.position_sigma_m / range)
-}
-
-/// How well an observation's bearing points at `at`, in [0, 1] (0 without a bearing): a
-/// triangular kernel as wide as the bearing's tolerance plus the angle the cell subtends.
-fn bearing_agreement(o: &Observation, at: [f64; 2], cell_m: f64) -> f64 {
-    let Some((bearing, sigma)) = o.bearing else { return 0.0 };
-    let (dx, dy) = (at[0] - o.x, at[1] - o.y);
-    let range = dx.hypot(dy).max(1.0);
-    let mut miss = bearing - dx.atan2(dy);
-    miss -= std::f64::consts::TAU * ((miss + std::f64::consts::PI) / std::f64::consts::TAU).floor();
-    let width = BEARING_SIGMAS * sigma + (cell_m / range).min(std::f64::consts::PI);
-    (1.0 - miss.abs() / width).max(0.0)
 }
 
 /// Arrival-time tolerance between two arrivals of one event from sources about `range_a` and
@@ -452,11 +432,11 @@ mod tests {
             });
         }
         detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
-        let mut blind = Blind::new(&models, 60.0, 20_000.0);
+        let mut blind = Blind::new(&models, 60.0, 20_000.0, &super::super::search::CpuScorer);
         for d in detections {
             blind.push(d);
         }
-        let candidates = blind.finish();
+        let candidates = blind.finish().expect("the reference scores");
         let located: Vec<&Candidate> = candidates.iter().filter(|c| c.len() >= 10).collect();
         assert_eq!(located.len(), 2, "{candidates:?}");
         for c in located {

@@ -7,12 +7,15 @@ pub mod associate;
 pub mod locate;
 pub mod observe;
 pub mod score;
+pub mod search;
+pub mod search_gpu;
 
 pub use locate::{Estimate, Observation, locate};
 
 use crate::deploy::Sensor;
 use crate::error::{Error, Result};
 use crate::geo::{ContactLine, Plane};
+use crate::gpu::Gpu;
 use crate::output::records::*;
 use crate::output::{Table, names_attr};
 use crate::scenario::{Association, LoadedScenario};
@@ -20,6 +23,8 @@ use associate::{Blind, Candidate, Oracle};
 use observe::{SensorModel, observation, sensor_models};
 use rayon::prelude::*;
 use score::{ClassScore, attributable, attribute};
+use search::{CpuScorer, LevelScorer};
+use search_gpu::GpuScorer;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -51,6 +56,9 @@ pub struct VerifyReport {
     pub located: u64,
     /// Arrivals the blind association could not place in any candidate.
     pub unassociated: u64,
+    /// Where the blind association's grid search ran (the adapter, or the f64 reference), the
+    /// grid points it scored and those the reference scored again for the device; None: oracle.
+    pub search: Option<SearchCounts>,
     /// Estimates not explained by any event (false alarms, split events), per day.
     pub false_alarms_per_day: f64,
     /// One row per class, in scenario order, with its name.
@@ -79,6 +87,15 @@ impl VerifyReport {
     }
 }
 
+/// What the blind association's grid search did.
+#[derive(Debug, Clone)]
+pub struct SearchCounts {
+    pub device: String,
+    pub points: u64,
+    pub recomputed: u64,
+    pub dispatches: u64,
+}
+
 enum Associator<'m> {
     Oracle(Oracle),
     Blind(Blind<'m>),
@@ -91,15 +108,15 @@ impl Associator<'_> {
             Self::Blind(a) => a.push(d),
         }
     }
-    fn ready(&mut self, now: f64) -> Vec<Candidate> {
+    fn ready(&mut self, now: f64) -> Result<Vec<Candidate>> {
         match self {
-            Self::Oracle(a) => a.ready(now),
+            Self::Oracle(a) => Ok(a.ready(now)),
             Self::Blind(a) => a.ready(now),
         }
     }
-    fn finish(&mut self) -> Vec<Candidate> {
+    fn finish(&mut self) -> Result<Vec<Candidate>> {
         match self {
-            Self::Oracle(a) => a.finish(),
+            Self::Oracle(a) => Ok(a.finish()),
             Self::Blind(a) => a.finish(),
         }
     }
@@ -239,6 +256,7 @@ pub fn verify(
     plane: &Plane,
     line: &ContactLine,
     sensors: &[Sensor],
+    gpu: Option<&Gpu>,
 ) -> Result<VerifyReport> {
     let started = Instant::now();
     let s = &loaded.scenario;
@@ -259,9 +277,20 @@ pub fn verify(
     let deepest_km =
         s.classes.iter().map(|c| c.depth_km[1].max(c.impact_depth_km.map_or(0.0, |d| d[1]))).fold(0.0, f64::max);
     let farthest_sensor_m = sensors.iter().map(|x| x.offset_m.abs()).fold(0.0, f64::max);
+    // The blind search runs on the device when there is one, else on its f64 reference.
+    let device = match (s.verify.association, gpu) {
+        (Association::Blind, Some(gpu)) => Some((GpuScorer::new(gpu)?, gpu.describe())),
+        _ => None,
+    };
+    let scorer: &dyn LevelScorer = match &device {
+        Some((scorer, _)) => scorer,
+        None => &CpuScorer,
+    };
     let mut associator = match s.verify.association {
         Association::Oracle => Associator::Oracle(Oracle::new(horizon)),
-        Association::Blind => Associator::Blind(Blind::new(&models, horizon, deepest_km * 1000.0 + farthest_sensor_m)),
+        Association::Blind => {
+            Associator::Blind(Blind::new(&models, horizon, deepest_km * 1000.0 + farthest_sensor_m, scorer))
+        }
     };
     let detections = file.dataset("detections").map_err(|e| h5("detections", e))?;
     let mut table = Table::create::<EstimateRecord>(
@@ -303,10 +332,10 @@ pub fn verify(
         for d in chunk {
             associator.push(d);
         }
-        let batch = associator.ready(now);
+        let batch = associator.ready(now)?;
         process(batch, &mut table)?;
     }
-    let batch = associator.finish();
+    let batch = associator.finish()?;
     process(batch, &mut table)?;
     let unassociated = match &associator {
         Associator::Blind(b) => b.unassociated,
@@ -342,11 +371,24 @@ pub fn verify(
         .create("confidence")
         .and_then(|a| a.write_scalar(&s.verify.confidence))
         .map_err(|e| h5("metrics", e))?;
+    let search = match (s.verify.association, &device) {
+        (Association::Oracle, _) => None,
+        (Association::Blind, Some((scorer, name))) => Some(SearchCounts {
+            device: name.clone(),
+            points: scorer.points.get(),
+            recomputed: scorer.recomputed.get(),
+            dispatches: scorer.dispatches.get(),
+        }),
+        (Association::Blind, None) => {
+            Some(SearchCounts { device: "the f64 reference (CPU)".into(), points: 0, recomputed: 0, dispatches: 0 })
+        }
+    };
     Ok(VerifyReport {
         association: s.verify.association,
         candidates,
         located,
         unassociated,
+        search,
         false_alarms_per_day,
         metrics,
         seconds: started.elapsed().as_secs_f64(),

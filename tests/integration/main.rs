@@ -1,5 +1,6 @@
 //! linewatch integration tests: one binary, one module per concern.
 
+mod association_gpu_vs_cpu;
 mod bad_input;
 mod check_command;
 mod coverage_gpu_vs_cpu;

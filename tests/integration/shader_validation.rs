@@ -5,7 +5,7 @@
 #[test]
 fn every_kernel_validates_with_naga() {
     let kernels = linewatch::shaders::all_kernels();
-    assert_eq!(kernels.len(), 5);
+    assert_eq!(kernels.len(), 6);
     for kernel in kernels {
         // The error, if any, names the original file and line (shaders/x.wgsl:L:C).
         assert_eq!(kernel.diagnose(), None, "{}", kernel.name);
@@ -170,4 +170,14 @@ fn paint_structs_match_the_shader() {
     use std::mem::size_of;
     let expected = [("CellOut", size_of::<GpuCellOut>()), ("Paint", size_of::<PaintSettings>())];
     assert_layouts(&linewatch::shaders::paint_kernel().source, &expected, "paint_cells", WORKGROUP_SIZE);
+}
+
+#[test]
+fn association_structs_match_the_shader() {
+    use linewatch::verify::search::{SearchArrival, SearchJob};
+    use linewatch::verify::search_gpu::{SearchLevel, WORKGROUP_SIZE};
+    use std::mem::size_of;
+    let expected =
+        [("Arrival", size_of::<SearchArrival>()), ("Job", size_of::<SearchJob>()), ("Level", size_of::<SearchLevel>())];
+    assert_layouts(&linewatch::shaders::associate_kernel().source, &expected, "score_points", WORKGROUP_SIZE);
 }
