@@ -30,6 +30,10 @@ const MAX_CONFIRMING_WINDOW_S: f64 = 0.5;
 /// How far, as Mahalanobis distance² under the fit without the seed, the whole fit may lie from
 /// it: the 99.9 % point of χ² with two degrees of freedom.
 const SEED_AGREEMENT_CHI2: f64 = 13.8;
+/// How many times the area of the error ellipse the others' own fit may have, against the whole
+/// fit's: one arrival of N typically shrinks it by N/(N − 1); tenfold means the position rests
+/// on the seed alone. A stated choice.
+const MAX_SEED_SHRINK: f64 = 10.0;
 /// Standard normal quantile of 1 − 1e-3: the seed's χ² increment test.
 const SEED_TAIL_SIGMAS: f64 = 3.090;
 /// Rounds of choosing the members again from a fit of the last choice.
@@ -163,23 +167,22 @@ impl<'m> Blind<'m> {
         // Drop what one fit does not explain; a set that no fit explains is no candidate.
         self.trim_to_the_gate(&mut members);
         let fit = self.fit(&members).filter(|(obs, e)| confirmed(obs, e) && passes_the_gate(obs, e));
-        let Some((obs, e)) = fit else {
-            self.buffer.pop_front();
-            self.unassociated += 1;
-            return Ok(None);
-        };
+        let Some((obs, e)) = fit else { return Ok(self.drop_seed()) };
         // The seed must belong: the others' own fit, without it, must agree with the whole fit.
         // A leftover arrival of an earlier event otherwise drags a later event's arrivals (a
         // compact row of geophones, say, that fixes a direction only) to where it points.
         // Both tests: the fits' positions agree, and the seed adds no more to χ² than its own
         // constraints may (at its 1e-3 upper point).
-        if let Some(without) = locate(&obs[1..])
-            && (without.mahalanobis2_to([e.x, e.y]) > SEED_AGREEMENT_CHI2
-                || e.chi2 - without.chi2 > super::chi2_upper_quantile(constraints(&obs[..1]) as f64, SEED_TAIL_SIGMAS))
-        {
-            self.buffer.pop_front();
-            self.unassociated += 1;
-            return Ok(None);
+        // And the location must not hinge on the seed: if the others alone fix it only to an
+        // ellipse `MAX_SEED_SHRINK` times the area, nothing tests the seed's association (a
+        // compact row that fixes a direction, plus one arrival of another event for the range).
+        let seed_belongs = locate(&obs[1..]).is_some_and(|without| {
+            without.mahalanobis2_to([e.x, e.y]) <= SEED_AGREEMENT_CHI2
+                && e.chi2 - without.chi2 <= super::chi2_upper_quantile(constraints(&obs[..1]) as f64, SEED_TAIL_SIGMAS)
+                && ellipse_area(&without) <= MAX_SEED_SHRINK * ellipse_area(&e)
+        });
+        if !seed_belongs {
+            return Ok(self.drop_seed());
         }
         // The event's other arrivals, those its fit explains within the tolerance of its weather
         // before the fit (a second phase, a pick the tight choice left out), leave with it:
@@ -210,6 +213,19 @@ impl<'m> Blind<'m> {
         }
         candidate.reverse();
         Ok(Some(candidate))
+    }
+
+    /// The seed leaves the buffer without partners: a candidate alone if it fixes its source by
+    /// itself (a radar's range and bearing: a weapon-locating radar's report stands alone as a
+    /// deployed system's does), else unassociated.
+    fn drop_seed(&mut self) -> Option<Candidate> {
+        let seed = self.buffer.pop_front()?;
+        let o = self.observe(&seed);
+        if o.range.is_some() && o.bearing.is_some() {
+            return Some(vec![seed]);
+        }
+        self.unassociated += 1;
+        None
     }
 
     /// The seed (buffer index 0) and, per sensor, the partner arrival closest in time among those
@@ -327,6 +343,11 @@ fn confirmed(obs: &[Observation], e: &super::Estimate) -> bool {
 /// Whether a fit passes the verifier's χ² gate.
 fn passes_the_gate(obs: &[Observation], e: &super::Estimate) -> bool {
     !super::exceeds_chi2_gate(e.chi2, constraints(obs).saturating_sub(3).max(1))
+}
+
+/// Area of an estimate's error ellipse, up to a constant: √det Σ.
+fn ellipse_area(e: &super::Estimate) -> f64 {
+    (e.cov_xy[0][0] * e.cov_xy[1][1] - e.cov_xy[0][1] * e.cov_xy[1][0]).max(0.0).sqrt()
 }
 
 /// Location constraints of a set of observations: one per arrival and one per bearing.

@@ -60,7 +60,7 @@ impl LevelScorer for GpuScorer<'_> {
         let max_x = u64::from(limits.max_compute_workgroups_per_dimension);
         let (gx, gy) = (groups.min(max_x), groups.div_ceil(max_x));
         let bytes = (total * 4) as u64;
-        if gy > max_x || bytes > u64::from(limits.max_storage_buffer_binding_size) {
+        if gy > max_x || bytes > limits.max_storage_buffer_binding_size {
             return Err(Error::Gpu(format!(
                 "associate: {total} points exceed one dispatch on {}",
                 self.gpu.describe()
