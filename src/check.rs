@@ -20,7 +20,13 @@ fn detection_figure(
 ) -> f64 {
     let Some(c) = s.classes.iter().position(|x| x.name == class) else { return f64::NAN };
     if let Some(row) = s.rows.iter().position(|r| r.name == selector) {
-        return heard.pair_rate(c, row);
+        return match metric {
+            "peak_db_median" => {
+                let tnt_kg = s.classes[c].source.tnt_kg.unwrap_or(f64::NAN);
+                heard.median_level_db(c, row) + crate::physics::explosion::peak_minus_exposure_db(tnt_kg)
+            }
+            _ => heard.pair_rate(c, row),
+        };
     }
     let Some(&m) = Modality::ALL.iter().find(|m| m.name() == selector) else { return f64::NAN };
     match metric {

@@ -21,8 +21,10 @@ pub const CLASS_METRICS: [&str; 10] = [
 /// Per-class coverage figures an expectation may name.
 pub const COVERAGE_METRICS: [&str; 4] = ["verifiable_fraction", "p_detect_fraction", "p_k_fraction", "calibration_gap"];
 /// Detection figures of a class's own events (`detection.<class>.<row>.pair_rate`, or
-/// `detection.<class>.<modality>.<distance metric>`; run::tally).
-pub const ROW_METRICS: [&str; 1] = ["pair_rate"];
+/// `detection.<class>.<modality>.<distance metric>`; run::tally). `peak_db_median` is the
+/// median peak sound pressure level of the detections at an acoustic row, dB re 20 µPa, for a
+/// class whose source is given as a TNT mass (its pulse's shape converts exposure to peak).
+pub const ROW_METRICS: [&str; 2] = ["pair_rate", "peak_db_median"];
 pub const DISTANCE_METRICS: [&str; 3] = ["median_km", "p90_km", "beyond_50km_fraction"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +197,9 @@ fn detection_expectations(
                 format!("unknown detection metric '{metric}' of '{selector}'; known: {}", known.join(", ")),
             ));
         }
+        if metric == "peak_db_median" {
+            peak_level_applies(&pm, class, selector, scenario)?;
+        }
         let ((comparison, bound), also, condition) = condition(&pm, &bound)?;
         out.push(Expectation {
             name: format!("detection.{class}.{selector}.{metric}"),
@@ -209,6 +214,25 @@ fn detection_expectations(
         });
     }
     Ok(out)
+}
+
+/// A peak level needs an acoustic row and a source whose pulse is known (a TNT mass).
+fn peak_level_applies(p: &FieldPath, class: &str, row: &str, scenario: &Scenario) -> Result<(), (FieldPath, String)> {
+    let acoustic = scenario.rows.iter().any(|r| r.name == row && r.modality == crate::scenario::Modality::Acoustic);
+    if !acoustic {
+        return Err((p.clone(), format!("peak_db_median needs an acoustic row; '{row}' is not one")));
+    }
+    let pulse_known = scenario
+        .classes
+        .iter()
+        .any(|c| c.name == class && c.source.acoustic_db.is_none() && c.source.tnt_kg.is_some_and(|w| w > 0.0));
+    if !pulse_known {
+        return Err((
+            p.clone(),
+            format!("peak_db_median needs the source of '{class}' given as tnt_kg, without acoustic_db"),
+        ));
+    }
+    Ok(())
 }
 
 /// An expectation with the value measured for it.

@@ -10,7 +10,7 @@ import math
 
 CENTRE = (37.0, 48.0045)
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
-RADII_KM = [0.3, 0.5, 1, 2, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 60, 100, 150, 200, 300]
+RADII_KM = [0.152, 0.3, 0.444, 0.5, 1, 2, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 60, 100, 150, 200, 300]
 POINTS = 24
 
 for radius in RADII_KM:

@@ -124,7 +124,7 @@ pub struct DetectionRecord {
 pub type PhaseCode = crate::physics::seismic::Phase;
 
 pub const DETECTION_UNITS: &str = "event_id: id in /events, -1 = false alarm; sensor_id: id in /sensors; \
-modality: enum; t_s: s since scenario start (arrival time); snr_db: dB; level_db: dB (acoustic re 20 uPa, seismic re 1 nm/s); \
+modality: enum; t_s: s since scenario start (arrival time); snr_db: dB; level_db: dB (acoustic: sound exposure re (20 uPa)^2 s, seismic re 1 nm/s); \
 bearing_rad: rad clockwise from grid north, sensor to source, NaN if none; range_m: m, ground range sensor to source \
 as a radar measures it, NaN if none; phase: enum, Lg 1 for a seismic arrival on the regional crustal phase, Direct 0 for every other";
 

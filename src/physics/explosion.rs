@@ -50,6 +50,16 @@ pub fn acoustic_source_db(tnt_kg: f64) -> f64 {
         + 20.0 * range.log10()
 }
 
+/// Peak sound pressure level less sound exposure level of the source's pulse, dB: the same
+/// Friedlander pulse as `acoustic_source_db`, so Lpk = SEL − 10·lg((1 − e⁻²)/4 · t₊ / 1 s). The
+/// model carries one pulse shape to every range (linear acoustics beyond the weak-shock
+/// distance), so this converts any received exposure level of the source to its peak level.
+pub fn peak_minus_exposure_db(tnt_kg: f64) -> f64 {
+    let duration_s = positive_phase_ms_per_cube_root_kg(WEAK_SHOCK_SCALED_DISTANCE) * tnt_kg.cbrt() * 1e-3;
+    let friedlander_energy = (1.0 - (-2.0f64).exp()) / 4.0;
+    -10.0 * (friedlander_energy * duration_s).log10()
+}
+
 /// Dominant frequency of the blast pulse, Hz: the Friedlander spectrum peaks near 1/(2π t₊).
 pub fn dominant_frequency_hz(tnt_kg: f64) -> f64 {
     let duration_s = positive_phase_ms_per_cube_root_kg(WEAK_SHOCK_SCALED_DISTANCE) * tnt_kg.cbrt() * 1e-3;
@@ -84,6 +94,19 @@ mod tests {
         let delta = acoustic_source_db(8.0) - acoustic_source_db(1.0);
         assert!((delta - 10.0 * 8f64.log10()).abs() < 1e-9, "{delta}");
         assert!(dominant_frequency_hz(8.0) < dominant_frequency_hz(1.0));
+    }
+
+    #[test]
+    fn peak_level_at_the_weak_shock_distance_is_kinney_and_grahams() {
+        // Carried out to Z = 50 by spherical spreading, the exposure level less the pulse's
+        // peak-to-exposure difference must give back K&G's peak overpressure there.
+        for tnt in [0.2, 4.0, 250.0] {
+            let range = WEAK_SHOCK_SCALED_DISTANCE * f64::cbrt(tnt);
+            let sel = acoustic_source_db(tnt) - 20.0 * range.log10();
+            let peak_pa = overpressure_ratio(WEAK_SHOCK_SCALED_DISTANCE) * SEA_LEVEL_PRESSURE_PA;
+            let expected = 20.0 * (peak_pa / REFERENCE_SOUND_PRESSURE_PA).log10();
+            assert!((sel + peak_minus_exposure_db(tnt) - expected).abs() < 1e-9, "{tnt} kg");
+        }
     }
 
     #[test]

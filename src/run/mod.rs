@@ -166,7 +166,7 @@ fn simulate(
                 sensors.get(d.sensor_id as usize),
             ) && let Some(e) = events.get(k as usize)
             {
-                summary.heard.detection(e, sensor);
+                summary.heard.detection(e, sensor, f64::from(d.level_db));
             }
         }
 

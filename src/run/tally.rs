@@ -13,6 +13,11 @@ use crate::scenario::Modality;
 const FIRST_BIN_KM: f64 = 0.01;
 const BINS_PER_DECADE: f64 = 200.0;
 const BINS: usize = 1200;
+/// Received levels of acoustic rows, in `LEVEL_STEP_DB` bins from `LOWEST_LEVEL_DB`: medians to
+/// 0.1 dB, far finer than any published level they are held against.
+const LOWEST_LEVEL_DB: f64 = -50.0;
+const LEVEL_STEP_DB: f64 = 0.1;
+const LEVEL_BINS: usize = 3500;
 
 /// Per class: own events, detections per row, and the distances of detections per modality.
 #[derive(Debug, Clone, Default)]
@@ -25,21 +30,30 @@ pub struct DetectionTally {
     pub row_sensors: Vec<u64>,
     /// [class][modality]: histogram of detection distances.
     distances: Vec<Vec<Vec<u64>>>,
+    /// [class][row]: histogram of received levels; empty for rows that are not acoustic.
+    levels: Vec<Vec<Vec<u64>>>,
 }
 
 impl DetectionTally {
     pub fn new(classes: usize, rows: usize, sensors: &[Sensor]) -> Self {
         let mut row_sensors = vec![0; rows];
+        let mut acoustic_rows = vec![false; rows];
         for s in sensors.iter().filter(|s| s.active) {
             if let Some(n) = row_sensors.get_mut(usize::from(s.row)) {
                 *n += 1;
             }
+            if let Some(acoustic) = acoustic_rows.get_mut(usize::from(s.row)) {
+                *acoustic |= s.modality == Modality::Acoustic;
+            }
         }
+        let level_bins: Vec<Vec<u64>> =
+            acoustic_rows.iter().map(|&a| if a { vec![0; LEVEL_BINS] } else { Vec::new() }).collect();
         Self {
             events: vec![0; classes],
             by_row: vec![vec![0; rows]; classes],
             row_sensors,
             distances: vec![vec![vec![0; BINS]; Modality::ALL.len()]; classes],
+            levels: vec![level_bins; classes],
         }
     }
 
@@ -55,8 +69,8 @@ impl DetectionTally {
         }
     }
 
-    /// One detection of `e` by `s` (where the sensor was surveyed).
-    pub fn detection(&mut self, e: &Event, s: &Sensor) {
+    /// One detection of `e` by `s` (where the sensor was surveyed) at a received `level_db`.
+    pub fn detection(&mut self, e: &Event, s: &Sensor, level_db: f64) {
         if !Self::own(e) {
             return;
         }
@@ -69,6 +83,28 @@ impl DetectionTally {
         if let Some(h) = self.distances.get_mut(class).and_then(|m| m.get_mut(s.modality.code() as usize)) {
             h[bin.min(BINS - 1)] += 1;
         }
+        if let Some(h) = self.levels.get_mut(class).and_then(|r| r.get_mut(usize::from(s.row)))
+            && !h.is_empty()
+            && level_db.is_finite()
+        {
+            let bin = ((level_db - LOWEST_LEVEL_DB) / LEVEL_STEP_DB).max(0.0) as usize;
+            h[bin.min(LEVEL_BINS - 1)] += 1;
+        }
+    }
+
+    /// Median received level of the class's own events at an acoustic row, dB (bin centre);
+    /// NaN without detections or for a row that is not acoustic.
+    pub fn median_level_db(&self, class: usize, row: usize) -> f64 {
+        let Some(h) = self.levels.get(class).and_then(|r| r.get(row)) else { return f64::NAN };
+        let total: u64 = h.iter().sum();
+        let mut seen = 0;
+        for (bin, n) in h.iter().enumerate() {
+            seen += n;
+            if total > 0 && 2 * seen >= total {
+                return LOWEST_LEVEL_DB + (bin as f64 + 0.5) * LEVEL_STEP_DB;
+            }
+        }
+        f64::NAN
     }
 
     /// Fraction of (own event, active sensor of the row) pairs that detected; NaN without any.
@@ -122,9 +158,9 @@ mod tests {
         for k in 1..=100 {
             tally.event(&e);
             let s = Sensor { x: f64::from(k) * 1000.0, ..sensors[0].clone() };
-            tally.detection(&e, &s);
+            tally.detection(&e, &s, 100.0 + f64::from(k));
         }
-        tally.detection(&Event { kind: EventKind::Impact, ..e.clone() }, &sensors[1]);
+        tally.detection(&Event { kind: EventKind::Impact, ..e.clone() }, &sensors[1], 0.0);
         assert_eq!(tally.pair_rate(0, 0), 1.0);
         assert_eq!(tally.pair_rate(0, 1), 0.0, "impacts do not count");
         let median = tally.distance_quantile_km(0, Modality::Acoustic, 0.5);
@@ -132,5 +168,8 @@ mod tests {
         let beyond = tally.beyond_fraction(0, Modality::Acoustic, 80.0);
         assert!((beyond - 0.21).abs() < 0.011, "beyond 80 km {beyond}");
         assert!(tally.distance_quantile_km(0, Modality::Seismic, 0.5).is_nan());
+        let level = tally.median_level_db(0, 0);
+        assert!((level - 150.0).abs() < 0.1, "median level {level}");
+        assert!(tally.median_level_db(0, 1).is_nan(), "no own event heard by row 1");
     }
 }

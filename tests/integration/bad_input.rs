@@ -84,6 +84,18 @@ bad_inputs! {
         expect: &["rows[1].offset_km", "finite"],
         ..BASE
     },
+    peak_level_of_a_seismic_row => Case {
+        name: "peak level of a seismic row",
+        edits: &[("", "\n[expect.detection.artillery.A-seismic]\npeak_db_median = \">= 140\"\n")],
+        expect: &["expect.detection.artillery.A-seismic.peak_db_median", "acoustic row"],
+        ..BASE
+    },
+    peak_level_of_a_source_without_a_pulse => Case {
+        name: "peak level of a source given by its level",
+        edits: &[("", "\n[expect.detection.vehicle.A-acoustic]\npeak_db_median = \">= 140\"\n")],
+        expect: &["expect.detection.vehicle.A-acoustic.peak_db_median", "tnt_kg"],
+        ..BASE
+    },
     wrong_type => Case { name: "wrong type", edits: &[("seed = 7", "seed = \"seven\"")], expect: &["seed"], ..BASE },
     unknown_modality => Case {
         name: "unknown modality",
