@@ -45,6 +45,14 @@ const MIN_CONSTRAINTS: usize = 5;
 /// Fewest sensors, whatever their bearings: two bearings and two arrivals fit any crossing.
 const MIN_SENSORS: usize = 3;
 
+/// A buffered arrival with what the search asks of it on every seed it might partner, worked
+/// out once: its observation and the slowest speed its signal can travel at.
+struct Buffered {
+    d: DetectionRecord,
+    o: Observation,
+    slowest_mps: f64,
+}
+
 /// A candidate event: its detections.
 pub type Candidate = Vec<DetectionRecord>;
 
@@ -85,7 +93,7 @@ impl Oracle {
 /// Arrivals that fit nothing (false alarms, events heard by too few sensors) are dropped.
 pub struct Blind<'m> {
     models: &'m [SensorModel],
-    buffer: VecDeque<DetectionRecord>,
+    buffer: VecDeque<Buffered>,
     horizon_s: f64,
     search_radius_m: f64,
     /// Scores the grid search's levels: the GPU kernel or its f64 reference.
@@ -103,14 +111,15 @@ impl<'m> Blind<'m> {
 
     /// Detections must arrive in time order.
     pub fn push(&mut self, d: DetectionRecord) {
-        self.buffer.push_back(d);
+        let o = observation(&self.models[d.sensor_id as usize], &d);
+        self.buffer.push_back(Buffered { slowest_mps: o.slowest_mps(), d, o });
     }
 
     /// Candidates seeded by arrivals more than the horizon before `now` (all their partners
     /// have arrived).
     pub fn ready(&mut self, now: f64) -> Result<Vec<Candidate>> {
         let mut out = Vec::new();
-        while self.buffer.front().is_some_and(|d| now - d.t_s > self.horizon_s) {
+        while self.buffer.front().is_some_and(|b| now - b.d.t_s > self.horizon_s) {
             out.extend(self.seed_front()?);
         }
         Ok(out)
@@ -124,25 +133,27 @@ impl<'m> Blind<'m> {
         Ok(out)
     }
 
-    fn observe(&self, d: &DetectionRecord) -> Observation {
-        observation(&self.models[d.sensor_id as usize], d)
-    }
-
     /// Try the earliest buffered arrival as a seed; it leaves the buffer either way.
     fn seed_front(&mut self) -> Result<Option<Candidate>> {
-        let Some(&seed) = self.buffer.front() else { return Ok(None) };
-        let s0 = self.observe(&seed);
+        let Some(seed) = self.buffer.front() else { return Ok(None) };
+        let (seed_sensor, s0) = (seed.d.sensor_id, seed.o);
         // Partners: arrivals no later than the travel time between the two sensors allows.
-        let (partners, observations): (Vec<usize>, Vec<Observation>) = (1..self.buffer.len())
-            .take_while(|&j| self.buffer[j].t_s - seed.t_s <= self.horizon_s)
-            .filter(|&j| self.buffer[j].sensor_id != seed.sensor_id)
-            .map(|j| (j, self.observe(&self.buffer[j])))
-            .filter(|(_, o)| {
+        let (partners, observations): (Vec<usize>, Vec<Observation>) = self
+            .buffer
+            .iter()
+            .enumerate()
+            .skip(1)
+            .take_while(|(_, b)| b.o.t_s - s0.t_s <= self.horizon_s)
+            .filter(|(_, b)| {
+                let o = &b.o;
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
-                o.t_s - s0.t_s <= between / o.slowest_mps() + tolerance(&s0, o, 0.0, between)
+                b.d.sensor_id != seed_sensor
+                    && o.t_s - s0.t_s <= between / b.slowest_mps + tolerance(&s0, o, 0.0, between)
             })
+            .map(|(j, b)| (j, b.o))
             .unzip();
-        let at = self.search(&s0, &observations)?;
+        let slowest: Vec<f64> = partners.iter().map(|&j| self.buffer[j].slowest_mps).collect();
+        let at = self.search(&s0, &observations, &slowest)?;
         // Consistent arrivals at the searched position, one per sensor (the closest in time).
         let t0 = s0.t_s - travel_time_s(&s0, at);
         let seed_range = (s0.x - at[0]).hypot(s0.y - at[1]);
@@ -166,6 +177,9 @@ impl<'m> Blind<'m> {
         }
         // Drop what one fit does not explain; a set that no fit explains is no candidate.
         self.trim_to_the_gate(&mut members);
+        if !self.drop_refuted_waves(&mut members) {
+            return Ok(self.drop_seed());
+        }
         let fit = self.fit(&members).filter(|(obs, e)| confirmed(obs, e) && passes_the_gate(obs, e));
         let Some((obs, e)) = fit else { return Ok(self.drop_seed()) };
         // The seed must belong: the others' own fit, without it, must agree with the whole fit.
@@ -205,10 +219,10 @@ impl<'m> Blind<'m> {
         leaving.sort_unstable();
         let mut candidate = Vec::with_capacity(members.len());
         for &(j, member) in leaving.iter().rev() {
-            if let Some(d) = self.buffer.remove(j)
+            if let Some(b) = self.buffer.remove(j)
                 && member
             {
-                candidate.push(d);
+                candidate.push(b.d);
             }
         }
         candidate.reverse();
@@ -220,9 +234,8 @@ impl<'m> Blind<'m> {
     /// deployed system's does), else unassociated.
     fn drop_seed(&mut self) -> Option<Candidate> {
         let seed = self.buffer.pop_front()?;
-        let o = self.observe(&seed);
-        if o.range.is_some() && o.bearing.is_some() {
-            return Some(vec![seed]);
+        if seed.o.range.is_some() && seed.o.bearing.is_some() {
+            return Some(vec![seed.d]);
         }
         self.unassociated += 1;
         None
@@ -241,7 +254,7 @@ impl<'m> Blind<'m> {
         for (o, &j) in observations.iter().zip(partners) {
             let (miss, tolerance, at) = judge(o);
             if miss <= tolerance && points_at(o, at) {
-                let sensor = self.buffer[j].sensor_id;
+                let sensor = self.buffer[j].d.sensor_id;
                 if chosen.get(&sensor).is_none_or(|&(m, _)| miss < m) {
                     chosen.insert(sensor, (miss, j));
                 }
@@ -252,7 +265,7 @@ impl<'m> Blind<'m> {
 
     /// The members' observations and their fit.
     fn fit(&self, members: &[usize]) -> Option<(Vec<Observation>, super::Estimate)> {
-        let obs: Vec<Observation> = members.iter().map(|&j| self.observe(&self.buffer[j])).collect();
+        let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
         locate(&obs).map(|e| (obs, e))
     }
 
@@ -261,7 +274,7 @@ impl<'m> Blind<'m> {
     /// fell inside the windows leave one by one, and what one fit explains stays.
     fn trim_to_the_gate(&self, members: &mut Vec<usize>) {
         while members.len() >= MIN_SENSORS {
-            let obs: Vec<Observation> = members.iter().map(|&j| self.observe(&self.buffer[j])).collect();
+            let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
             let Some(e) = locate(&obs) else { return };
             if !super::exceeds_chi2_gate(e.chi2, constraints(&obs).saturating_sub(3).max(1)) {
                 return;
@@ -280,38 +293,98 @@ impl<'m> Blind<'m> {
         }
     }
 
+    /// While the members of one kind of wave (sound, a ground wave, Lg, a radar's echo) pull the
+    /// fit away from where the others alone put it (beyond `SEED_AGREEMENT_CHI2` in the others'
+    /// own covariance), or fix it where the others alone leave an ellipse `MAX_SEED_SHRINK` times
+    /// the area or fix nothing, while too few to fix a source by themselves (so nothing tests
+    /// that they belong), they leave; false when that kind is the seed's (the seed does not
+    /// belong) or what is left fixes no source.
+    /// A pair of Lg picks of another event, a few tenths of a second sharp, otherwise fixes the
+    /// range that a row of microphones 10–30 km away leaves to the unknown weather, and passes the
+    /// χ² gate there.
+    fn drop_refuted_waves(&self, members: &mut Vec<usize>) -> bool {
+        let kind = |j: usize| wave_kind(&self.buffer[j].d);
+        let seed_kind = kind(0);
+        loop {
+            let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
+            let Some(whole) = locate(&obs) else { return false };
+            let mut kinds: Vec<(u8, u8)> = members.iter().map(|&j| kind(j)).collect();
+            // The seed's kind is judged last, once the others are clear of what does not belong.
+            kinds.sort_unstable_by_key(|&k| (k == seed_kind, k));
+            kinds.dedup();
+            if kinds.len() < 2 {
+                return true;
+            }
+            let refuted = kinds.into_iter().find(|&k| {
+                let of_kind = |wanted: bool| -> Vec<Observation> {
+                    members.iter().zip(&obs).filter(|&(&j, _)| (kind(j) == k) == wanted).map(|(_, o)| *o).collect()
+                };
+                let (own, others) = (of_kind(true), of_kind(false));
+                // Whether the location hinges on these arrivals while nothing tests that they
+                // belong: alone they fix no source.
+                let untested = || locate(&own).is_none();
+                match locate(&others) {
+                    Some(without) => {
+                        without.mahalanobis2_to([whole.x, whole.y]) > SEED_AGREEMENT_CHI2
+                            || (ellipse_area(&without) > MAX_SEED_SHRINK * ellipse_area(&whole) && untested())
+                    }
+                    None => untested(),
+                }
+            });
+            match refuted {
+                Some(k) if k == seed_kind => return false,
+                Some(k) => members.retain(|&j| kind(j) != k),
+                None => return true,
+            }
+        }
+    }
+
     /// The position around the seed sensor that the partners' arrivals agree with best: a
     /// beam of the best few grid points, each refined coarse to fine (`search`, on the device
     /// or its f64 reference). The score counts each partner by how close its arrival is to the
     /// predicted one (a triangular kernel as wide as the tolerance plus the cell), so ties at
     /// coarse levels break towards the true position.
-    fn search(&self, s0: &Observation, partners: &[Observation]) -> Result<[f64; 2]> {
+    fn search(&self, s0: &Observation, partners: &[Observation], slowest: &[f64]) -> Result<[f64; 2]> {
         let origin = [s0.x, s0.y];
-        let mut arrivals: Vec<SearchArrival> =
-            std::iter::once(s0).chain(partners).map(|o| SearchArrival::of(o, origin, s0.t_s)).collect();
+        let seed_slowest = s0.slowest_mps();
+        let seed = SearchArrival::of(s0, origin, s0.t_s);
+        let mut all: Vec<SearchArrival> = partners.iter().map(|o| SearchArrival::of(o, origin, s0.t_s)).collect();
         let mut beam = vec![[0.0, 0.0]];
         let mut half = self.search_radius_m;
         for _ in 0..SEARCH_LEVELS {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
             let cell_slack = |o: &Observation| std::f64::consts::SQRT_2 * step / o.slowest_mps();
             // Each partner's kernel width is the same at every point of this level.
-            for (a, o) in arrivals[1..].iter_mut().zip(partners) {
+            for (a, o) in all.iter_mut().zip(partners) {
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
                 a.width_s = (tolerance(s0, o, half, between + half) + cell_slack(o) + cell_slack(s0)) as f32;
             }
-            let jobs: Vec<SearchJob> = beam
-                .iter()
-                .map(|centre| SearchJob {
+            // Each centre's job holds the seed and only the partners that can score on its grid:
+            // below the first level a grid spans a few cells, and most of the partners in the
+            // travel-time window (arrivals of other events) score nothing there.
+            let (reach, cell) = (std::f64::consts::SQRT_2 * half, std::f64::consts::SQRT_2 * step);
+            let mut arrivals = Vec::new();
+            let mut jobs = Vec::with_capacity(beam.len());
+            for centre in &beam {
+                let first = arrivals.len() as u32;
+                arrivals.push(seed);
+                arrivals.extend(
+                    all.iter()
+                        .zip(slowest)
+                        .filter(|(a, v)| a.can_score_near(&seed, *centre, reach, cell, [seed_slowest, **v]))
+                        .map(|(a, _)| *a),
+                );
+                jobs.push(SearchJob {
                     centre_x: centre[0] as f32,
                     centre_y: centre[1] as f32,
                     half_m: half as f32,
                     step_m: step as f32,
-                    first: 0,
-                    count: arrivals.len() as u32,
+                    first,
+                    count: arrivals.len() as u32 - first,
                     points: SEARCH_POINTS as u32,
                     pad: 0,
-                })
-                .collect();
+                });
+            }
             let scores = self.scorer.score(&arrivals, &jobs)?;
             let per_job = SEARCH_POINTS * SEARCH_POINTS;
             let mut scored: Vec<([f64; 2], f64)> =
@@ -326,6 +399,11 @@ impl<'m> Blind<'m> {
         let best = beam.first().copied().unwrap_or([0.0, 0.0]);
         Ok([best[0] + origin[0], best[1] + origin[1]])
     }
+}
+
+/// The kind of wave a detection travelled as: its modality and phase.
+fn wave_kind(d: &DetectionRecord) -> (u8, u8) {
+    (d.modality as u8, d.phase as u8)
 }
 
 /// Whether a fit's confirming observations, those whose arrival time is known to within
@@ -466,5 +544,84 @@ mod tests {
             assert_eq!(c.len(), 12, "every arrival of the event");
         }
         assert!(candidates.iter().flatten().filter(|d| d.event_id < 0).count() <= 1, "false alarms are dropped");
+    }
+
+    /// A compact row of three arrays 15 km from a source fixes its direction but hardly its range
+    /// (to kilometres);
+    /// two sharp seismic picks of another event, 5 km farther along that direction at just the
+    /// time that makes the row's arrivals fit it, would fix the range at the wrong place and pass
+    /// the χ² gate. Alone they fix nothing, so nothing tests that they belong: they leave. Taken as
+    /// the seed, they make no candidate.
+    #[test]
+    fn untested_arrivals_of_another_wave_do_not_fix_the_location() {
+        let acoustic = |x: f64| SensorModel {
+            x,
+            y: 0.0,
+            speed_mps: 340.0,
+            wind_mps: [0.0, 0.0],
+            sigma_t_s: 0.05,
+            threshold_db: 10.0,
+            fixed_sigma_s: 0.0,
+            path_speed_sigma_mps: 0.5,
+            shared: None,
+            air: None,
+            position_sigma_m: 0.0,
+            modality: crate::scenario::Modality::Acoustic,
+            bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
+            range_sigma_m: None,
+            lg: None,
+        };
+        let seismic = |y: f64| SensorModel {
+            x: 0.0,
+            y,
+            speed_mps: 3_500.0,
+            modality: crate::scenario::Modality::Seismic,
+            sigma_t_s: 0.01,
+            path_speed_sigma_mps: 10.0,
+            bearing: None,
+            ..acoustic(0.0)
+        };
+        let models = vec![acoustic(-1_500.0), acoustic(0.0), acoustic(1_500.0), seismic(17_000.0), seismic(30_000.0)];
+        let (source, ghost) = ([0.0, 15_000.0], [0.0, 20_000.0]);
+        let (t0, t0_ghost) = (100.0, 100.0 - 5_000.0 / 340.0);
+        let arrival = |sensor: usize, at: [f64; 2], t0: f64, event_id: i64| {
+            let m = &models[sensor];
+            let (dx, dy) = (at[0] - m.x, at[1] - m.y);
+            DetectionRecord {
+                event_id,
+                sensor_id: sensor as u32,
+                modality: if m.modality == crate::scenario::Modality::Acoustic {
+                    ModalityCode::Acoustic
+                } else {
+                    ModalityCode::Seismic
+                },
+                t_s: t0 + dx.hypot(dy) / m.speed_mps,
+                snr_db: 20.0,
+                level_db: 80.0,
+                bearing_rad: if m.bearing.is_some() { dx.atan2(dy) as f32 } else { f32::NAN },
+                range_m: f32::NAN,
+                phase: crate::output::PhaseCode::Direct,
+            }
+        };
+        let sound: Vec<DetectionRecord> = (0..3).map(|i| arrival(i, source, t0, 0)).collect();
+        let ground: Vec<DetectionRecord> = (3..5).map(|i| arrival(i, ghost, t0_ghost, 1)).collect();
+        let members: Vec<usize> = (0..5).collect();
+        for (seed_is_sound, order) in
+            [(true, [&sound[..], &ground[..]].concat()), (false, [&ground[..], &sound[..]].concat())]
+        {
+            let mut blind = Blind::new(&models, 100.0, 30_000.0, &super::super::search::CpuScorer);
+            for d in order {
+                blind.push(d);
+            }
+            let all: Vec<Observation> = blind.buffer.iter().map(|b| b.o).collect();
+            let whole = locate(&all).expect("five arrivals and three bearings fit");
+            assert!((whole.y - ghost[1]).abs() < 1_000.0, "the seismic pair fixes the range at the ghost: {whole:?}");
+            let mut kept = members.clone();
+            let seed_stays = blind.drop_refuted_waves(&mut kept);
+            assert_eq!(seed_stays, seed_is_sound);
+            if seed_is_sound {
+                assert_eq!(kept, vec![0, 1, 2], "the seismic picks leave");
+            }
+        }
     }
 }

@@ -113,7 +113,7 @@ impl SearchArrival {
     }
 
     /// Travel time from `at` to this sensor, s (the locator's law, `locate::travel_time_s`).
-    fn travel_time_s(&self, at: [f64; 2]) -> f64 {
+    pub fn travel_time_s(&self, at: [f64; 2]) -> f64 {
         let v = [f64::from(self.x) - at[0], f64::from(self.y) - at[1]];
         let d = v[0].hypot(v[1]).max(MIN_RANGE_M);
         let wind_along = f64::from(self.wind_x_mps) * v[0] + f64::from(self.wind_y_mps) * v[1];
@@ -134,6 +134,46 @@ impl SearchArrival {
         (1.0 - miss.abs() / width).max(0.0)
     }
 }
+
+impl SearchArrival {
+    /// Whether this partner of `seed` can add to the score anywhere within `reach_m` of `centre`
+    /// (a job's grid: `reach_m` = half its side × √2; `cell_m` its cell's diagonal), given the
+    /// slowest speeds either signal travels at: its timing miss at the centre changes across the
+    /// grid by at most the travel times' change, reach × (1/slowest + 1/slowest of the seed), and
+    /// the bearing to a point by at most asin(reach / range). A partner that fails scores zero at
+    /// every point of the grid, so leaving it out of the job changes no score.
+    pub fn can_score_near(
+        &self,
+        seed: &SearchArrival,
+        centre: [f64; 2],
+        reach_m: f64,
+        cell_m: f64,
+        slowest: [f64; 2],
+    ) -> bool {
+        let miss = f64::from(self.dt_s) + seed.travel_time_s(centre) - self.travel_time_s(centre);
+        let drift = LIPSCHITZ_MARGIN * reach_m * (1.0 / slowest[0] + 1.0 / slowest[1]);
+        if miss.abs() < f64::from(self.width_s) + drift {
+            return true;
+        }
+        if self.bearing_tolerance_rad < 0.0 {
+            return false;
+        }
+        let (dx, dy) = (centre[0] - f64::from(self.x), centre[1] - f64::from(self.y));
+        let range = dx.hypot(dy);
+        if range <= reach_m + 1.0 {
+            return true;
+        }
+        let mut miss = f64::from(self.bearing_rad) - dx.atan2(dy);
+        miss -= std::f64::consts::TAU * ((miss + std::f64::consts::PI) / std::f64::consts::TAU).floor();
+        let width = f64::from(self.bearing_tolerance_rad) + (cell_m / (range - reach_m)).min(std::f64::consts::PI);
+        miss.abs() < width + (reach_m / range).asin() * LIPSCHITZ_MARGIN
+    }
+}
+
+/// Safety factor on the bound of how fast a travel time changes with the source's position: the
+/// bound 1/slowest leaves out the wind's share changing with range and direction (a few per cent
+/// of it for winds of ~10 m/s against sound at ~340 m/s).
+const LIPSCHITZ_MARGIN: f64 = 1.25;
 
 /// The score of one point: each partner's timing kernel at the origin time the seed implies,
 /// plus every arrival's bearing agreement (bearings break the mirror ambiguity of a row).
@@ -209,5 +249,82 @@ mod tests {
             let (ours, theirs) = (a.travel_time_s(at), travel_time_s(&o, at));
             assert!((ours - theirs).abs() < 1e-5 * theirs.max(1e-3), "{at:?}: {ours} vs {theirs}");
         }
+    }
+
+    /// A partner that `can_score_near` leaves out of a job scores nothing at any of its points:
+    /// random partners (sound in a wind with the nominal profile, and ground waves), random grids.
+    #[test]
+    fn partners_left_out_of_a_job_score_nothing_there() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let air = acoustic::AirColumn {
+            sound_speed_mps: 337.0,
+            temperature_k: 283.0,
+            surface_gradient_k_per_m: -0.01,
+            surface_layer_m: 100.0,
+            lapse_aloft_k_per_m: -0.0065,
+            roughness_m: 0.1,
+            wind_speed_mps: 12.0,
+        };
+        let observation = |rng: &mut rand_chacha::ChaCha8Rng, sound: bool| Observation {
+            x: rng.random_range(-40_000.0..40_000.0),
+            y: rng.random_range(-40_000.0..40_000.0),
+            t_s: rng.random_range(0.0..120.0),
+            sigma_t_s: 0.01,
+            speed_mps: if sound { 337.0 } else { 3_500.0 },
+            wind_mps: if sound { [9.0, -7.5] } else { [0.0; 2] },
+            bearing: rng.random_bool(0.5).then(|| (rng.random_range(-3.1..3.1), 0.05)),
+            range: None,
+            path_speed_sigma_mps: 0.5,
+            position_sigma_m: 0.0,
+            shared: None,
+            air: sound.then_some(air),
+        };
+        let (mut left_out, mut kept) = (0, 0);
+        for _ in 0..40 {
+            let s0 = observation(&mut rng, true);
+            let seed = SearchArrival::of(&s0, [s0.x, s0.y], s0.t_s);
+            let half = rng.random_range(200.0..8_000.0);
+            let step = 2.0 * half / 20.0;
+            let centre = [rng.random_range(-20_000.0..20_000.0), rng.random_range(-20_000.0..20_000.0)];
+            let job = SearchJob {
+                centre_x: centre[0] as f32,
+                centre_y: centre[1] as f32,
+                half_m: half as f32,
+                step_m: step as f32,
+                first: 0,
+                count: 2,
+                points: 21,
+                pad: 0,
+            };
+            for _ in 0..50 {
+                let sound = rng.random_bool(0.7);
+                let o = observation(&mut rng, sound);
+                let mut partner = SearchArrival::of(&o, [s0.x, s0.y], s0.t_s);
+                partner.width_s = rng.random_range(0.01..2.0);
+                let reach = std::f64::consts::SQRT_2 * half;
+                let cell = std::f64::consts::SQRT_2 * step;
+                let slowest = [s0.slowest_mps(), o.slowest_mps()];
+                let pair = [seed, partner];
+                if partner.can_score_near(
+                    &seed,
+                    [f64::from(job.centre_x), f64::from(job.centre_y)],
+                    reach,
+                    cell,
+                    slowest,
+                ) {
+                    kept += 1;
+                    continue;
+                }
+                left_out += 1;
+                for k in 0..job.point_count() {
+                    let at = job.point(k);
+                    let with = score_point(&pair, at, step);
+                    let without = score_point(&pair[..1], at, step);
+                    assert_eq!(with, without, "a partner left out scores at {at:?}");
+                }
+            }
+        }
+        assert!(left_out > 200 && kept > 50, "both kinds of partner tried: {left_out} left out, {kept} kept");
     }
 }
