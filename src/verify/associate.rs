@@ -2,7 +2,7 @@
 //! by the ground-truth event id (an upper bound to compare against); `Blind` uses only what a
 //! deployed system has: arrival times, sensor positions and propagation speeds.
 
-use super::locate::{Observation, locate, residual_s, travel_time_s};
+use super::locate::{Observation, Refit, locate, refit, residual_s, travel_time_s};
 use super::observe::{SensorModel, observation};
 use super::search::{BEARING_SIGMAS, LevelScorer, SearchArrival, SearchJob};
 use crate::error::Result;
@@ -19,6 +19,11 @@ const MODEL_SLACK_S: f64 = 0.01;
 /// over a window of three cells).
 const SEARCH_POINTS: usize = 21;
 const SEARCH_LEVELS: usize = 12;
+/// A level's grid is scored in TILES × TILES tiles of TILE_POINTS × TILE_POINTS points (the same
+/// points), each with only the partners that can score on it.
+const TILES: usize = 3;
+const TILE_POINTS: usize = SEARCH_POINTS / TILES;
+const _: () = assert!(TILES * TILE_POINTS == SEARCH_POINTS && TILE_POINTS % 2 == 1);
 /// Grid points carried from one level to the next.
 const BEAM: usize = 3;
 /// Widest consistency window (±, s) of an arrival that confirms a candidate. A wider one
@@ -100,13 +105,16 @@ pub struct Blind<'m> {
     scorer: &'m dyn LevelScorer,
     /// Arrivals dropped as unassociated.
     pub unassociated: u64,
+    /// (grid point, partner) pairs the search would score with every partner in the travel-time
+    /// window on every grid: what the tiles' pruning is measured against.
+    pub window_pairs: u64,
 }
 
 impl<'m> Blind<'m> {
     /// `horizon_s`: the longest travel time between two sensors; `search_radius_m`: how far
     /// from the first sensor to hear it a source may be.
     pub fn new(models: &'m [SensorModel], horizon_s: f64, search_radius_m: f64, scorer: &'m dyn LevelScorer) -> Self {
-        Self { models, buffer: VecDeque::new(), horizon_s, search_radius_m, scorer, unassociated: 0 }
+        Self { models, buffer: VecDeque::new(), horizon_s, search_radius_m, scorer, unassociated: 0, window_pairs: 0 }
     }
 
     /// Detections must arrive in time order.
@@ -273,9 +281,17 @@ impl<'m> Blind<'m> {
     /// misses it most, in its own σ (never the seed), and refit: arrivals of other events that
     /// fell inside the windows leave one by one, and what one fit explains stays.
     fn trim_to_the_gate(&self, members: &mut Vec<usize>) {
+        // The first fit searches from many starts; each after it starts from the last (one arrival
+        // fewer moves the solution little), which a fit that fails the gate makes worth it: it
+        // would otherwise search a wide ring of starts every round.
+        let mut last: Option<Refit> = None;
         while members.len() >= MIN_SENSORS {
             let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
-            let Some(e) = locate(&obs) else { return };
+            let fit = match &last {
+                None => locate(&obs).map(|e| Refit::from(&e)),
+                Some(last) => refit(&obs, last),
+            };
+            let Some(e) = fit else { return };
             if !super::exceeds_chi2_gate(e.chi2, constraints(&obs).saturating_sub(3).max(1)) {
                 return;
             }
@@ -290,6 +306,7 @@ impl<'m> Blind<'m> {
                 }
                 _ => return,
             }
+            last = Some(e);
         }
     }
 
@@ -344,7 +361,7 @@ impl<'m> Blind<'m> {
     /// or its f64 reference). The score counts each partner by how close its arrival is to the
     /// predicted one (a triangular kernel as wide as the tolerance plus the cell), so ties at
     /// coarse levels break towards the true position.
-    fn search(&self, s0: &Observation, partners: &[Observation], slowest: &[f64]) -> Result<[f64; 2]> {
+    fn search(&mut self, s0: &Observation, partners: &[Observation], slowest: &[f64]) -> Result<[f64; 2]> {
         let origin = [s0.x, s0.y];
         let seed_slowest = s0.slowest_mps();
         let seed = SearchArrival::of(s0, origin, s0.t_s);
@@ -362,31 +379,39 @@ impl<'m> Blind<'m> {
             // Each centre's job holds the seed and only the partners that can score on its grid:
             // below the first level a grid spans a few cells, and most of the partners in the
             // travel-time window (arrivals of other events) score nothing there.
-            let (reach, cell) = (std::f64::consts::SQRT_2 * half, std::f64::consts::SQRT_2 * step);
+            // Each centre's grid is scored as TILES × TILES tiles, each a job of its own: the
+            // first level's grid spans the whole search radius, a tile a third of it.
+            let tile_half = (TILE_POINTS - 1) as f64 / 2.0 * step;
+            let (reach, cell) = (std::f64::consts::SQRT_2 * tile_half, std::f64::consts::SQRT_2 * step);
             let mut arrivals = Vec::new();
-            let mut jobs = Vec::with_capacity(beam.len());
+            let mut jobs = Vec::with_capacity(beam.len() * TILES * TILES);
             for centre in &beam {
-                let first = arrivals.len() as u32;
-                arrivals.push(seed);
-                arrivals.extend(
-                    all.iter()
-                        .zip(slowest)
-                        .filter(|(a, v)| a.can_score_near(&seed, *centre, reach, cell, [seed_slowest, **v]))
-                        .map(|(a, _)| *a),
-                );
-                jobs.push(SearchJob {
-                    centre_x: centre[0] as f32,
-                    centre_y: centre[1] as f32,
-                    half_m: half as f32,
-                    step_m: step as f32,
-                    first,
-                    count: arrivals.len() as u32 - first,
-                    points: SEARCH_POINTS as u32,
-                    pad: 0,
-                });
+                for (a, b) in (0..TILES).flat_map(|a| (0..TILES).map(move |b| (a, b))) {
+                    let shift = |k: usize| (k as f64 - (TILES - 1) as f64 / 2.0) * TILE_POINTS as f64 * step;
+                    let tile = [centre[0] + shift(a), centre[1] + shift(b)];
+                    let first = arrivals.len() as u32;
+                    arrivals.push(seed);
+                    arrivals.extend(
+                        all.iter()
+                            .zip(slowest)
+                            .filter(|(p, v)| p.can_score_near(&seed, tile, reach, cell, [seed_slowest, **v]))
+                            .map(|(p, _)| *p),
+                    );
+                    jobs.push(SearchJob {
+                        centre_x: tile[0] as f32,
+                        centre_y: tile[1] as f32,
+                        half_m: tile_half as f32,
+                        step_m: step as f32,
+                        first,
+                        count: arrivals.len() as u32 - first,
+                        points: TILE_POINTS as u32,
+                        pad: 0,
+                    });
+                }
             }
+            self.window_pairs += (beam.len() * SEARCH_POINTS * SEARCH_POINTS * partners.len()) as u64;
             let scores = self.scorer.score(&arrivals, &jobs)?;
-            let per_job = SEARCH_POINTS * SEARCH_POINTS;
+            let per_job = TILE_POINTS * TILE_POINTS;
             let mut scored: Vec<([f64; 2], f64)> =
                 scores.iter().enumerate().map(|(k, &score)| (jobs[k / per_job].point(k % per_job), score)).collect();
             scored.sort_by(|x, y| y.1.total_cmp(&x.1));

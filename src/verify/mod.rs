@@ -92,6 +92,10 @@ impl VerifyReport {
 pub struct SearchCounts {
     pub device: String,
     pub points: u64,
+    /// (grid point, partner arrival) pairs the kernel evaluated, and those it would have with
+    /// every partner in the travel-time window on every grid.
+    pub pairs: u64,
+    pub window_pairs: u64,
     pub recomputed: u64,
     pub dispatches: u64,
 }
@@ -337,9 +341,9 @@ pub fn verify(
     }
     let batch = associator.finish()?;
     process(batch, &mut table)?;
-    let unassociated = match &associator {
-        Associator::Blind(b) => b.unassociated,
-        Associator::Oracle(_) => 0,
+    let (unassociated, window_pairs) = match &associator {
+        Associator::Blind(b) => (b.unassociated, b.window_pairs),
+        Associator::Oracle(_) => (0, 0),
     };
     let days = s.duration_h / 24.0;
     let false_alarms_per_day = if days > 0.0 { unexplained as f64 / days } else { f64::NAN };
@@ -376,12 +380,19 @@ pub fn verify(
         (Association::Blind, Some((scorer, name))) => Some(SearchCounts {
             device: name.clone(),
             points: scorer.points.get(),
+            pairs: scorer.pairs.get(),
+            window_pairs,
             recomputed: scorer.recomputed.get(),
             dispatches: scorer.dispatches.get(),
         }),
-        (Association::Blind, None) => {
-            Some(SearchCounts { device: "the f64 reference (CPU)".into(), points: 0, recomputed: 0, dispatches: 0 })
-        }
+        (Association::Blind, None) => Some(SearchCounts {
+            device: "the f64 reference (CPU)".into(),
+            points: 0,
+            pairs: 0,
+            window_pairs,
+            recomputed: 0,
+            dispatches: 0,
+        }),
     };
     Ok(VerifyReport {
         association: s.verify.association,

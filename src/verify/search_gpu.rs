@@ -30,8 +30,10 @@ pub struct SearchLevel {
 pub struct GpuScorer<'g> {
     gpu: &'g Gpu,
     pipeline: wgpu::ComputePipeline,
-    /// Points scored on the device, points the reference scored again, dispatches.
+    /// Points scored on the device, (point, partner arrival) pairs evaluated, points the
+    /// reference scored again, dispatches.
     pub points: Cell<u64>,
+    pub pairs: Cell<u64>,
     pub recomputed: Cell<u64>,
     pub dispatches: Cell<u64>,
 }
@@ -43,7 +45,14 @@ impl<'g> GpuScorer<'g> {
             .into_iter()
             .next()
             .ok_or_else(|| Error::Gpu("associate.wgsl: missing pipeline".into()))?;
-        Ok(Self { gpu, pipeline, points: Cell::new(0), recomputed: Cell::new(0), dispatches: Cell::new(0) })
+        Ok(Self {
+            gpu,
+            pipeline,
+            points: Cell::new(0),
+            pairs: Cell::new(0),
+            recomputed: Cell::new(0),
+            dispatches: Cell::new(0),
+        })
     }
 }
 
@@ -94,6 +103,8 @@ impl LevelScorer for GpuScorer<'_> {
         let raw: Vec<f32> = read_back(self.gpu, &scores, total)?;
         self.dispatches.set(self.dispatches.get() + 1);
         self.points.set(self.points.get() + total as u64);
+        let partners: u64 = jobs.iter().map(|j| u64::from(j.count.saturating_sub(1))).sum();
+        self.pairs.set(self.pairs.get() + partners * points_per_job as u64);
         let mut out = Vec::with_capacity(total);
         for (index, &score) in raw.iter().enumerate() {
             if score < 0.0 || !score.is_finite() {
