@@ -370,11 +370,11 @@ impl<'m> Blind<'m> {
         let mut half = self.search_radius_m;
         for _ in 0..SEARCH_LEVELS {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
-            let cell_slack = |o: &Observation| std::f64::consts::SQRT_2 * step / o.slowest_mps();
+            let cell_slack = |slowest_mps: f64| std::f64::consts::SQRT_2 * step / slowest_mps;
             // Each partner's kernel width is the same at every point of this level.
-            for (a, o) in all.iter_mut().zip(partners) {
+            for ((a, o), &v) in all.iter_mut().zip(partners).zip(slowest) {
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
-                a.width_s = (tolerance(s0, o, half, between + half) + cell_slack(o) + cell_slack(s0)) as f32;
+                a.width_s = (tolerance(s0, o, half, between + half) + cell_slack(v) + cell_slack(seed_slowest)) as f32;
             }
             // Each centre's job holds the seed and only the partners that can score on its grid:
             // below the first level a grid spans a few cells, and most of the partners in the

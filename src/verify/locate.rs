@@ -663,10 +663,8 @@ fn is_a_fix(cov: &[[f64; 2]; 2]) -> bool {
 /// Locate a source from its detections. None when fewer constraints than unknowns (fewer than
 /// three arrivals without bearings) or when no start converges to a usable covariance.
 pub fn locate(obs: &[Observation]) -> Option<Estimate> {
-    let constraints = obs.len()
-        + obs.iter().filter(|o| o.bearing.is_some()).count()
-        + obs.iter().filter(|o| o.range.is_some()).count();
-    if constraints < 3 || obs.iter().any(|o| !(o.sigma_t_s > 0.0 && o.speed_mps > 0.0)) {
+    let constraints = constraint_count(obs);
+    if !can_fit(obs) {
         return None;
     }
     let mut solutions: Vec<(Vector, f64)> = Vec::new();
@@ -715,6 +713,17 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
     Some(Estimate { x: p[0], y: p[1], t0_s: p[2], cov_xy, chi2, iterations, weather })
 }
 
+/// Arrivals, bearings and ranges: the constraints a set of observations puts on a source.
+fn constraint_count(obs: &[Observation]) -> usize {
+    obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count() + obs.iter().filter(|o| o.range.is_some()).count()
+}
+
+/// Whether a fit is possible at all: three constraints for x, y and t0, and every observation
+/// with a positive timing σ and speed.
+fn can_fit(obs: &[Observation]) -> bool {
+    constraint_count(obs) >= 3 && obs.iter().all(|o| o.sigma_t_s > 0.0 && o.speed_mps > 0.0)
+}
+
 /// A fit refined from an earlier one, without the search from many starts or the covariance: what
 /// a loop that drops one observation at a time needs to judge the next (`refit`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -737,10 +746,7 @@ impl From<&Estimate> for Refit {
 /// would lead back to, at a fraction of their cost. None where `locate` would have too few
 /// constraints.
 pub fn refit(obs: &[Observation], from: &Refit) -> Option<Refit> {
-    let constraints = obs.len()
-        + obs.iter().filter(|o| o.bearing.is_some()).count()
-        + obs.iter().filter(|o| o.range.is_some()).count();
-    if constraints < 3 || obs.iter().any(|o| !(o.sigma_t_s > 0.0 && o.speed_mps > 0.0)) {
+    if !can_fit(obs) {
         return None;
     }
     let mut start = [0.0; N];
