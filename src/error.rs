@@ -60,6 +60,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error without the file position: for an input error, "field: message" (a sweep's
+    /// generated scenario text has no line the user wrote).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Input { field, message, .. } => format!("{field}: {message}"),
+            other => other.to_string(),
+        }
+    }
+
     pub fn input(location: Location, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Input { location, field: field.into(), message: message.into() }
     }

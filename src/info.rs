@@ -31,6 +31,9 @@ pub fn describe_within(path: &Path, deadline: Duration) -> Result<String> {
 
 /// A short report of a result file; errors (missing, not HDF5, not linewatch) exit with 2.
 pub fn describe(path: &Path) -> Result<String> {
+    if let Some(sweep) = describe_sweep(path) {
+        return sweep;
+    }
     let result = ResultFile::open(path)?;
     let (shown, file, schema) = (&result.shown, &result.file, result.schema_version);
     let text = |name: &str| result.text_attr(name);
@@ -52,4 +55,15 @@ pub fn describe(path: &Path) -> Result<String> {
         let _ = writeln!(out, "  {table:<18} {} rows", rows(table));
     }
     Ok(out)
+}
+
+/// A merged sweep file (root attribute format = "linewatch-sweep"), or None for anything else.
+fn describe_sweep(path: &Path) -> Option<Result<String>> {
+    let shown = path.display().to_string();
+    let file = hdf5::File::open(path).ok()?;
+    let format = file.attr("format").and_then(|a| a.read_scalar::<hdf5::types::VarLenUnicode>()).ok()?;
+    if format.as_str() != crate::sweep::FORMAT {
+        return None;
+    }
+    Some(crate::sweep::describe(&file, &shown).map_err(|e| Error::file(&shown, "sweep", e.to_string())))
 }

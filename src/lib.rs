@@ -28,6 +28,7 @@ pub mod run;
 pub mod scenario;
 pub mod shaders;
 pub mod size;
+pub mod sweep;
 pub mod terrain;
 pub mod verify;
 pub mod view;

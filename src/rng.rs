@@ -38,6 +38,10 @@ pub mod purpose {
     pub const SENSOR_TRUTH: u32 = 0x7a6e;
     /// Whether a drone carries an RF link (index: 1 for a track, 0 for a lone event).
     pub const RF_LINK: u32 = 0xf1be;
+    /// A sweep's replica seeds (index: the replica; `scenario::sweep`).
+    pub const SWEEP_REPLICA: u32 = 0x5eed;
+    /// A sweep summary's bootstrap resamples (index: the point).
+    pub const SWEEP_BOOTSTRAP: u32 = 0xb007;
 }
 
 /// A 64-bit seed for one independent stream of a run, derived from the run's seed.

@@ -121,6 +121,10 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Monte Carlo sweeps over a scenario's [sweep] axes and replicas, on Slurm, Kubernetes or
+    /// this machine (docs/design.md §13).
+    #[command(subcommand)]
+    Sweep(SweepCommand),
     /// Parse and check a scenario without running it.
     Validate { scenario: PathBuf },
     /// Summarise a result file.
@@ -141,6 +145,44 @@ pub enum Command {
         mode: Option<bench::BenchMode>,
         #[command(flatten)]
         detection: bench::DetectionArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepCommand {
+    /// Write the sweep folder: task table, Slurm array and merge scripts, Kubernetes Job.
+    Plan {
+        /// Scenario TOML with a [sweep] section.
+        scenario: PathBuf,
+        /// The sweep folder.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Run one task; without --index, the scheduler's SLURM_ARRAY_TASK_ID or
+    /// JOB_COMPLETION_INDEX. A task whose complete file exists is skipped.
+    Task {
+        dir: PathBuf,
+        #[arg(long)]
+        index: Option<u64>,
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run every task on this machine, `--jobs` at once (the same files a scheduler makes).
+    Run {
+        dir: PathBuf,
+        #[arg(short, long, default_value_t = 1)]
+        jobs: usize,
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Merge the tasks into one HDF5 file (virtual datasets, task table, summary with 95 %
+    /// intervals) and a plot per axis; exit 1 when tasks are missing.
+    Merge {
+        dir: PathBuf,
+        #[arg(short, long, default_value = "sweep.h5")]
+        output: PathBuf,
+        #[arg(long)]
+        quiet: bool,
     },
 }
 
@@ -277,6 +319,7 @@ fn execute(command: Command) -> Result<u8> {
             print!("{report}");
             Ok(report.exit_code())
         }
+        Command::Sweep(command) => sweep(command),
         Command::Validate { scenario } => {
             let loaded = LoadedScenario::load(Some(&scenario))?;
             // Everything `run` reads before it starts: the line, places, sensor positions,
@@ -333,5 +376,76 @@ fn execute(command: Command) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         Command::Bench { mode, detection } => bench::execute(mode, detection),
+    }
+}
+
+fn sweep(command: SweepCommand) -> Result<u8> {
+    match command {
+        SweepCommand::Plan { scenario, output } => {
+            let loaded = LoadedScenario::load(Some(&scenario))?;
+            check_outputs(&loaded, &[], &[(output.as_path(), "output")])?;
+            print!("{}", crate::sweep::plan(&loaded, &output)?);
+            Ok(exit::SUCCESS)
+        }
+        SweepCommand::Task { dir, index, quiet } => {
+            let opened = crate::sweep::SweepDir::open(&dir)?;
+            let index = match index {
+                Some(i) => i,
+                None => crate::sweep::task_index_from_environment()?,
+            };
+            match crate::sweep::run_task(&opened, index, !quiet)? {
+                crate::sweep::TaskOutcome::Skipped(path) => {
+                    println!("task {index}: {} is complete, skipped", path.display());
+                }
+                crate::sweep::TaskOutcome::Ran { path, seconds } => {
+                    println!("task {index}: {} in {seconds:.1} s", path.display());
+                }
+            }
+            Ok(exit::SUCCESS)
+        }
+        SweepCommand::Run { dir, jobs, quiet } => {
+            let opened = crate::sweep::SweepDir::open(&dir)?;
+            let done = crate::sweep::run_local(&opened, jobs, !quiet)?;
+            println!(
+                "linewatch sweep run {}: {} tasks, {jobs} at once, {:.1} s",
+                dir.display(),
+                done.tasks,
+                done.seconds
+            );
+            for (index, code) in &done.failed {
+                let how = code.map_or_else(|| "was killed".to_string(), |c| format!("exited {c}"));
+                println!("  task {index} {how}: see {}", opened.log_path(*index).display());
+            }
+            println!("  merge with     linewatch sweep merge {} -o sweep.h5", dir.display());
+            Ok(if done.failed.is_empty() { exit::SUCCESS } else { exit::EXPECTATIONS_FAILED })
+        }
+        SweepCommand::Merge { dir, output, quiet } => {
+            let opened = crate::sweep::SweepDir::open(&dir)?;
+            check_outputs(&opened.loaded, &[(output.as_path(), "output")], &[])?;
+            let report = crate::sweep::merge(&opened, &output, !quiet)?;
+            println!("linewatch sweep merge '{}' → {}", opened.loaded.scenario.name, output.display());
+            print!("{}", report.table);
+            for plot in &report.plots {
+                println!("  plot           {}", plot.display());
+            }
+            if report.complete() {
+                println!("  tasks          all {} done", report.tasks);
+                Ok(exit::SUCCESS)
+            } else {
+                let list: Vec<String> = report.missing.iter().take(20).map(u64::to_string).collect();
+                let more = if report.missing.len() > 20 {
+                    format!(" and {} more", report.missing.len() - 20)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "  INCOMPLETE     {} of {} tasks missing: {}{more}; resubmit the array (complete tasks are skipped) and merge again",
+                    report.missing.len(),
+                    report.tasks,
+                    list.join(", ")
+                );
+                Ok(exit::EXPECTATIONS_FAILED)
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Result files: HDF5 per docs/design.md §7, written to a temporary name and renamed when complete.
 
 pub mod coverage;
-mod dimension_scales;
+pub(crate) mod dimension_scales;
 pub mod geotiff;
 pub mod paths;
 pub mod reader;

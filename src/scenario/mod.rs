@@ -4,6 +4,7 @@ mod model;
 mod row_kind;
 mod sizing;
 pub mod span;
+pub mod sweep;
 mod validate;
 
 pub use model::*;
@@ -65,6 +66,73 @@ impl LoadedScenario {
         })?;
         let loaded = Self { scenario, text, file, base_dir };
         validate::check(&loaded.scenario).map_err(|(path, message)| loaded.error_at(&path, message))?;
+        loaded.check_sweep()?;
+        Ok(loaded)
+    }
+
+    /// The scenario's `[sweep]`, if it has one; its errors name the axis.
+    pub fn sweep(&self) -> Result<Option<sweep::Sweep>> {
+        let Some(spec) = &self.scenario.sweep else { return Ok(None) };
+        let at = FieldPath::parse("sweep");
+        if spec.replicas == 0 {
+            return Err(self.error_at(&at.key("replicas"), "must be at least 1"));
+        }
+        if spec.max_parallel == 0 {
+            return Err(self.error_at(&at.key("max_parallel"), "must be at least 1"));
+        }
+        let axes = sweep::axes(spec).map_err(|(path, m)| self.error_at(&at.key("axes").key(&path), m))?;
+        let plan = sweep::Sweep {
+            axes,
+            replicas: spec.replicas,
+            max_parallel: spec.max_parallel,
+            base_seed: self.scenario.seed,
+        };
+        let tasks = plan.axes.iter().fold(u64::from(plan.replicas), |n, a| n.saturating_mul(a.values.len() as u64));
+        if tasks > sweep::MAX_TASKS {
+            let message = format!("{tasks} tasks, over the limit of {} on one sweep", sweep::MAX_TASKS);
+            return Err(self.error_at(&at.key("replicas"), message));
+        }
+        Ok(Some(plan))
+    }
+
+    /// Every point of the sweep must be a valid scenario: each value is set alone (the error
+    /// then names the axis and the value), then every crossing of them.
+    fn check_sweep(&self) -> Result<()> {
+        let Some(plan) = self.sweep()? else { return Ok(()) };
+        let axis_error =
+            |axis: &sweep::Axis, m: String| self.error_at(&FieldPath::parse("sweep").key("axes").key(&axis.path), m);
+        for axis in &plan.axes {
+            for i in 0..axis.values.len() {
+                self.with_settings(&[(axis, i)], None).map_err(|e| {
+                    axis_error(axis, format!("with {} = {}: {}", axis.path, axis.label(i), e.message()))
+                })?;
+            }
+        }
+        if plan.axes.len() > 1 {
+            for point in 0..plan.points() {
+                let values = plan.point_values(point);
+                let settings: Vec<(&sweep::Axis, usize)> = plan.axes.iter().zip(values).collect();
+                self.with_settings(&settings, None).map_err(|e| {
+                    let at: Vec<String> =
+                        settings.iter().map(|(a, i)| format!("{} = {}", a.path, a.label(*i))).collect();
+                    axis_error(settings[0].0, format!("with {}: {}", at.join(", "), e.message()))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// This scenario with axis values set (and a seed), as a scenario of its own.
+    fn with_settings(&self, settings: &[(&sweep::Axis, usize)], seed: Option<u64>) -> Result<Self> {
+        let text = sweep::scenario_with(&self.text, settings, seed).map_err(|m| Error::file(&self.file, "sweep", m))?;
+        Self::from_text(text, self.file.clone(), self.base_dir.clone())
+    }
+
+    /// The scenario one task of the sweep runs.
+    pub fn for_task(&self, plan: &sweep::Sweep, task: &sweep::Task) -> Result<Self> {
+        let settings: Vec<(&sweep::Axis, usize)> = plan.axes.iter().zip(task.values.iter().copied()).collect();
+        let mut loaded = self.with_settings(&settings, Some(task.seed))?;
+        loaded.file = format!("{} (sweep task {})", self.file, task.index);
         Ok(loaded)
     }
 

@@ -49,6 +49,9 @@ pub struct Scenario {
     /// `coverage.<class>.verifiable_fraction = "<op> <value>"`.
     #[serde(default)]
     pub expect: toml::Table,
+    /// Replicas and axes of `linewatch sweep` (docs/design.md §13).
+    #[serde(default)]
+    pub sweep: Option<super::sweep::SweepSpec>,
 }
 
 /// How detections are associated into candidate events.
