@@ -5,8 +5,9 @@ SHELL := /bin/bash
 # Debian/Ubuntu packages: lavapipe (a real Vulkan device without a GPU), HDF5 (library and
 # h5dump), pkg-config for hdf5-sys, python3-venv for the h5py/xarray readers in the tests, gdal-bin
 # (gdalinfo) to check the GeoTIFFs as GIS users will read them, xvfb (xvfb-run, and xauth) to
-# open the viewer's real window without a display in the tests and for its screenshot.
-APT_PACKAGES := mesa-vulkan-drivers libvulkan1 libhdf5-dev hdf5-tools pkg-config python3-venv python3-pip gdal-bin xvfb xauth
+# open the viewer's real window without a display in the tests and for its screenshot, slurm-wlm
+# and munge for the single-node Slurm the sweep tests start and submit job arrays to.
+APT_PACKAGES := mesa-vulkan-drivers libvulkan1 libhdf5-dev hdf5-tools pkg-config python3-venv python3-pip gdal-bin xvfb xauth slurm-wlm munge
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 OUT := out

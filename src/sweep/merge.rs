@@ -6,13 +6,13 @@
 //! - `/sweep/tasks`: one row per task (index, point, replica, seed, status, axis values, every
 //!   metric), along the dimension `task`.
 //! - `/sweep/summary`: one row per point of the axes: each metric's estimate and 95 % interval
-//!   (Wilson on the pooled counts for a rate, percentile bootstrap of the mean over replicas
-//!   otherwise), along the dimension `point`.
+//!   (for a rate pooled over the replicas, Wilson's interval widened to the replicas' bootstrap;
+//!   a percentile bootstrap of the mean over replicas otherwise), along the dimension `point`.
 //!
 //! A task whose complete file is not there is `missing`; the merge still writes what it has,
 //! but says the sweep is incomplete (root attribute `complete` = 0, exit 1).
 
-use super::stats::{Z_95, bootstrap_mean_interval, wilson_interval};
+use super::stats::{bootstrap_mean_interval, pooled_rate_interval};
 use super::{FORMAT, Metric, SweepDir};
 use crate::error::{Error, Result};
 use crate::output::dimension_scales::{attach_scale, set_scale};
@@ -296,14 +296,14 @@ fn summarise(dir: &SweepDir, reads: &[TaskRead], names: &[String]) -> Vec<Summar
                     replicas.iter().filter_map(|t| t.metrics.iter().find(|m| &m.name == name)).collect();
                 let rate = !of.is_empty() && of.iter().all(|m| m.is_rate());
                 pooled.push(rate);
+                let seed =
+                    crate::rng::sub_seed(dir.sweep.base_seed, crate::rng::purpose::SWEEP_BOOTSTRAP, point as u32);
                 if rate {
-                    let (s, n) = of.iter().fold((0.0, 0.0), |(s, n), m| (s + m.successes, n + m.trials));
-                    let (lo, hi) = wilson_interval(s, n, Z_95);
-                    metrics.push((if n > 0.0 { s / n } else { f64::NAN }, lo, hi));
+                    let successes: Vec<f64> = of.iter().map(|m| m.successes).collect();
+                    let trials: Vec<f64> = of.iter().map(|m| m.trials).collect();
+                    metrics.push(pooled_rate_interval(&successes, &trials, seed));
                 } else {
                     let values: Vec<f64> = of.iter().map(|m| m.value).collect();
-                    let seed =
-                        crate::rng::sub_seed(dir.sweep.base_seed, crate::rng::purpose::SWEEP_BOOTSTRAP, point as u32);
                     metrics.push(bootstrap_mean_interval(&values, seed));
                 }
             }
@@ -331,7 +331,7 @@ fn write_summary(g: &hdf5::Group, dir: &SweepDir, summaries: &[Summary], names: 
     for (j, name) in names.iter().enumerate() {
         let pooled = summaries.iter().any(|x| x.pooled[j]);
         let how = if pooled {
-            "rate pooled over the replicas (successes / trials), 95 % Wilson score interval"
+            "rate pooled over the replicas (successes / trials); 95 % interval: the union of Wilson's score interval on the pooled counts and a percentile bootstrap of the pooled rate over the replicas (2000 resamples)"
         } else {
             "mean over the replicas, 95 % percentile bootstrap interval (2000 resamples over replicas)"
         };

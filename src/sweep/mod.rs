@@ -16,7 +16,7 @@ pub use local::{LocalRun, run_local};
 pub use merge::{MergeReport, describe, merge};
 pub use metrics::{Metric, of_run};
 pub use plan::plan;
-pub use stats::{bootstrap_mean_interval, wilson_interval};
+pub use stats::{bootstrap_mean_interval, pooled_rate_interval, wilson_interval};
 pub use task::{TaskOutcome, run_task, task_index_from_environment};
 
 use crate::error::{Error, Result};

@@ -90,6 +90,7 @@ fn draw_axis(
             .configure_mesh()
             .x_desc(axis.path.as_str())
             .x_label_formatter(&labels)
+            .light_line_style(WHITE)
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(|x| e(&x))?;

@@ -11,6 +11,7 @@ pub struct Cluster {
     pub conf: PathBuf,
     dir: PathBuf,
     daemons: Vec<Child>,
+    started_munge: bool,
 }
 
 fn free_port() -> u16 {
@@ -26,11 +27,12 @@ fn run(program: &str, args: &[&str], conf: Option<&Path>) -> Output {
     c.output().unwrap_or_else(|e| panic!("cannot run {program} ({e}): `make test` installs slurm-wlm and munge"))
 }
 
-/// munged running with the key the package ships (started if it is not).
-fn ensure_munge() {
+/// munged running with the key the package ships: true if this test started it (and must stop
+/// it), false if it was running.
+fn ensure_munge() -> bool {
     let works = || Command::new("sh").args(["-c", "munge -n | unmunge"]).output().is_ok_and(|o| o.status.success());
     if works() {
-        return;
+        return false;
     }
     let _ = std::fs::create_dir_all("/run/munge");
     let _ = Command::new("chown").args(["munge:", "/run/munge"]).status();
@@ -41,13 +43,21 @@ fn ensure_munge() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+    true
+}
+
+/// The munged this test started, from the pid file it writes.
+fn stop_munge() {
+    if let Ok(pid) = std::fs::read_to_string("/run/munge/munged.pid") {
+        let _ = Command::new("kill").arg(pid.trim()).status();
+    }
 }
 
 impl Cluster {
     /// Start slurmctld and slurmd with a configuration for this machine; wait until the node is
     /// idle.
     pub fn start(dir: &Path) -> Self {
-        ensure_munge();
+        let started_munge = ensure_munge();
         let node = run("slurmd", &["-C"], None);
         let node_line = String::from_utf8_lossy(&node.stdout).lines().next().unwrap_or_default().to_string();
         assert!(node_line.starts_with("NodeName="), "slurmd -C printed no node line: {node_line}");
@@ -84,7 +94,8 @@ impl Cluster {
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {program}: {e}"))
         };
-        let mut cluster = Self { conf: conf.clone(), dir: dir.to_path_buf(), daemons: vec![spawn("slurmctld")] };
+        let mut cluster =
+            Self { conf: conf.clone(), dir: dir.to_path_buf(), daemons: vec![spawn("slurmctld")], started_munge };
         std::thread::sleep(Duration::from_millis(500));
         cluster.daemons.push(spawn("slurmd"));
         let started = Instant::now();
@@ -152,6 +163,9 @@ impl Drop for Cluster {
             }
             let _ = daemon.kill();
             let _ = daemon.wait();
+        }
+        if self.started_munge {
+            stop_munge();
         }
     }
 }
