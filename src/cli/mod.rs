@@ -432,18 +432,24 @@ fn sweep(command: SweepCommand) -> Result<u8> {
                 println!("  tasks          all {} done", report.tasks);
                 Ok(exit::SUCCESS)
             } else {
-                let list: Vec<String> = report.missing.iter().take(20).map(u64::to_string).collect();
-                let more = if report.missing.len() > 20 {
-                    format!(" and {} more", report.missing.len() - 20)
-                } else {
-                    String::new()
+                let list = |tasks: &[u64]| {
+                    let shown: Vec<String> = tasks.iter().take(20).map(u64::to_string).collect();
+                    let more = if tasks.len() > 20 { format!(" and {} more", tasks.len() - 20) } else { String::new() };
+                    format!("{}{more}", shown.join(", "))
                 };
                 println!(
-                    "  INCOMPLETE     {} of {} tasks missing: {}{more}; resubmit the array (complete tasks are skipped) and merge again",
+                    "  INCOMPLETE     {} of {} tasks missing: {}; resubmit the array (complete tasks are skipped) and merge again",
                     report.missing.len(),
                     report.tasks,
-                    list.join(", ")
+                    list(&report.missing)
                 );
+                if !report.failed.is_empty() {
+                    println!(
+                        "  failed         {} (started, did not finish: see {})",
+                        list(&report.failed),
+                        opened.dir.join("logs").display()
+                    );
+                }
                 Ok(exit::EXPECTATIONS_FAILED)
             }
         }

@@ -9,7 +9,8 @@
 //!   (for a rate pooled over the replicas, Wilson's interval widened to the replicas' bootstrap;
 //!   a percentile bootstrap of the mean over replicas otherwise), along the dimension `point`.
 //!
-//! A task whose complete file is not there is `missing`; the merge still writes what it has,
+//! A task whose complete file is not there is `missing`, or `failed` when it started (its log is
+//! there) but did not finish; the merge still writes what it has,
 //! but says the sweep is incomplete (root attribute `complete` = 0, exit 1).
 
 use super::stats::{bootstrap_mean_interval, pooled_rate_interval};
@@ -41,6 +42,8 @@ pub struct MergeReport {
     pub output: PathBuf,
     pub tasks: u64,
     pub missing: Vec<u64>,
+    /// Those of the missing that started (their log exists) and did not finish.
+    pub failed: Vec<u64>,
     pub plots: Vec<PathBuf>,
     /// The summary table, for the terminal.
     pub table: String,
@@ -112,6 +115,7 @@ pub fn merge(dir: &SweepDir, out: &Path, progress: bool) -> Result<MergeReport> 
         .collect();
     bar.finish_and_clear();
     let missing: Vec<u64> = (0..n).filter(|&i| !reads[i as usize].done).collect();
+    let failed: Vec<u64> = missing.iter().copied().filter(|&i| dir.log_path(i).exists()).collect();
     let names: Vec<String> =
         reads.iter().find(|r| r.done).map(|r| r.metrics.iter().map(|m| m.name.clone()).collect()).unwrap_or_default();
 
@@ -148,7 +152,7 @@ pub fn merge(dir: &SweepDir, out: &Path, progress: bool) -> Result<MergeReport> 
         sweep.new_attr::<u32>().create("replicas")?.write_scalar(&dir.sweep.replicas)?;
         let m = sweep.new_dataset_builder().with_data(&Array1::from(missing.clone())).create("missing_tasks")?;
         text_attr(&m, "description", "Tasks whose complete file was not found when merged")?;
-        write_tasks(&sweep.create_group("tasks")?, dir, &reads, &names)?;
+        write_tasks(&sweep.create_group("tasks")?, dir, &reads, &names, &failed)?;
         let summaries = summarise(dir, &reads, &names);
         write_summary(&sweep.create_group("summary")?, dir, &summaries, &names)?;
         file.close()?;
@@ -163,7 +167,8 @@ pub fn merge(dir: &SweepDir, out: &Path, progress: bool) -> Result<MergeReport> 
         Error::file(&shown, "output", format!("cannot move the finished file into place: {e}"))
     })?;
     let plots = super::plot::draw(out, dir, &summaries, &names)?;
-    Ok(MergeReport { output: out.to_path_buf(), tasks: n, missing, plots, table: table(dir, &summaries, &names) })
+    let table = table(dir, &summaries, &names);
+    Ok(MergeReport { output: out.to_path_buf(), tasks: n, missing, failed, plots, table })
 }
 
 /// One virtual dataset over the tasks' `TABLES[t]`.
@@ -243,7 +248,13 @@ fn axis_columns(
     Ok(())
 }
 
-fn write_tasks(g: &hdf5::Group, dir: &SweepDir, reads: &[TaskRead], names: &[String]) -> hdf5::Result<()> {
+fn write_tasks(
+    g: &hdf5::Group,
+    dir: &SweepDir,
+    reads: &[TaskRead],
+    names: &[String],
+    failed: &[u64],
+) -> hdf5::Result<()> {
     let n = reads.len() as u64;
     text_attr(g, "description", "One row per task: where it sits in the sweep and every metric it scored")?;
     let s = scale(g, "task", n, "Task index (the array index it ran as)")?;
@@ -251,7 +262,14 @@ fn write_tasks(g: &hdf5::Group, dir: &SweepDir, reads: &[TaskRead], names: &[Str
     column(g, "point", tasks.iter().map(|t| t.point).collect::<Vec<u64>>(), &s)?;
     column(g, "replica", tasks.iter().map(|t| t.replica).collect::<Vec<u32>>(), &s)?;
     column(g, "seed", tasks.iter().map(|t| t.seed).collect::<Vec<u64>>(), &s)?;
-    let status: Vec<String> = reads.iter().map(|r| if r.done { "done" } else { "missing" }.to_string()).collect();
+    let status: Vec<String> = (0..n)
+        .map(|i| match (reads[i as usize].done, failed.contains(&i)) {
+            (true, _) => "done",
+            (false, true) => "failed",
+            (false, false) => "missing",
+        })
+        .map(str::to_string)
+        .collect();
     text_column(g, "status", &status, &s)?;
     axis_columns(g, dir, &|r| tasks[r].values.clone(), tasks.len(), &s)?;
     for name in names {

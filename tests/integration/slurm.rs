@@ -134,6 +134,12 @@ impl Cluster {
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
+    /// Cancel a job or an array element (`12_4`).
+    pub fn cancel(&self, job: &str) {
+        let o = run("scancel", &[job], Some(&self.conf));
+        assert!(o.status.success(), "scancel {job}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+
     /// Wait until the queue is empty (every job ended).
     pub fn wait_idle(&self, limit: Duration) {
         let started = Instant::now();

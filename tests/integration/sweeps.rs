@@ -45,19 +45,43 @@ fn a_sweep_runs_as_a_slurm_array_merges_through_virtual_datasets_and_resubmits_o
 
     std::fs::create_dir_all(dir.join("slurm")).expect("slurm folder");
     let cluster = Cluster::start(&dir.join("slurm"));
+    // Task 4 is cancelled while the array's first tasks run (two at most at once, so it is
+    // still pending): the merge job runs after the array all the same and calls it incomplete.
+    let lost = 4;
     let submitted = cluster.submit(&on_slurm.join("submit.sh"));
-    assert!(submitted.starts_with("submitted array job"), "{submitted}");
+    let array = submitted.strip_prefix("submitted array job ").and_then(|r| r.split(' ').next()).expect(&submitted);
+    cluster.cancel(&format!("{array}_{lost}"));
     cluster.wait_idle(Duration::from_secs(900));
     let merge_log = std::fs::read_to_string(on_slurm.join("logs/merge.out")).unwrap_or_default();
     assert!(
-        merge_log.contains(&format!("all {TASKS} done")),
-        "merge job:\n{merge_log}\n{}",
+        merge_log.contains(&format!("INCOMPLETE     1 of {TASKS} tasks missing: {lost};")),
+        "merge job after a cancelled task:\n{merge_log}\n{}",
         cluster.log("slurmctld.log")
     );
+    assert!(!task_file(&on_slurm, lost).exists());
+    // A task killed while running leaves its partial file, which the rerun clears.
+    let partial = on_slurm.join("tasks").join(format!(".task-{lost:06}.h5.part"));
+    std::fs::write(&partial, b"cut short").expect("partial");
+
+    // Resubmitting the array runs the lost task alone; the merge finds the sweep complete.
+    let before: Vec<SystemTime> =
+        (0..TASKS).filter(|&i| i != lost).map(|i| modified(&task_file(&on_slurm, i))).collect();
+    cluster.submit(&on_slurm.join("submit.sh"));
+    cluster.wait_idle(Duration::from_secs(600));
+    let after: Vec<SystemTime> =
+        (0..TASKS).filter(|&i| i != lost).map(|i| modified(&task_file(&on_slurm, i))).collect();
+    assert_eq!(before, after, "only the lost task may be written again");
     for i in 0..TASKS {
         let log = std::fs::read_to_string(on_slurm.join(format!("logs/task-{i}.out"))).unwrap_or_default();
-        assert!(log.starts_with(&format!("task {i}: ")) && log.contains(" s\n"), "task {i} log: {log}");
+        let skipped = log.contains("is complete, skipped");
+        assert_eq!(skipped, i != lost, "task {i} log: {log}");
+        if i == lost {
+            assert!(log.starts_with(&format!("task {i}: ")) && log.contains(" s\n"), "task {i} log: {log}");
+        }
     }
+    assert!(!partial.exists(), "the rerun removes the partial file");
+    let merge_log = std::fs::read_to_string(on_slurm.join("logs/merge.out")).unwrap_or_default();
+    assert!(merge_log.contains(&format!("all {TASKS} done")), "second merge:\n{merge_log}");
     let merged = on_slurm.join("sweep.h5");
     let report = python_script("check_sweep.py", &[merged.as_os_str(), on_slurm.as_os_str()]);
     assert!(report.starts_with(&format!("sweep ok: {TASKS} tasks")), "{report}");
@@ -71,30 +95,6 @@ fn a_sweep_runs_as_a_slurm_array_merges_through_virtual_datasets_and_resubmits_o
         let same = python_script("check_identical.py", &[a.as_os_str(), b.as_os_str()]);
         assert!(same.starts_with("identical: "), "task {i}: {same}");
     }
-
-    // A task killed mid-run leaves no file under its name, only its partial file. Resubmitting
-    // the array reruns that task alone; the merge then finds the sweep complete again.
-    let lost = 4;
-    std::fs::remove_file(task_file(&on_slurm, lost)).expect("remove");
-    let partial = on_slurm.join("tasks").join(format!(".task-{lost:06}.h5.part"));
-    std::fs::write(&partial, b"cut short").expect("partial");
-    let before: Vec<SystemTime> =
-        (0..TASKS).filter(|&i| i != lost).map(|i| modified(&task_file(&on_slurm, i))).collect();
-    cluster.submit(&on_slurm.join("submit.sh"));
-    cluster.wait_idle(Duration::from_secs(600));
-    let after: Vec<SystemTime> =
-        (0..TASKS).filter(|&i| i != lost).map(|i| modified(&task_file(&on_slurm, i))).collect();
-    assert_eq!(before, after, "only the lost task may be written again");
-    for i in 0..TASKS {
-        let log = std::fs::read_to_string(on_slurm.join(format!("logs/task-{i}.out"))).unwrap_or_default();
-        let skipped = log.contains("is complete, skipped");
-        assert_eq!(skipped, i != lost, "task {i} log: {log}");
-    }
-    assert!(!partial.exists(), "the rerun removes the partial file");
-    let (a, b) = (task_file(&on_slurm, lost), task_file(&here, lost));
-    assert!(python_script("check_identical.py", &[a.as_os_str(), b.as_os_str()]).starts_with("identical: "));
-    let merge_log = std::fs::read_to_string(on_slurm.join("logs/merge.out")).unwrap_or_default();
-    assert!(merge_log.contains(&format!("all {TASKS} done")), "second merge:\n{merge_log}");
 }
 
 #[test]
@@ -107,10 +107,13 @@ fn a_partial_sweep_merges_but_is_not_called_complete() {
     let o = linewatch_with_env(dir, &["sweep", "task", d, "--quiet"], &[("JOB_COMPLETION_INDEX", "1")]);
     assert!(o.status.success(), "task: {}{}", text(&o.stdout), text(&o.stderr));
     assert!(task_file(&planned, 1).is_file() && !task_file(&planned, 0).exists());
+    // Task 2 started (a scheduler wrote its log) and died: it is listed as failed.
+    std::fs::write(planned.join("logs/task-2.out"), "killed\n").expect("log");
     let o = linewatch(dir, &["sweep", "merge", d, "-o", "partial.h5", "--quiet"]);
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
-    assert!(out.contains("INCOMPLETE     2 of 3 tasks missing: 0, 2"), "{out}");
+    assert!(out.contains("INCOMPLETE     2 of 3 tasks missing: 0, 2;"), "{out}");
+    assert!(out.contains("failed         2 (started, did not finish"), "{out}");
     let o = linewatch(dir, &["info", "partial.h5"]);
     let info = text(&o.stdout);
     assert!(o.status.success() && info.contains("linewatch sweep, INCOMPLETE"), "{info}{}", text(&o.stderr));
