@@ -14,6 +14,7 @@
 //! but says the sweep is incomplete (root attribute `complete` = 0, exit 1).
 
 use super::stats::{bootstrap_mean_interval, pooled_rate_interval};
+use super::summary::{Summary, headline};
 use super::{FORMAT, Metric, SweepDir};
 use crate::error::{Error, Result};
 use crate::output::dimension_scales::{attach_scale, set_scale};
@@ -288,18 +289,6 @@ fn write_tasks(
     Ok(())
 }
 
-/// The summary of one point: per metric (estimate, low, high) and how it was formed.
-#[derive(Debug, Clone)]
-pub struct Summary {
-    pub point: u64,
-    pub replicas_done: u64,
-    pub values: Vec<usize>,
-    /// Per metric name: (estimate, 95 % low, 95 % high).
-    pub metrics: Vec<(f64, f64, f64)>,
-    /// Per metric: pooled as a rate.
-    pub pooled: Vec<bool>,
-}
-
 fn summarise(dir: &SweepDir, reads: &[TaskRead], names: &[String]) -> Vec<Summary> {
     (0..dir.sweep.points())
         .map(|point| {
@@ -367,23 +356,6 @@ fn write_summary(g: &hdf5::Group, dir: &SweepDir, summaries: &[Summary], names: 
         }
     }
     Ok(())
-}
-
-/// The headline metrics a summary prints and plots: each class's detection rate, CEP50 and
-/// wrong-side rate, and each mapped class's verifiable fraction, where measured.
-pub(super) fn headline(names: &[String], summaries: &[Summary]) -> Vec<usize> {
-    names
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| {
-            n.ends_with(".detection_rate")
-                || n.ends_with(".cep50_m")
-                || n.ends_with(".wrong_side_rate")
-                || n.ends_with(".verifiable_fraction")
-        })
-        .filter(|(j, _)| summaries.iter().any(|x| x.metrics[*j].0.is_finite()))
-        .map(|(j, _)| j)
-        .collect()
 }
 
 fn table(dir: &SweepDir, summaries: &[Summary], names: &[String]) -> String {

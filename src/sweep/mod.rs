@@ -10,6 +10,7 @@ mod plan;
 mod plot;
 mod scripts;
 mod stats;
+mod summary;
 mod task;
 
 pub use local::{LocalRun, run_local};

@@ -2,7 +2,7 @@
 //! estimate against the axis value with its 95 % interval.
 
 use super::SweepDir;
-use super::merge::{Summary, headline};
+use super::summary::{Summary, headline};
 use crate::error::{Error, Result};
 use crate::plot::{WIDTH_PX, font_ready};
 use plotters::prelude::*;
