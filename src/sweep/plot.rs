@@ -1,5 +1,7 @@
-//! The sweep's plots: for each axis, one PNG with a panel per headline metric, each point's
-//! estimate against the axis value with its 95 % interval.
+//! The sweep's plots: for each axis, one PNG with a panel per headline metric, and one per
+//! group of metrics (a class's, a class's coverage) with a panel for every metric in it that
+//! was measured; each panel shows each point's estimate against the axis value with its 95 %
+//! interval.
 
 use super::SweepDir;
 use super::summary::{Summary, headline};
@@ -12,22 +14,43 @@ use std::path::{Path, PathBuf};
 const PANEL_PX: u32 = 300;
 const COLUMNS: usize = 3;
 
-/// `sweep.h5` → `sweep-<axis>.png` beside it, one per axis.
+/// `sweep.h5` → beside it, per axis: `sweep-<axis>.png` (headline metrics) and
+/// `sweep-<axis>-<group>.png` for each group of metrics (`artillery`, `coverage_artillery`, …).
 pub fn draw(out: &Path, dir: &SweepDir, summaries: &[Summary], names: &[String]) -> Result<Vec<PathBuf>> {
+    let measured: Vec<usize> =
+        (0..names.len()).filter(|&j| summaries.iter().any(|s| s.metrics[j].0.is_finite())).collect();
+    let mut pages: Vec<(String, Vec<usize>)> = Vec::new();
     let shown_metrics = headline(names, summaries);
-    if shown_metrics.is_empty() {
-        return Ok(Vec::new());
+    if !shown_metrics.is_empty() {
+        pages.push((String::new(), shown_metrics));
+    }
+    for &j in &measured {
+        let group = names[j].rsplit_once('.').map_or("metrics", |(g, _)| if g.is_empty() { "metrics" } else { g });
+        match pages.iter_mut().find(|(g, _)| !g.is_empty() && g == group) {
+            Some((_, members)) => members.push(j),
+            None => pages.push((group.to_string(), vec![j])),
+        }
     }
     let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sweep".into());
     let mut written = Vec::new();
     for (k, axis) in dir.sweep.axes.iter().enumerate() {
-        let slug: String =
-            axis.path.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
-        let path = out.with_file_name(format!("{stem}-{slug}.png"));
-        draw_axis(&path, dir, k, summaries, names, &shown_metrics)?;
-        written.push(path);
+        for (group, members) in &pages {
+            let name = if group.is_empty() {
+                format!("{stem}-{}.png", slug(&axis.path))
+            } else {
+                format!("{stem}-{}-{}.png", slug(&axis.path), slug(group))
+            };
+            let path = out.with_file_name(name);
+            draw_axis(&path, dir, k, summaries, names, members)?;
+            written.push(path);
+        }
     }
     Ok(written)
+}
+
+/// A path or group as a file-name part: letters, digits and `_`.
+fn slug(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
 }
 
 fn draw_axis(

@@ -86,6 +86,10 @@ fn a_sweep_runs_as_a_slurm_array_merges_through_virtual_datasets_and_resubmits_o
     let report = python_script("check_sweep.py", &[merged.as_os_str(), on_slurm.as_os_str()]);
     assert!(report.starts_with(&format!("sweep ok: {TASKS} tasks")), "{report}");
     assert!(on_slurm.join("sweep-environment_wind_speed_mps.png").is_file(), "the merge draws a plot per axis");
+    for group in ["artillery", "coverage_artillery", "mortar", "vehicle"] {
+        let page = on_slurm.join(format!("sweep-environment_wind_speed_mps-{group}.png"));
+        assert!(page.is_file(), "the merge plots every metric of {group}");
+    }
 
     // The same tasks on this machine: the same stored bytes.
     let o = linewatch(dir, &["sweep", "run", here.to_str().expect("utf-8"), "--jobs", "2", "--quiet"]);
