@@ -13,6 +13,7 @@ pub mod detect;
 pub mod error;
 pub mod events;
 pub mod expect;
+pub mod export;
 pub mod geo;
 pub mod gpu;
 pub mod info;

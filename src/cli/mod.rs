@@ -135,6 +135,20 @@ pub enum Command {
         #[arg(long, allow_hyphen_values = true, default_value_t = crate::info::READ_DEADLINE.as_secs_f64(), value_name = "SECONDS")]
         timeout: f64,
     },
+    /// Write a result file in a format others' tools read as it is (QuakeML for ObsPy, Stone
+    /// Soup's HDF5 columns), with a data card, into a folder.
+    Export {
+        /// Result file (`linewatch run`).
+        result: PathBuf,
+        #[arg(long, value_enum)]
+        format: crate::export::Format,
+        /// Folder to write into (made if absent).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Local civil date of scenario time 0 (a scenario has no date; exports need one).
+        #[arg(long, default_value = crate::export::DEFAULT_START, value_name = "YYYY-MM-DD")]
+        start: String,
+    },
     /// List the GPUs wgpu can see and the one linewatch would use.
     Adapters,
     /// Measure throughput, GPU against the CPU f64 reference in the same run: detection (the
@@ -361,6 +375,14 @@ fn execute(command: Command) -> Result<u8> {
             }
             let deadline = std::time::Duration::from_secs_f64(timeout.min(YEAR_S));
             print!("{}", crate::info::describe_within(&file, deadline)?);
+            Ok(exit::SUCCESS)
+        }
+        Command::Export { result, format, output, start } => {
+            let start = crate::export::parse_start(&start)?;
+            let written = crate::export::export(&result, format, &output, start)?;
+            for path in written {
+                println!("  {}", path.display());
+            }
             Ok(exit::SUCCESS)
         }
         Command::Adapters => {

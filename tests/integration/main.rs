@@ -6,6 +6,7 @@ mod check_command;
 mod coverage_gpu_vs_cpu;
 mod coverage_output;
 mod detection_gpu_vs_cpu;
+mod exports;
 mod gpu_selection;
 mod interruption;
 mod loop_budget;

@@ -1,0 +1,90 @@
+//! The data card written beside every export: where the data came from and what each label
+//! means, so that a file found on its own can still be read correctly.
+
+use super::Format;
+use super::source::Source;
+
+pub const FILE: &str = "DATACARD.md";
+
+pub fn text(source: &Source, format: Format) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("# linewatch synthetic dataset: {} ({})\n\n", source.scenario_name, format.name()));
+    s.push_str("Simulated, not observed: ceasefire violations along a line of contact and what a simulated\n");
+    s.push_str("sensor deployment reported of them. Nothing here happened.\n\n");
+    s.push_str("| | |\n|---|---|\n");
+    s.push_str(&format!(
+        "| generator | linewatch {} (wrote the result); export by linewatch {} |\n",
+        source.generator,
+        env!("CARGO_PKG_VERSION")
+    ));
+    s.push_str(&format!("| result file | {} |\n", source.shown));
+    s.push_str(&format!("| scenario | {} |\n", source.scenario_name));
+    s.push_str(&format!("| seed | {} |\n", source.seed));
+    s.push_str(&format!(
+        "| scenario time 0 | {} (the exporter's `--start` date, local midnight) |\n",
+        source.clock.zero_iso()
+    ));
+    s.push_str(&format!("| plane | {} |\n", source.plane.definition));
+    s.push_str(&format!(
+        "| rows | {} events, {} detections ({} false alarms), {} estimates, {} sensors |\n",
+        source.events.len(),
+        source.detections.len(),
+        source.detections.iter().filter(|d| d.event_id < 0).count(),
+        source.estimates.len(),
+        source.sensors.len()
+    ));
+    s.push_str(&format!("| classes | {} |\n", source.class_names.join(", ")));
+    s.push_str("| split | none: a catalogue of one run; draw train and test from different seeds |\n\n");
+    s.push_str("## Labels\n\n");
+    s.push_str("- Ground truth is the simulated world: true positions and times, and the world's own weather.\n");
+    s.push_str("  Sensor reports carry the world's propagation, survey errors and clock offsets; the\n");
+    s.push_str("  estimates are the verifier's, which knew only the nominal weather and surveyed positions.\n");
+    s.push_str("- `responsible_side` (truth) is the side that committed the violation; `attributed_side`\n");
+    s.push_str("  (estimates) is the side the verifier assigned, `indeterminate` below its confidence.\n");
+    s.push_str("- An estimate's truth is the event that carries most of its fit's weight; `-1`/`none` when\n");
+    s.push_str("  false alarms did.\n");
+    s.push_str("- Kinds: launch and impact (artillery, mortar: linked pairs), strike (a heavy munition's\n");
+    s.push_str("  impact), fire (small arms), movement (a vehicle track's samples).\n");
+    s.push_str("- Bearings are from the sensor to the source.\n\n");
+    match format {
+        Format::Quakeml => quakeml_section(&mut s),
+        Format::Stonesoup => stonesoup_section(&mut s),
+    }
+    s
+}
+
+fn quakeml_section(s: &mut String) {
+    s.push_str("## Files (QuakeML 1.2, basic event description)\n\n");
+    s.push_str("- `truth.xml`: one event per simulated event, heard or not; its origin is the truth\n");
+    s.push_str("  (`evaluationMode` manual, method `smi:linewatch/method/ground-truth`), its picks are the\n");
+    s.push_str("  detections it caused, each with an arrival on the true origin. False alarms are the picks\n");
+    s.push_str("  of one last event, `smi:linewatch/event/false-alarms`, of type `not existing`. The event's\n");
+    s.push_str("  comment holds class, kind, side, linked and track ids, chainage and plane position.\n");
+    s.push_str("- `estimates.xml`: one event per located candidate (type explosion, suspected), its origin\n");
+    s.push_str("  with latitude and longitude σ (degrees) and the 1σ error ellipse (m, azimuth from true\n");
+    s.push_str("  north); the comment names the true event it was scored against and the attributed side.\n");
+    s.push_str("- Streams: network `LW`, station = sensor id, channel `BDF` (acoustic array), `EPZ` (geophone),\n");
+    s.push_str("  none for radar, EO/IR and RF. Phases: `I` infrasound, `Rg` the local surface wave, `Lg`;\n");
+    s.push_str("  other modalities by name. Back-azimuths are from true north (the plane's grid bearing\n");
+    s.push_str("  corrected for meridian convergence); pick time uncertainty is the sensor's timing σ.\n");
+    s.push_str("- Read with `obspy.read_events(\"truth.xml\")`.\n");
+}
+
+fn stonesoup_section(s: &mut String) {
+    s.push_str("## Files (Stone Soup HDF5 column layout)\n\n");
+    s.push_str("Every file holds 1-D columns of one length with `units` and `description` attributes;\n");
+    s.push_str("`time` is POSIX seconds and positions are metres in the plane above.\n\n");
+    s.push_str("- `groundtruth.h5`: every event in time order; `path_id` groups a moving source's samples\n");
+    s.push_str("  (`track-N`), every other event is a path of its own (`event-N`).\n");
+    s.push_str("  `HDF5GroundTruthReader(path, state_vector_fields=[\"x\", \"y\"], time_field=\"time\",\n");
+    s.push_str("  timestamp=True, path_id_field=\"path_id\", time_res_micro=1)`: without `time_res_micro=1`\n");
+    s.push_str("  the readers drop the fraction of every second (their default resolution is 1 s).\n");
+    s.push_str("- `estimates.h5`: the verifier's located candidates with `cov_xx`, `cov_xy`, `cov_yy` (m²).\n");
+    s.push_str(
+        "  `HDF5DetectionReader(path, state_vector_fields=[\"x\", \"y\"], time_field=\"time\", timestamp=True,\n",
+    );
+    s.push_str("  time_res_micro=1)`.\n");
+    s.push_str("- `detections.h5`: every sensor report in arrival order with its sensor's surveyed position\n");
+    s.push_str("  (`sensor_x`, `sensor_y`), `bearing_rad` (clockwise from grid north) and radar `range_m`\n");
+    s.push_str("  (NaN where the sensor measures none).\n");
+}

@@ -1,0 +1,119 @@
+//! `linewatch export`: a result file in formats others' tools read as they are — QuakeML
+//! catalogues for ObsPy, column files for Stone Soup — each folder with a data card
+//! (docs/design.md §14).
+
+mod card;
+mod clock;
+pub mod quakeml;
+mod source;
+mod stonesoup;
+
+pub use clock::Clock;
+pub use source::Source;
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// What to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// QuakeML 1.2: truth.xml (events, picks, arrivals) and estimates.xml (located candidates).
+    Quakeml,
+    /// Stone Soup's HDF5 column layout: groundtruth.h5, estimates.h5, detections.h5.
+    Stonesoup,
+}
+
+impl Format {
+    fn files(self) -> &'static [&'static str] {
+        match self {
+            Self::Quakeml => &["truth.xml", "estimates.xml"],
+            Self::Stonesoup => &["groundtruth.h5", "estimates.h5", "detections.h5"],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Quakeml => "quakeml",
+            Self::Stonesoup => "stonesoup",
+        }
+    }
+}
+
+/// The default `--start`: a November date, the month the default weather's climatology is for.
+pub const DEFAULT_START: &str = "2026-11-15";
+
+/// Parse `--start` (YYYY-MM-DD).
+pub fn parse_start(text: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| Error::file("linewatch export", "--start", format!("'{text}' is not a date YYYY-MM-DD: {e}")))
+}
+
+/// Write `result` as `format` into the folder `dir` (made if absent). Every file is written
+/// under a hidden temporary name and renamed only when all are complete: a failure or an
+/// interruption leaves nothing behind. Returns the files written.
+pub fn export(result: &Path, format: Format, dir: &Path, start: chrono::NaiveDate) -> Result<Vec<PathBuf>> {
+    crate::output::paths::check_folder(dir, "--output")?;
+    let names: Vec<&str> = format.files().iter().copied().chain([card::FILE]).collect();
+    let targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+    if dir.is_dir() {
+        for target in &targets {
+            crate::output::paths::check_file(target, "--output", &[result.to_path_buf()])?;
+        }
+    }
+    let source = Source::read(result, start)?;
+    let created = !dir.exists();
+    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir.display().to_string(), e))?;
+    let partial: Vec<PathBuf> = names.iter().map(|n| dir.join(format!(".{n}.tmp-{}", std::process::id()))).collect();
+    let written = write_all(&source, format, &partial, dir).and_then(|()| {
+        for (from, to) in partial.iter().zip(&targets) {
+            std::fs::rename(from, to).map_err(|e| Error::output(to.display().to_string(), e))?;
+        }
+        Ok(())
+    });
+    for p in &partial {
+        crate::interrupt::unregister(p);
+    }
+    match written {
+        Ok(()) => Ok(targets),
+        Err(e) => {
+            for p in &partial {
+                let _ = std::fs::remove_file(p);
+            }
+            if created {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Err(e)
+        }
+    }
+}
+
+fn write_all(source: &Source, format: Format, partial: &[PathBuf], dir: &Path) -> Result<()> {
+    for p in partial {
+        crate::interrupt::register(p);
+    }
+    let failed = |path: &Path| {
+        let shown = dir.join(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        move |e: String| Error::output(shown.display().to_string(), e)
+    };
+    match format {
+        Format::Quakeml => {
+            let xml = |path: &Path, write: fn(&Source, std::io::BufWriter<std::fs::File>) -> std::io::Result<_>| {
+                let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+                write(source, std::io::BufWriter::new(file)).map(|_| ()).map_err(|e| e.to_string())
+            };
+            xml(&partial[0], quakeml::write_truth).map_err(failed(&partial[0]))?;
+            xml(&partial[1], quakeml::write_estimates).map_err(failed(&partial[1]))?;
+        }
+        Format::Stonesoup => {
+            let h5 = |path: &Path, write: fn(&Source, &hdf5::File) -> hdf5::Result<()>| {
+                let file = hdf5::File::create(path).map_err(|e| e.to_string())?;
+                write(source, &file).map_err(|e| e.to_string())
+            };
+            h5(&partial[0], stonesoup::write_ground_truth).map_err(failed(&partial[0]))?;
+            h5(&partial[1], stonesoup::write_estimates).map_err(failed(&partial[1]))?;
+            h5(&partial[2], stonesoup::write_detections).map_err(failed(&partial[2]))?;
+        }
+    }
+    let card_path = &partial[partial.len() - 1];
+    std::fs::write(card_path, card::text(source, format)).map_err(|e| failed(card_path)(e.to_string()))
+}

@@ -1,0 +1,122 @@
+//! What an export reads from a result file: its tables, class names, working plane and the
+//! clock that turns scenario seconds into UTC (docs/design.md §14).
+
+use super::clock::Clock;
+use crate::error::{Error, Result};
+use crate::geo::Plane;
+use crate::output::{DetectionRecord, EstimateRecord, EventRecord, ResultFile, SensorRecord};
+use hdf5::types::VarLenUnicode;
+use std::path::Path;
+
+/// A result file's contents as the exporters use them.
+pub struct Source {
+    /// The file as given, for messages and the data card.
+    pub shown: String,
+    pub scenario_name: String,
+    pub seed: u64,
+    /// The linewatch version that wrote the file.
+    pub generator: String,
+    pub sensors: Vec<SensorRecord>,
+    pub events: Vec<EventRecord>,
+    pub detections: Vec<DetectionRecord>,
+    pub estimates: Vec<EstimateRecord>,
+    pub class_names: Vec<String>,
+    pub plane: Plane,
+    pub clock: Clock,
+}
+
+impl Source {
+    /// Read `path`; `start` is the local civil date of scenario time 0.
+    pub fn read(path: &Path, start: chrono::NaiveDate) -> Result<Self> {
+        let file = ResultFile::open(path)?;
+        let scenario_text = file.text_attr("scenario_toml").ok_or_else(|| file.bad("scenario_toml", "missing"))?;
+        let scenario: crate::scenario::Scenario =
+            toml::from_str(&scenario_text).map_err(|e| file.bad("scenario_toml", e.to_string()))?;
+        let crs = file.text_attr("crs").ok_or_else(|| file.bad("crs", "missing"))?;
+        let plane = Plane::from_proj_string(&crs).map_err(|e| file.bad("crs", e))?;
+        let clock = Clock::new(start, scenario.utc_offset_h).map_err(|e| file.bad("utc_offset_h", e))?;
+        let events: Vec<EventRecord> = file.table("events")?;
+        let class_names = names(&file, "events", "class_names")?;
+        if let Some(bad) = events.iter().find(|e| usize::from(e.class) >= class_names.len()) {
+            return Err(file.bad("events", format!("event {} has class {} beyond class_names", bad.id, bad.class)));
+        }
+        let sensors: Vec<SensorRecord> = file.table("sensors")?;
+        let detections: Vec<DetectionRecord> = file.table("detections")?;
+        let estimates: Vec<EstimateRecord> = file.optional_table("estimates")?;
+        let source = Self {
+            scenario_name: file.text_attr("scenario_name").unwrap_or(scenario.name),
+            seed: file.file.attr("seed").and_then(|a| a.read_scalar::<u64>()).unwrap_or(scenario.seed),
+            generator: file.text_attr("linewatch_version").unwrap_or_default(),
+            shown: file.shown,
+            sensors,
+            events,
+            detections,
+            estimates,
+            class_names,
+            plane,
+            clock,
+        };
+        source.check_references()?;
+        Ok(source)
+    }
+
+    /// Every detection names a sensor of the file and an event of the file (or −1).
+    fn check_references(&self) -> Result<()> {
+        for d in &self.detections {
+            if self.sensor(d.sensor_id).is_none() {
+                return Err(Error::file(
+                    &self.shown,
+                    "detections",
+                    format!("sensor {} is not in /sensors", d.sensor_id),
+                ));
+            }
+            if d.event_id >= 0 && self.event(d.event_id).is_none() {
+                return Err(Error::file(&self.shown, "detections", format!("event {} is not in /events", d.event_id)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The sensor of an id (ids are the table's row numbers; searched when they are not).
+    pub fn sensor(&self, id: u32) -> Option<&SensorRecord> {
+        let i = usize::try_from(id).ok()?;
+        match self.sensors.get(i) {
+            Some(s) if s.id == id => Some(s),
+            _ => self.sensors.iter().find(|s| s.id == id),
+        }
+    }
+
+    /// The event of an id (ids are the table's row numbers; searched when they are not).
+    pub fn event(&self, id: i64) -> Option<&EventRecord> {
+        let i = usize::try_from(id).ok()?;
+        let wanted = u32::try_from(id).ok()?;
+        match self.events.get(i) {
+            Some(e) if e.id == wanted => Some(e),
+            _ => self.events.iter().find(|e| e.id == wanted),
+        }
+    }
+
+    pub fn class_name(&self, event: &EventRecord) -> &str {
+        self.class_names.get(usize::from(event.class)).map_or("", String::as_str)
+    }
+
+    /// The grid bearing of true north at a place, radians clockwise from grid north: a grid
+    /// bearing minus this is a true bearing (the transverse Mercator's meridian convergence,
+    /// taken numerically from the plane itself).
+    pub fn true_north_grid_bearing(&self, lon_deg: f64, lat_deg: f64) -> f64 {
+        const STEP_DEG: f64 = 1e-3;
+        match (self.plane.forward(lon_deg, lat_deg), self.plane.forward(lon_deg, lat_deg + STEP_DEG)) {
+            (Ok(a), Ok(b)) => (b[0] - a[0]).atan2(b[1] - a[1]),
+            _ => 0.0,
+        }
+    }
+}
+
+fn names(file: &ResultFile, table: &str, attr: &str) -> Result<Vec<String>> {
+    let values = file
+        .dataset(table)?
+        .attr(attr)
+        .and_then(|a| a.read_raw::<VarLenUnicode>())
+        .map_err(|e| file.bad(&format!("{table}.{attr}"), e.to_string()))?;
+    Ok(values.iter().map(|v| v.as_str().to_string()).collect())
+}
