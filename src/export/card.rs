@@ -43,7 +43,7 @@ pub fn text(source: &Source, format: Format) -> String {
     s.push_str("  (estimates) is the side the verifier assigned, `indeterminate` below its confidence.\n");
     s.push_str("- An estimate's truth is the event that carries most of its fit's weight; `-1`/`none` when\n");
     s.push_str("  false alarms did.\n");
-    s.push_str("- Kinds: launch and impact (artillery, mortar: linked pairs), strike (a heavy munition's\n");
+    s.push_str("- Kinds: launch and impact (a linked pair, e.g. a shell fired and landing), strike (a heavy munition's\n");
     s.push_str("  impact), fire (small arms), movement (a vehicle track's samples).\n");
     s.push_str("- Bearings are from the sensor to the source.\n\n");
     match format {
@@ -66,7 +66,9 @@ fn quakeml_section(s: &mut String) {
     s.push_str("- Streams: network `LW`, station = sensor id, channel `BDF` (acoustic array), `EPZ` (geophone),\n");
     s.push_str("  none for radar, EO/IR and RF. Phases: `I` infrasound, `Rg` the local surface wave, `Lg`;\n");
     s.push_str("  other modalities by name. Back-azimuths are from true north (the plane's grid bearing\n");
-    s.push_str("  corrected for meridian convergence); pick time uncertainty is the sensor's timing σ.\n");
+    s.push_str("  corrected for meridian convergence) with the sensor's σ at threshold (an upper\n");
+    s.push_str("  bound); a pick's time uncertainty is its onset-pick σ at its SNR, not the travel-time model\n");
+    s.push_str("  error.\n");
     s.push_str("- Read with `obspy.read_events(\"truth.xml\")`.\n");
 }
 

@@ -4,7 +4,7 @@
 
 use super::source::Source;
 use crate::events::EventKind;
-use crate::output::{DetectionRecord, EstimateRecord, EventRecord, SideCode};
+use crate::output::{DetectionRecord, EstimateRecord, EventRecord, SensorRecord, SideCode};
 use crate::physics::seismic::Phase;
 use crate::scenario::Modality;
 use quick_xml::Writer;
@@ -163,12 +163,12 @@ fn write_true_event<W: Write>(
     xml.close("event")
 }
 
-/// A detection as a pick: time (with its sensor's timing σ), stream, back-azimuth (true north).
+/// A detection as a pick: time (with its onset-pick σ), stream, back-azimuth (true north, with
+/// the sensor's σ at threshold: an upper bound).
 fn write_pick<W: Write>(xml: &mut Xml<W>, source: &Source, row: usize, d: &DetectionRecord) -> std::io::Result<()> {
     xml.open("pick", &[("publicID", &pick_id(row))])?;
     let sensor = source.sensor(d.sensor_id);
-    let timing_s = sensor.map(|s| f64::from(s.timing_sigma_ms) * 1e-3);
-    xml.quantity("time", &source.clock.iso(d.t_s), timing_s)?;
+    xml.quantity("time", &source.clock.iso(d.t_s), sensor.map(|s| pick_sigma_s(s, d)))?;
     let station = d.sensor_id.to_string();
     xml.empty(
         "waveformID",
@@ -197,6 +197,24 @@ fn write_pick<W: Write>(xml: &mut Xml<W>, source: &Source, row: usize, d: &Detec
         d.t_s
     ))?;
     xml.close("pick")
+}
+
+/// The onset-pick error of a detection, s (what a pick's time uncertainty means; the travel
+/// time's model error is the locator's business): the row's σ at the threshold, no finer than
+/// half a period for Lg at the frequency the verifier assumes (docs/design.md §6), falling with
+/// SNR for waves as the simulation's own law.
+fn pick_sigma_s(sensor: &SensorRecord, d: &DetectionRecord) -> f64 {
+    let row_s = f64::from(sensor.timing_sigma_ms) * 1e-3;
+    match (d.modality, d.phase) {
+        (Modality::Seismic, Phase::Lg) => {
+            let at_threshold = row_s.max(0.5 / crate::physics::source::DEFAULT_REGIONAL_FREQ_HZ);
+            crate::physics::pick_sigma_s(at_threshold, f64::from(sensor.threshold_db), f64::from(d.snr_db))
+        }
+        (Modality::Acoustic | Modality::Seismic, _) => {
+            crate::physics::pick_sigma_s(row_s, f64::from(sensor.threshold_db), f64::from(d.snr_db))
+        }
+        _ => row_s,
+    }
 }
 
 fn write_arrival<W: Write>(
