@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import h5py
 import numpy as np
-from obspy import UTCDateTime, read_events
+from obspy import UTCDateTime, read_events, read_inventory
 from stonesoup.reader.hdf5 import HDF5DetectionReader, HDF5GroundTruthReader
 
 
@@ -87,6 +87,25 @@ def check_quakeml(result, folder, zero):
         truth_text = f"truth_event={'none' if row['truth_event_id'] < 0 else 'smi:linewatch/event/%d' % row['truth_event_id']}"
         if not any(truth_text in c.text for c in e.comments):
             fail(f"{e.resource_id}: comment does not name {truth_text}")
+    sensors = result["sensors"][:]
+    inventory = read_inventory(f"{folder}/stations.xml")
+    stations = {int(st.code): st for net in inventory for st in net}
+    if len(stations) != len(sensors):
+        fail(f"stations.xml: {len(stations)} stations, {len(sensors)} sensors")
+    waves = 0
+    for s in sensors:
+        st = stations[int(s["id"])]
+        if abs(st.latitude - s["lat"]) > 1e-6 or abs(st.longitude - s["lon"]) > 1e-6:
+            fail(f"station {st.code} is not where sensor {s['id']} was surveyed")
+        waves += len(st.channels)
+    acoustic_or_seismic = int(np.sum(sensors["modality"] <= 1))
+    if waves != acoustic_or_seismic:
+        fail(f"stations.xml: {waves} channels, {acoustic_or_seismic} acoustic and seismic sensors")
+    # Every pick's stream is a channel of the inventory, or a station without one.
+    for p in picks[:: max(1, len(picks) // 500)]:
+        if p.waveform_id.channel_code and not inventory.select(
+                network="LW", station=p.waveform_id.station_code, channel=p.waveform_id.channel_code):
+            fail(f"{p.resource_id}: stream {p.waveform_id.get_seed_string()} is not in stations.xml")
     return len(truth), len(picks), len(located)
 
 

@@ -43,7 +43,9 @@ pub fn text(source: &Source, format: Format) -> String {
     s.push_str("  (estimates) is the side the verifier assigned, `indeterminate` below its confidence.\n");
     s.push_str("- An estimate's truth is the event that carries most of its fit's weight; `-1`/`none` when\n");
     s.push_str("  false alarms did.\n");
-    s.push_str("- Kinds: launch and impact (a linked pair, e.g. a shell fired and landing), strike (a heavy munition's\n");
+    s.push_str(
+        "- Kinds: launch and impact (a linked pair, e.g. a shell fired and landing), strike (a heavy munition's\n",
+    );
     s.push_str("  impact), fire (small arms), movement (a vehicle track's samples).\n");
     s.push_str("- Bearings are from the sensor to the source.\n\n");
     match format {
@@ -69,7 +71,10 @@ fn quakeml_section(s: &mut String) {
     s.push_str("  corrected for meridian convergence) with the sensor's σ at threshold (an upper\n");
     s.push_str("  bound); a pick's time uncertainty is its onset-pick σ at its SNR, not the travel-time model\n");
     s.push_str("  error.\n");
-    s.push_str("- Read with `obspy.read_events(\"truth.xml\")`.\n");
+    s.push_str("- `stations.xml` (FDSN StationXML 1.2): every sensor as surveyed (the true positions are\n");
+    s.push_str("  in the result file), a channel for each acoustic and seismic one; elevation 0 m (the\n");
+    s.push_str("  result holds no ground elevation), depth = minus the height above the ground.\n");
+    s.push_str("- Read with `obspy.read_events(\"truth.xml\")` and `obspy.read_inventory(\"stations.xml\")`.\n");
 }
 
 fn stonesoup_section(s: &mut String) {

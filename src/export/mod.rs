@@ -6,6 +6,7 @@ mod card;
 mod clock;
 pub mod quakeml;
 mod source;
+mod stationxml;
 mod stonesoup;
 
 pub use clock::Clock;
@@ -17,7 +18,8 @@ use std::path::{Path, PathBuf};
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// QuakeML 1.2: truth.xml (events, picks, arrivals) and estimates.xml (located candidates).
+    /// QuakeML 1.2: truth.xml (events, picks, arrivals) and estimates.xml (located candidates);
+    /// FDSN StationXML 1.2: stations.xml (the sensors as surveyed).
     Quakeml,
     /// Stone Soup's HDF5 column layout: groundtruth.h5, estimates.h5, detections.h5.
     Stonesoup,
@@ -26,7 +28,7 @@ pub enum Format {
 impl Format {
     fn files(self) -> &'static [&'static str] {
         match self {
-            Self::Quakeml => &["truth.xml", "estimates.xml"],
+            Self::Quakeml => &["truth.xml", "estimates.xml", "stations.xml"],
             Self::Stonesoup => &["groundtruth.h5", "estimates.h5", "detections.h5"],
         }
     }
@@ -103,6 +105,7 @@ fn write_all(source: &Source, format: Format, partial: &[PathBuf], dir: &Path) -
             };
             xml(&partial[0], quakeml::write_truth).map_err(failed(&partial[0]))?;
             xml(&partial[1], quakeml::write_estimates).map_err(failed(&partial[1]))?;
+            xml(&partial[2], stationxml::write_stations).map_err(failed(&partial[2]))?;
         }
         Format::Stonesoup => {
             let h5 = |path: &Path, write: fn(&Source, &hdf5::File) -> hdf5::Result<()>| {

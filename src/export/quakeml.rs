@@ -20,32 +20,32 @@ pub const NETWORK: &str = "LW";
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// An XML document written element by element (memory stays that of one element).
-struct Xml<W: Write> {
+pub(super) struct Xml<W: Write> {
     writer: Writer<W>,
 }
 
 impl<W: Write> Xml<W> {
-    fn new(out: W) -> std::io::Result<Self> {
+    pub(super) fn new(out: W) -> std::io::Result<Self> {
         let mut writer = Writer::new_with_indent(out, b' ', 1);
         writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         Ok(Self { writer })
     }
 
-    fn open(&mut self, tag: &str, attributes: &[(&str, &str)]) -> std::io::Result<()> {
+    pub(super) fn open(&mut self, tag: &str, attributes: &[(&str, &str)]) -> std::io::Result<()> {
         let start = BytesStart::new(tag).with_attributes(attributes.iter().copied());
         self.writer.write_event(Event::Start(start))
     }
 
-    fn close(&mut self, tag: &str) -> std::io::Result<()> {
+    pub(super) fn close(&mut self, tag: &str) -> std::io::Result<()> {
         self.writer.write_event(Event::End(BytesEnd::new(tag)))
     }
 
-    fn empty(&mut self, tag: &str, attributes: &[(&str, &str)]) -> std::io::Result<()> {
+    pub(super) fn empty(&mut self, tag: &str, attributes: &[(&str, &str)]) -> std::io::Result<()> {
         let start = BytesStart::new(tag).with_attributes(attributes.iter().copied());
         self.writer.write_event(Event::Empty(start))
     }
 
-    fn leaf(&mut self, tag: &str, text: &str) -> std::io::Result<()> {
+    pub(super) fn leaf(&mut self, tag: &str, text: &str) -> std::io::Result<()> {
         self.open(tag, &[])?;
         self.writer.write_event(Event::Text(BytesText::new(text)))?;
         self.close(tag)
@@ -78,6 +78,10 @@ impl<W: Write> Xml<W> {
     fn end_catalogue(mut self) -> std::io::Result<W> {
         self.close("eventParameters")?;
         self.close("q:quakeml")?;
+        self.finish()
+    }
+
+    pub(super) fn finish(self) -> std::io::Result<W> {
         let mut out = self.writer.into_inner();
         out.flush()?;
         Ok(out)
@@ -424,7 +428,7 @@ pub fn modality_word(m: Modality) -> &'static str {
 /// SEED channel codes (SEED manual v2.4, appendix A: band, instrument, orientation): an
 /// acoustic array's pressure sensor "BDF" (infrasound), a geophone's vertical "EPZ"; the other
 /// modalities have no seismological channel and get none.
-fn channel_code(m: Modality) -> &'static str {
+pub(super) fn channel_code(m: Modality) -> &'static str {
     match m {
         Modality::Acoustic => "BDF",
         Modality::Seismic => "EPZ",

@@ -21,6 +21,8 @@ pub struct Source {
     pub detections: Vec<DetectionRecord>,
     pub estimates: Vec<EstimateRecord>,
     pub class_names: Vec<String>,
+    /// The deployment's row names (`/sensors` attribute `row_names`).
+    pub row_names: Vec<String>,
     pub plane: Plane,
     pub clock: Clock,
 }
@@ -41,6 +43,7 @@ impl Source {
             return Err(file.bad("events", format!("event {} has class {} beyond class_names", bad.id, bad.class)));
         }
         let sensors: Vec<SensorRecord> = file.table("sensors")?;
+        let row_names = names(&file, "sensors", "row_names")?;
         let detections: Vec<DetectionRecord> = file.table("detections")?;
         let estimates: Vec<EstimateRecord> = file.optional_table("estimates")?;
         let source = Self {
@@ -53,6 +56,7 @@ impl Source {
             detections,
             estimates,
             class_names,
+            row_names,
             plane,
             clock,
         };
