@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 import h5py
 import numpy as np
 from obspy import UTCDateTime, read_events, read_inventory
+from obspy.io.quakeml.core import _validate as validate_quakeml
+from obspy.io.stationxml.core import validate_stationxml
 from stonesoup.reader.hdf5 import HDF5DetectionReader, HDF5GroundTruthReader
 
 
@@ -24,6 +26,15 @@ def check_quakeml(result, folder, zero):
     detections = result["detections"][:]
     estimates = result["estimates"][:]
     false_alarms = int(np.sum(detections["event_id"] < 0))
+
+    # Against the schemas ObsPy ships (QuakeML 1.2 BED RelaxNG, FDSN StationXML XSD): ObsPy's
+    # reader alone skips elements it does not know.
+    for name in ("truth.xml", "estimates.xml"):
+        if not validate_quakeml(f"{folder}/{name}", verbose=True):
+            fail(f"{name} is not valid QuakeML 1.2")
+    valid, errors = validate_stationxml(f"{folder}/stations.xml")
+    if not valid:
+        fail(f"stations.xml is not valid StationXML: {errors}")
 
     truth = read_events(f"{folder}/truth.xml")
     expected = len(events) + (1 if false_alarms else 0)

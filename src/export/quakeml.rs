@@ -155,7 +155,7 @@ fn write_true_event<W: Write>(
     xml.quantity("time", &source.clock.iso(event.t_s), None)?;
     xml.quantity("latitude", &format!("{:.7}", event.lat), None)?;
     xml.quantity("longitude", &format!("{:.7}", event.lon), None)?;
-    xml.leaf("originType", "hypocenter")?;
+    xml.leaf("type", "hypocenter")?;
     xml.leaf("methodID", &format!("{AUTHORITY}/method/ground-truth"))?;
     xml.leaf("evaluationMode", "manual")?;
     xml.leaf("evaluationStatus", "final")?;
