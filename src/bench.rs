@@ -6,10 +6,12 @@ mod coverage;
 mod line_of_sight;
 mod verify;
 mod viewer;
+mod waveforms;
 pub use coverage::{CoverageBench, CoverageBenchOptions, coverage};
 pub use line_of_sight::{LineOfSightBench, line_of_sight};
 pub use verify::{VerifyBench, verify};
 pub use viewer::{ViewerBench, viewer};
+pub use waveforms::{WaveformBench, waveforms};
 
 use crate::abi;
 use crate::detect::{GpuDetector, SensorGrid, reference};

@@ -15,6 +15,8 @@ pub mod stream {
     pub const DETECT_DRAW: u32 = 2;
     /// Draws shared by every pair of one event (the sensor word is `EVENT_WIDE`).
     pub const EVENT: u32 = 3;
+    /// A sensor's waveform noise (the event word is the sensor, the sensor word the sample).
+    pub const WAVEFORM: u32 = 4;
     /// The sensor word of an event-wide draw: no sensor has this id.
     pub const EVENT_WIDE: u32 = u32::MAX;
 }

@@ -40,6 +40,7 @@ const SOURCES: &[Source] = sources![
     "cell_out",
     "paint",
     "associate",
+    "waveform",
 ];
 
 /// The name of the generated module of shared constants.
@@ -67,6 +68,7 @@ pub fn constants() -> String {
     u32_const("STREAM_DETECT_DRAW", stream::DETECT_DRAW);
     u32_const("STREAM_EVENT", stream::EVENT);
     u32_const("EVENT_WIDE", stream::EVENT_WIDE);
+    u32_const("STREAM_WAVEFORM", stream::WAVEFORM);
     for (name, value) in [
         ("MIN_TIMING_SIGMA_S", MIN_TIMING_SIGMA_S),
         ("SINGULAR_DET", SINGULAR_DET),
@@ -190,6 +192,11 @@ pub fn paint_kernel() -> Composed {
     compose("paint")
 }
 
+/// Sensor waveforms around detections (`export::waveform`).
+pub fn waveform_kernel() -> Composed {
+    compose("waveform")
+}
+
 /// Line of sight over terrain for a list of rays.
 pub fn los_kernel() -> Composed {
     compose("los")
@@ -207,7 +214,15 @@ pub fn associate_kernel() -> Composed {
 
 /// Every kernel, for validation.
 pub fn all_kernels() -> Vec<Composed> {
-    vec![detect_kernel(), coverage_kernel(), los_kernel(), viewshed_sweep_kernel(), paint_kernel(), associate_kernel()]
+    vec![
+        detect_kernel(),
+        coverage_kernel(),
+        los_kernel(),
+        viewshed_sweep_kernel(),
+        paint_kernel(),
+        associate_kernel(),
+        waveform_kernel(),
+    ]
 }
 
 #[cfg(test)]

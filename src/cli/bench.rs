@@ -70,6 +70,20 @@ pub enum BenchMode {
         #[arg(long = "texture", default_values_t = [256, 1024], value_parser = clap::value_parser!(u32).range(1..=8192))]
         textures: Vec<u32>,
     },
+    /// Waveform samples synthesised per second around a result's detections.
+    Waveforms {
+        /// Result file (`linewatch run`).
+        result: PathBuf,
+        #[arg(long, default_value_t = 1000.0)]
+        rate_hz: f64,
+        #[arg(long, default_value_t = 1.0)]
+        pre_s: f64,
+        #[arg(long, default_value_t = 3.0)]
+        post_s: f64,
+        /// Windows the f64 reference synthesises (the GPU does them all).
+        #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+        reference_windows: u64,
+    },
 }
 
 /// How the coverage benchmark settles sight lines.
@@ -132,6 +146,10 @@ pub fn execute(mode: Option<BenchMode>, detection: DetectionArgs) -> Result<u8> 
         }
         BenchMode::LineOfSight { scenario, class, pairs } => {
             println!("{}", crate::bench::line_of_sight(&load(&scenario)?, class.as_deref(), pairs as usize)?);
+        }
+        BenchMode::Waveforms { result, rate_hz, pre_s, post_s, reference_windows } => {
+            let options = crate::export::waveform::WaveformOptions { rate_hz, pre_s, post_s };
+            println!("{}", crate::bench::waveforms(&result, &options, reference_windows as usize)?);
         }
         BenchMode::Viewer { scenario, class, textures } => {
             println!("{}", crate::bench::viewer(&load(&scenario)?, class.as_deref(), &textures)?);

@@ -148,6 +148,15 @@ pub enum Command {
         /// Local civil date of scenario time 0 (a scenario has no date; exports need one).
         #[arg(long, default_value = crate::export::DEFAULT_START, value_name = "YYYY-MM-DD")]
         start: String,
+        /// Waveforms: samples per second.
+        #[arg(long, default_value_t = 1000.0, allow_hyphen_values = true)]
+        rate_hz: f64,
+        /// Waveforms: seconds of signal before each pick.
+        #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
+        pre_s: f64,
+        /// Waveforms: seconds of signal after each pick.
+        #[arg(long, default_value_t = 3.0, allow_hyphen_values = true)]
+        post_s: f64,
     },
     /// List the GPUs wgpu can see and the one linewatch would use.
     Adapters,
@@ -377,9 +386,12 @@ fn execute(command: Command) -> Result<u8> {
             print!("{}", crate::info::describe_within(&file, deadline)?);
             Ok(exit::SUCCESS)
         }
-        Command::Export { result, format, output, start } => {
-            let start = crate::export::parse_start(&start)?;
-            let written = crate::export::export(&result, format, &output, start)?;
+        Command::Export { result, format, output, start, rate_hz, pre_s, post_s } => {
+            let options = crate::export::ExportOptions {
+                start: crate::export::parse_start(&start)?,
+                waveform: crate::export::waveform::WaveformOptions { rate_hz, pre_s, post_s },
+            };
+            let written = crate::export::export(&result, format, &output, &options)?;
             for path in written {
                 println!("  {}", path.display());
             }

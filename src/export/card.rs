@@ -6,7 +6,7 @@ use super::source::Source;
 
 pub const FILE: &str = "DATACARD.md";
 
-pub fn text(source: &Source, format: Format) -> String {
+pub fn text(source: &Source, format: Format, options: &super::ExportOptions) -> String {
     let mut s = String::new();
     s.push_str(&format!("# linewatch synthetic dataset: {} ({})\n\n", source.scenario_name, format.name()));
     s.push_str("Simulated, not observed: ceasefire violations along a line of contact and what a simulated\n");
@@ -51,6 +51,7 @@ pub fn text(source: &Source, format: Format) -> String {
     match format {
         Format::Quakeml => quakeml_section(&mut s),
         Format::Stonesoup => stonesoup_section(&mut s),
+        Format::Waveforms => waveform_section(&mut s, &options.waveform),
     }
     s
 }
@@ -94,4 +95,28 @@ fn stonesoup_section(s: &mut String) {
     s.push_str("- `detections.h5`: every sensor report in arrival order with its sensor's surveyed position\n");
     s.push_str("  (`sensor_x`, `sensor_y`), `bearing_rad` (clockwise from grid north) and radar `range_m`\n");
     s.push_str("  (NaN where the sensor measures none).\n");
+}
+
+fn waveform_section(s: &mut String, w: &super::waveform::WaveformOptions) {
+    s.push_str("## File (HDF5)\n\n");
+    s.push_str(&format!(
+        "- `waveforms.h5`: `waveforms` (windows × {} samples, f32) at {} Hz, one window per acoustic or\n",
+        w.samples(),
+        w.rate_hz
+    ));
+    s.push_str(&format!(
+        "  seismic detection an event caused, from {} s before its pick to {} s after (clipped at\n",
+        w.pre_s, w.post_s
+    ));
+    s.push_str("  scenario time 0); 1-D columns `time` (POSIX s of the first sample), `start_t_s`, `onset_t_s`\n");
+    s.push_str("  (the pick), `snr_db`, `detection_row`, `sensor_id`, `event_id`, `modality`.\n");
+    s.push_str("- Units are the noise σ: white Gaussian noise of σ 1, the same draw wherever two windows of\n");
+    s.push_str("  one sensor overlap. Each detection of the sensor is a pulse arriving at its pick with\n");
+    s.push_str("  peak 10^(snr_db/20): sound a Friedlander blast wave (b = 1) whose positive phase is half a\n");
+    s.push_str("  period of the event's dominant frequency, a ground wave a Ricker wavelet at the event's\n");
+    s.push_str("  seismic frequency (Lg at 8 Hz) peaking 1.5 periods after the pick. Overlapping pulses add.\n");
+    s.push_str("  A pulse spanning few samples is sampled, not filtered: its sampled peak falls short of\n");
+    s.push_str("  10^(snr_db/20) (a 1 kHz small-arms blast needs --rate-hz 10000); `pulse_period_s` says.\n");
+    s.push_str("- Not modelled yet: propagation's filtering of the pulse's shape, coloured (wind) noise,\n");
+    s.push_str("  false alarms' transients, per-element array channels.\n");
 }

@@ -8,6 +8,7 @@ pub mod quakeml;
 mod source;
 mod stationxml;
 mod stonesoup;
+pub mod waveform;
 
 pub use clock::Clock;
 pub use source::Source;
@@ -23,6 +24,9 @@ pub enum Format {
     Quakeml,
     /// Stone Soup's HDF5 column layout: groundtruth.h5, estimates.h5, detections.h5.
     Stonesoup,
+    /// Sensor waveforms around every acoustic and seismic detection, synthesised on the GPU:
+    /// waveforms.h5.
+    Waveforms,
 }
 
 impl Format {
@@ -30,6 +34,7 @@ impl Format {
         match self {
             Self::Quakeml => &["truth.xml", "estimates.xml", "stations.xml"],
             Self::Stonesoup => &["groundtruth.h5", "estimates.h5", "detections.h5"],
+            Self::Waveforms => &["waveforms.h5"],
         }
     }
 
@@ -37,8 +42,17 @@ impl Format {
         match self {
             Self::Quakeml => "quakeml",
             Self::Stonesoup => "stonesoup",
+            Self::Waveforms => "waveforms",
         }
     }
+}
+
+/// How an export is made.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportOptions {
+    /// Local civil date of scenario time 0.
+    pub start: chrono::NaiveDate,
+    pub waveform: waveform::WaveformOptions,
 }
 
 /// The default `--start`: a November date, the month the default weather's climatology is for.
@@ -53,8 +67,11 @@ pub fn parse_start(text: &str) -> Result<chrono::NaiveDate> {
 /// Write `result` as `format` into the folder `dir` (made if absent). Every file is written
 /// under a hidden temporary name and renamed only when all are complete: a failure or an
 /// interruption leaves nothing behind. Returns the files written.
-pub fn export(result: &Path, format: Format, dir: &Path, start: chrono::NaiveDate) -> Result<Vec<PathBuf>> {
+pub fn export(result: &Path, format: Format, dir: &Path, options: &ExportOptions) -> Result<Vec<PathBuf>> {
     crate::output::paths::check_folder(dir, "--output")?;
+    if format == Format::Waveforms {
+        options.waveform.check()?;
+    }
     let names: Vec<&str> = format.files().iter().copied().chain([card::FILE]).collect();
     let targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     if dir.is_dir() {
@@ -62,11 +79,11 @@ pub fn export(result: &Path, format: Format, dir: &Path, start: chrono::NaiveDat
             crate::output::paths::check_file(target, "--output", &[result.to_path_buf()])?;
         }
     }
-    let source = Source::read(result, start)?;
+    let source = Source::read(result, options.start)?;
     let created = !dir.exists();
     std::fs::create_dir_all(dir).map_err(|e| Error::output(dir.display().to_string(), e))?;
     let partial: Vec<PathBuf> = names.iter().map(|n| dir.join(format!(".{n}.tmp-{}", std::process::id()))).collect();
-    let written = write_all(&source, format, &partial, dir).and_then(|()| {
+    let written = write_all(&source, format, options, &partial, dir).and_then(|()| {
         for (from, to) in partial.iter().zip(&targets) {
             std::fs::rename(from, to).map_err(|e| Error::output(to.display().to_string(), e))?;
         }
@@ -89,7 +106,7 @@ pub fn export(result: &Path, format: Format, dir: &Path, start: chrono::NaiveDat
     }
 }
 
-fn write_all(source: &Source, format: Format, partial: &[PathBuf], dir: &Path) -> Result<()> {
+fn write_all(source: &Source, format: Format, options: &ExportOptions, partial: &[PathBuf], dir: &Path) -> Result<()> {
     for p in partial {
         crate::interrupt::register(p);
     }
@@ -116,7 +133,11 @@ fn write_all(source: &Source, format: Format, partial: &[PathBuf], dir: &Path) -
             h5(&partial[1], stonesoup::write_estimates).map_err(failed(&partial[1]))?;
             h5(&partial[2], stonesoup::write_detections).map_err(failed(&partial[2]))?;
         }
+        Format::Waveforms => {
+            let file = hdf5::File::create(&partial[0]).map_err(|e| failed(&partial[0])(e.to_string()))?;
+            waveform::write(source, &options.waveform, &file)?;
+        }
     }
     let card_path = &partial[partial.len() - 1];
-    std::fs::write(card_path, card::text(source, format)).map_err(|e| failed(card_path)(e.to_string()))
+    std::fs::write(card_path, card::text(source, format, options)).map_err(|e| failed(card_path)(e.to_string()))
 }

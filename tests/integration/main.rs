@@ -30,3 +30,4 @@ mod verifier;
 #[cfg(feature = "viewer")]
 mod viewer;
 mod viewshed;
+mod waveforms;

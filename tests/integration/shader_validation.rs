@@ -5,7 +5,7 @@
 #[test]
 fn every_kernel_validates_with_naga() {
     let kernels = linewatch::shaders::all_kernels();
-    assert_eq!(kernels.len(), 6);
+    assert_eq!(kernels.len(), 7);
     for kernel in kernels {
         // The error, if any, names the original file and line (shaders/x.wgsl:L:C).
         assert_eq!(kernel.diagnose(), None, "{}", kernel.name);
@@ -180,4 +180,17 @@ fn association_structs_match_the_shader() {
     let expected =
         [("Arrival", size_of::<SearchArrival>()), ("Job", size_of::<SearchJob>()), ("Level", size_of::<SearchLevel>())];
     assert_layouts(&linewatch::shaders::associate_kernel().source, &expected, "score_points", WORKGROUP_SIZE);
+}
+
+#[test]
+fn waveform_structs_match_the_shader() {
+    use linewatch::export::waveform::gpu::WORKGROUP_SIZE;
+    use linewatch::export::waveform::{WaveParams, WavePulse, WaveWindow};
+    use std::mem::size_of;
+    let expected = [
+        ("WaveParams", size_of::<WaveParams>()),
+        ("WaveWindow", size_of::<WaveWindow>()),
+        ("WavePulse", size_of::<WavePulse>()),
+    ];
+    assert_layouts(&linewatch::shaders::waveform_kernel().source, &expected, "synthesise", WORKGROUP_SIZE);
 }

@@ -1,0 +1,91 @@
+// Sensor waveforms around detections: one thread per output sample. A window is one sensor's
+// span; the pulses of every detection of that sensor that reach into it are summed over white
+// Gaussian noise of unit σ (a counter-based draw per sensor and absolute sample, so windows that
+// overlap hold the same noise). The f64 twin is src/export/waveform/reference.rs.
+
+#import rng
+
+const WORKGROUP_SIZE: u32 = 64u;
+const SHAPE_FRIEDLANDER: u32 = 0u;
+const SHAPE_RICKER: u32 = 1u;
+// A Friedlander pulse is cut after this many positive-phase durations (its tail is below
+// 2e-6 of its peak); a Ricker wavelet spans three periods centred on the middle one (its ends
+// are 1e-8 of its peak): no step where either starts or stops.
+const FRIEDLANDER_SPAN: f32 = 16.0;
+const RICKER_SPAN: f32 = 3.0;
+const PI: f32 = 3.141592653589793;
+const TAU: f32 = 6.283185307179586;
+
+struct WaveParams {
+    samples_per_window: u32,
+    window_count: u32,
+    rate_hz: f32,
+    seed_lo: u32,
+    seed_hi: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+}
+
+struct WaveWindow {
+    sensor_id: u32,
+    // The window's first sample in the sensor's continuous stream (sample 0 at scenario time 0).
+    first_sample: u32,
+    first_pulse: u32,
+    pulse_count: u32,
+}
+
+struct WavePulse {
+    // Arrival relative to the window's first sample, s.
+    delay_s: f32,
+    // Peak amplitude in units of the noise σ.
+    amplitude: f32,
+    // Friedlander: positive-phase duration; Ricker: one period of its peak frequency, s.
+    period_s: f32,
+    shape: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: WaveParams;
+@group(0) @binding(1) var<storage, read> windows: array<WaveWindow>;
+@group(0) @binding(2) var<storage, read> pulses: array<WavePulse>;
+@group(0) @binding(3) var<storage, read_write> samples: array<f32>;
+
+// A pulse's value at τ seconds after its arrival, peak 1.
+fn pulse_shape(tau: f32, period_s: f32, shape: u32) -> f32 {
+    if tau < 0.0 {
+        return 0.0;
+    }
+    if shape == SHAPE_FRIEDLANDER {
+        let x = tau / period_s;
+        if x > FRIEDLANDER_SPAN {
+            return 0.0;
+        }
+        return (1.0 - x) * exp(-x);
+    }
+    // Ricker wavelet centred 1.5 periods after the arrival.
+    if tau > RICKER_SPAN * period_s {
+        return 0.0;
+    }
+    let u = PI * (tau - 0.5 * RICKER_SPAN * period_s) / period_s;
+    return (1.0 - 2.0 * u * u) * exp(-u * u);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn synthesise(@builtin(global_invocation_id) id: vec3<u32>) {
+    let k = id.x;
+    let window_index = k / params.samples_per_window;
+    if window_index >= params.window_count {
+        return;
+    }
+    let i = k % params.samples_per_window;
+    let w = windows[window_index];
+    let t = f32(i) / params.rate_hz;
+    var value = 0.0;
+    for (var p = 0u; p < w.pulse_count; p++) {
+        let pulse = pulses[w.first_pulse + p];
+        value += pulse.amplitude * pulse_shape(t - pulse.delay_s, pulse.period_s, pulse.shape);
+    }
+    let h = pcg4d(vec4<u32>(params.seed_lo, w.sensor_id, w.first_sample + i, STREAM_WAVEFORM ^ params.seed_hi));
+    value += box_muller(h.x, h.y).x;
+    samples[k] = value;
+}

@@ -1,0 +1,43 @@
+//! The f64 twin of `shaders/waveform.wgsl`: the same pulses, the same noise draws.
+
+use super::{SHAPE_FRIEDLANDER, WaveParams, WavePulse, WaveWindow};
+use crate::rng;
+
+use super::{FRIEDLANDER_SPAN, RICKER_SPAN};
+
+/// A pulse's value τ seconds after its arrival, peak 1: a Friedlander blast wave with b = 1
+/// (Friedlander 1946; the form of Kinney & Graham, *Explosive Shocks in Air*, 1985) or a
+/// Ricker wavelet of `RICKER_SPAN` periods centred on the middle one.
+pub fn pulse_shape(tau: f64, period_s: f64, shape: u32) -> f64 {
+    if tau < 0.0 {
+        return 0.0;
+    }
+    if shape == SHAPE_FRIEDLANDER {
+        let x = tau / period_s;
+        return if x > FRIEDLANDER_SPAN { 0.0 } else { (1.0 - x) * (-x).exp() };
+    }
+    if tau > RICKER_SPAN * period_s {
+        return 0.0;
+    }
+    let u = std::f64::consts::PI * (tau - 0.5 * RICKER_SPAN * period_s) / period_s;
+    (1.0 - 2.0 * u * u) * (-u * u).exp()
+}
+
+/// Every window's samples, window after window.
+pub fn synthesise(params: &WaveParams, windows: &[WaveWindow], pulses: &[WavePulse], seed: u64) -> Vec<f64> {
+    let n = params.samples_per_window as usize;
+    let mut out = vec![0.0; windows.len() * n];
+    for (w, chunk) in windows.iter().zip(out.chunks_mut(n)) {
+        let mine = &pulses[w.first_pulse as usize..(w.first_pulse + w.pulse_count) as usize];
+        for (i, sample) in chunk.iter_mut().enumerate() {
+            let t = i as f64 / f64::from(params.rate_hz);
+            let signal: f64 = mine
+                .iter()
+                .map(|p| f64::from(p.amplitude) * pulse_shape(t - f64::from(p.delay_s), f64::from(p.period_s), p.shape))
+                .sum();
+            let h = rng::pcg4d(rng::key(seed, w.sensor_id, w.first_sample + i as u32, rng::stream::WAVEFORM));
+            *sample = signal + rng::box_muller(h[0], h[1]).0;
+        }
+    }
+    out
+}

@@ -1,0 +1,128 @@
+//! Waveforms: the kernel against its f64 reference on random windows and pulses, and the smoke
+//! run's waveforms against its picks (onset and peak SNR).
+
+use super::support::{gpu, linewatch, run_smoke, text};
+use linewatch::export::waveform::gpu::WaveformKernel;
+use linewatch::export::waveform::{SHAPE_FRIEDLANDER, SHAPE_RICKER, WaveParams, WavePulse, WaveWindow, reference};
+use rand::{Rng, SeedableRng};
+
+#[test]
+fn kernel_matches_its_f64_reference_on_random_windows() {
+    let kernel = WaveformKernel::new(gpu()).expect("kernel");
+    for seed in 0..3u64 {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let rate_hz = [200.0f32, 1000.0, 4000.0][seed as usize];
+        let samples = 700u32;
+        let mut windows = Vec::new();
+        let mut pulses = Vec::new();
+        for _ in 0..150 {
+            let first_pulse = pulses.len() as u32;
+            let count = rng.random_range(0..5u32);
+            for _ in 0..count {
+                pulses.push(WavePulse {
+                    delay_s: rng.random_range(-0.2..samples as f32 / rate_hz),
+                    amplitude: 10f32.powf(rng.random_range(0.0..2.0)),
+                    // At least five samples per period: the f32 time's rounding stays small
+                    // against the pulse.
+                    period_s: rng.random_range(5.0 / rate_hz..0.3),
+                    shape: if rng.random_bool(0.5) { SHAPE_FRIEDLANDER } else { SHAPE_RICKER },
+                });
+            }
+            windows.push(WaveWindow {
+                sensor_id: rng.random_range(0..5000),
+                first_sample: rng.random_range(0..80_000_000),
+                first_pulse,
+                pulse_count: count,
+            });
+        }
+        let run_seed: u64 = rng.random();
+        let params = WaveParams {
+            samples_per_window: samples,
+            window_count: windows.len() as u32,
+            rate_hz,
+            seed_lo: run_seed as u32,
+            seed_hi: (run_seed >> 32) as u32,
+            pad: [0; 3],
+        };
+        let on_gpu = kernel.synthesise(&params, &windows, &pulses).expect("synthesise");
+        let want = reference::synthesise(&params, &windows, &pulses, run_seed);
+        assert_eq!(on_gpu.len(), want.len());
+        let mut worst = 0.0f64;
+        for (k, (g, r)) in on_gpu.iter().zip(&want).enumerate() {
+            let w = &windows[k / samples as usize];
+            let sum_amplitude: f64 = pulses[w.first_pulse as usize..(w.first_pulse + w.pulse_count) as usize]
+                .iter()
+                .map(|p| f64::from(p.amplitude))
+                .sum();
+            let tolerance = 2e-4 * (1.0 + sum_amplitude);
+            let miss = (f64::from(*g) - r).abs();
+            assert!(g.is_finite() && miss <= tolerance, "seed {seed} sample {k}: gpu {g} reference {r}");
+            worst = worst.max(miss / (1.0 + sum_amplitude));
+        }
+        assert!(worst > 0.0, "the two differ somewhere (f32 against f64): the comparison is real");
+    }
+}
+
+#[test]
+fn smoke_waveforms_agree_with_their_picks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let result = run_smoke(dir.path(), "smoke.h5", &["--no-coverage", "--no-verify"]);
+    let o = linewatch(dir.path(), &["export", result.to_str().expect("utf-8"), "--format", "waveforms", "-o", "w"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let file = hdf5::File::open(dir.path().join("w/waveforms.h5")).expect("opens");
+    let data = file.dataset("waveforms").expect("waveforms").read_2d::<f32>().expect("reads");
+    let rate_hz: f64 =
+        file.dataset("waveforms").and_then(|d| d.attr("rate_hz")).and_then(|a| a.read_scalar()).expect("rate");
+    let column = |name: &str| file.dataset(name).and_then(|d| d.read_raw::<f64>()).expect(name);
+    let (start, onset, snr, period) =
+        (column("start_t_s"), column("onset_t_s"), column("snr_db"), column("pulse_period_s"));
+    let modality: Vec<String> = file
+        .dataset("modality")
+        .and_then(|d| d.read_raw::<hdf5::types::VarLenUnicode>())
+        .expect("modality")
+        .iter()
+        .map(|m| m.as_str().to_string())
+        .collect();
+    assert!(data.nrows() > 1000, "{} windows", data.nrows());
+    let (mut checked, mut peak_close, mut onset_close) = (0usize, 0usize, 0usize);
+    let mut quiet = Vec::new();
+    for w in 0..data.nrows() {
+        let row = data.row(w);
+        let at = ((onset[w] - start[w]) * rate_hz).ceil() as usize;
+        // The noise before the window's own pulse: σ 1 (other pulses may reach in, so the
+        // estimate is the median absolute value's, robust to them).
+        if onset[w] - start[w] > 0.5 {
+            quiet.extend(row.iter().take((0.2 * rate_hz) as usize).map(|v| f64::from(v.abs())));
+        }
+        // Pulses sampled at least 8 times per period, well above the noise.
+        if period[w] * rate_hz < 8.0 || snr[w] < 15.0 || at >= row.len() {
+            continue;
+        }
+        checked += 1;
+        let ricker = modality[w] == "seismic";
+        let span = ((if ricker { 3.0 } else { 1.0 }) * period[w] * rate_hz).ceil() as usize + 1;
+        let window = row.iter().skip(at).take(span).map(|v| f64::from(v.abs()));
+        let (peak_at, peak) = window.enumerate().fold((0, 0.0), |b, (i, v)| if v > b.1 { (i, v) } else { b });
+        let expected = 10f64.powf(snr[w] / 20.0);
+        if (20.0 * (peak / expected).log10()).abs() <= 2.0 {
+            peak_close += 1;
+        }
+        // A Friedlander pulse peaks at its onset, a Ricker wavelet 1.5 periods after it.
+        let peak_time = (at + peak_at) as f64 / rate_hz + start[w];
+        let expected_peak_time = onset[w] + if ricker { 1.5 * period[w] } else { 0.0 };
+        if (peak_time - expected_peak_time).abs() <= 0.1 * period[w] + 1.0 / rate_hz {
+            onset_close += 1;
+        }
+    }
+    quiet.sort_by(f64::total_cmp);
+    // The median of |N(0, 1)| is 0.6745.
+    let noise_sigma = quiet[quiet.len() / 2] / 0.674_489_75;
+    assert!((noise_sigma - 1.0).abs() < 0.03, "noise σ {noise_sigma} over {} samples", quiet.len());
+    assert!(checked > 200, "{checked} windows checked");
+    let (peak_share, onset_share) = (peak_close as f64 / checked as f64, onset_close as f64 / checked as f64);
+    assert!(peak_share >= 0.9, "peak within 2 dB of the pick's SNR in {peak_share:.3} of {checked}");
+    assert!(onset_share >= 0.9, "peak where the pick puts it in {onset_share:.3} of {checked}");
+    println!(
+        "{checked} windows: peak within 2 dB {peak_share:.3}, at its time {onset_share:.3}, noise σ {noise_sigma:.3}"
+    );
+}
