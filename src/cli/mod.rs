@@ -157,6 +157,9 @@ pub enum Command {
         /// Waveforms: seconds of signal after each pick.
         #[arg(long, default_value_t = 3.0, allow_hyphen_values = true)]
         post_s: f64,
+        /// Waveforms: also draw one launch's and its impact's traces, picks marked (PNG).
+        #[arg(long)]
+        png: Option<PathBuf>,
     },
     /// List the GPUs wgpu can see and the one linewatch would use.
     Adapters,
@@ -386,13 +389,24 @@ fn execute(command: Command) -> Result<u8> {
             print!("{}", crate::info::describe_within(&file, deadline)?);
             Ok(exit::SUCCESS)
         }
-        Command::Export { result, format, output, start, rate_hz, pre_s, post_s } => {
+        Command::Export { result, format, output, start, rate_hz, pre_s, post_s, png } => {
+            if let Some(png) = &png {
+                if format != crate::export::Format::Waveforms {
+                    return Err(Error::file(
+                        png.display().to_string(),
+                        "--png",
+                        "only --format waveforms draws a picture",
+                    ));
+                }
+                crate::output::paths::check_file(png, "--png", std::slice::from_ref(&result))?;
+            }
             let options = crate::export::ExportOptions {
                 start: crate::export::parse_start(&start)?,
                 waveform: crate::export::waveform::WaveformOptions { rate_hz, pre_s, post_s },
+                png: png.clone(),
             };
             let written = crate::export::export(&result, format, &output, &options)?;
-            for path in written {
+            for path in written.iter().chain(&png) {
                 println!("  {}", path.display());
             }
             Ok(exit::SUCCESS)

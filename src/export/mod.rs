@@ -48,11 +48,13 @@ impl Format {
 }
 
 /// How an export is made.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ExportOptions {
     /// Local civil date of scenario time 0.
     pub start: chrono::NaiveDate,
     pub waveform: waveform::WaveformOptions,
+    /// Waveforms: also draw a launch's and its impact's traces into this PNG.
+    pub png: Option<std::path::PathBuf>,
 }
 
 /// The default `--start`: a November date, the month the default weather's climatology is for.
@@ -135,7 +137,7 @@ fn write_all(source: &Source, format: Format, options: &ExportOptions, partial: 
         }
         Format::Waveforms => {
             let file = hdf5::File::create(&partial[0]).map_err(|e| failed(&partial[0])(e.to_string()))?;
-            waveform::write(source, &options.waveform, &file)?;
+            waveform::write(source, &options.waveform, &file, options.png.as_deref())?;
         }
     }
     let card_path = &partial[partial.len() - 1];

@@ -67,8 +67,24 @@ fn kernel_matches_its_f64_reference_on_random_windows() {
 fn smoke_waveforms_agree_with_their_picks() {
     let dir = tempfile::tempdir().expect("tempdir");
     let result = run_smoke(dir.path(), "smoke.h5", &["--no-coverage", "--no-verify"]);
-    let o = linewatch(dir.path(), &["export", result.to_str().expect("utf-8"), "--format", "waveforms", "-o", "w"]);
+    let result_arg = result.to_str().expect("utf-8");
+    let o = linewatch(dir.path(), &["export", result_arg, "--format", "waveforms", "-o", "w", "--png", "w.png"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
+    let png = std::fs::read(dir.path().join("w.png")).expect("the picture");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a PNG of {} bytes", png.len());
+    // Bad requests: exit 2, nothing written.
+    for (args, field) in [
+        (vec!["--format", "quakeml", "--png", "q.png"], "--png"),
+        (vec!["--format", "waveforms", "--rate-hz", "0"], "--rate-hz"),
+        (vec!["--format", "waveforms", "--post-s", "NaN"], "--post-s"),
+    ] {
+        let mut all = vec!["export", result_arg, "-o", "bad"];
+        all.extend(args);
+        let o = linewatch(dir.path(), &all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(field), "{all:?}: {}", text(&o.stderr));
+        assert!(!dir.path().join("bad").exists() && !dir.path().join("q.png").exists());
+    }
     let file = hdf5::File::open(dir.path().join("w/waveforms.h5")).expect("opens");
     let data = file.dataset("waveforms").expect("waveforms").read_2d::<f32>().expect("reads");
     let rate_hz: f64 =

@@ -5,6 +5,7 @@
 //! add is the pulse's shape, overlapping arrivals summed, and noise.
 
 pub mod gpu;
+mod picture;
 pub mod reference;
 
 use super::source::Source;
@@ -171,7 +172,13 @@ pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
 }
 
 /// Synthesise every window on the device and write `waveforms.h5` in batches.
-pub fn write(source: &Source, options: &WaveformOptions, file: &hdf5::File) -> Result<()> {
+/// `png`: also draw a launch's and its impact's waveforms there.
+pub fn write(
+    source: &Source,
+    options: &WaveformOptions,
+    file: &hdf5::File,
+    png: Option<&std::path::Path>,
+) -> Result<()> {
     let shown = || source.shown.clone();
     let plan = plan(source, options)?;
     let gpu = crate::gpu::Gpu::new()?;
@@ -214,7 +221,11 @@ pub fn write(source: &Source, options: &WaveformOptions, file: &hdf5::File) -> R
         data.write_slice(&block, ndarray::s![done..done + batch.len(), ..]).map_err(h5)?;
         done += batch.len();
     }
-    write_columns(source, options, &plan, file).map_err(h5)
+    write_columns(source, options, &plan, file).map_err(h5)?;
+    match png {
+        Some(path) => picture::draw(path, source, options, &plan, &kernel),
+        None => Ok(()),
+    }
 }
 
 fn write_columns(source: &Source, options: &WaveformOptions, plan: &Plan, file: &hdf5::File) -> hdf5::Result<()> {
