@@ -61,31 +61,26 @@ pub fn waveforms(result: &Path, options: &WaveformOptions, reference_windows: us
     let gpu = Gpu::new()?;
     let kernel = WaveformKernel::new(&gpu)?;
     let samples = options.samples();
-    let params = |count: usize| WaveParams {
-        samples_per_window: samples,
-        window_count: count as u32,
-        rate_hz: options.rate_hz as f32,
-        seed_lo: source.seed as u32,
-        seed_hi: (source.seed >> 32) as u32,
-        pad: [0; 3],
-    };
-    let per_call = kernel.windows_per_call(samples).min(4096);
+    let per_call = kernel.windows_per_call(samples).min(crate::export::waveform::BATCH_WINDOWS);
     let clock = Instant::now();
-    for batch in planned.windows.chunks(per_call) {
-        let first = batch.first().map_or(0, |w| w.first_pulse);
-        let last = batch.last().map_or(0, |w| w.first_pulse + w.pulse_count);
-        let rebased: Vec<_> = batch
-            .iter()
-            .map(|w| crate::export::waveform::WaveWindow { first_pulse: w.first_pulse - first, ..*w })
-            .collect();
-        kernel.synthesise(&params(batch.len()), &rebased, &planned.pulses[first as usize..last as usize])?;
+    let n = planned.windows.len();
+    for start in (0..n).step_by(per_call) {
+        planned.synthesise(&kernel, options, source.seed, start..(start + per_call).min(n))?;
     }
     let gpu_s = clock.elapsed().as_secs_f64();
     let cpu_windows = planned.windows.len().min(reference_windows);
     let clock = Instant::now();
     let total: usize = planned.windows[..cpu_windows]
         .par_chunks(64)
-        .map(|chunk| reference::synthesise(&params(chunk.len()), chunk, &planned.pulses, source.seed).len())
+        .map(|chunk| {
+            reference::synthesise(
+                &WaveParams::new(options, chunk.len(), source.seed),
+                chunk,
+                &planned.pulses,
+                source.seed,
+            )
+            .len()
+        })
         .sum();
     let cpu_s = clock.elapsed().as_secs_f64();
     debug_assert_eq!(total, cpu_windows * samples as usize);

@@ -4,6 +4,7 @@
 
 mod card;
 mod clock;
+mod columns;
 pub mod quakeml;
 mod source;
 mod stationxml;

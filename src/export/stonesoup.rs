@@ -5,29 +5,10 @@
 //! candidates with their covariance) and `detections.h5` (every sensor's reports). Times are
 //! POSIX seconds (`timestamp=True`), positions metres in the run's plane.
 
+use super::columns::{column, words};
 use super::quakeml::{modality_word, side_word};
 use super::source::Source;
 use crate::output::{EstimateRecord, EventRecord};
-use hdf5::H5Type;
-use hdf5::types::VarLenUnicode;
-
-/// One column: values, units, what it means.
-fn column<T: H5Type>(
-    file: &hdf5::File,
-    name: &str,
-    values: Vec<T>,
-    units: &str,
-    description: &str,
-) -> hdf5::Result<()> {
-    let data = ndarray::Array1::from(values);
-    let ds = file.new_dataset_builder().with_data(&data).create(name)?;
-    crate::output::text_attr(&ds, "units", units)?;
-    crate::output::text_attr(&ds, "description", description)
-}
-
-fn words(values: impl Iterator<Item = String>) -> hdf5::Result<Vec<VarLenUnicode>> {
-    values.map(|v| v.parse::<VarLenUnicode>().map_err(|e| hdf5::Error::from(e.to_string()))).collect()
-}
 
 /// The ground truth: one row per event in time order. Track samples of one moving source share
 /// the path `track-N`; every other event is a path of its own, `event-N`.

@@ -8,13 +8,13 @@ pub mod gpu;
 mod picture;
 pub mod reference;
 
+use super::columns::{column, words};
 use super::source::Source;
 use crate::error::{Error, Result};
 use crate::output::DetectionRecord;
 use crate::physics::seismic::Phase;
 use crate::scenario::Modality;
 use bytemuck::{Pod, Zeroable};
-use hdf5::types::VarLenUnicode;
 
 pub const SHAPE_FRIEDLANDER: u32 = 0;
 pub const SHAPE_RICKER: u32 = 1;
@@ -23,7 +23,7 @@ pub const SHAPE_RICKER: u32 = 1;
 pub const FRIEDLANDER_SPAN: f64 = 16.0;
 pub const RICKER_SPAN: f64 = 3.0;
 /// Windows synthesised and written per batch: memory stays that of one batch.
-const BATCH_WINDOWS: usize = 4096;
+pub const BATCH_WINDOWS: usize = 4096;
 
 /// The kernel's parameters (uniform).
 #[repr(C)]
@@ -35,6 +35,19 @@ pub struct WaveParams {
     pub seed_lo: u32,
     pub seed_hi: u32,
     pub pad: [u32; 3],
+}
+
+impl WaveParams {
+    pub fn new(options: &WaveformOptions, window_count: usize, seed: u64) -> Self {
+        Self {
+            samples_per_window: options.samples(),
+            window_count: window_count as u32,
+            rate_hz: options.rate_hz as f32,
+            seed_lo: seed as u32,
+            seed_hi: (seed >> 32) as u32,
+            pad: [0; 3],
+        }
+    }
 }
 
 /// One sensor's window: its first sample in the sensor's continuous stream and its pulses.
@@ -113,6 +126,28 @@ pub struct Plan {
     pub rows: Vec<usize>,
     pub windows: Vec<WaveWindow>,
     pub pulses: Vec<WavePulse>,
+}
+
+impl Plan {
+    /// The samples of the windows `chosen` (indices into `windows`, at most what one call of the
+    /// kernel takes), window after window: their windows and pulses gathered for the device.
+    pub fn synthesise(
+        &self,
+        kernel: &gpu::WaveformKernel<'_>,
+        options: &WaveformOptions,
+        seed: u64,
+        chosen: impl Iterator<Item = usize>,
+    ) -> Result<Vec<f32>> {
+        let mut windows = Vec::new();
+        let mut pulses = Vec::new();
+        for w in chosen {
+            let window = self.windows[w];
+            let from = window.first_pulse as usize;
+            windows.push(WaveWindow { first_pulse: pulses.len() as u32, ..window });
+            pulses.extend_from_slice(&self.pulses[from..from + window.pulse_count as usize]);
+        }
+        kernel.synthesise(&WaveParams::new(options, windows.len(), seed), &windows, &pulses)
+    }
 }
 
 pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
@@ -201,25 +236,12 @@ pub fn write(
     .map_err(h5)?;
     data.new_attr::<f64>().create("rate_hz").and_then(|a| a.write_scalar(&options.rate_hz)).map_err(h5)?;
     let per_call = kernel.windows_per_call(samples).min(BATCH_WINDOWS);
-    let mut done = 0;
-    for batch in plan.windows.chunks(per_call) {
-        let first_pulse = batch.first().map_or(0, |w| w.first_pulse);
-        let last = batch.last().map_or(0, |w| w.first_pulse + w.pulse_count);
-        let rebased: Vec<WaveWindow> =
-            batch.iter().map(|w| WaveWindow { first_pulse: w.first_pulse - first_pulse, ..*w }).collect();
-        let params = WaveParams {
-            samples_per_window: samples,
-            window_count: batch.len() as u32,
-            rate_hz: options.rate_hz as f32,
-            seed_lo: source.seed as u32,
-            seed_hi: (source.seed >> 32) as u32,
-            pad: [0; 3],
-        };
-        let values = kernel.synthesise(&params, &rebased, &plan.pulses[first_pulse as usize..last as usize])?;
-        let block = ndarray::Array2::from_shape_vec((batch.len(), samples as usize), values)
+    for start in (0..n).step_by(per_call) {
+        let count = per_call.min(n - start);
+        let values = plan.synthesise(&kernel, options, source.seed, start..start + count)?;
+        let block = ndarray::Array2::from_shape_vec((count, samples as usize), values)
             .map_err(|e| Error::Gpu(format!("waveform read-back: {e}")))?;
-        data.write_slice(&block, ndarray::s![done..done + batch.len(), ..]).map_err(h5)?;
-        done += batch.len();
+        data.write_slice(&block, ndarray::s![start..start + count, ..]).map_err(h5)?;
     }
     write_columns(source, options, &plan, file).map_err(h5)?;
     match png {
@@ -265,21 +287,6 @@ fn write_columns(source: &Source, options: &WaveformOptions, plan: &Plan, file: 
     )?;
     column(file, "sensor_id", rows().map(|d| d.sensor_id).collect(), "", "id in /sensors")?;
     column(file, "event_id", rows().map(|d| d.event_id).collect(), "", "id in /events")?;
-    let modalities: Vec<VarLenUnicode> = rows()
-        .map(|d| super::quakeml::modality_word(d.modality).parse::<VarLenUnicode>())
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| hdf5::Error::from(e.to_string()))?;
+    let modalities = words(rows().map(|d| super::quakeml::modality_word(d.modality).to_string()))?;
     column(file, "modality", modalities, "", "acoustic or seismic")
-}
-
-fn column<T: hdf5::H5Type>(
-    file: &hdf5::File,
-    name: &str,
-    values: Vec<T>,
-    units: &str,
-    description: &str,
-) -> hdf5::Result<()> {
-    let ds = file.new_dataset_builder().with_data(&ndarray::Array1::from(values)).create(name)?;
-    crate::output::text_attr(&ds, "units", units)?;
-    crate::output::text_attr(&ds, "description", description)
 }

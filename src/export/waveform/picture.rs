@@ -3,7 +3,7 @@
 //! its own peak, with the picks marked. What the README shows.
 
 use super::gpu::WaveformKernel;
-use super::{Plan, WaveParams, WaveWindow, WaveformOptions};
+use super::{Plan, WaveformOptions};
 use crate::error::{Error, Result};
 use crate::events::EventKind;
 use crate::export::source::Source;
@@ -59,7 +59,7 @@ pub fn draw(
     );
     let root = root.titled(&title, ("sans-serif", 20)).map_err(|x| e(&x))?;
     for (panel, (kind, windows)) in root.split_evenly((1, 2)).iter().zip(&columns) {
-        let traces = synthesise(source, options, plan, kernel, windows)?;
+        let traces = plan.synthesise(kernel, options, source.seed, windows.iter().copied())?;
         // From 0.2 s before the pick to 1 s after (the window starts `pre_s` before it).
         let shown_from = (options.pre_s - 0.2).max(0.0);
         let shown_to = (options.pre_s + 1.0).min(samples as f64 / options.rate_hz);
@@ -109,30 +109,4 @@ pub fn draw(
         }
     }
     root.present().map_err(|x| e(&x))
-}
-
-fn synthesise(
-    source: &Source,
-    options: &WaveformOptions,
-    plan: &Plan,
-    kernel: &WaveformKernel<'_>,
-    windows: &[usize],
-) -> Result<Vec<f32>> {
-    let mut chosen = Vec::new();
-    let mut pulses = Vec::new();
-    for &w in windows {
-        let window = plan.windows[w];
-        let from = window.first_pulse as usize;
-        chosen.push(WaveWindow { first_pulse: pulses.len() as u32, ..window });
-        pulses.extend_from_slice(&plan.pulses[from..from + window.pulse_count as usize]);
-    }
-    let params = WaveParams {
-        samples_per_window: options.samples(),
-        window_count: chosen.len() as u32,
-        rate_hz: options.rate_hz as f32,
-        seed_lo: source.seed as u32,
-        seed_hi: (source.seed >> 32) as u32,
-        pad: [0; 3],
-    };
-    kernel.synthesise(&params, &chosen, &pulses)
 }
