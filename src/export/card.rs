@@ -52,6 +52,7 @@ pub fn text(source: &Source, format: Format, options: &super::ExportOptions) -> 
         Format::Quakeml => quakeml_section(&mut s),
         Format::Stonesoup => stonesoup_section(&mut s),
         Format::Waveforms => waveform_section(&mut s, &options.waveform),
+        Format::Asdf => asdf_section(&mut s, &options.waveform),
     }
     s
 }
@@ -97,6 +98,23 @@ fn stonesoup_section(s: &mut String) {
     s.push_str("  (NaN where the sensor measures none).\n");
 }
 
+fn asdf_section(s: &mut String, w: &super::waveform::WaveformOptions) {
+    s.push_str(&format!("## File (ASDF {})\n\n", super::asdf::FORMAT_VERSION));
+    s.push_str("- `asdf.h5`, for `pyasdf.ASDFDataSet(\"asdf.h5\", mode=\"r\")`: `ds.events` is the true catalogue\n");
+    s.push_str("  (QuakeML as in the quakeml export's `truth.xml`: events, true origins, picks, arrivals);\n");
+    s.push_str("  `ds.waveforms[\"LW.<sensor id>\"]` holds the station's StationXML (surveyed position, the\n");
+    s.push_str(&format!("  channel's sample rate {} Hz) and its traces, tag `{}`.\n", w.rate_hz, super::asdf::TAG));
+    s.push_str(&format!(
+        "- A trace is the sensor's signal from {} s before to {} s after each of its picks (clipped\n",
+        w.pre_s, w.post_s
+    ));
+    s.push_str("  at scenario time 0), windows that overlap or touch merged into one continuous trace; its\n");
+    s.push_str("  `event_ids` are the true events whose pulses reach into it. Channels `BDF` (acoustic\n");
+    s.push_str("  pressure) and `EPZ` (geophone vertical) name the instrument; their band letter is the\n");
+    s.push_str("  codes the other exports use, not the one SEED gives the sample rate.\n");
+    waveform_signal(s);
+}
+
 fn waveform_section(s: &mut String, w: &super::waveform::WaveformOptions) {
     s.push_str("## File (HDF5)\n\n");
     s.push_str(&format!(
@@ -110,6 +128,11 @@ fn waveform_section(s: &mut String, w: &super::waveform::WaveformOptions) {
     ));
     s.push_str("  scenario time 0); 1-D columns `time` (POSIX s of the first sample), `start_t_s`, `onset_t_s`\n");
     s.push_str("  (the pick), `snr_db`, `detection_row`, `sensor_id`, `event_id`, `modality`.\n");
+    waveform_signal(s);
+}
+
+/// What the samples are: the synthesis both waveform formats share.
+fn waveform_signal(s: &mut String) {
     s.push_str("- Units are the noise σ: white Gaussian noise of σ 1, the same draw wherever two windows of\n");
     s.push_str("  one sensor overlap. Each detection of the sensor is a pulse arriving at its pick with\n");
     s.push_str("  peak 10^(snr_db/20): sound a Friedlander blast wave (b = 1) whose positive phase is half a\n");

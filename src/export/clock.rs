@@ -36,6 +36,13 @@ impl Clock {
         self.zero.timestamp() as f64 + f64::from(self.zero.timestamp_subsec_micros()) * 1e-6 + t_s
     }
 
+    /// Nanoseconds since the POSIX epoch (ASDF's `starttime`).
+    pub fn posix_ns(&self, t_s: f64) -> i64 {
+        self.zero.timestamp() * 1_000_000_000
+            + i64::from(self.zero.timestamp_subsec_nanos())
+            + (t_s * 1e9).round() as i64
+    }
+
     /// The UTC instant of scenario time 0, for the data card.
     pub fn zero_iso(&self) -> String {
         self.zero.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -54,5 +61,6 @@ mod tests {
         assert_eq!(clock.iso(3661.25), "2026-11-14T23:01:01.250000Z");
         let posix_zero = 1_794_693_600.0; // 2026-11-14T22:00:00Z
         assert!((clock.posix(10.5) - (posix_zero + 10.5)).abs() < 1e-6);
+        assert_eq!(clock.posix_ns(10.5), 1_794_693_610_500_000_000);
     }
 }

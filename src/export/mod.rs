@@ -2,6 +2,7 @@
 //! catalogues for ObsPy, column files for Stone Soup — each folder with a data card
 //! (docs/design.md §14).
 
+mod asdf;
 mod card;
 mod clock;
 mod columns;
@@ -28,6 +29,9 @@ pub enum Format {
     /// Sensor waveforms around every acoustic and seismic detection, synthesised on the GPU:
     /// waveforms.h5.
     Waveforms,
+    /// ASDF 1.0.3 for pyasdf: the waveforms as continuous traces per sensor, each station's
+    /// StationXML and the true catalogue's QuakeML in one file, asdf.h5.
+    Asdf,
 }
 
 impl Format {
@@ -36,7 +40,13 @@ impl Format {
             Self::Quakeml => &["truth.xml", "estimates.xml", "stations.xml"],
             Self::Stonesoup => &["groundtruth.h5", "estimates.h5", "detections.h5"],
             Self::Waveforms => &["waveforms.h5"],
+            Self::Asdf => &["asdf.h5"],
         }
+    }
+
+    /// Whether the format holds waveforms (and takes the waveform options).
+    pub fn synthesises(self) -> bool {
+        matches!(self, Self::Waveforms | Self::Asdf)
     }
 
     pub fn name(self) -> &'static str {
@@ -44,6 +54,7 @@ impl Format {
             Self::Quakeml => "quakeml",
             Self::Stonesoup => "stonesoup",
             Self::Waveforms => "waveforms",
+            Self::Asdf => "asdf",
         }
     }
 }
@@ -72,7 +83,7 @@ pub fn parse_start(text: &str) -> Result<chrono::NaiveDate> {
 /// interruption leaves nothing behind. Returns the files written.
 pub fn export(result: &Path, format: Format, dir: &Path, options: &ExportOptions) -> Result<Vec<PathBuf>> {
     crate::output::paths::check_folder(dir, "--output")?;
-    if format == Format::Waveforms {
+    if format.synthesises() {
         options.waveform.check()?;
     }
     let names: Vec<&str> = format.files().iter().copied().chain([card::FILE]).collect();
@@ -139,6 +150,10 @@ fn write_all(source: &Source, format: Format, options: &ExportOptions, partial: 
         Format::Waveforms => {
             let file = hdf5::File::create(&partial[0]).map_err(|e| failed(&partial[0])(e.to_string()))?;
             waveform::write(source, &options.waveform, &file, options.png.as_deref())?;
+        }
+        Format::Asdf => {
+            let file = hdf5::File::create(&partial[0]).map_err(|e| failed(&partial[0])(e.to_string()))?;
+            asdf::write(source, &options.waveform, &file)?;
         }
     }
     let card_path = &partial[partial.len() - 1];

@@ -123,7 +123,7 @@ fn write_true_event<W: Write>(
     event: &EventRecord,
     rows: &[u32],
 ) -> std::io::Result<()> {
-    let event_id = format!("{AUTHORITY}/event/{}", event.id);
+    let event_id = event_resource_id(i64::from(event.id));
     let origin_id = format!("{AUTHORITY}/origin/{}", event.id);
     xml.open("event", &[("publicID", &event_id)])?;
     xml.leaf("preferredOriginID", &origin_id)?;
@@ -390,6 +390,11 @@ fn detections_by_event(source: &Source) -> ByEvent {
         }
     }
     ByEvent { starts, rows }
+}
+
+/// A true event's QuakeML resource id.
+pub fn event_resource_id(event_id: i64) -> String {
+    format!("{AUTHORITY}/event/{event_id}")
 }
 
 fn pick_id(row: usize) -> String {

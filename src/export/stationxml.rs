@@ -4,10 +4,22 @@
 
 use super::quakeml::{NETWORK, Xml, channel_code, modality_word};
 use super::source::Source;
+use crate::output::SensorRecord;
 use crate::scenario::Modality;
 use std::io::Write;
 
 pub fn write_stations<W: Write>(source: &Source, out: W) -> std::io::Result<W> {
+    write_station_document(source, source.sensors.iter(), None, out)
+}
+
+/// A StationXML document of `sensors`; `rate_hz`: their channels' sample rate, where a waveform
+/// export gives one.
+pub fn write_station_document<'a, W: Write>(
+    source: &Source,
+    sensors: impl Iterator<Item = &'a SensorRecord>,
+    rate_hz: Option<f64>,
+    out: W,
+) -> std::io::Result<W> {
     let mut xml = Xml::new(out)?;
     xml.open("FDSNStationXML", &[("xmlns", "http://www.fdsn.org/xml/station/1"), ("schemaVersion", "1.2")])?;
     xml.leaf("Source", "linewatch")?;
@@ -15,7 +27,7 @@ pub fn write_stations<W: Write>(source: &Source, out: W) -> std::io::Result<W> {
     xml.leaf("Created", &chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())?;
     xml.open("Network", &[("code", NETWORK)])?;
     xml.leaf("Description", &format!("linewatch simulated deployment: {}", source.scenario_name))?;
-    for s in &source.sensors {
+    for s in sensors {
         let code = s.id.to_string();
         let row = source.row_names.get(usize::from(s.row)).map_or("", String::as_str);
         xml.open("Station", &[("code", &code)])?;
@@ -29,6 +41,9 @@ pub fn write_stations<W: Write>(source: &Source, out: W) -> std::io::Result<W> {
             position(&mut xml, s.lat, s.lon)?;
             // Depth below the local surface: a mast's height above the ground, negated.
             xml.leaf("Depth", &format!("{:.2}", -s.z))?;
+            if let Some(rate) = rate_hz {
+                xml.leaf("SampleRate", &format!("{rate}"))?;
+            }
             xml.close("Channel")?;
         }
         xml.close("Station")?;

@@ -1,7 +1,7 @@
-//! Waveforms: the kernel against its f64 reference on random windows and pulses, and the smoke
-//! run's waveforms against its picks (onset and peak SNR).
+//! Waveforms: the kernel against its f64 reference on random windows and pulses, the smoke
+//! run's waveforms against its picks (onset and peak SNR), and its ASDF export read by pyasdf.
 
-use super::support::{gpu, linewatch, run_smoke, text};
+use super::support::{gpu, linewatch, python_script, run_smoke, text};
 use linewatch::export::waveform::gpu::WaveformKernel;
 use linewatch::export::waveform::{SHAPE_FRIEDLANDER, SHAPE_RICKER, WaveParams, WavePulse, WaveWindow, reference};
 use rand::{Rng, SeedableRng};
@@ -77,6 +77,8 @@ fn smoke_waveforms_agree_with_their_picks() {
         (vec!["--format", "quakeml", "--png", "q.png"], "--png"),
         (vec!["--format", "waveforms", "--rate-hz", "0"], "--rate-hz"),
         (vec!["--format", "waveforms", "--post-s", "NaN"], "--post-s"),
+        (vec!["--format", "asdf", "--pre-s=-1"], "--pre-s"),
+        (vec!["--format", "asdf", "--png", "q.png"], "--png"),
     ] {
         let mut all = vec!["export", result_arg, "-o", "bad"];
         all.extend(args);
@@ -141,4 +143,14 @@ fn smoke_waveforms_agree_with_their_picks() {
     println!(
         "{checked} windows: peak within 2 dB {peak_share:.3}, at its time {onset_share:.3}, noise σ {noise_sigma:.3}"
     );
+
+    // The same signal as ASDF: pyasdf reads every trace, and each window above is found in its
+    // sensor's trace sample for sample.
+    let o = linewatch(dir.path(), &["export", result_arg, "--format", "asdf", "-o", "asdf", "--start", "2026-11-15"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (waveforms_dir, asdf_dir) = (dir.path().join("w"), dir.path().join("asdf"));
+    let printed =
+        python_script("check_asdf.py", &[result.as_os_str(), waveforms_dir.as_os_str(), asdf_dir.as_os_str()]);
+    assert!(printed.contains("asdf ok"), "{printed}");
+    println!("{}", printed.trim());
 }

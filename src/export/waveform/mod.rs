@@ -7,6 +7,7 @@
 pub mod gpu;
 mod picture;
 pub mod reference;
+pub mod span;
 
 use super::columns::{column, words};
 use super::source::Source;
@@ -150,43 +151,64 @@ impl Plan {
     }
 }
 
-pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
-    let forms: Vec<Option<(u32, f64)>> = source.detections.iter().map(|d| pulse_form(source, d)).collect();
-    // A pulse can reach this far past its arrival.
-    let longest_s = forms
-        .iter()
-        .flatten()
-        .map(|&(shape, p)| if shape == SHAPE_FRIEDLANDER { FRIEDLANDER_SPAN * p } else { RICKER_SPAN * p });
-    let longest_s = longest_s.fold(0.0, f64::max);
-    let mut by_sensor: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
-    for (row, d) in source.detections.iter().enumerate() {
-        if forms[row].is_some() {
-            by_sensor.entry(d.sensor_id).or_default().push(row);
+/// Every detection's pulse, by sensor: what a window of any sensor at any time holds.
+pub struct Pulses {
+    /// Each detection's pulse shape and period (None: no waveform).
+    pub forms: Vec<Option<(u32, f64)>>,
+    /// Each sensor's detections with a pulse, in time order.
+    by_sensor: std::collections::HashMap<u32, Vec<usize>>,
+    /// The furthest any pulse reaches past its arrival, s.
+    longest_s: f64,
+}
+
+impl Pulses {
+    pub fn new(source: &Source) -> Self {
+        let forms: Vec<Option<(u32, f64)>> = source.detections.iter().map(|d| pulse_form(source, d)).collect();
+        let reach =
+            |&(shape, p): &(u32, f64)| if shape == SHAPE_FRIEDLANDER { FRIEDLANDER_SPAN * p } else { RICKER_SPAN * p };
+        let longest_s = forms.iter().flatten().map(reach).fold(0.0, f64::max);
+        let mut by_sensor: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
+        for (row, d) in source.detections.iter().enumerate() {
+            if forms[row].is_some() {
+                by_sensor.entry(d.sensor_id).or_default().push(row);
+            }
         }
+        for rows in by_sensor.values_mut() {
+            rows.sort_by(|&a, &b| source.detections[a].t_s.total_cmp(&source.detections[b].t_s));
+        }
+        Self { forms, by_sensor, longest_s }
     }
-    let samples = options.samples();
-    let mut plan = Plan { forms: Vec::new(), rows: Vec::new(), windows: Vec::new(), pulses: Vec::new() };
-    for (row, d) in source.detections.iter().enumerate() {
-        if forms[row].is_none() {
-            continue;
-        }
-        let first = ((d.t_s - options.pre_s).max(0.0) * options.rate_hz).floor();
-        if first + f64::from(samples) >= f64::from(u32::MAX) {
-            return Err(Error::file(
-                &source.shown,
-                "detections",
-                "a window starts beyond 2^32 samples: lower --rate-hz",
-            ));
-        }
-        let start_s = first / options.rate_hz;
-        let end_s = start_s + f64::from(samples) / options.rate_hz;
-        let first_pulse = plan.pulses.len() as u32;
-        let mine = by_sensor.get(&d.sensor_id).map_or(&[][..], Vec::as_slice);
-        let from = mine.partition_point(|&r| source.detections[r].t_s < start_s - longest_s);
-        for &other in mine[from..].iter().take_while(|&&r| source.detections[r].t_s <= end_s) {
-            let o = &source.detections[other];
-            if let Some((shape, period)) = forms[other] {
-                plan.pulses.push(WavePulse {
+
+    /// Rows of `sensor`'s detections whose pulses reach into `[start_s, end_s]`.
+    pub fn reaching<'a>(
+        &'a self,
+        source: &'a Source,
+        sensor: u32,
+        start_s: f64,
+        end_s: f64,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let mine = self.by_sensor.get(&sensor).map_or(&[][..], Vec::as_slice);
+        let from = mine.partition_point(|&r| source.detections[r].t_s < start_s - self.longest_s);
+        mine[from..].iter().copied().take_while(move |&r| source.detections[r].t_s <= end_s)
+    }
+
+    /// The window of `sensor` from sample `first` (of `options.samples()` samples), its pulses
+    /// appended to `pulses`.
+    pub fn window(
+        &self,
+        source: &Source,
+        options: &WaveformOptions,
+        sensor: u32,
+        first: u32,
+        pulses: &mut Vec<WavePulse>,
+    ) -> WaveWindow {
+        let start_s = f64::from(first) / options.rate_hz;
+        let end_s = start_s + f64::from(options.samples()) / options.rate_hz;
+        let first_pulse = pulses.len() as u32;
+        for row in self.reaching(source, sensor, start_s, end_s) {
+            if let Some((shape, period)) = self.forms[row] {
+                let o = &source.detections[row];
+                pulses.push(WavePulse {
                     delay_s: (o.t_s - start_s) as f32,
                     amplitude: 10f64.powf(f64::from(o.snr_db) / 20.0) as f32,
                     period_s: period as f32,
@@ -194,15 +216,36 @@ pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
                 });
             }
         }
-        plan.windows.push(WaveWindow {
-            sensor_id: d.sensor_id,
-            first_sample: first as u32,
+        WaveWindow {
+            sensor_id: sensor,
+            first_sample: first,
             first_pulse,
-            pulse_count: plan.pulses.len() as u32 - first_pulse,
-        });
+            pulse_count: pulses.len() as u32 - first_pulse,
+        }
+    }
+}
+
+/// A detection window's first sample: `pre_s` before its pick (not before time 0).
+pub fn first_sample(d: &DetectionRecord, options: &WaveformOptions, shown: &str) -> Result<u32> {
+    let first = ((d.t_s - options.pre_s).max(0.0) * options.rate_hz).floor();
+    if first + f64::from(options.samples()) >= f64::from(u32::MAX) {
+        return Err(Error::file(shown, "detections", "a window starts beyond 2^32 samples: lower --rate-hz"));
+    }
+    Ok(first as u32)
+}
+
+pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
+    let index = Pulses::new(source);
+    let mut plan = Plan { forms: Vec::new(), rows: Vec::new(), windows: Vec::new(), pulses: Vec::new() };
+    for (row, d) in source.detections.iter().enumerate() {
+        if index.forms[row].is_none() {
+            continue;
+        }
+        let first = first_sample(d, options, &source.shown)?;
+        plan.windows.push(index.window(source, options, d.sensor_id, first, &mut plan.pulses));
         plan.rows.push(row);
     }
-    plan.forms = forms;
+    plan.forms = index.forms;
     Ok(plan)
 }
 
