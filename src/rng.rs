@@ -44,6 +44,8 @@ pub mod purpose {
     pub const SWEEP_REPLICA: u32 = 0x5eed;
     /// A sweep summary's bootstrap resamples (index: the point).
     pub const SWEEP_BOOTSTRAP: u32 = 0xb007;
+    /// A dataset export's train/dev/test split (index: the source group).
+    pub const DATASET_SPLIT: u32 = 0x5b17;
 }
 
 /// A 64-bit seed for one independent stream of a run, derived from the run's seed.

@@ -34,7 +34,11 @@ pub fn text(source: &Source, format: Format, options: &super::ExportOptions) -> 
         source.sensors.len()
     ));
     s.push_str(&format!("| classes | {} |\n", source.class_names.join(", ")));
-    s.push_str("| split | none: a catalogue of one run; draw train and test from different seeds |\n\n");
+    s.push_str(if format == Format::Seisbench {
+        "| split | train, dev and test by source: `metadata.csv` column `split` (below) |\n\n"
+    } else {
+        "| split | none: a catalogue of one run; draw train and test from different seeds |\n\n"
+    });
     s.push_str("## Labels\n\n");
     s.push_str("- Ground truth is the simulated world: true positions and times, and the world's own weather.\n");
     s.push_str("  Sensor reports carry the world's propagation, survey errors and clock offsets; the\n");
@@ -53,6 +57,7 @@ pub fn text(source: &Source, format: Format, options: &super::ExportOptions) -> 
         Format::Stonesoup => stonesoup_section(&mut s),
         Format::Waveforms => waveform_section(&mut s, &options.waveform),
         Format::Asdf => asdf_section(&mut s, &options.waveform),
+        Format::Seisbench => seisbench_section(&mut s, &options.waveform),
     }
     s
 }
@@ -96,6 +101,38 @@ fn stonesoup_section(s: &mut String) {
     s.push_str("- `detections.h5`: every sensor report in arrival order with its sensor's surveyed position\n");
     s.push_str("  (`sensor_x`, `sensor_y`), `bearing_rad` (clockwise from grid north) and radar `range_m`\n");
     s.push_str("  (NaN where the sensor measures none).\n");
+}
+
+fn seisbench_section(s: &mut String, w: &super::waveform::WaveformOptions) {
+    use super::seisbench::{DEV_SHARE, TRAIN_SHARE};
+    s.push_str("## Files (SeisBench dataset layout)\n\n");
+    s.push_str("- `metadata.csv`: a row per trace, SeisBench's column names: `trace_name`, `split`, `source_*`\n");
+    s.push_str("  (the true event: id, origin time, position, depth = minus the height above the ground, type =\n");
+    s.push_str("  class, kind, responsible side), `station_*` (network `LW`, station = sensor id, surveyed\n");
+    s.push_str("  position, elevation 0 m), `trace_channel` and `trace_component_order` (`BD`+`F` acoustic\n");
+    s.push_str(
+        "  pressure, `EP`+`Z` geophone vertical), `trace_sampling_rate_hz`, `trace_start_time`, `trace_npts`,\n",
+    );
+    s.push_str("  the pick as `trace_I_arrival_sample` (infrasound), `trace_Rg_arrival_sample` (local surface wave)\n");
+    s.push_str("  or `trace_Lg_arrival_sample`, `trace_snr_db`, `path_ep_distance_km`, `path_back_azimuth_deg`\n");
+    s.push_str("  (sensor to source, degrees from north), `detection_row` (row of the result's /detections).\n");
+    s.push_str(&format!(
+        "- `waveforms.hdf5`: `data/bucketK` (traces × 1 component × {} samples, f32) at {} Hz, the rows'\n",
+        w.samples(),
+        w.rate_hz
+    ));
+    s.push_str("  `trace_name` `bucketK$i,:1,:W` pointing in (SeisBench's packed layout); `data_format` gives\n");
+    s.push_str("  `dimension_order` CW, `sampling_rate`, `unit`. One trace per acoustic or seismic detection an\n");
+    s.push_str(&format!("  event caused, from {} s before its pick to {} s after.\n", w.pre_s, w.post_s));
+    s.push_str(&format!(
+        "- `split`: train {:.0} %, dev {:.0} %, test {:.0} % of sources, drawn from the seed per source: a\n",
+        100.0 * TRAIN_SHARE,
+        100.0 * DEV_SHARE,
+        100.0 * (1.0 - TRAIN_SHARE - DEV_SHARE)
+    ));
+    s.push_str("  launch and its impact, and a track's samples, fall in one split together.\n");
+    s.push_str("- Read with `seisbench.data.WaveformDataset(folder, component_order=\"Z\")` (or `\"F\"`).\n");
+    waveform_signal(s);
 }
 
 fn asdf_section(s: &mut String, w: &super::waveform::WaveformOptions) {

@@ -7,6 +7,7 @@ mod card;
 mod clock;
 mod columns;
 pub mod quakeml;
+pub mod seisbench;
 mod source;
 mod stationxml;
 mod stonesoup;
@@ -32,6 +33,9 @@ pub enum Format {
     /// ASDF 1.0.3 for pyasdf: the waveforms as continuous traces per sensor, each station's
     /// StationXML and the true catalogue's QuakeML in one file, asdf.h5.
     Asdf,
+    /// SeisBench's dataset layout: metadata.csv (a row per detection window, standard column
+    /// names, a train/dev/test split by source) and waveforms.hdf5 (the windows in buckets).
+    Seisbench,
 }
 
 impl Format {
@@ -41,12 +45,13 @@ impl Format {
             Self::Stonesoup => &["groundtruth.h5", "estimates.h5", "detections.h5"],
             Self::Waveforms => &["waveforms.h5"],
             Self::Asdf => &["asdf.h5"],
+            Self::Seisbench => &["metadata.csv", "waveforms.hdf5"],
         }
     }
 
     /// Whether the format holds waveforms (and takes the waveform options).
     pub fn synthesises(self) -> bool {
-        matches!(self, Self::Waveforms | Self::Asdf)
+        matches!(self, Self::Waveforms | Self::Asdf | Self::Seisbench)
     }
 
     pub fn name(self) -> &'static str {
@@ -55,6 +60,7 @@ impl Format {
             Self::Stonesoup => "stonesoup",
             Self::Waveforms => "waveforms",
             Self::Asdf => "asdf",
+            Self::Seisbench => "seisbench",
         }
     }
 }
@@ -154,6 +160,10 @@ fn write_all(source: &Source, format: Format, options: &ExportOptions, partial: 
         Format::Asdf => {
             let file = hdf5::File::create(&partial[0]).map_err(|e| failed(&partial[0])(e.to_string()))?;
             asdf::write(source, &options.waveform, &file)?;
+        }
+        Format::Seisbench => {
+            let file = hdf5::File::create(&partial[1]).map_err(|e| failed(&partial[1])(e.to_string()))?;
+            seisbench::write(source, &options.waveform, &partial[0], &file)?;
         }
     }
     let card_path = &partial[partial.len() - 1];

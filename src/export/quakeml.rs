@@ -402,7 +402,7 @@ fn pick_id(row: usize) -> String {
 }
 
 /// The event's kind in words and as a QuakeML event type.
-fn kind_words(kind: EventKind) -> (&'static str, &'static str) {
+pub(super) fn kind_words(kind: EventKind) -> (&'static str, &'static str) {
     match kind {
         EventKind::Launch => ("launch", "explosion"),
         EventKind::Impact => ("impact", "explosion"),

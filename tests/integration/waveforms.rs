@@ -1,5 +1,6 @@
 //! Waveforms: the kernel against its f64 reference on random windows and pulses, the smoke
-//! run's waveforms against its picks (onset and peak SNR), and its ASDF export read by pyasdf.
+//! run's waveforms against its picks (onset and peak SNR), its ASDF export read by pyasdf
+//! and its SeisBench export read as SeisBench reads it.
 
 use super::support::{gpu, linewatch, python_script, run_smoke, text};
 use linewatch::export::waveform::gpu::WaveformKernel;
@@ -79,6 +80,7 @@ fn smoke_waveforms_agree_with_their_picks() {
         (vec!["--format", "waveforms", "--post-s", "NaN"], "--post-s"),
         (vec!["--format", "asdf", "--pre-s=-1"], "--pre-s"),
         (vec!["--format", "asdf", "--png", "q.png"], "--png"),
+        (vec!["--format", "seisbench", "--rate-hz", "inf"], "--rate-hz"),
     ] {
         let mut all = vec!["export", result_arg, "-o", "bad"];
         all.extend(args);
@@ -152,5 +154,16 @@ fn smoke_waveforms_agree_with_their_picks() {
     let printed =
         python_script("check_asdf.py", &[result.as_os_str(), waveforms_dir.as_os_str(), asdf_dir.as_os_str()]);
     assert!(printed.contains("asdf ok"), "{printed}");
+    println!("{}", printed.trim());
+
+    // And as a SeisBench dataset: every row's trace is its window, bit for bit.
+    let o = linewatch(dir.path(), &["export", result_arg, "--format", "seisbench", "-o", "sb"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let seisbench_dir = dir.path().join("sb");
+    let printed = python_script(
+        "check_seisbench.py",
+        &[result.as_os_str(), waveforms_dir.as_os_str(), seisbench_dir.as_os_str()],
+    );
+    assert!(printed.contains("seisbench ok"), "{printed}");
     println!("{}", printed.trim());
 }
