@@ -1,8 +1,11 @@
 """Reads linewatch's ASDF export with pyasdf, trace by trace, and checks it against the result
 file and the waveforms export of the same result.
 
-Usage: check_asdf.py RESULT.h5 WAVEFORMS_DIR ASDF_DIR
-Used by tests/integration/waveforms.rs; exits non-zero on any problem and prints "asdf ok".
+Usage: check_asdf.py RESULT.h5 WAVEFORMS_DIR ASDF_DIR [FROM_H TO_H]
+With FROM_H TO_H the export holds continuous traces over those scenario hours (of any sensors):
+each trace must span them exactly, and the windows that lie inside them are checked.
+Used by tests/integration/waveforms.rs and scenario_waveforms.rs; exits non-zero on any problem
+and prints "asdf ok".
 """
 import sys
 import warnings
@@ -17,7 +20,8 @@ def fail(msg):
     sys.exit(1)
 
 
-def main(result_path, waveforms_dir, asdf_dir):
+def main(result_path, waveforms_dir, asdf_dir, from_h=None, to_h=None):
+    continuous = None if from_h is None else (float(from_h), float(to_h))
     with h5py.File(result_path, "r") as result:
         events = result["events"][:]
         sensors = result["sensors"][:]
@@ -28,19 +32,23 @@ def main(result_path, waveforms_dir, asdf_dir):
         window_time = w["time"][:]
         window_sensor = w["sensor_id"][:]
         window_event = w["event_id"][:]
+        # POSIX seconds of scenario time 0.
+        zero = float(w["time"][0] - w["start_t_s"][0]) if len(windows) else 0.0
 
     # Any pyasdf warning (a bad version, a name it would not write, a broken StationXML) fails.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ds = pyasdf.ASDFDataSet(f"{asdf_dir}/asdf.h5", mode="r")
     try:
-        check(ds, events, sensors, detections, windows, rate, window_time, window_sensor, window_event)
+        check(ds, events, sensors, detections, windows, rate, window_time, window_sensor, window_event,
+              continuous, zero)
     finally:
         del ds
     print("asdf ok")
 
 
-def check(ds, events, sensors, detections, windows, rate, window_time, window_sensor, window_event):
+def check(ds, events, sensors, detections, windows, rate, window_time, window_sensor, window_event,
+          continuous, zero):
     if ds.asdf_format_version != "1.0.3":
         fail(f"format version {ds.asdf_format_version}")
     catalogue = ds.events
@@ -51,9 +59,17 @@ def check(ds, events, sensors, detections, windows, rate, window_time, window_se
 
     by_sensor = {int(s["id"]): s for s in sensors}
     stations = ds.waveforms.list()
-    expected_stations = {f"LW.{s}" for s in np.unique(window_sensor)}
-    if set(stations) != expected_stations:
-        fail(f"{len(stations)} stations, the windows are on {len(expected_stations)} sensors")
+    if continuous is None:
+        expected_stations = {f"LW.{s}" for s in np.unique(window_sensor)}
+        if set(stations) != expected_stations:
+            fail(f"{len(stations)} stations, the windows are on {len(expected_stations)} sensors")
+        expected = np.ones(len(windows), dtype=bool)
+    else:
+        if not stations:
+            fail("no station")
+        span = (zero + continuous[0] * 3600.0, zero + continuous[1] * 3600.0)
+        inside = (window_time >= span[0]) & (window_time + windows.shape[1] / rate <= span[1])
+        expected = inside & np.isin(window_sensor, [int(n.split(".")[1]) for n in stations])
 
     covered = np.zeros(len(windows), dtype=bool)
     traces = 0
@@ -84,11 +100,15 @@ def check(ds, events, sensors, detections, windows, rate, window_time, window_se
             if start < previous_end:
                 fail(f"{tr.id}: starts at {start} before the previous trace ends at {previous_end}")
             previous_end = end
+            if continuous is not None and (abs(start - span[0]) > 1e-6 or abs(end - span[1]) > 1e-6):
+                fail(f"{tr.id}: spans {start}..{end}, asked {span}")
             trace_events = {str(r) for r in tr.stats.asdf.get("event_ids", [])}
+            if continuous is not None and trace_events:
+                fail(f"{tr.id}: a continuous trace lists events")
             if not trace_events <= event_ids:
                 fail(f"{tr.id}: event ids {trace_events - event_ids} are not in the catalogue")
             data = tr.data.astype(np.float64)
-            for w in mine[(window_time[mine] >= start - 0.5 / rate) & (window_time[mine] < end)]:
+            for w in mine[expected[mine] & (window_time[mine] >= start - 0.5 / rate) & (window_time[mine] < end)]:
                 offset = int(round((window_time[w] - start) * rate))
                 piece = data[offset:offset + windows.shape[1]]
                 if len(piece) != windows.shape[1]:
@@ -99,14 +119,14 @@ def check(ds, events, sensors, detections, windows, rate, window_time, window_se
                 # seconds from each window's start, so sharp pulses differ in the last digits.
                 if miss > 1e-3:
                     fail(f"{tr.id}: window {w} differs from the waveforms export by {miss}")
-                if f"smi:linewatch/event/{window_event[w]}" not in trace_events:
+                if continuous is None and f"smi:linewatch/event/{window_event[w]}" not in trace_events:
                     fail(f"{tr.id}: window {w}'s event {window_event[w]} is not among the trace's events")
                 covered[w] = True
-    if not covered.all():
-        fail(f"{int((~covered).sum())} of {len(windows)} windows are in no trace")
-    print(f"{traces} traces on {len(stations)} stations hold all {len(windows)} windows; "
-          f"worst relative difference {worst:.2e}")
+    if (expected & ~covered).any() or not covered.any():
+        fail(f"{int((expected & ~covered).sum())} of {int(expected.sum())} windows are in no trace")
+    print(f"{traces} traces on {len(stations)} stations hold all {int(expected.sum())} windows expected "
+          f"in them; worst relative difference {worst:.2e}")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:6])

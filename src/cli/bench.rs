@@ -148,7 +148,7 @@ pub fn execute(mode: Option<BenchMode>, detection: DetectionArgs) -> Result<u8> 
             println!("{}", crate::bench::line_of_sight(&load(&scenario)?, class.as_deref(), pairs as usize)?);
         }
         BenchMode::Waveforms { result, rate_hz, pre_s, post_s, reference_windows } => {
-            let options = crate::export::waveform::WaveformOptions { rate_hz, pre_s, post_s };
+            let options = crate::export::waveform::WaveformOptions::windows(rate_hz, pre_s, post_s);
             println!("{}", crate::bench::waveforms(&result, &options, reference_windows as usize)?);
         }
         BenchMode::Viewer { scenario, class, textures } => {

@@ -136,7 +136,8 @@ pub enum Command {
         timeout: f64,
     },
     /// Write a result file in a format others' tools read as it is (QuakeML for ObsPy, Stone
-    /// Soup's HDF5 columns), with a data card, into a folder.
+    /// Soup's HDF5 columns, waveforms as HDF5, ASDF for pyasdf, SeisBench's layout), with a
+    /// data card, into a folder.
     Export {
         /// Result file (`linewatch run`).
         result: PathBuf,
@@ -160,6 +161,16 @@ pub enum Command {
         /// Waveforms: also draw one launch's and its impact's traces, picks marked (PNG).
         #[arg(long)]
         png: Option<PathBuf>,
+        /// Waveforms: only the acoustic and seismic sensors of these rows (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        rows: Vec<String>,
+        /// Waveforms: only these sensor ids (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        sensors: Vec<u32>,
+        /// ASDF: continuous traces of every chosen sensor from FROM to TO scenario hours, instead
+        /// of windows around detections.
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true, value_name = "FROM,TO")]
+        continuous_h: Vec<f64>,
     },
     /// List the GPUs wgpu can see and the one linewatch would use.
     Adapters,
@@ -232,6 +243,19 @@ fn check_outputs(loaded: &LoadedScenario, files: &[(&Path, &str)], folders: &[(&
 }
 
 /// On failure, remove the output folder this command created: nothing is left behind.
+/// `--continuous-h FROM,TO`: absent, or exactly two hours.
+fn continuous_interval(values: &[f64]) -> Result<Option<[f64; 2]>> {
+    match values {
+        [] => Ok(None),
+        &[from, to] => Ok(Some([from, to])),
+        other => Err(Error::file(
+            "linewatch export",
+            "--continuous-h",
+            format!("takes two hours FROM,TO, found {} values", other.len()),
+        )),
+    }
+}
+
 fn remove_created(folder: Option<&Path>) {
     if let Some(folder) = folder {
         let _ = std::fs::remove_dir_all(folder);
@@ -389,7 +413,7 @@ fn execute(command: Command) -> Result<u8> {
             print!("{}", crate::info::describe_within(&file, deadline)?);
             Ok(exit::SUCCESS)
         }
-        Command::Export { result, format, output, start, rate_hz, pre_s, post_s, png } => {
+        Command::Export { result, format, output, start, rate_hz, pre_s, post_s, png, rows, sensors, continuous_h } => {
             if let Some(png) = &png {
                 if format != crate::export::Format::Waveforms {
                     return Err(Error::file(
@@ -402,7 +426,12 @@ fn execute(command: Command) -> Result<u8> {
             }
             let options = crate::export::ExportOptions {
                 start: crate::export::parse_start(&start)?,
-                waveform: crate::export::waveform::WaveformOptions { rate_hz, pre_s, post_s },
+                waveform: crate::export::waveform::WaveformOptions {
+                    rows,
+                    sensors,
+                    continuous_h: continuous_interval(&continuous_h)?,
+                    ..crate::export::waveform::WaveformOptions::windows(rate_hz, pre_s, post_s)
+                },
                 png: png.clone(),
             };
             let written = crate::export::export(&result, format, &output, &options)?;

@@ -132,6 +132,7 @@ fn seisbench_section(s: &mut String, w: &super::waveform::WaveformOptions) {
     ));
     s.push_str("  launch and its impact, and a track's samples, fall in one split together.\n");
     s.push_str("- Read with `seisbench.data.WaveformDataset(folder, component_order=\"Z\")` (or `\"F\"`).\n");
+    selection(s, w);
     waveform_signal(s);
 }
 
@@ -141,14 +142,25 @@ fn asdf_section(s: &mut String, w: &super::waveform::WaveformOptions) {
     s.push_str("  (QuakeML as in the quakeml export's `truth.xml`: events, true origins, picks, arrivals);\n");
     s.push_str("  `ds.waveforms[\"LW.<sensor id>\"]` holds the station's StationXML (surveyed position, the\n");
     s.push_str(&format!("  channel's sample rate {} Hz) and its traces, tag `{}`.\n", w.rate_hz, super::asdf::TAG));
-    s.push_str(&format!(
-        "- A trace is the sensor's signal from {} s before to {} s after each of its picks (clipped\n",
-        w.pre_s, w.post_s
-    ));
-    s.push_str("  at scenario time 0), windows that overlap or touch merged into one continuous trace; its\n");
-    s.push_str("  `event_ids` are the true events whose pulses reach into it. Channels `BDF` (acoustic\n");
-    s.push_str("  pressure) and `EPZ` (geophone vertical) name the instrument; their band letter is the\n");
-    s.push_str("  codes the other exports use, not the one SEED gives the sample rate.\n");
+    match w.continuous_h {
+        Some([from, to]) => {
+            s.push_str(&format!(
+                "- One continuous trace per chosen sensor, from {from} h to {to} h of scenario time; the\n"
+            ));
+            s.push_str("  QuakeML's picks (stream and time) say which events it holds, as for recorded data.\n");
+        }
+        None => {
+            s.push_str(&format!(
+                "- A trace is the sensor's signal from {} s before to {} s after each of its picks (clipped\n",
+                w.pre_s, w.post_s
+            ));
+            s.push_str("  at scenario time 0), windows that overlap or touch merged into one continuous trace; its\n");
+            s.push_str("  `event_ids` are the true events whose pulses reach into it.\n");
+        }
+    }
+    s.push_str("- Channels `BDF` (acoustic pressure) and `EPZ` (geophone vertical) name the instrument; their\n");
+    s.push_str("  band letter is the one the other exports use, not the one SEED gives the sample rate.\n");
+    selection(s, w);
     waveform_signal(s);
 }
 
@@ -165,10 +177,22 @@ fn waveform_section(s: &mut String, w: &super::waveform::WaveformOptions) {
     ));
     s.push_str("  scenario time 0); 1-D columns `time` (POSIX s of the first sample), `start_t_s`, `onset_t_s`\n");
     s.push_str("  (the pick), `snr_db`, `detection_row`, `sensor_id`, `event_id`, `modality`.\n");
+    selection(s, w);
     waveform_signal(s);
 }
 
-/// What the samples are: the synthesis both waveform formats share.
+/// Which sensors, when the request chose some.
+fn selection(s: &mut String, w: &super::waveform::WaveformOptions) {
+    if !w.rows.is_empty() {
+        s.push_str(&format!("- Sensors: the acoustic and seismic sensors of rows {}.\n", w.rows.join(", ")));
+    }
+    if !w.sensors.is_empty() {
+        let ids: Vec<String> = w.sensors.iter().map(u32::to_string).collect();
+        s.push_str(&format!("- Sensors: ids {}.\n", ids.join(", ")));
+    }
+}
+
+/// What the samples are: the synthesis the waveform formats share.
 fn waveform_signal(s: &mut String) {
     s.push_str("- Units are the noise σ: white Gaussian noise of σ 1, the same draw wherever two windows of\n");
     s.push_str("  one sensor overlap. Each detection of the sensor is a pulse arriving at its pick with\n");

@@ -92,6 +92,23 @@ pub fn export(result: &Path, format: Format, dir: &Path, options: &ExportOptions
     if format.synthesises() {
         options.waveform.check()?;
     }
+    let w = &options.waveform;
+    if !format.synthesises() && !(w.rows.is_empty() && w.sensors.is_empty()) {
+        let field = if w.rows.is_empty() { &w.fields.sensors } else { &w.fields.rows };
+        return Err(Error::file(
+            &w.fields.file,
+            field,
+            format!("chooses sensors for waveforms; {} holds none", format.name()),
+        ));
+    }
+    if options.waveform.continuous_h.is_some() && format != Format::Asdf {
+        let fields = &options.waveform.fields;
+        return Err(Error::file(
+            &fields.file,
+            &fields.continuous_h,
+            format!("continuous spans are written as ASDF traces, not as {}: use the asdf format", format.name()),
+        ));
+    }
     let names: Vec<&str> = format.files().iter().copied().chain([card::FILE]).collect();
     let targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     if dir.is_dir() {

@@ -4,7 +4,8 @@
 //!
 //! Detection windows of one sensor are merged where they overlap, so every trace is a stretch
 //! of that sensor's stream and no two share a name (a trace's name carries its start and end
-//! to the second; merged traces of one sensor are at least a window apart).
+//! to the second; merged traces of one sensor are at least a window apart). Or, with
+//! `continuous_h`, one trace per chosen sensor over the hours asked.
 
 mod h5_bytes;
 
@@ -34,7 +35,10 @@ pub fn write(source: &Source, options: &WaveformOptions, file: &hdf5::File) -> R
         super::quakeml::write_truth(source, quakeml).map_err(|e| Error::output(source.shown.clone(), e.to_string()))?;
     quakeml.finish().map_err(h5)?;
 
-    let spans = span::merged(&plan(source, options)?, options.samples());
+    let spans = match options.continuous_h {
+        Some(hours) => span::continuous(source, options, hours)?,
+        None => span::merged(&plan(source, options)?, options.samples()),
+    };
     let mut sensors: Vec<u32> = spans.iter().map(|s| s.sensor_id).collect();
     sensors.dedup();
     for &id in &sensors {
@@ -64,7 +68,7 @@ pub fn station_name(sensor_id: u32) -> String {
 }
 
 /// A trace's dataset, sized for its span, with its start (ns since the POSIX epoch), sample rate
-/// and the true events whose signals reach into it.
+/// and (windows around detections) the true events whose signals reach into it.
 fn create_trace(
     source: &Source,
     options: &WaveformOptions,
@@ -80,6 +84,11 @@ fn create_trace(
     let dataset = group.new_dataset::<f32>().shape(span.samples as usize).create(name.as_str())?;
     dataset.new_attr::<i64>().create("starttime")?.write_scalar(&source.clock.posix_ns(start_s))?;
     dataset.new_attr::<f64>().create("sampling_rate")?.write_scalar(&options.rate_hz)?;
+    // A continuous trace can hold more events than an attribute holds (64 KiB): its events are
+    // found through the QuakeML's picks, which name the stream and the time, as for recorded data.
+    if options.continuous_h.is_some() {
+        return Ok(dataset);
+    }
     let mut events: Vec<i64> = pulses
         .reaching(source, span.sensor_id, start_s, end_s)
         .map(|row| source.detections[row].event_id)

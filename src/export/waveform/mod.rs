@@ -75,16 +75,63 @@ pub struct WavePulse {
 }
 
 /// What to synthesise.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WaveformOptions {
     pub rate_hz: f64,
     pub pre_s: f64,
     pub post_s: f64,
+    /// Only the sensors of these rows (by name) and these sensor ids; both empty: every acoustic
+    /// and seismic sensor.
+    pub rows: Vec<String>,
+    pub sensors: Vec<u32>,
+    /// Continuous spans of every chosen sensor over these scenario hours, instead of windows
+    /// around detections (ASDF only).
+    pub continuous_h: Option<[f64; 2]>,
+    /// How the request names its fields in messages: `--rows`, `--sensors`, `--continuous-h`
+    /// on the command line, `[waveforms]` keys in a scenario.
+    pub fields: Fields,
 }
 
+/// Field names for messages about a waveform request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fields {
+    /// The file the request came from (`linewatch export` for the command line).
+    pub file: String,
+    pub rows: String,
+    pub sensors: String,
+    pub continuous_h: String,
+}
+
+impl Fields {
+    pub fn command_line() -> Self {
+        Self {
+            file: "linewatch export".into(),
+            rows: "--rows".into(),
+            sensors: "--sensors".into(),
+            continuous_h: "--continuous-h".into(),
+        }
+    }
+}
+
+/// Scenario hours a continuous span may last at most (one span is 2^32 samples at most).
+pub const MAX_CONTINUOUS_H: f64 = 24.0 * 31.0;
+
 impl WaveformOptions {
+    /// Windows of `pre_s` + `post_s` around every acoustic and seismic detection, at `rate_hz`.
+    pub fn windows(rate_hz: f64, pre_s: f64, post_s: f64) -> Self {
+        Self {
+            rate_hz,
+            pre_s,
+            post_s,
+            rows: Vec::new(),
+            sensors: Vec::new(),
+            continuous_h: None,
+            fields: Fields::command_line(),
+        }
+    }
+
     pub fn check(&self) -> Result<()> {
-        let bad = |field: &str, message: String| Err(Error::file("linewatch export", field, message));
+        let bad = |field: &str, message: String| Err(Error::file(&self.fields.file, field, message));
         if !(self.rate_hz.is_finite() && self.rate_hz >= 1.0 && self.rate_hz <= 100_000.0) {
             return bad("--rate-hz", format!("must be 1 to 100,000 Hz, found {}", self.rate_hz));
         }
@@ -96,12 +143,72 @@ impl WaveformOptions {
         if self.samples() == 0 {
             return bad("--post-s", "the window holds no sample: lengthen --pre-s or --post-s".into());
         }
+        if let Some([from, to]) = self.continuous_h {
+            let field = &self.fields.continuous_h;
+            if !(from.is_finite() && to.is_finite() && from >= 0.0 && to > from && to - from <= MAX_CONTINUOUS_H) {
+                return bad(
+                    field,
+                    format!("must be FROM,TO hours with 0 ≤ FROM < TO ≤ FROM + {MAX_CONTINUOUS_H}, found {from},{to}"),
+                );
+            }
+            if to * 3600.0 * self.rate_hz >= f64::from(u32::MAX) {
+                return bad(field, format!("{to} h at {} Hz is beyond 2^32 samples: lower the rate", self.rate_hz));
+            }
+        }
         Ok(())
     }
 
     pub fn samples(&self) -> u32 {
         ((self.pre_s + self.post_s) * self.rate_hz).round() as u32
     }
+
+    /// The chosen sensors (None: all), each checked against the result's sensors.
+    pub fn chosen(&self, source: &Source) -> Result<Option<std::collections::HashSet<u32>>> {
+        if self.rows.is_empty() && self.sensors.is_empty() {
+            return Ok(None);
+        }
+        let bad = |field: &str, message: String| Error::file(&self.fields.file, field, message);
+        let mut chosen = std::collections::HashSet::new();
+        for name in &self.rows {
+            let row = source.row_names.iter().position(|r| r == name).ok_or_else(|| {
+                bad(
+                    &self.fields.rows,
+                    format!("{}: no row is named '{name}' (rows: {})", source.shown, source.row_names.join(", ")),
+                )
+            })?;
+            chosen.extend(
+                source.sensors.iter().filter(|s| usize::from(s.row) == row && synthesised(s.modality)).map(|s| s.id),
+            );
+        }
+        for &id in &self.sensors {
+            match source.sensor(id) {
+                Some(s) if synthesised(s.modality) => {
+                    chosen.insert(id);
+                }
+                Some(s) => {
+                    let kind = super::quakeml::modality_word(s.modality);
+                    return Err(bad(
+                        &self.fields.sensors,
+                        format!("sensor {id} is {kind}: only acoustic and seismic sensors have waveforms"),
+                    ));
+                }
+                None => {
+                    let message = format!(
+                        "{}: no sensor {id} (ids 0 to {})",
+                        source.shown,
+                        source.sensors.len().saturating_sub(1)
+                    );
+                    return Err(bad(&self.fields.sensors, message));
+                }
+            }
+        }
+        Ok(Some(chosen))
+    }
+}
+
+/// Whether a sensor of this modality has a waveform.
+pub fn synthesised(m: Modality) -> bool {
+    matches!(m, Modality::Acoustic | Modality::Seismic)
 }
 
 /// A detection's pulse: its shape and period. Sound is a Friedlander blast wave whose positive
@@ -236,9 +343,10 @@ pub fn first_sample(d: &DetectionRecord, options: &WaveformOptions, shown: &str)
 
 pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
     let index = Pulses::new(source);
+    let chosen = options.chosen(source)?;
     let mut plan = Plan { forms: Vec::new(), rows: Vec::new(), windows: Vec::new(), pulses: Vec::new() };
     for (row, d) in source.detections.iter().enumerate() {
-        if index.forms[row].is_none() {
+        if index.forms[row].is_none() || chosen.as_ref().is_some_and(|c| !c.contains(&d.sensor_id)) {
             continue;
         }
         let first = first_sample(d, options, &source.shown)?;

@@ -40,6 +40,33 @@ pub fn merged(plan: &Plan, samples_per_window: u32) -> Vec<Span> {
     spans
 }
 
+/// One span per chosen sensor (every acoustic and seismic sensor if none are chosen) over the
+/// scenario hours `[from, to)`.
+pub fn continuous(source: &Source, options: &WaveformOptions, [from_h, to_h]: [f64; 2]) -> Result<Vec<Span>> {
+    let chosen = options.chosen(source)?;
+    let first = (from_h * 3600.0 * options.rate_hz).round();
+    let end = (to_h * 3600.0 * options.rate_hz).round();
+    if end >= f64::from(u32::MAX) || end <= first {
+        let field = &options.fields.continuous_h;
+        return Err(Error::file(
+            &options.fields.file,
+            field,
+            format!("{from_h} to {to_h} h holds no span of samples below 2^32"),
+        ));
+    }
+    let mut ids: Vec<u32> = source
+        .sensors
+        .iter()
+        .filter(|s| super::synthesised(s.modality) && chosen.as_ref().is_none_or(|c| c.contains(&s.id)))
+        .map(|s| s.id)
+        .collect();
+    ids.sort_unstable();
+    Ok(ids
+        .into_iter()
+        .map(|sensor_id| Span { sensor_id, first_sample: first as u32, samples: (end - first) as u32 })
+        .collect())
+}
+
 /// Synthesise `spans` on the device, a batch of kernel windows at a time, handing each piece to
 /// `sink(span index, offset of its first sample in the span, samples)` in span order.
 pub fn synthesise(
