@@ -93,7 +93,8 @@ pub fn export(result: &Path, format: Format, dir: &Path, options: &ExportOptions
         options.waveform.check()?;
     }
     let w = &options.waveform;
-    if !format.synthesises() && !(w.rows.is_empty() && w.sensors.is_empty()) {
+    let chooses_sensors = !w.rows.is_empty() || !w.sensors.is_empty();
+    if chooses_sensors && !format.synthesises() {
         let field = if w.rows.is_empty() { &w.fields.sensors } else { &w.fields.rows };
         return Err(Error::file(
             &w.fields.file,
