@@ -242,7 +242,32 @@ fn check_outputs(loaded: &LoadedScenario, files: &[(&Path, &str)], folders: &[(&
     Ok(())
 }
 
-/// On failure, remove the output folder this command created: nothing is left behind.
+/// The `[waveforms]` datasets of a run, each into its folder; on a failure the ones already
+/// written are removed too.
+fn write_datasets(
+    datasets: &[(crate::export::Format, PathBuf)],
+    result: &Path,
+    options: &crate::export::ExportOptions,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (format, dir) in datasets {
+        match crate::export::export(result, *format, dir, options) {
+            Ok(files) => written.push(files),
+            Err(e) => {
+                for file in written.iter().flatten() {
+                    let _ = std::fs::remove_file(file);
+                }
+                for (_, done) in datasets {
+                    // Only a folder this run made is now empty; any other stays.
+                    let _ = std::fs::remove_dir(done);
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(written.into_iter().flatten().collect())
+}
+
 /// `--continuous-h FROM,TO`: absent, or exactly two hours.
 fn continuous_interval(values: &[f64]) -> Result<Option<[f64; 2]>> {
     match values {
@@ -256,6 +281,7 @@ fn continuous_interval(values: &[f64]) -> Result<Option<[f64; 2]>> {
     }
 }
 
+/// On failure, remove the output folder this command created: nothing is left behind.
 fn remove_created(folder: Option<&Path>) {
     if let Some(folder) = folder {
         let _ = std::fs::remove_dir_all(folder);
@@ -288,7 +314,10 @@ fn execute(command: Command) -> Result<u8> {
             let pngs = [(&png, "--png"), (&coverage_png, "--coverage-png"), (&profile_png, "--profile-png")];
             let mut files = vec![(output.as_path(), "output")];
             files.extend(pngs.iter().filter_map(|(p, flag)| Some((p.as_deref()?, *flag))));
-            check_outputs(&loaded, &files, &[])?;
+            let (datasets, dataset_options) = crate::export::scenario_requests(&loaded, &output)?;
+            let folders: Vec<(&Path, &str)> =
+                datasets.iter().map(|(_, dir)| (dir.as_path(), "waveforms.formats")).collect();
+            check_outputs(&loaded, &files, &folders)?;
             let options = RunOptions {
                 seed,
                 progress: !quiet,
@@ -299,6 +328,14 @@ fn execute(command: Command) -> Result<u8> {
                 search_on_cpu: false,
             };
             let summary = crate::run::run(&loaded, &output, &options)?;
+            let written = write_datasets(&datasets, &output, &dataset_options).inspect_err(|_| {
+                // No partial output: the result goes with the datasets that failed.
+                for path in
+                    [Some(&output), png.as_ref(), coverage_png.as_ref(), profile_png.as_ref()].into_iter().flatten()
+                {
+                    let _ = std::fs::remove_file(path);
+                }
+            })?;
             crate::report::print_summary(&summary, &output);
             if let Some(report) = &summary.verify {
                 crate::report::print_verify(report);
@@ -312,6 +349,9 @@ fn execute(command: Command) -> Result<u8> {
             }
             if let Some(png) = png {
                 println!("  map            {}", png.display());
+            }
+            for path in written {
+                println!("  waveforms      {}", path.display());
             }
             Ok(exit::SUCCESS)
         }

@@ -78,6 +78,52 @@ pub struct ExportOptions {
 /// The default `--start`: a November date, the month the default weather's climatology is for.
 pub const DEFAULT_START: &str = "2026-11-15";
 
+/// What a scenario's `[waveforms]` asks of its run: the formats, each with its folder
+/// `<result stem>-<format>` beside the result, and the options (fields placed in the scenario).
+pub fn scenario_requests(
+    loaded: &crate::scenario::LoadedScenario,
+    result: &Path,
+) -> Result<(Vec<(Format, PathBuf)>, ExportOptions)> {
+    use clap::ValueEnum;
+    let spec = &loaded.scenario.waveforms;
+    let at = |key: &str| {
+        let path = crate::scenario::FieldPath::parse("waveforms").key(key);
+        let (line, column) = loaded.place(&path);
+        waveform::Field { name: path.to_string(), line, column }
+    };
+    let fields = waveform::Fields {
+        file: loaded.file.clone(),
+        rate_hz: at("rate_hz"),
+        pre_s: at("pre_s"),
+        post_s: at("post_s"),
+        rows: at("rows"),
+        sensors: at("sensors"),
+        continuous_h: at("continuous_h"),
+    };
+    let options = ExportOptions {
+        start: parse_start(&spec.start)
+            .map_err(|e| loaded.error_at(&crate::scenario::FieldPath::parse("waveforms.start"), e.message()))?,
+        waveform: waveform::WaveformOptions {
+            rows: spec.rows.clone(),
+            sensors: spec.sensors.clone(),
+            continuous_h: spec.continuous_h,
+            fields,
+            ..waveform::WaveformOptions::windows(spec.rate_hz, spec.pre_s, spec.post_s)
+        },
+        png: None,
+    };
+    let stem = result.file_stem().map_or_else(|| "result".to_string(), |s| s.to_string_lossy().into_owned());
+    let parent = result.parent().unwrap_or(Path::new(""));
+    let mut requests = Vec::new();
+    for name in &spec.formats {
+        // Validated with the scenario: every name is a waveform format.
+        if let Ok(format) = Format::from_str(name, false) {
+            requests.push((format, parent.join(format!("{stem}-{}", format.name()))));
+        }
+    }
+    Ok((requests, options))
+}
+
 /// Parse `--start` (YYYY-MM-DD).
 pub fn parse_start(text: &str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -94,21 +140,15 @@ pub fn export(result: &Path, format: Format, dir: &Path, options: &ExportOptions
     }
     let w = &options.waveform;
     let chooses_sensors = !w.rows.is_empty() || !w.sensors.is_empty();
+    let f = &w.fields;
     if chooses_sensors && !format.synthesises() {
-        let field = if w.rows.is_empty() { &w.fields.sensors } else { &w.fields.rows };
-        return Err(Error::file(
-            &w.fields.file,
-            field,
-            format!("chooses sensors for waveforms; {} holds none", format.name()),
-        ));
+        let field = if w.rows.is_empty() { &f.sensors } else { &f.rows };
+        return Err(f.error(field, format!("chooses sensors for waveforms; {} holds none", format.name())));
     }
-    if options.waveform.continuous_h.is_some() && format != Format::Asdf {
-        let fields = &options.waveform.fields;
-        return Err(Error::file(
-            &fields.file,
-            &fields.continuous_h,
-            format!("continuous spans are written as ASDF traces, not as {}: use the asdf format", format.name()),
-        ));
+    if w.continuous_h.is_some() && format != Format::Asdf {
+        let message =
+            format!("continuous spans are written as ASDF traces, not as {}: use the asdf format", format.name());
+        return Err(f.error(&f.continuous_h, message));
     }
     let names: Vec<&str> = format.files().iter().copied().chain([card::FILE]).collect();
     let targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();

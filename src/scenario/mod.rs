@@ -138,8 +138,13 @@ impl LoadedScenario {
 
     /// An input error located at a field of this scenario.
     pub fn error_at(&self, path: &FieldPath, message: impl Into<String>) -> Error {
-        let (line, column) = span::locate(&self.text, path).map_or((0, 0), |s| span::line_column(&self.text, s.start));
+        let (line, column) = self.place(path);
         Error::input(Location { file: self.file.clone(), line, column }, path.to_string(), message)
+    }
+
+    /// Line and column of a field in the scenario's text ((0, 0) where it is not written).
+    pub fn place(&self, path: &FieldPath) -> (usize, usize) {
+        span::locate(&self.text, path).map_or((0, 0), |s| span::line_column(&self.text, s.start))
     }
 
     /// Every file this scenario reads: itself (unless embedded) and its side files (line,

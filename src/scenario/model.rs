@@ -52,6 +52,48 @@ pub struct Scenario {
     /// Replicas and axes of `linewatch sweep` (docs/design.md §13).
     #[serde(default)]
     pub sweep: Option<super::sweep::SweepSpec>,
+    /// Waveform datasets `linewatch run` writes beside its result (docs/design.md §14).
+    #[serde(default)]
+    pub waveforms: WaveformSpec,
+}
+
+/// `[waveforms]`: the sensor waveform datasets a run writes beside its result, each into the
+/// folder `<result stem>-<format>` (docs/design.md §14).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WaveformSpec {
+    /// Any of "waveforms", "asdf", "seisbench"; empty (the default): none.
+    pub formats: Vec<String>,
+    /// Samples per second: 1 kHz resolves the acoustic pulses of artillery and mortars (tens of
+    /// Hz) and the geophones' band; a stated default, as `linewatch export`'s.
+    pub rate_hz: f64,
+    /// Seconds of signal before and after each pick.
+    pub pre_s: f64,
+    pub post_s: f64,
+    /// Only the acoustic and seismic sensors of these rows, and these sensor ids; both empty:
+    /// every acoustic and seismic sensor.
+    pub rows: Vec<String>,
+    pub sensors: Vec<u32>,
+    /// Continuous traces of every chosen sensor over these scenario hours instead of windows
+    /// around detections (ASDF only).
+    pub continuous_h: Option<[f64; 2]>,
+    /// Local civil date of scenario time 0 (YYYY-MM-DD): the exports' absolute times.
+    pub start: String,
+}
+
+impl Default for WaveformSpec {
+    fn default() -> Self {
+        Self {
+            formats: Vec::new(),
+            rate_hz: 1000.0,
+            pre_s: 1.0,
+            post_s: 3.0,
+            rows: Vec::new(),
+            sensors: Vec::new(),
+            continuous_h: None,
+            start: crate::export::DEFAULT_START.to_string(),
+        }
+    }
 }
 
 /// How detections are associated into candidate events.

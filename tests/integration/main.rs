@@ -16,6 +16,7 @@ mod paint_gpu_vs_cpu;
 mod physics_closed_forms;
 mod properties;
 mod reproducibility;
+mod run_waveforms;
 mod sensor_lists;
 mod sensor_losses;
 mod shader_validation;

@@ -92,24 +92,50 @@ pub struct WaveformOptions {
     pub fields: Fields,
 }
 
-/// Field names for messages about a waveform request.
+/// One field of a waveform request: its name and where it is (line 0: the command line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Field {
+    fn flag(name: &str) -> Self {
+        Self { name: name.into(), line: 0, column: 0 }
+    }
+}
+
+/// Where a waveform request's fields are, for messages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fields {
     /// The file the request came from (`linewatch export` for the command line).
     pub file: String,
-    pub rows: String,
-    pub sensors: String,
-    pub continuous_h: String,
+    pub rate_hz: Field,
+    pub pre_s: Field,
+    pub post_s: Field,
+    pub rows: Field,
+    pub sensors: Field,
+    pub continuous_h: Field,
 }
 
 impl Fields {
     pub fn command_line() -> Self {
         Self {
             file: "linewatch export".into(),
-            rows: "--rows".into(),
-            sensors: "--sensors".into(),
-            continuous_h: "--continuous-h".into(),
+            rate_hz: Field::flag("--rate-hz"),
+            pre_s: Field::flag("--pre-s"),
+            post_s: Field::flag("--post-s"),
+            rows: Field::flag("--rows"),
+            sensors: Field::flag("--sensors"),
+            continuous_h: Field::flag("--continuous-h"),
         }
+    }
+
+    /// An error about `field`, at its place.
+    pub fn error(&self, field: &Field, message: impl Into<String>) -> Error {
+        let location = crate::error::Location { file: self.file.clone(), line: field.line, column: field.column };
+        Error::input(location, field.name.clone(), message)
     }
 }
 
@@ -131,28 +157,27 @@ impl WaveformOptions {
     }
 
     pub fn check(&self) -> Result<()> {
-        let bad = |field: &str, message: String| Err(Error::file(&self.fields.file, field, message));
+        let f = &self.fields;
         if !(self.rate_hz.is_finite() && self.rate_hz >= 1.0 && self.rate_hz <= 100_000.0) {
-            return bad("--rate-hz", format!("must be 1 to 100,000 Hz, found {}", self.rate_hz));
+            return Err(f.error(&f.rate_hz, format!("must be 1 to 100,000 Hz, found {}", self.rate_hz)));
         }
-        for (field, v) in [("--pre-s", self.pre_s), ("--post-s", self.post_s)] {
+        for (field, v) in [(&f.pre_s, self.pre_s), (&f.post_s, self.post_s)] {
             if !(v.is_finite() && (0.0..=600.0).contains(&v)) {
-                return bad(field, format!("must be 0 to 600 s, found {v}"));
+                return Err(f.error(field, format!("must be 0 to 600 s, found {v}")));
             }
         }
         if self.samples() == 0 {
-            return bad("--post-s", "the window holds no sample: lengthen --pre-s or --post-s".into());
+            return Err(f.error(&f.post_s, "the window holds no sample: lengthen pre_s or post_s"));
         }
         if let Some([from, to]) = self.continuous_h {
-            let field = &self.fields.continuous_h;
             if !(from.is_finite() && to.is_finite() && from >= 0.0 && to > from && to - from <= MAX_CONTINUOUS_H) {
-                return bad(
-                    field,
-                    format!("must be FROM,TO hours with 0 ≤ FROM < TO ≤ FROM + {MAX_CONTINUOUS_H}, found {from},{to}"),
-                );
+                let message =
+                    format!("must be FROM,TO hours with 0 ≤ FROM < TO ≤ FROM + {MAX_CONTINUOUS_H}, found {from},{to}");
+                return Err(f.error(&f.continuous_h, message));
             }
             if to * 3600.0 * self.rate_hz >= f64::from(u32::MAX) {
-                return bad(field, format!("{to} h at {} Hz is beyond 2^32 samples: lower the rate", self.rate_hz));
+                let message = format!("{to} h at {} Hz is beyond 2^32 samples: lower the rate", self.rate_hz);
+                return Err(f.error(&f.continuous_h, message));
             }
         }
         Ok(())
@@ -167,18 +192,15 @@ impl WaveformOptions {
         if self.rows.is_empty() && self.sensors.is_empty() {
             return Ok(None);
         }
-        let bad = |field: &str, message: String| Error::file(&self.fields.file, field, message);
+        let f = &self.fields;
         let mut chosen = std::collections::HashSet::new();
         for name in &self.rows {
             let row = source.row_names.iter().position(|r| r == name).ok_or_else(|| {
-                bad(
-                    &self.fields.rows,
-                    format!("{}: no row is named '{name}' (rows: {})", source.shown, source.row_names.join(", ")),
-                )
+                let rows = source.row_names.join(", ");
+                f.error(&f.rows, format!("{}: no row is named '{name}' (rows: {rows})", source.shown))
             })?;
-            chosen.extend(
-                source.sensors.iter().filter(|s| usize::from(s.row) == row && synthesised(s.modality)).map(|s| s.id),
-            );
+            let in_row = source.sensors.iter().filter(|s| usize::from(s.row) == row && synthesised(s.modality));
+            chosen.extend(in_row.map(|s| s.id));
         }
         for &id in &self.sensors {
             match source.sensor(id) {
@@ -187,18 +209,12 @@ impl WaveformOptions {
                 }
                 Some(s) => {
                     let kind = super::quakeml::modality_word(s.modality);
-                    return Err(bad(
-                        &self.fields.sensors,
-                        format!("sensor {id} is {kind}: only acoustic and seismic sensors have waveforms"),
-                    ));
+                    let message = format!("sensor {id} is {kind}: only acoustic and seismic sensors have waveforms");
+                    return Err(f.error(&f.sensors, message));
                 }
                 None => {
-                    let message = format!(
-                        "{}: no sensor {id} (ids 0 to {})",
-                        source.shown,
-                        source.sensors.len().saturating_sub(1)
-                    );
-                    return Err(bad(&self.fields.sensors, message));
+                    let last = source.sensors.len().saturating_sub(1);
+                    return Err(f.error(&f.sensors, format!("{}: no sensor {id} (ids 0 to {last})", source.shown)));
                 }
             }
         }

@@ -47,12 +47,8 @@ pub fn continuous(source: &Source, options: &WaveformOptions, [from_h, to_h]: [f
     let first = (from_h * 3600.0 * options.rate_hz).round();
     let end = (to_h * 3600.0 * options.rate_hz).round();
     if end >= f64::from(u32::MAX) || end <= first {
-        let field = &options.fields.continuous_h;
-        return Err(Error::file(
-            &options.fields.file,
-            field,
-            format!("{from_h} to {to_h} h holds no span of samples below 2^32"),
-        ));
+        let f = &options.fields;
+        return Err(f.error(&f.continuous_h, format!("{from_h} to {to_h} h holds no span of samples below 2^32")));
     }
     let mut ids: Vec<u32> = source
         .sensors

@@ -66,6 +66,7 @@ pub fn check(s: &Scenario) -> Result<(), Problem> {
     sizing::check(&root.key("size"), &s.size, s)?;
     sizing::check_losses(&root.key("losses"), &s.losses)?;
     check_limits(&root.key("limits"), &s.limits)?;
+    check_waveforms(&root.key("waveforms"), &s.waveforms, s)?;
     let mut names = std::collections::HashSet::new();
     let mut expected_events = 0.0;
     for (i, class) in s.classes.iter().enumerate() {
@@ -105,6 +106,54 @@ fn check_coverage(p: &FieldPath, c: &CoverageSpec, s: &Scenario) -> Result<(), P
             return Err((p.key("classes").index(i), format!("no violation class is named '{name}'")));
         }
     }
+    Ok(())
+}
+
+fn check_waveforms(p: &FieldPath, w: &WaveformSpec, s: &Scenario) -> Result<(), Problem> {
+    use clap::ValueEnum;
+    let mut seen = std::collections::HashSet::new();
+    for (i, name) in w.formats.iter().enumerate() {
+        let format = crate::export::Format::from_str(name, false).ok().filter(|f| f.synthesises());
+        if format.is_none() {
+            return Err((
+                p.key("formats").index(i),
+                format!("'{name}' is not a waveform format: waveforms, asdf or seisbench"),
+            ));
+        }
+        if !seen.insert(name.as_str()) {
+            return Err((p.key("formats").index(i), format!("'{name}' is listed twice")));
+        }
+    }
+    range(&p.key("rate_hz"), w.rate_hz, 1.0, 100_000.0)?;
+    range(&p.key("pre_s"), w.pre_s, 0.0, 600.0)?;
+    range(&p.key("post_s"), w.post_s, 0.0, 600.0)?;
+    if ((w.pre_s + w.post_s) * w.rate_hz).round() < 1.0 {
+        return Err((p.key("post_s"), "the window holds no sample: lengthen pre_s or post_s".into()));
+    }
+    for (i, name) in w.rows.iter().enumerate() {
+        if !s.rows.iter().any(|r| &r.name == name) {
+            return Err((p.key("rows").index(i), format!("no row is named '{name}'")));
+        }
+    }
+    if let Some(hours) = w.continuous_h {
+        interval(&p.key("continuous_h"), hours, 0.0, s.duration_h)?;
+        if hours[0] == hours[1] {
+            return Err((p.key("continuous_h"), "the span is empty: FROM must be below TO".into()));
+        }
+        if hours[1] * 3600.0 * w.rate_hz >= f64::from(u32::MAX) {
+            return Err((
+                p.key("continuous_h"),
+                format!("{} h at {} Hz is beyond 2^32 samples: lower rate_hz", hours[1], w.rate_hz),
+            ));
+        }
+        if let Some(i) = w.formats.iter().position(|f| f != "asdf") {
+            return Err((
+                p.key("formats").index(i),
+                "continuous spans are written as ASDF traces: with continuous_h, formats = [\"asdf\"]".into(),
+            ));
+        }
+    }
+    crate::export::parse_start(&w.start).map_err(|e| (p.key("start"), e.message()))?;
     Ok(())
 }
 
