@@ -171,6 +171,10 @@ pub enum Command {
         /// of windows around detections.
         #[arg(long, value_delimiter = ',', allow_hyphen_values = true, value_name = "FROM,TO")]
         continuous_h: Vec<f64>,
+        /// ASDF: acoustic sensors as 4-element arrays, a channel per element (stated geometry:
+        /// the centre and three elements 10 m out at 0°, 120°, 240°).
+        #[arg(long)]
+        array_elements: bool,
     },
     /// List the GPUs wgpu can see and the one linewatch would use.
     Adapters,
@@ -453,7 +457,20 @@ fn execute(command: Command) -> Result<u8> {
             print!("{}", crate::info::describe_within(&file, deadline)?);
             Ok(exit::SUCCESS)
         }
-        Command::Export { result, format, output, start, rate_hz, pre_s, post_s, png, rows, sensors, continuous_h } => {
+        Command::Export {
+            result,
+            format,
+            output,
+            start,
+            rate_hz,
+            pre_s,
+            post_s,
+            png,
+            rows,
+            sensors,
+            continuous_h,
+            array_elements,
+        } => {
             if let Some(png) = &png {
                 if format != crate::export::Format::Waveforms {
                     return Err(Error::file(
@@ -470,6 +487,7 @@ fn execute(command: Command) -> Result<u8> {
                     rows,
                     sensors,
                     continuous_h: continuous_interval(&continuous_h)?,
+                    array_elements,
                     ..crate::export::waveform::WaveformOptions::windows(rate_hz, pre_s, post_s)
                 },
                 png: png.clone(),

@@ -158,6 +158,18 @@ fn asdf_section(s: &mut String, w: &super::waveform::WaveformOptions) {
             s.push_str("  `event_ids` are the true events whose pulses reach into it.\n");
         }
     }
+    if w.array_elements {
+        use super::waveform::array::{APERTURE_RADIUS_M, ELEMENTS};
+        s.push_str(&format!(
+            "- Acoustic sensors are {ELEMENTS}-element arrays (stated geometry, not a surveyed design): location\n"
+        ));
+        s.push_str(&format!(
+            "  `00` at the sensor, `01`..`03` {APERTURE_RADIUS_M} m out at grid bearings 0°, 120°, 240°, each channel\n"
+        ));
+        s.push_str("  at its element's position in the StationXML. Each element hears the plane wave from the\n");
+        s.push_str("  true source at the scenario's nominal sound speed, with noise of its own; `00` is the\n");
+        s.push_str("  single-channel export's trace.\n");
+    }
     s.push_str("- Channels `BDF` (acoustic pressure) and `EPZ` (geophone vertical) name the instrument; their\n");
     s.push_str("  band letter is the one the other exports use, not the one SEED gives the sample rate.\n");
     selection(s, w);

@@ -99,6 +99,7 @@ pub fn scenario_requests(
         rows: at("rows"),
         sensors: at("sensors"),
         continuous_h: at("continuous_h"),
+        array_elements: at("array_elements"),
     };
     let options = ExportOptions {
         start: parse_start(&spec.start)
@@ -107,6 +108,7 @@ pub fn scenario_requests(
             rows: spec.rows.clone(),
             sensors: spec.sensors.clone(),
             continuous_h: spec.continuous_h,
+            array_elements: spec.array_elements,
             fields,
             ..waveform::WaveformOptions::windows(spec.rate_hz, spec.pre_s, spec.post_s)
         },
@@ -144,6 +146,11 @@ pub fn export(result: &Path, format: Format, dir: &Path, options: &ExportOptions
     if chooses_sensors && !format.synthesises() {
         let field = if w.rows.is_empty() { &f.sensors } else { &f.rows };
         return Err(f.error(field, format!("chooses sensors for waveforms; {} holds none", format.name())));
+    }
+    if w.array_elements && format != Format::Asdf {
+        let message =
+            format!("array elements are written as ASDF channels, not as {}: use the asdf format", format.name());
+        return Err(f.error(&f.array_elements, message));
     }
     if w.continuous_h.is_some() && format != Format::Asdf {
         let message =

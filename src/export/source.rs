@@ -25,6 +25,8 @@ pub struct Source {
     pub row_names: Vec<String>,
     pub plane: Plane,
     pub clock: Clock,
+    /// The scenario's nominal sound speed at the surface, m/s (array elements' plane-wave delays).
+    pub sound_speed_mps: f64,
 }
 
 impl Source {
@@ -59,6 +61,7 @@ impl Source {
             row_names,
             plane,
             clock,
+            sound_speed_mps: crate::physics::acoustic::sound_speed_mps(scenario.environment.temperature_c),
         };
         source.check_references()?;
         Ok(source)

@@ -4,20 +4,30 @@
 
 use super::quakeml::{NETWORK, Xml, channel_code, modality_word};
 use super::source::Source;
+use super::waveform::array;
 use crate::output::SensorRecord;
 use crate::scenario::Modality;
 use std::io::Write;
 
 pub fn write_stations<W: Write>(source: &Source, out: W) -> std::io::Result<W> {
-    write_station_document(source, source.sensors.iter(), None, out)
+    write_station_document(source, source.sensors.iter(), &Channels::default(), out)
 }
 
-/// A StationXML document of `sensors`; `rate_hz`: their channels' sample rate, where a waveform
-/// export gives one.
+/// How a document's channels are described.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Channels {
+    /// Their sample rate, where a waveform export gives one.
+    pub rate_hz: Option<f64>,
+    /// Acoustic sensors as arrays: a channel per element, at the element's position, location
+    /// codes "00".."03" (`waveform::array`).
+    pub array_elements: bool,
+}
+
+/// A StationXML document of `sensors`.
 pub fn write_station_document<'a, W: Write>(
     source: &Source,
     sensors: impl Iterator<Item = &'a SensorRecord>,
-    rate_hz: Option<f64>,
+    channels: &Channels,
     out: W,
 ) -> std::io::Result<W> {
     let mut xml = Xml::new(out)?;
@@ -36,12 +46,28 @@ pub fn write_station_document<'a, W: Write>(
         xml.open("Site", &[])?;
         xml.leaf("Name", &format!("row {row}, chainage {:.3} km, offset {:.0} m", s.chainage_km, s.offset_m))?;
         xml.close("Site")?;
-        if matches!(s.modality, Modality::Acoustic | Modality::Seismic) {
-            xml.open("Channel", &[("code", channel_code(s.modality)), ("locationCode", "")])?;
-            position(&mut xml, s.lat, s.lon)?;
+        let elements = match s.modality {
+            Modality::Acoustic if channels.array_elements => array::ELEMENTS,
+            Modality::Acoustic | Modality::Seismic => 1,
+            _ => 0,
+        };
+        for element in 0..elements {
+            let location = if channels.array_elements && s.modality == Modality::Acoustic {
+                array::location_code(element)
+            } else {
+                String::new()
+            };
+            xml.open("Channel", &[("code", channel_code(s.modality)), ("locationCode", &location)])?;
+            let [dx, dy] = array::offset_m(element);
+            let [lon, lat] = if element == 0 {
+                [s.lon, s.lat]
+            } else {
+                source.plane.inverse(s.x + dx, s.y + dy).unwrap_or([s.lon, s.lat])
+            };
+            position(&mut xml, lat, lon)?;
             // Depth below the local surface: a mast's height above the ground, negated.
             xml.leaf("Depth", &format!("{:.2}", -s.z))?;
-            if let Some(rate) = rate_hz {
+            if let Some(rate) = channels.rate_hz {
                 xml.leaf("SampleRate", &format!("{rate}"))?;
             }
             xml.close("Channel")?;

@@ -77,6 +77,8 @@ pub struct WaveformSpec {
     /// Continuous traces of every chosen sensor over these scenario hours instead of windows
     /// around detections (ASDF only).
     pub continuous_h: Option<[f64; 2]>,
+    /// Acoustic sensors as 4-element arrays, a channel per element (ASDF only).
+    pub array_elements: bool,
     /// Local civil date of scenario time 0 (YYYY-MM-DD): the exports' absolute times.
     pub start: String,
 }
@@ -91,6 +93,7 @@ impl Default for WaveformSpec {
             rows: Vec::new(),
             sensors: Vec::new(),
             continuous_h: None,
+            array_elements: false,
             start: crate::export::DEFAULT_START.to_string(),
         }
     }

@@ -1,6 +1,7 @@
 //! Waveforms: the kernel against its f64 reference on random windows and pulses, the smoke
 //! run's waveforms against its picks (onset and peak SNR), its ASDF export read by pyasdf
-//! and its SeisBench export read as SeisBench reads it.
+//! its SeisBench export read as SeisBench reads it, and its acoustic arrays' element channels
+//! beamformed back to their sources.
 
 use super::support::{gpu, linewatch, python_script, run_smoke, text};
 use linewatch::export::waveform::gpu::WaveformKernel;
@@ -81,6 +82,7 @@ fn smoke_waveforms_agree_with_their_picks() {
         (vec!["--format", "asdf", "--pre-s=-1"], "--pre-s"),
         (vec!["--format", "asdf", "--png", "q.png"], "--png"),
         (vec!["--format", "seisbench", "--rate-hz", "inf"], "--rate-hz"),
+        (vec!["--format", "seisbench", "--array-elements"], "--array-elements"),
     ] {
         let mut all = vec!["export", result_arg, "-o", "bad"];
         all.extend(args);
@@ -165,5 +167,17 @@ fn smoke_waveforms_agree_with_their_picks() {
         &[result.as_os_str(), waveforms_dir.as_os_str(), seisbench_dir.as_os_str()],
     );
     assert!(printed.contains("seisbench ok"), "{printed}");
+    println!("{}", printed.trim());
+
+    // The acoustic sensors as arrays: beamforming their elements' channels finds the sources.
+    let o = linewatch(
+        dir.path(),
+        &["export", result_arg, "--format", "asdf", "-o", "arrays", "--array-elements", "--rows", "A-acoustic"],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let arrays_dir = dir.path().join("arrays");
+    let zero = std::ffi::OsStr::new("2026-11-14T22:00:00Z");
+    let printed = python_script("check_array.py", &[result.as_os_str(), arrays_dir.as_os_str(), zero]);
+    assert!(printed.contains("array ok"), "{printed}");
     println!("{}", printed.trim());
 }

@@ -35,17 +35,31 @@ pub fn write(source: &Source, options: &WaveformOptions, file: &hdf5::File) -> R
         super::quakeml::write_truth(source, quakeml).map_err(|e| Error::output(source.shown.clone(), e.to_string()))?;
     quakeml.finish().map_err(h5)?;
 
-    let spans = match options.continuous_h {
+    let mut spans = match options.continuous_h {
         Some(hours) => span::continuous(source, options, hours)?,
         None => span::merged(&plan(source, options)?, options.samples()),
     };
+    if options.array_elements {
+        if let Some(big) = spans.iter().find(|s| s.sensor_id >= super::waveform::array::MAX_ARRAY_SENSOR_ID) {
+            let f = &options.fields;
+            let message = format!(
+                "sensor {} is beyond the {} sensors arrays are written for",
+                big.sensor_id,
+                super::waveform::array::MAX_ARRAY_SENSOR_ID
+            );
+            return Err(f.error(&f.array_elements, message));
+        }
+        spans = span::per_element(source, spans);
+    }
     let mut sensors: Vec<u32> = spans.iter().map(|s| s.sensor_id).collect();
     sensors.dedup();
     for &id in &sensors {
         let group = waveforms.create_group(&station_name(id)).map_err(h5)?;
         let mut station_xml = ByteDataset::create(&group, "StationXML").map_err(h5)?;
         let sensor = source.sensor(id).into_iter();
-        station_xml = super::stationxml::write_station_document(source, sensor, Some(options.rate_hz), station_xml)
+        let channels =
+            super::stationxml::Channels { rate_hz: Some(options.rate_hz), array_elements: options.array_elements };
+        station_xml = super::stationxml::write_station_document(source, sensor, &channels, station_xml)
             .map_err(|e| Error::output(source.shown.clone(), e.to_string()))?;
         station_xml.finish().map_err(h5)?;
     }
@@ -76,10 +90,13 @@ fn create_trace(
     waveforms: &hdf5::Group,
     span: &Span,
 ) -> hdf5::Result<hdf5::Dataset> {
-    let channel = source.sensor(span.sensor_id).map_or("", |s| channel_code(s.modality));
+    let sensor = source.sensor(span.sensor_id);
+    let channel = sensor.map_or("", |s| channel_code(s.modality));
+    let array = options.array_elements && sensor.is_some_and(|s| s.modality == crate::scenario::Modality::Acoustic);
+    let location = if array { super::waveform::array::location_code(span.element) } else { String::new() };
     let start_s = f64::from(span.first_sample) / options.rate_hz;
     let end_s = start_s + f64::from(span.samples - 1) / options.rate_hz;
-    let name = trace_name(source, span.sensor_id, channel, start_s, end_s);
+    let name = trace_name(source, span.sensor_id, (&location, channel), start_s, end_s);
     let group = waveforms.group(&station_name(span.sensor_id))?;
     let dataset = group.new_dataset::<f32>().shape(span.samples as usize).create(name.as_str())?;
     dataset.new_attr::<i64>().create("starttime")?.write_scalar(&source.clock.posix_ns(start_s))?;
@@ -105,7 +122,7 @@ fn create_trace(
 
 /// `NET.STA.LOC.CHA__START__END__TAG`, times to the second (to the nanosecond where both fall in
 /// one second), as pyasdf names a trace it adds.
-fn trace_name(source: &Source, sensor_id: u32, channel: &str, start_s: f64, end_s: f64) -> String {
+fn trace_name(source: &Source, sensor_id: u32, (location, channel): (&str, &str), start_s: f64, end_s: f64) -> String {
     let instant = |t_s: f64| {
         let ns = source.clock.posix_ns(t_s);
         chrono::DateTime::from_timestamp(ns.div_euclid(1_000_000_000), ns.rem_euclid(1_000_000_000) as u32)
@@ -118,5 +135,5 @@ fn trace_name(source: &Source, sensor_id: u32, channel: &str, start_s: f64, end_
         s = start.format("%Y-%m-%dT%H:%M:%S.%f").to_string();
         e = end.format("%Y-%m-%dT%H:%M:%S.%f").to_string();
     }
-    format!("{}..{channel}__{s}__{e}__{TAG}", station_name(sensor_id))
+    format!("{}.{location}.{channel}__{s}__{e}__{TAG}", station_name(sensor_id))
 }

@@ -4,6 +4,7 @@
 //! with its detection's SNR, so the waveforms agree with the picks by construction; what they
 //! add is the pulse's shape, overlapping arrivals summed, and noise.
 
+pub mod array;
 pub mod gpu;
 mod picture;
 pub mod reference;
@@ -87,6 +88,8 @@ pub struct WaveformOptions {
     /// Continuous spans of every chosen sensor over these scenario hours, instead of windows
     /// around detections (ASDF only).
     pub continuous_h: Option<[f64; 2]>,
+    /// Acoustic sensors as arrays: a trace per element (`array`; ASDF only).
+    pub array_elements: bool,
     /// How the request names its fields in messages: `--rows`, `--sensors`, `--continuous-h`
     /// on the command line, `[waveforms]` keys in a scenario.
     pub fields: Fields,
@@ -117,6 +120,7 @@ pub struct Fields {
     pub rows: Field,
     pub sensors: Field,
     pub continuous_h: Field,
+    pub array_elements: Field,
 }
 
 impl Fields {
@@ -129,6 +133,7 @@ impl Fields {
             rows: Field::flag("--rows"),
             sensors: Field::flag("--sensors"),
             continuous_h: Field::flag("--continuous-h"),
+            array_elements: Field::flag("--array-elements"),
         }
     }
 
@@ -152,6 +157,7 @@ impl WaveformOptions {
             rows: Vec::new(),
             sensors: Vec::new(),
             continuous_h: None,
+            array_elements: false,
             fields: Fields::command_line(),
         }
     }
@@ -315,24 +321,32 @@ impl Pulses {
         mine[from..].iter().copied().take_while(move |&r| source.detections[r].t_s <= end_s)
     }
 
-    /// The window of `sensor` from sample `first` (of `options.samples()` samples), its pulses
-    /// appended to `pulses`.
+    /// The window of `sensor`'s array element `element` (0: the sensor itself) from sample
+    /// `first` (of `options.samples()` samples), its pulses appended to `pulses`.
     pub fn window(
         &self,
         source: &Source,
         options: &WaveformOptions,
-        sensor: u32,
+        (sensor, element): (u32, u8),
         first: u32,
         pulses: &mut Vec<WavePulse>,
     ) -> WaveWindow {
         let start_s = f64::from(first) / options.rate_hz;
         let end_s = start_s + f64::from(options.samples()) / options.rate_hz;
+        let offset = array::offset_m(element);
+        let at = source.sensor(sensor).map_or([0.0, 0.0], |s| [s.true_x, s.true_y]);
+        // An element hears a pulse at most this much before or after the sensor does.
+        let margin = if element == 0 { 0.0 } else { 2.0 * array::APERTURE_RADIUS_M / source.sound_speed_mps };
         let first_pulse = pulses.len() as u32;
-        for row in self.reaching(source, sensor, start_s, end_s) {
+        for row in self.reaching(source, sensor, start_s - margin, end_s + margin) {
             if let Some((shape, period)) = self.forms[row] {
                 let o = &source.detections[row];
+                let shift = match source.event(o.event_id).filter(|_| element > 0) {
+                    Some(e) => array::delay_s(offset, at, [e.x, e.y], source.sound_speed_mps),
+                    None => 0.0,
+                };
                 pulses.push(WavePulse {
-                    delay_s: (o.t_s - start_s) as f32,
+                    delay_s: (o.t_s + shift - start_s) as f32,
                     amplitude: 10f64.powf(f64::from(o.snr_db) / 20.0) as f32,
                     period_s: period as f32,
                     shape,
@@ -340,7 +354,7 @@ impl Pulses {
             }
         }
         WaveWindow {
-            sensor_id: sensor,
+            sensor_id: array::noise_channel(sensor, element),
             first_sample: first,
             first_pulse,
             pulse_count: pulses.len() as u32 - first_pulse,
@@ -366,7 +380,7 @@ pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
             continue;
         }
         let first = first_sample(d, options, &source.shown)?;
-        plan.windows.push(index.window(source, options, d.sensor_id, first, &mut plan.pulses));
+        plan.windows.push(index.window(source, options, (d.sensor_id, 0), first, &mut plan.pulses));
         plan.rows.push(row);
     }
     plan.forms = index.forms;

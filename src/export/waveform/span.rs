@@ -12,6 +12,8 @@ use crate::export::source::Source;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     pub sensor_id: u32,
+    /// The array element (0: the sensor's own channel; `array`).
+    pub element: u8,
     pub first_sample: u32,
     pub samples: u32,
 }
@@ -34,7 +36,7 @@ pub fn merged(plan: &Plan, samples_per_window: u32) -> Vec<Span> {
                 // Windows end below 2^32 samples (`first_sample` checks it), so this fits.
                 last.samples = (end.max(last.end_sample()) - u64::from(last.first_sample)) as u32;
             }
-            _ => spans.push(Span { sensor_id, first_sample: first, samples: samples_per_window }),
+            _ => spans.push(Span { sensor_id, element: 0, first_sample: first, samples: samples_per_window }),
         }
     }
     spans
@@ -59,8 +61,21 @@ pub fn continuous(source: &Source, options: &WaveformOptions, [from_h, to_h]: [f
     ids.sort_unstable();
     Ok(ids
         .into_iter()
-        .map(|sensor_id| Span { sensor_id, first_sample: first as u32, samples: (end - first) as u32 })
+        .map(|sensor_id| Span { sensor_id, element: 0, first_sample: first as u32, samples: (end - first) as u32 })
         .collect())
+}
+
+/// Each acoustic sensor's spans once per array element, element after element; other spans as
+/// they are.
+pub fn per_element(source: &Source, spans: Vec<Span>) -> Vec<Span> {
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let acoustic = source.sensor(span.sensor_id).is_some_and(|s| s.modality == crate::scenario::Modality::Acoustic);
+        let elements = if acoustic { super::array::ELEMENTS } else { 1 };
+        out.extend((0..elements).map(|element| Span { element, ..span }));
+    }
+    out.sort_by_key(|s| (s.sensor_id, s.element, s.first_sample));
+    out
 }
 
 /// Synthesise `spans` on the device, a batch of kernel windows at a time, handing each piece to
@@ -86,7 +101,7 @@ pub fn synthesise(
         for &(s, offset) in batch.iter() {
             let span = spans[s];
             let first = span.first_sample + offset as u32;
-            windows.push(pulses.window(source, options, span.sensor_id, first, &mut wave_pulses));
+            windows.push(pulses.window(source, options, (span.sensor_id, span.element), first, &mut wave_pulses));
         }
         let values =
             kernel.synthesise(&WaveParams::new(options, windows.len(), source.seed), &windows, &wave_pulses)?;
@@ -131,10 +146,10 @@ mod tests {
         let plan = plan_of(&[(2, 500), (1, 100), (1, 150), (1, 200), (1, 301), (2, 0), (1, 250)]);
         let spans = merged(&plan, 50);
         let expected = [
-            Span { sensor_id: 1, first_sample: 100, samples: 200 },
-            Span { sensor_id: 1, first_sample: 301, samples: 50 },
-            Span { sensor_id: 2, first_sample: 0, samples: 50 },
-            Span { sensor_id: 2, first_sample: 500, samples: 50 },
+            Span { sensor_id: 1, element: 0, first_sample: 100, samples: 200 },
+            Span { sensor_id: 1, element: 0, first_sample: 301, samples: 50 },
+            Span { sensor_id: 2, element: 0, first_sample: 0, samples: 50 },
+            Span { sensor_id: 2, element: 0, first_sample: 500, samples: 50 },
         ];
         assert_eq!(spans, expected);
     }

@@ -153,6 +153,11 @@ fn check_waveforms(p: &FieldPath, w: &WaveformSpec, s: &Scenario) -> Result<(), 
             ));
         }
     }
+    let not_asdf = w.formats.iter().position(|f| f != "asdf");
+    if let (true, Some(i)) = (w.array_elements, not_asdf) {
+        let message = "array elements are written as ASDF channels: with array_elements, formats = [\"asdf\"]";
+        return Err((p.key("formats").index(i), message.into()));
+    }
     crate::export::parse_start(&w.start).map_err(|e| (p.key("start"), e.message()))?;
     Ok(())
 }
