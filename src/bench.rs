@@ -11,7 +11,7 @@ pub use coverage::{CoverageBench, CoverageBenchOptions, coverage};
 pub use line_of_sight::{LineOfSightBench, line_of_sight};
 pub use verify::{VerifyBench, verify};
 pub use viewer::{ViewerBench, viewer};
-pub use waveforms::{WaveformBench, waveforms};
+pub use waveforms::{ContinuousBench, WaveformBench, continuous as waveforms_continuous, waveforms};
 
 use crate::abi;
 use crate::detect::{GpuDetector, SensorGrid, reference};

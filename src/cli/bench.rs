@@ -83,6 +83,16 @@ pub enum BenchMode {
         /// Windows the f64 reference synthesises (the GPU does them all).
         #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
         reference_windows: u64,
+        /// Continuous traces over FROM,TO scenario hours instead of windows around detections
+        /// (their kernel windows are pre_s + post_s long).
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true, value_name = "FROM,TO")]
+        continuous_h: Vec<f64>,
+        /// With --continuous-h: acoustic sensors as 4-element arrays.
+        #[arg(long)]
+        array_elements: bool,
+        /// With --continuous-h: only the sensors of these rows (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        rows: Vec<String>,
     },
 }
 
@@ -147,9 +157,33 @@ pub fn execute(mode: Option<BenchMode>, detection: DetectionArgs) -> Result<u8> 
         BenchMode::LineOfSight { scenario, class, pairs } => {
             println!("{}", crate::bench::line_of_sight(&load(&scenario)?, class.as_deref(), pairs as usize)?);
         }
-        BenchMode::Waveforms { result, rate_hz, pre_s, post_s, reference_windows } => {
-            let options = crate::export::waveform::WaveformOptions::windows(rate_hz, pre_s, post_s);
-            println!("{}", crate::bench::waveforms(&result, &options, reference_windows as usize)?);
+        BenchMode::Waveforms {
+            result,
+            rate_hz,
+            pre_s,
+            post_s,
+            reference_windows,
+            continuous_h,
+            array_elements,
+            rows,
+        } => {
+            let windows = crate::export::waveform::WaveformOptions::windows(rate_hz, pre_s, post_s);
+            match continuous_h.as_slice() {
+                [] => println!("{}", crate::bench::waveforms(&result, &windows, reference_windows as usize)?),
+                &[from, to] => {
+                    let options = crate::export::waveform::WaveformOptions {
+                        continuous_h: Some([from, to]),
+                        array_elements,
+                        rows,
+                        ..windows
+                    };
+                    println!("{}", crate::bench::waveforms_continuous(&result, &options, reference_windows as usize)?);
+                }
+                other => {
+                    let message = format!("takes two hours FROM,TO, found {} values", other.len());
+                    return Err(crate::Error::file("linewatch bench waveforms", "--continuous-h", message));
+                }
+            }
         }
         BenchMode::Viewer { scenario, class, textures } => {
             println!("{}", crate::bench::viewer(&load(&scenario)?, class.as_deref(), &textures)?);
