@@ -60,7 +60,8 @@ def main(result_path, waveforms_dir, seisbench_dir):
         fail(f"{len(metadata)} rows, the waveforms export has {len(windows)} windows")
     if set(metadata["split"]) != {"train", "dev", "test"}:
         fail(f"splits {set(metadata['split'])}")
-    shares = metadata.groupby("source_id")["split"].nunique()
+    # False alarms (source_id -1) are each a group of their own.
+    shares = metadata[metadata["source_id"] >= 0].groupby("source_id")["split"].nunique()
     if (shares > 1).any():
         fail(f"sources in two splits: {list(shares[shares > 1].index[:5])}")
     linked = {int(e["id"]): int(e["linked_id"]) for e in events if e["linked_id"] >= 0}
@@ -68,7 +69,10 @@ def main(result_path, waveforms_dir, seisbench_dir):
     for a, b in linked.items():
         if a in split_of and b in split_of and split_of[a] != split_of[b]:
             fail(f"launch {a} and impact {b} are in different splits")
-    train_share = float(np.mean(metadata.drop_duplicates("source_id")["split"] == "train"))
+    train_share = float(np.mean(metadata[metadata["source_id"] >= 0].drop_duplicates("source_id")["split"] == "train"))
+    false_alarms = int((metadata["source_id"] < 0).sum())
+    if false_alarms != int(np.sum((detections["event_id"] < 0) & (detections["modality"] <= 1))):
+        fail(f"{false_alarms} false-alarm traces, the result has another count of acoustic and seismic false alarms")
     if not 0.55 < train_share < 0.85:
         fail(f"{train_share:.2f} of sources in train, 0.7 intended")
 

@@ -123,7 +123,10 @@ fn seisbench_section(s: &mut String, w: &super::waveform::WaveformOptions) {
     ));
     s.push_str("  `trace_name` `bucketK$i,:1,:W` pointing in (SeisBench's packed layout); `data_format` gives\n");
     s.push_str("  `dimension_order` CW, `sampling_rate`, `unit`. One trace per acoustic or seismic detection an\n");
-    s.push_str(&format!("  event caused, from {} s before its pick to {} s after.\n", w.pre_s, w.post_s));
+    s.push_str(&format!(
+        "  false alarm included (`source_id` -1), from {} s before its pick to {} s after.\n",
+        w.pre_s, w.post_s
+    ));
     s.push_str(&format!(
         "- `split`: train {:.0} %, dev {:.0} %, test {:.0} % of sources, drawn from the seed per source: a\n",
         100.0 * TRAIN_SHARE,
@@ -184,7 +187,7 @@ fn waveform_section(s: &mut String, w: &super::waveform::WaveformOptions) {
         w.rate_hz
     ));
     s.push_str(&format!(
-        "  seismic detection an event caused, from {} s before its pick to {} s after (clipped at\n",
+        "  seismic detection, false alarms included (`event_id` -1), from {} s before its pick to {} s after (clipped at\n",
         w.pre_s, w.post_s
     ));
     s.push_str("  scenario time 0); 1-D columns `time` (POSIX s of the first sample), `start_t_s`, `onset_t_s`\n");
@@ -213,6 +216,8 @@ fn waveform_signal(s: &mut String) {
     s.push_str("  seismic frequency (Lg at 8 Hz) peaking 1.5 periods after the pick. Overlapping pulses add.\n");
     s.push_str("  A pulse spanning few samples is sampled, not filtered: its sampled peak falls short of\n");
     s.push_str("  10^(snr_db/20) (a 1 kHz small-arms blast needs --rate-hz 10000); `pulse_period_s` says.\n");
-    s.push_str("- Not modelled yet: propagation's filtering of the pulse's shape, coloured (wind) noise,\n");
-    s.push_str("  false alarms' transients, per-element array channels.\n");
+    s.push_str("- A false alarm is a transient of the same family at its pick and SNR, its frequency drawn\n");
+    s.push_str("  log-uniformly per detection (acoustic 10–100 Hz, seismic 5–30 Hz: stated assumptions).\n");
+    s.push_str("- Not modelled yet: propagation's filtering of the pulse's shape, a vehicle's spectrum and\n");
+    s.push_str("  small arms' shock wave (every sound is a Friedlander pulse), coloured (wind) noise.\n");
 }

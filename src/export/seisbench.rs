@@ -56,8 +56,12 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// Which split a source group falls in: the same for every trace of a launch and its impact,
-/// and of a track's samples, so no source is in two splits.
-pub fn split_of(source: &Source, event: &EventRecord) -> &'static str {
+/// and of a track's samples, so no source is in two splits. A false alarm (no event) is a group
+/// of its own, keyed by its detection row.
+pub fn split_of(source: &Source, event: Option<&EventRecord>, row: usize) -> &'static str {
+    let Some(event) = event else {
+        return share(source, 3, row as i64);
+    };
     let (kind, group) = if event.track_id >= 0 {
         (1, event.track_id)
     } else if event.linked_id >= 0 {
@@ -65,6 +69,10 @@ pub fn split_of(source: &Source, event: &EventRecord) -> &'static str {
     } else {
         (0, i64::from(event.id))
     };
+    share(source, kind, group)
+}
+
+fn share(source: &Source, kind: u32, group: i64) -> &'static str {
     let key = crate::rng::key(source.seed, crate::rng::purpose::DATASET_SPLIT, group as u32, kind);
     let u = crate::rng::unit_open0(crate::rng::pcg4d(key)[0]);
     if u <= TRAIN_SHARE {
@@ -145,7 +153,7 @@ fn metadata_row(source: &Source, options: &WaveformOptions, plan: &Plan, w: usiz
     let [i_pick, rg_pick, lg_pick] = picks;
     vec![
         trace_name.to_string(),
-        event.map_or("", |e| split_of(source, e)).to_string(),
+        split_of(source, event, plan.rows[w]).to_string(),
         d.event_id.to_string(),
         event.map_or(String::new(), |e| source.clock.iso(e.t_s)),
         event.map_or(String::new(), |e| format!("{:.7}", e.lat)),

@@ -1,5 +1,5 @@
 //! Sensor waveforms around detections (docs/design.md §14): for every acoustic and seismic
-//! detection an event caused, a window of its sensor's signal, synthesised on the GPU
+//! detection (false alarms included), a window of its sensor's signal, synthesised on the GPU
 //! (`shaders/waveform.wgsl`, f64 twin `reference`). Each pulse arrives at its detection's time
 //! with its detection's SNR, so the waveforms agree with the picks by construction; what they
 //! add is the pulse's shape, overlapping arrivals summed, and noise.
@@ -236,19 +236,43 @@ pub fn synthesised(m: Modality) -> bool {
 /// A detection's pulse: its shape and period. Sound is a Friedlander blast wave whose positive
 /// phase lasts half a period of the event's dominant frequency (stated assumption); a ground
 /// wave is a Ricker wavelet at the event's seismic frequency, an Lg arrival at the frequency the
-/// verifier assumes Lg is picked at.
+/// verifier assumes Lg is picked at. A false alarm is a transient of the same family whose
+/// frequency is drawn per detection (`false_alarm_freq_hz`).
 fn pulse_form(source: &Source, d: &DetectionRecord) -> Option<(u32, f64)> {
-    let event = source.event(d.event_id)?;
-    match (d.modality, d.phase) {
-        (Modality::Acoustic, _) => Some((SHAPE_FRIEDLANDER, 0.5 / f64::from(event.acoustic_freq_hz))),
-        (Modality::Seismic, Phase::Lg) => Some((SHAPE_RICKER, 1.0 / crate::physics::source::DEFAULT_REGIONAL_FREQ_HZ)),
-        (Modality::Seismic, Phase::Direct) => Some((SHAPE_RICKER, 1.0 / f64::from(event.seismic_freq_hz))),
-        _ => None,
-    }
-    .filter(|(_, period)| period.is_finite() && *period > 0.0)
+    let form = match (source.event(d.event_id), d.modality, d.phase) {
+        (Some(event), Modality::Acoustic, _) => (SHAPE_FRIEDLANDER, 0.5 / f64::from(event.acoustic_freq_hz)),
+        (Some(_), Modality::Seismic, Phase::Lg) => {
+            (SHAPE_RICKER, 1.0 / crate::physics::source::DEFAULT_REGIONAL_FREQ_HZ)
+        }
+        (Some(event), Modality::Seismic, Phase::Direct) => (SHAPE_RICKER, 1.0 / f64::from(event.seismic_freq_hz)),
+        (None, Modality::Acoustic, _) if d.event_id < 0 => {
+            (SHAPE_FRIEDLANDER, 0.5 / false_alarm_freq_hz(source.seed, d, FALSE_ALARM_ACOUSTIC_HZ))
+        }
+        (None, Modality::Seismic, _) if d.event_id < 0 => {
+            (SHAPE_RICKER, 1.0 / false_alarm_freq_hz(source.seed, d, FALSE_ALARM_SEISMIC_HZ))
+        }
+        _ => return None,
+    };
+    Some(form).filter(|(_, period)| period.is_finite() && *period > 0.0)
 }
 
-/// The windows and their pulses: one window per acoustic or seismic detection an event caused.
+/// The band a false alarm's transient frequency is drawn from, log-uniformly, Hz (stated
+/// assumptions: other impulsive sounds span the blast band of the classes' sources, 10–100 Hz;
+/// other ground transients a geophone's usual 5–30 Hz).
+pub const FALSE_ALARM_ACOUSTIC_HZ: [f64; 2] = [10.0, 100.0];
+pub const FALSE_ALARM_SEISMIC_HZ: [f64; 2] = [5.0, 30.0];
+
+/// A false alarm's transient frequency: a log-uniform draw in `band` keyed by the run's seed,
+/// the sensor and the detection's time, so every export of a result draws the same.
+pub fn false_alarm_freq_hz(seed: u64, d: &DetectionRecord, [lo, hi]: [f64; 2]) -> f64 {
+    let time_bits = d.t_s.to_bits();
+    let key = crate::rng::key(seed, d.sensor_id, (time_bits ^ (time_bits >> 32)) as u32, crate::rng::stream::WAVEFORM);
+    let u = crate::rng::unit_open0(crate::rng::pcg4d(key)[2]);
+    lo * (hi / lo).powf(u)
+}
+
+/// The windows and their pulses: one window per acoustic or seismic detection, false alarms
+/// included.
 pub struct Plan {
     /// Each detection's pulse shape and period (None: no waveform).
     pub forms: Vec<Option<(u32, f64)>>,
