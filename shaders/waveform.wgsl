@@ -1,7 +1,8 @@
 // Sensor waveforms around detections: one thread per output sample. A window is one sensor's
-// span; the pulses of every detection of that sensor that reach into it are summed over white
-// Gaussian noise of unit σ (a counter-based draw per sensor and absolute sample, so windows that
-// overlap hold the same noise). The f64 twin is src/export/waveform/reference.rs.
+// span; the pulses of every detection of that sensor that reach into it are summed over Gaussian
+// noise of unit σ, white, or at a microphone partly red (wind), drawn per channel and absolute
+// sample, so windows that overlap hold the same noise. The f64 twin is
+// src/export/waveform/reference.rs.
 
 #import rng
 
@@ -22,9 +23,10 @@ struct WaveParams {
     rate_hz: f32,
     seed_lo: u32,
     seed_hi: u32,
+    // The wind noise's octaves and the factor that gives their sum unit variance.
+    red_octaves: u32,
+    red_norm: f32,
     _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
 }
 
 struct WaveWindow {
@@ -33,6 +35,8 @@ struct WaveWindow {
     first_sample: u32,
     first_pulse: u32,
     pulse_count: u32,
+    // The share of the noise power that is wind noise (red); the rest is white.
+    red_share: f32,
 }
 
 struct WavePulse {
@@ -70,6 +74,25 @@ fn pulse_shape(tau: f32, period_s: f32, shape: u32) -> f32 {
     return (1.0 - 2.0 * u * u) * exp(-u * u);
 }
 
+// Wind noise at absolute sample n of a channel: octave j holds unit normals every 2^j samples,
+// joined linearly and rescaled to unit variance, weighted 2^(j(β−1)/2) with β = 7/3 so the power
+// density falls as f^(−7/3). The f64 twin is src/export/waveform/noise.rs.
+fn red_noise(channel: u32, n: u32) -> f32 {
+    var sum = 0.0;
+    for (var j = 1u; j <= params.red_octaves; j++) {
+        let m = n >> j;
+        let t = f32(n & ((1u << j) - 1u)) / f32(1u << j);
+        let stream = (STREAM_WIND_NOISE ^ (j << 8u)) ^ params.seed_hi;
+        let ha = pcg4d(vec4<u32>(params.seed_lo, channel, m, stream));
+        let hb = pcg4d(vec4<u32>(params.seed_lo, channel, m + 1u, stream));
+        let a = box_muller(ha.x, ha.y).x;
+        let b = box_muller(hb.x, hb.y).x;
+        let joined = ((1.0 - t) * a + t * b) / sqrt((1.0 - t) * (1.0 - t) + t * t);
+        sum += exp2(f32(j) * WIND_NOISE_OCTAVE_EXPONENT) * joined;
+    }
+    return params.red_norm * sum;
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn synthesise(@builtin(global_invocation_id) id: vec3<u32>) {
     let k = id.x;
@@ -85,7 +108,13 @@ fn synthesise(@builtin(global_invocation_id) id: vec3<u32>) {
         let pulse = pulses[w.first_pulse + p];
         value += pulse.amplitude * pulse_shape(t - pulse.delay_s, pulse.period_s, pulse.shape);
     }
-    let h = pcg4d(vec4<u32>(params.seed_lo, w.sensor_id, w.first_sample + i, STREAM_WAVEFORM ^ params.seed_hi));
-    value += box_muller(h.x, h.y).x;
+    let n = w.first_sample + i;
+    let h = pcg4d(vec4<u32>(params.seed_lo, w.sensor_id, n, STREAM_WAVEFORM ^ params.seed_hi));
+    let white = box_muller(h.x, h.y).x;
+    var red = 0.0;
+    if w.red_share > 0.0 {
+        red = red_noise(w.sensor_id, n);
+    }
+    value += sqrt(1.0 - w.red_share) * white + sqrt(w.red_share) * red;
     samples[k] = value;
 }

@@ -17,6 +17,8 @@ pub mod stream {
     pub const EVENT: u32 = 3;
     /// A sensor's waveform noise (the event word is the sensor, the sensor word the sample).
     pub const WAVEFORM: u32 = 4;
+    /// A microphone's wind noise, xor the octave shifted left by 8 (`export::waveform::noise`).
+    pub const WIND_NOISE: u32 = 5;
     /// The sensor word of an event-wide draw: no sensor has this id.
     pub const EVENT_WIDE: u32 = u32::MAX;
 }

@@ -69,6 +69,7 @@ pub fn constants() -> String {
     u32_const("STREAM_EVENT", stream::EVENT);
     u32_const("EVENT_WIDE", stream::EVENT_WIDE);
     u32_const("STREAM_WAVEFORM", stream::WAVEFORM);
+    u32_const("STREAM_WIND_NOISE", stream::WIND_NOISE);
     for (name, value) in [
         ("MIN_TIMING_SIGMA_S", MIN_TIMING_SIGMA_S),
         ("SINGULAR_DET", SINGULAR_DET),
@@ -82,6 +83,7 @@ pub fn constants() -> String {
         ("LG_ANCHOR_M", crate::physics::seismic::LG_ANCHOR_M),
         ("LG_CROSSOVER_M", crate::physics::seismic::LG_CROSSOVER_M),
         ("LG_NEAREST_M", crate::physics::seismic::LG_NEAREST_M),
+        ("WIND_NOISE_OCTAVE_EXPONENT", (crate::export::waveform::noise::WIND_NOISE_EXPONENT - 1.0) / 2.0),
     ] {
         let _ = writeln!(out, "const {name}: f32 = {:?}f;", value as f32);
     }

@@ -209,8 +209,10 @@ fn selection(s: &mut String, w: &super::waveform::WaveformOptions) {
 
 /// What the samples are: the synthesis the waveform formats share.
 fn waveform_signal(s: &mut String) {
-    s.push_str("- Units are the noise σ: white Gaussian noise of σ 1, the same draw wherever two windows of\n");
-    s.push_str("  one sensor overlap. Each detection of the sensor is a pulse arriving at its pick with\n");
+    s.push_str("- Units are the noise σ: Gaussian noise of σ 1, the same draw wherever two windows of one\n");
+    s.push_str("  channel overlap; white at geophones; at microphones the ambient (white) plus wind noise\n");
+    s.push_str("  falling as f^(-7/3) (Batchelor 1951), mixed by their powers in the scenario's nominal wind\n");
+    s.push_str("  and hour. Each detection of the sensor is a pulse arriving at its pick with\n");
     s.push_str("  peak 10^(snr_db/20): sound a Friedlander blast wave (b = 1) whose positive phase is half a\n");
     s.push_str("  period of the event's dominant frequency, a ground wave a Ricker wavelet at the event's\n");
     s.push_str("  seismic frequency (Lg at 8 Hz) peaking 1.5 periods after the pick. Overlapping pulses add.\n");
@@ -219,5 +221,6 @@ fn waveform_signal(s: &mut String) {
     s.push_str("- A false alarm is a transient of the same family at its pick and SNR, its frequency drawn\n");
     s.push_str("  log-uniformly per detection (acoustic 10–100 Hz, seismic 5–30 Hz: stated assumptions).\n");
     s.push_str("- Not modelled yet: propagation's filtering of the pulse's shape, a vehicle's spectrum and\n");
-    s.push_str("  small arms' shock wave (every sound is a Friedlander pulse), coloured (wind) noise.\n");
+    s.push_str("  small arms' shock wave (every sound is a Friedlander pulse), the wind's variation along\n");
+    s.push_str("  the line.\n");
 }

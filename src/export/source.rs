@@ -27,6 +27,9 @@ pub struct Source {
     pub clock: Clock,
     /// The scenario's nominal sound speed at the surface, m/s (array elements' plane-wave delays).
     pub sound_speed_mps: f64,
+    /// The scenario's nominal weather and noise levels (the waveforms' background).
+    pub environment: crate::scenario::Environment,
+    pub utc_offset_h: f64,
 }
 
 impl Source {
@@ -62,6 +65,8 @@ impl Source {
             plane,
             clock,
             sound_speed_mps: crate::physics::acoustic::sound_speed_mps(scenario.environment.temperature_c),
+            environment: scenario.environment.clone(),
+            utc_offset_h: scenario.utc_offset_h,
         };
         source.check_references()?;
         Ok(source)
@@ -101,6 +106,13 @@ impl Source {
             Some(e) if e.id == wanted => Some(e),
             _ => self.events.iter().find(|e| e.id == wanted),
         }
+    }
+
+    /// Whether it is day at scenario time `t_s` and a longitude, by the scenario's day hours
+    /// (local solar time, as the run decides it).
+    pub fn is_day(&self, t_s: f64, lon_deg: f64) -> bool {
+        let hour = (t_s / 3600.0 - self.utc_offset_h + lon_deg / 15.0).rem_euclid(24.0);
+        hour >= self.environment.day_start_h && hour < self.environment.day_end_h
     }
 
     pub fn class_name(&self, event: &EventRecord) -> &str {

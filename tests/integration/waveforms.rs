@@ -5,7 +5,9 @@
 
 use super::support::{gpu, linewatch, python_script, run_smoke, text};
 use linewatch::export::waveform::gpu::WaveformKernel;
-use linewatch::export::waveform::{SHAPE_FRIEDLANDER, SHAPE_RICKER, WaveParams, WavePulse, WaveWindow, reference};
+use linewatch::export::waveform::{
+    SHAPE_FRIEDLANDER, SHAPE_RICKER, WaveParams, WavePulse, WaveWindow, WaveformOptions, noise, reference,
+};
 use rand::{Rng, SeedableRng};
 
 #[test]
@@ -35,16 +37,20 @@ fn kernel_matches_its_f64_reference_on_random_windows() {
                 first_sample: rng.random_range(0..80_000_000),
                 first_pulse,
                 pulse_count: count,
+                red_share: if rng.random_bool(0.5) { rng.random_range(0.0..1.0) } else { 0.0 },
             });
         }
         let run_seed: u64 = rng.random();
+        let octaves = noise::red_octaves(f64::from(rate_hz));
         let params = WaveParams {
             samples_per_window: samples,
             window_count: windows.len() as u32,
             rate_hz,
             seed_lo: run_seed as u32,
             seed_hi: (run_seed >> 32) as u32,
-            pad: [0; 3],
+            red_octaves: octaves,
+            red_norm: noise::red_norm(octaves) as f32,
+            pad: 0,
         };
         let on_gpu = kernel.synthesise(&params, &windows, &pulses).expect("synthesise");
         let want = reference::synthesise(&params, &windows, &pulses, run_seed);
@@ -62,6 +68,57 @@ fn kernel_matches_its_f64_reference_on_random_windows() {
             worst = worst.max(miss / (1.0 + sum_amplitude));
         }
         assert!(worst > 0.0, "the two differ somewhere (f32 against f64): the comparison is real");
+    }
+}
+
+/// Mean periodogram of `windows` (rows of `n` samples) at `freq_hz`, Hann-tapered.
+fn power_at(values: &[f32], n: usize, rate_hz: f64, freq_hz: f64) -> f64 {
+    let rows = values.len() / n;
+    let mut total = 0.0;
+    for row in values.chunks(n) {
+        let (mut re, mut im) = (0.0f64, 0.0f64);
+        for (i, v) in row.iter().enumerate() {
+            let taper = 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos();
+            let phase = std::f64::consts::TAU * freq_hz * i as f64 / rate_hz;
+            re += taper * f64::from(*v) * phase.cos();
+            im += taper * f64::from(*v) * phase.sin();
+        }
+        total += re * re + im * im;
+    }
+    total / rows as f64
+}
+
+#[test]
+fn wind_noise_falls_as_f_to_the_minus_seven_thirds_and_the_ambient_is_flat() {
+    let kernel = WaveformKernel::new(gpu()).expect("kernel");
+    let options = WaveformOptions::windows(1000.0, 0.0, 8.192);
+    let n = options.samples() as usize;
+    let freqs = [4.0, 8.0, 16.0, 32.0, 64.0];
+    for (share, expected) in [(1.0f32, -noise::WIND_NOISE_EXPONENT), (0.0, 0.0)] {
+        let windows: Vec<WaveWindow> = (0..48)
+            .map(|k| WaveWindow {
+                sensor_id: k % 6,
+                first_sample: (k / 6) * n as u32,
+                first_pulse: 0,
+                pulse_count: 0,
+                red_share: share,
+            })
+            .collect();
+        let params = WaveParams::new(&options, windows.len(), 11);
+        let values = kernel.synthesise(&params, &windows, &[]).expect("synthesise");
+        let variance = values.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / values.len() as f64;
+        assert!((variance - 1.0).abs() < 0.1, "share {share}: variance {variance}");
+        // Least-squares slope of log power against log frequency.
+        let points: Vec<(f64, f64)> =
+            freqs.iter().map(|&f| (f64::ln(f), power_at(&values, n, options.rate_hz, f).ln())).collect();
+        let (mx, my) = (
+            points.iter().map(|p| p.0).sum::<f64>() / points.len() as f64,
+            points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64,
+        );
+        let slope = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>()
+            / points.iter().map(|p| (p.0 - mx).powi(2)).sum::<f64>();
+        println!("wind share {share}: spectral slope {slope:.2} (expected {expected:.2}), variance {variance:.3}");
+        assert!((slope - expected).abs() < 0.35, "share {share}: slope {slope:.2}, expected {expected:.2}");
     }
 }
 
@@ -123,7 +180,12 @@ fn smoke_waveforms_agree_with_their_picks() {
         checked += 1;
         let ricker = modality[w] == "seismic";
         let span = ((if ricker { 3.0 } else { 1.0 }) * period[w] * rate_hz).ceil() as usize + 1;
-        let window = row.iter().skip(at).take(span).map(|v| f64::from(v.abs()));
+        // The level just before the onset taken off, as an analyst's baseline: wind noise is
+        // slow against a pulse and would otherwise ride under its peak.
+        let before = ((0.02 * rate_hz) as usize).max(4).min(at);
+        let baseline =
+            row.iter().skip(at - before).take(before).map(|v| f64::from(*v)).sum::<f64>() / before.max(1) as f64;
+        let window = row.iter().skip(at).take(span).map(|v| (f64::from(*v) - baseline).abs());
         let (peak_at, peak) = window.enumerate().fold((0, 0.0), |b, (i, v)| if v > b.1 { (i, v) } else { b });
         let expected = 10f64.powf(snr[w] / 20.0);
         if (20.0 * (peak / expected).log10()).abs() <= 2.0 {

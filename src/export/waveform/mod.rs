@@ -6,6 +6,7 @@
 
 pub mod array;
 pub mod gpu;
+pub mod noise;
 mod picture;
 pub mod reference;
 pub mod span;
@@ -36,7 +37,10 @@ pub struct WaveParams {
     pub rate_hz: f32,
     pub seed_lo: u32,
     pub seed_hi: u32,
-    pub pad: [u32; 3],
+    /// The wind noise's octaves and their normalisation (`noise`).
+    pub red_octaves: u32,
+    pub red_norm: f32,
+    pub pad: u32,
 }
 
 impl WaveParams {
@@ -47,7 +51,9 @@ impl WaveParams {
             rate_hz: options.rate_hz as f32,
             seed_lo: seed as u32,
             seed_hi: (seed >> 32) as u32,
-            pad: [0; 3],
+            red_octaves: noise::red_octaves(options.rate_hz),
+            red_norm: noise::red_norm(noise::red_octaves(options.rate_hz)) as f32,
+            pad: 0,
         }
     }
 }
@@ -60,6 +66,8 @@ pub struct WaveWindow {
     pub first_sample: u32,
     pub first_pulse: u32,
     pub pulse_count: u32,
+    /// The share of the noise power that is wind noise (red); the rest is white.
+    pub red_share: f32,
 }
 
 /// One arrival in a window.
@@ -377,11 +385,18 @@ impl Pulses {
                 });
             }
         }
+        let red_share = match source.sensor(sensor) {
+            Some(s) if s.modality == Modality::Acoustic => {
+                noise::wind_share(&source.environment, source.is_day(start_s, s.lon)) as f32
+            }
+            _ => 0.0,
+        };
         WaveWindow {
             sensor_id: array::noise_channel(sensor, element),
             first_sample: first,
             first_pulse,
             pulse_count: pulses.len() as u32 - first_pulse,
+            red_share,
         }
     }
 }

@@ -35,8 +35,16 @@ pub fn synthesise(params: &WaveParams, windows: &[WaveWindow], pulses: &[WavePul
                 .iter()
                 .map(|p| f64::from(p.amplitude) * pulse_shape(t - f64::from(p.delay_s), f64::from(p.period_s), p.shape))
                 .sum();
-            let h = rng::pcg4d(rng::key(seed, w.sensor_id, w.first_sample + i as u32, rng::stream::WAVEFORM));
-            *sample = signal + rng::box_muller(h[0], h[1]).0;
+            let n = w.first_sample + i as u32;
+            let h = rng::pcg4d(rng::key(seed, w.sensor_id, n, rng::stream::WAVEFORM));
+            let white = rng::box_muller(h[0], h[1]).0;
+            let share = f64::from(w.red_share);
+            let red = if share > 0.0 {
+                super::noise::red(seed, w.sensor_id, n, params.red_octaves, f64::from(params.red_norm))
+            } else {
+                0.0
+            };
+            *sample = signal + (1.0 - share).sqrt() * white + share.sqrt() * red;
         }
     }
     out

@@ -136,7 +136,13 @@ mod tests {
     fn plan_of(starts: &[(u32, u32)]) -> Plan {
         let windows = starts
             .iter()
-            .map(|&(sensor_id, first_sample)| WaveWindow { sensor_id, first_sample, first_pulse: 0, pulse_count: 0 })
+            .map(|&(sensor_id, first_sample)| WaveWindow {
+                sensor_id,
+                first_sample,
+                first_pulse: 0,
+                pulse_count: 0,
+                red_share: 0.0,
+            })
             .collect();
         Plan { forms: Vec::new(), rows: Vec::new(), windows, pulses: Vec::new() }
     }
