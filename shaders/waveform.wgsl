@@ -9,6 +9,7 @@
 const WORKGROUP_SIZE: u32 = 64u;
 const SHAPE_FRIEDLANDER: u32 = 0u;
 const SHAPE_RICKER: u32 = 1u;
+const SHAPE_BURST: u32 = 2u;
 // A Friedlander pulse is cut after this many positive-phase durations (its tail is below
 // 2e-6 of its peak); a Ricker wavelet spans three periods centred on the middle one (its ends
 // are 1e-8 of its peak): no step where either starts or stops.
@@ -47,6 +48,11 @@ struct WavePulse {
     // Friedlander: positive-phase duration; Ricker: one period of its peak frequency, s.
     period_s: f32,
     shape: u32,
+    // Friedlander: σ of the air-absorption low-pass over its path, s (0: unfiltered).
+    smoothing_s: f32,
+    // Burst: its Hann envelope's length, centred on the pick, s, and its draws' key (the event).
+    duration_s: f32,
+    key: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: WaveParams;
@@ -54,17 +60,67 @@ struct WavePulse {
 @group(0) @binding(2) var<storage, read> pulses: array<WavePulse>;
 @group(0) @binding(3) var<storage, read_write> samples: array<f32>;
 
-// A pulse's value at τ seconds after its arrival, peak 1.
-fn pulse_shape(tau: f32, period_s: f32, shape: u32) -> f32 {
-    if tau < 0.0 {
-        return 0.0;
-    }
-    if shape == SHAPE_FRIEDLANDER {
-        let x = tau / period_s;
-        if x > FRIEDLANDER_SPAN {
+// erfcx(z) = exp(z²)·erfc(z) for z ≥ 0: the Chebyshev fit of Numerical Recipes' erfcc without
+// its exp(−z²) (fractional error below 1.2e-7); the f64 twin is src/export/waveform/absorption.rs.
+fn erfcx(z: f32) -> f32 {
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+        + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    return t * exp(poly);
+}
+
+// A Friedlander wave through the Gaussian low-pass of σ, closed form (see absorption.rs):
+// F = J0·(1 + λ²σ² − λτ) − λσ²·g(τ), J0 through erfcx so no factor overflows.
+fn friedlander_filtered(tau: f32, period_s: f32, sigma: f32) -> f32 {
+    let lambda = 1.0 / period_s;
+    if sigma <= 0.0 {
+        if tau < 0.0 {
             return 0.0;
         }
-        return (1.0 - x) * exp(-x);
+        return (1.0 - lambda * tau) * exp(-lambda * tau);
+    }
+    let s2 = sigma * sigma;
+    let z = (lambda * s2 - tau) / (sigma * 1.4142135623730951);
+    let gauss = exp(-tau * tau / (2.0 * s2));
+    var j0 = 0.0;
+    if z >= 0.0 {
+        j0 = 0.5 * gauss * erfcx(z);
+    } else {
+        j0 = 0.5 * exp(-lambda * tau + 0.5 * lambda * lambda * s2) * (2.0 - erfcx(-z) * exp(-z * z));
+    }
+    let g = gauss / (sigma * 2.5066282746310002);
+    return j0 * (1.0 + lambda * lambda * s2 - lambda * tau) - lambda * s2 * g;
+}
+
+// A moving source's burst τ after its pick: BURST_TONES tones of random frequency within the
+// octave around 1/period and random phase, RMS 1, under a Hann envelope of `duration` centred on
+// the pick. The f64 twin is reference::burst.
+fn burst(tau: f32, period_s: f32, duration_s: f32, key: u32) -> f32 {
+    let half = 0.5 * duration_s;
+    if abs(tau) >= half {
+        return 0.0;
+    }
+    let envelope = 0.5 + 0.5 * cos(PI * tau / half);
+    var sum = 0.0;
+    for (var k = 0u; k < BURST_TONES; k++) {
+        let h = pcg4d(vec4<u32>(params.seed_lo, key, k, STREAM_BURST ^ params.seed_hi));
+        let freq = exp2(unit_open0(h.x) - 0.5) / period_s;
+        sum += cos(TAU * fract(freq * tau + unit_open0(h.y)));
+    }
+    return envelope * sqrt(2.0 / f32(BURST_TONES)) * sum;
+}
+
+// A pulse's value at τ seconds after its arrival (peak 1 unfiltered).
+fn pulse_shape(tau: f32, period_s: f32, shape: u32, smoothing_s: f32) -> f32 {
+    if shape == SHAPE_FRIEDLANDER {
+        let lead = 6.0 * smoothing_s;
+        if tau < -lead || tau > FRIEDLANDER_SPAN * period_s + lead {
+            return 0.0;
+        }
+        return friedlander_filtered(tau, period_s, smoothing_s);
+    }
+    if tau < 0.0 {
+        return 0.0;
     }
     // Ricker wavelet centred 1.5 periods after the arrival.
     if tau > RICKER_SPAN * period_s {
@@ -106,7 +162,12 @@ fn synthesise(@builtin(global_invocation_id) id: vec3<u32>) {
     var value = 0.0;
     for (var p = 0u; p < w.pulse_count; p++) {
         let pulse = pulses[w.first_pulse + p];
-        value += pulse.amplitude * pulse_shape(t - pulse.delay_s, pulse.period_s, pulse.shape);
+        let tau = t - pulse.delay_s;
+        if pulse.shape == SHAPE_BURST {
+            value += pulse.amplitude * burst(tau, pulse.period_s, pulse.duration_s, pulse.key);
+        } else {
+            value += pulse.amplitude * pulse_shape(tau, pulse.period_s, pulse.shape, pulse.smoothing_s);
+        }
     }
     let n = w.first_sample + i;
     let h = pcg4d(vec4<u32>(params.seed_lo, w.sensor_id, n, STREAM_WAVEFORM ^ params.seed_hi));

@@ -19,6 +19,9 @@ pub mod stream {
     pub const WAVEFORM: u32 = 4;
     /// A microphone's wind noise, xor the octave shifted left by 8 (`export::waveform::noise`).
     pub const WIND_NOISE: u32 = 5;
+    /// A moving source's burst: its tones' frequencies and phases (the event word is the event,
+    /// the sensor word the tone).
+    pub const BURST: u32 = 6;
     /// The sensor word of an event-wide draw: no sensor has this id.
     pub const EVENT_WIDE: u32 = u32::MAX;
 }

@@ -70,6 +70,8 @@ pub fn constants() -> String {
     u32_const("EVENT_WIDE", stream::EVENT_WIDE);
     u32_const("STREAM_WAVEFORM", stream::WAVEFORM);
     u32_const("STREAM_WIND_NOISE", stream::WIND_NOISE);
+    u32_const("STREAM_BURST", stream::BURST);
+    u32_const("BURST_TONES", crate::export::waveform::BURST_TONES);
     for (name, value) in [
         ("MIN_TIMING_SIGMA_S", MIN_TIMING_SIGMA_S),
         ("SINGULAR_DET", SINGULAR_DET),

@@ -220,7 +220,11 @@ fn waveform_signal(s: &mut String) {
     s.push_str("  10^(snr_db/20) (a 1 kHz small-arms blast needs --rate-hz 10000); `pulse_period_s` says.\n");
     s.push_str("- A false alarm is a transient of the same family at its pick and SNR, its frequency drawn\n");
     s.push_str("  log-uniformly per detection (acoustic 10–100 Hz, seismic 5–30 Hz: stated assumptions).\n");
-    s.push_str("- Not modelled yet: propagation's filtering of the pulse's shape, a vehicle's spectrum and\n");
-    s.push_str("  small arms' shock wave (every sound is a Friedlander pulse), the wind's variation along\n");
-    s.push_str("  the line.\n");
+    s.push_str("- Sound reaches the sensor through air absorption over its path (ISO 9613-1, nominal weather),\n");
+    s.push_str("  as a Gaussian low-pass fitted at the pulse's frequency: farther pulses are smoother, still\n");
+    s.push_str("  peaking at 10^(snr_db/20), `peak_delay_s` after the pick (columns `pulse_smoothing_s`,\n");
+    s.push_str("  `peak_delay_s` in waveforms.h5).\n");
+    s.push_str("- Not modelled yet: a vehicle's spectrum and small arms' shock wave (every sound is a\n");
+    s.push_str("  Friedlander pulse), refraction's and the ground's shaping of a pulse, the wind's variation\n");
+    s.push_str("  along the line.\n");
 }

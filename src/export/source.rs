@@ -30,6 +30,8 @@ pub struct Source {
     /// The scenario's nominal weather and noise levels (the waveforms' background).
     pub environment: crate::scenario::Environment,
     pub utc_offset_h: f64,
+    /// Each class's track sample interval, s (moving classes only).
+    pub track_sample_s: Vec<Option<f64>>,
 }
 
 impl Source {
@@ -67,6 +69,7 @@ impl Source {
             sound_speed_mps: crate::physics::acoustic::sound_speed_mps(scenario.environment.temperature_c),
             environment: scenario.environment.clone(),
             utc_offset_h: scenario.utc_offset_h,
+            track_sample_s: scenario.classes.iter().map(|c| c.track.as_ref().map(|t| t.sample_s)).collect(),
         };
         source.check_references()?;
         Ok(source)

@@ -4,6 +4,7 @@
 //! with its detection's SNR, so the waveforms agree with the picks by construction; what they
 //! add is the pulse's shape, overlapping arrivals summed, and noise.
 
+pub mod absorption;
 pub mod array;
 pub mod gpu;
 pub mod noise;
@@ -21,6 +22,14 @@ use bytemuck::{Pod, Zeroable};
 
 pub const SHAPE_FRIEDLANDER: u32 = 0;
 pub const SHAPE_RICKER: u32 = 1;
+/// A moving source's sound: band-limited noise under a Hann envelope (`burst`).
+pub const SHAPE_BURST: u32 = 2;
+/// Tones summed in a burst: random frequencies within the octave around the source's dominant
+/// frequency and random phases, so the sum is band-limited noise (stated: a vehicle's engine,
+/// tracks and tyres as one band of the class's `acoustic_freq_hz` or `seismic_freq_hz`).
+pub const BURST_TONES: u32 = 8;
+/// A burst's length when the class gives no track sample interval, s (stated).
+pub const DEFAULT_BURST_S: f64 = 2.0;
 /// A Friedlander pulse's span in positive-phase durations, a Ricker wavelet's in periods (as
 /// `shaders/waveform.wgsl`: both ends below 2e-6 of the peak, so no step where they are cut).
 pub const FRIEDLANDER_SPAN: f64 = 16.0;
@@ -81,6 +90,12 @@ pub struct WavePulse {
     /// Friedlander: positive-phase duration; Ricker: one period, s.
     pub period_s: f32,
     pub shape: u32,
+    /// Friedlander: σ of the air-absorption low-pass its path applies, s (0: none; `absorption`).
+    pub smoothing_s: f32,
+    /// Burst: its Hann envelope's length, centred on the pick, s.
+    pub duration_s: f32,
+    /// Burst: the key of its tones' draws (the event id).
+    pub key: u32,
 }
 
 /// What to synthesise.
@@ -241,13 +256,75 @@ pub fn synthesised(m: Modality) -> bool {
     matches!(m, Modality::Acoustic | Modality::Seismic)
 }
 
-/// A detection's pulse: its shape and period. Sound is a Friedlander blast wave whose positive
-/// phase lasts half a period of the event's dominant frequency (stated assumption); a ground
-/// wave is a Ricker wavelet at the event's seismic frequency, an Lg arrival at the frequency the
-/// verifier assumes Lg is picked at. A false alarm is a transient of the same family whose
-/// frequency is drawn per detection (`false_alarm_freq_hz`).
-fn pulse_form(source: &Source, d: &DetectionRecord) -> Option<(u32, f64)> {
-    let form = match (source.event(d.event_id), d.modality, d.phase) {
+/// A detection's pulse as the kernel draws it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Form {
+    pub shape: u32,
+    /// Friedlander: positive-phase duration; Ricker: one period, s.
+    pub period_s: f64,
+    /// The air-absorption low-pass's σ over the path, s (`absorption`; 0: unfiltered).
+    pub smoothing_s: f64,
+    /// The filtered shape's peak (1 unfiltered), and how long after the pick it comes, s.
+    pub peak: f64,
+    pub peak_delay_s: f64,
+    /// Burst: its envelope's length, s, and its draws' key.
+    pub duration_s: f64,
+    pub key: u32,
+}
+
+impl Form {
+    /// How long before its pick the pulse starts and after it it ends, s.
+    pub fn lead_s(&self) -> f64 {
+        if self.shape == SHAPE_BURST { 0.5 * self.duration_s } else { 6.0 * self.smoothing_s }
+    }
+
+    pub fn reach_s(&self) -> f64 {
+        match self.shape {
+            SHAPE_BURST => 0.5 * self.duration_s,
+            SHAPE_FRIEDLANDER => FRIEDLANDER_SPAN * self.period_s + self.lead_s(),
+            _ => RICKER_SPAN * self.period_s,
+        }
+    }
+
+    pub fn shape_word(&self) -> &'static str {
+        match self.shape {
+            SHAPE_FRIEDLANDER => "friedlander",
+            SHAPE_RICKER => "ricker",
+            _ => "burst",
+        }
+    }
+}
+
+/// A detection's pulse. Sound is a Friedlander blast wave whose positive phase lasts half a
+/// period of the event's dominant frequency (stated assumption), filtered by air absorption over
+/// its path from the true source to the true sensor (`absorption`, in the nominal weather); a
+/// ground wave is a Ricker wavelet at the event's seismic frequency, an Lg arrival at the
+/// frequency the verifier assumes Lg is picked at (the ground's own filtering is not modelled).
+/// A false alarm is a transient of the same family whose frequency is drawn per detection
+/// (`false_alarm_freq_hz`), unfiltered. A moving source (a vehicle, a drone) is heard and felt
+/// for as long as it moves: each of its samples is a burst of band-limited noise at its
+/// frequency, as long as two sample intervals under a Hann envelope, so the bursts of one track
+/// join into one steady sound; its SNR is the burst's RMS at the envelope's centre.
+fn pulse_form(source: &Source, d: &DetectionRecord) -> Option<Form> {
+    if let Some(event) = source.event(d.event_id).filter(|e| e.kind == crate::events::EventKind::Movement) {
+        let freq = match d.modality {
+            Modality::Acoustic => f64::from(event.acoustic_freq_hz),
+            Modality::Seismic => f64::from(event.seismic_freq_hz),
+            _ => return None,
+        };
+        let interval = source.track_sample_s.get(usize::from(event.class)).copied().flatten();
+        let duration_s = 2.0 * interval.unwrap_or(0.5 * DEFAULT_BURST_S);
+        return (freq.is_finite() && freq > 0.0).then_some(Form {
+            shape: SHAPE_BURST,
+            period_s: 1.0 / freq,
+            smoothing_s: 0.0,
+            peak: 1.0,
+            peak_delay_s: 0.0,
+            duration_s,
+            key: event.id,
+        });
+    }
+    let (shape, period_s) = match (source.event(d.event_id), d.modality, d.phase) {
         (Some(event), Modality::Acoustic, _) => (SHAPE_FRIEDLANDER, 0.5 / f64::from(event.acoustic_freq_hz)),
         (Some(_), Modality::Seismic, Phase::Lg) => {
             (SHAPE_RICKER, 1.0 / crate::physics::source::DEFAULT_REGIONAL_FREQ_HZ)
@@ -261,7 +338,19 @@ fn pulse_form(source: &Source, d: &DetectionRecord) -> Option<(u32, f64)> {
         }
         _ => return None,
     };
-    Some(form).filter(|(_, period)| period.is_finite() && *period > 0.0)
+    if !(period_s.is_finite() && period_s > 0.0) {
+        return None;
+    }
+    let smoothing_s = match (source.event(d.event_id), source.sensor(d.sensor_id)) {
+        (Some(event), Some(sensor)) if shape == SHAPE_FRIEDLANDER => {
+            let range_m = (event.x - sensor.true_x).hypot(event.y - sensor.true_y);
+            absorption::smoothing_s(0.5 / period_s, range_m, &source.environment)
+        }
+        _ => 0.0,
+    };
+    let (peak, peak_delay_s) =
+        if shape == SHAPE_FRIEDLANDER { absorption::peak(period_s, smoothing_s) } else { (1.0, 1.5 * period_s) };
+    Some(Form { shape, period_s, smoothing_s, peak, peak_delay_s, duration_s: 0.0, key: 0 })
 }
 
 /// The band a false alarm's transient frequency is drawn from, log-uniformly, Hz (stated
@@ -282,8 +371,8 @@ pub fn false_alarm_freq_hz(seed: u64, d: &DetectionRecord, [lo, hi]: [f64; 2]) -
 /// The windows and their pulses: one window per acoustic or seismic detection, false alarms
 /// included.
 pub struct Plan {
-    /// Each detection's pulse shape and period (None: no waveform).
-    pub forms: Vec<Option<(u32, f64)>>,
+    /// Each detection's pulse (None: no waveform).
+    pub forms: Vec<Option<Form>>,
     /// Detection row of each window.
     pub rows: Vec<usize>,
     pub windows: Vec<WaveWindow>,
@@ -314,20 +403,21 @@ impl Plan {
 
 /// Every detection's pulse, by sensor: what a window of any sensor at any time holds.
 pub struct Pulses {
-    /// Each detection's pulse shape and period (None: no waveform).
-    pub forms: Vec<Option<(u32, f64)>>,
+    /// Each detection's pulse (None: no waveform).
+    pub forms: Vec<Option<Form>>,
     /// Each sensor's detections with a pulse, in time order.
     by_sensor: std::collections::HashMap<u32, Vec<usize>>,
-    /// The furthest any pulse reaches past its arrival, s.
+    /// The furthest any pulse reaches past its arrival, and before it, s.
     longest_s: f64,
+    lead_s: f64,
 }
 
 impl Pulses {
     pub fn new(source: &Source) -> Self {
-        let forms: Vec<Option<(u32, f64)>> = source.detections.iter().map(|d| pulse_form(source, d)).collect();
-        let reach =
-            |&(shape, p): &(u32, f64)| if shape == SHAPE_FRIEDLANDER { FRIEDLANDER_SPAN * p } else { RICKER_SPAN * p };
-        let longest_s = forms.iter().flatten().map(reach).fold(0.0, f64::max);
+        use rayon::prelude::*;
+        let forms: Vec<Option<Form>> = source.detections.par_iter().map(|d| pulse_form(source, d)).collect();
+        let longest_s = forms.iter().flatten().map(Form::reach_s).fold(0.0, f64::max);
+        let lead_s = forms.iter().flatten().map(Form::lead_s).fold(0.0, f64::max);
         let mut by_sensor: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
         for (row, d) in source.detections.iter().enumerate() {
             if forms[row].is_some() {
@@ -337,7 +427,7 @@ impl Pulses {
         for rows in by_sensor.values_mut() {
             rows.sort_by(|&a, &b| source.detections[a].t_s.total_cmp(&source.detections[b].t_s));
         }
-        Self { forms, by_sensor, longest_s }
+        Self { forms, by_sensor, longest_s, lead_s }
     }
 
     /// Rows of `sensor`'s detections whose pulses reach into `[start_s, end_s]`.
@@ -350,6 +440,7 @@ impl Pulses {
     ) -> impl Iterator<Item = usize> + 'a {
         let mine = self.by_sensor.get(&sensor).map_or(&[][..], Vec::as_slice);
         let from = mine.partition_point(|&r| source.detections[r].t_s < start_s - self.longest_s);
+        let end_s = end_s + self.lead_s;
         mine[from..].iter().copied().take_while(move |&r| source.detections[r].t_s <= end_s)
     }
 
@@ -371,7 +462,7 @@ impl Pulses {
         let margin = if element == 0 { 0.0 } else { 2.0 * array::APERTURE_RADIUS_M / source.sound_speed_mps };
         let first_pulse = pulses.len() as u32;
         for row in self.reaching(source, sensor, start_s - margin, end_s + margin) {
-            if let Some((shape, period)) = self.forms[row] {
+            if let Some(form) = self.forms[row] {
                 let o = &source.detections[row];
                 let shift = match source.event(o.event_id).filter(|_| element > 0) {
                     Some(e) => array::delay_s(offset, at, [e.x, e.y], source.sound_speed_mps),
@@ -379,9 +470,12 @@ impl Pulses {
                 };
                 pulses.push(WavePulse {
                     delay_s: (o.t_s + shift - start_s) as f32,
-                    amplitude: 10f64.powf(f64::from(o.snr_db) / 20.0) as f32,
-                    period_s: period as f32,
-                    shape,
+                    amplitude: (10f64.powf(f64::from(o.snr_db) / 20.0) / form.peak) as f32,
+                    period_s: form.period_s as f32,
+                    shape: form.shape,
+                    smoothing_s: form.smoothing_s as f32,
+                    duration_s: form.duration_s as f32,
+                    key: form.key,
                 });
             }
         }
@@ -490,13 +584,36 @@ fn write_columns(source: &Source, options: &WaveformOptions, plan: &Plan, file: 
         "dB",
         "the detection's SNR: its pulse peaks at 10^(snr/20) noise σ",
     )?;
-    let periods = plan.rows.iter().map(|&r| plan.forms[r].map_or(f64::NAN, |(_, p)| p)).collect();
+    let form = |r: usize| plan.forms[r];
+    let periods = plan.rows.iter().map(|&r| form(r).map_or(f64::NAN, |f| f.period_s)).collect();
     column(
         file,
         "pulse_period_s",
         periods,
         "s",
         "the pulse's positive-phase duration (acoustic, Friedlander) or period (seismic, Ricker, peaking 1.5 periods after the pick)",
+    )?;
+    let shapes = words(plan.rows.iter().map(|&r| form(r).map_or("", |f| f.shape_word()).to_string()))?;
+    column(
+        file,
+        "pulse_shape",
+        shapes,
+        "",
+        "friedlander (sound), ricker (ground), burst (a moving source's band-limited noise, RMS 10^(snr/20) at its centre)",
+    )?;
+    column(
+        file,
+        "pulse_smoothing_s",
+        plan.rows.iter().map(|&r| form(r).map_or(f64::NAN, |f| f.smoothing_s)).collect(),
+        "s",
+        "σ of the air-absorption low-pass over the pulse's path (0: unfiltered)",
+    )?;
+    column(
+        file,
+        "peak_delay_s",
+        plan.rows.iter().map(|&r| form(r).map_or(f64::NAN, |f| f.peak_delay_s)).collect(),
+        "s",
+        "how long after the pick the pulse peaks (Friedlander: at the onset, later once filtered; Ricker: 1.5 periods)",
     )?;
     column(
         file,

@@ -1,6 +1,6 @@
 //! The f64 twin of `shaders/waveform.wgsl`: the same pulses, the same noise draws.
 
-use super::{SHAPE_FRIEDLANDER, WaveParams, WavePulse, WaveWindow};
+use super::{BURST_TONES, SHAPE_BURST, SHAPE_FRIEDLANDER, WaveParams, WavePulse, WaveWindow};
 use crate::rng;
 
 use super::{FRIEDLANDER_SPAN, RICKER_SPAN};
@@ -8,19 +8,41 @@ use super::{FRIEDLANDER_SPAN, RICKER_SPAN};
 /// A pulse's value τ seconds after its arrival, peak 1: a Friedlander blast wave with b = 1
 /// (Friedlander 1946; the form of Kinney & Graham, *Explosive Shocks in Air*, 1985) or a
 /// Ricker wavelet of `RICKER_SPAN` periods centred on the middle one.
-pub fn pulse_shape(tau: f64, period_s: f64, shape: u32) -> f64 {
+pub fn pulse_shape(tau: f64, period_s: f64, shape: u32, smoothing_s: f64) -> f64 {
+    if shape == SHAPE_FRIEDLANDER {
+        let lead = 6.0 * smoothing_s;
+        if tau < -lead || tau > FRIEDLANDER_SPAN * period_s + lead {
+            return 0.0;
+        }
+        return super::absorption::friedlander_filtered(tau, period_s, smoothing_s);
+    }
     if tau < 0.0 {
         return 0.0;
-    }
-    if shape == SHAPE_FRIEDLANDER {
-        let x = tau / period_s;
-        return if x > FRIEDLANDER_SPAN { 0.0 } else { (1.0 - x) * (-x).exp() };
     }
     if tau > RICKER_SPAN * period_s {
         return 0.0;
     }
     let u = std::f64::consts::PI * (tau - 0.5 * RICKER_SPAN * period_s) / period_s;
     (1.0 - 2.0 * u * u) * (-u * u).exp()
+}
+
+/// A moving source's burst τ after its pick: `BURST_TONES` tones of random frequency in the
+/// octave around 1/`period_s` and random phase, scaled to RMS 1, under a Hann envelope of
+/// `duration_s` centred on the pick.
+pub fn burst(tau: f64, period_s: f64, duration_s: f64, key: u32, seed: u64) -> f64 {
+    let half = 0.5 * duration_s;
+    if tau.abs() >= half {
+        return 0.0;
+    }
+    let envelope = 0.5 + 0.5 * (std::f64::consts::PI * tau / half).cos();
+    let sum: f64 = (0..BURST_TONES)
+        .map(|k| {
+            let h = rng::pcg4d(rng::key(seed, key, k, rng::stream::BURST));
+            let freq = (rng::unit_open0(h[0]) - 0.5).exp2() / period_s;
+            (std::f64::consts::TAU * (freq * tau + rng::unit_open0(h[1]))).cos()
+        })
+        .sum();
+    envelope * (2.0 / f64::from(BURST_TONES)).sqrt() * sum
 }
 
 /// Every window's samples, window after window.
@@ -33,7 +55,15 @@ pub fn synthesise(params: &WaveParams, windows: &[WaveWindow], pulses: &[WavePul
             let t = i as f64 / f64::from(params.rate_hz);
             let signal: f64 = mine
                 .iter()
-                .map(|p| f64::from(p.amplitude) * pulse_shape(t - f64::from(p.delay_s), f64::from(p.period_s), p.shape))
+                .map(|p| {
+                    let tau = t - f64::from(p.delay_s);
+                    let value = if p.shape == SHAPE_BURST {
+                        burst(tau, f64::from(p.period_s), f64::from(p.duration_s), p.key, seed)
+                    } else {
+                        pulse_shape(tau, f64::from(p.period_s), p.shape, f64::from(p.smoothing_s))
+                    };
+                    f64::from(p.amplitude) * value
+                })
                 .sum();
             let n = w.first_sample + i as u32;
             let h = rng::pcg4d(rng::key(seed, w.sensor_id, n, rng::stream::WAVEFORM));
