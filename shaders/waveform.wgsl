@@ -41,8 +41,10 @@ struct WaveWindow {
 }
 
 struct WavePulse {
-    // Arrival relative to the window's first sample, s.
-    delay_s: f32,
+    // Arrival after the window's first sample: whole samples (exact, so every window holding a
+    // sample sees the same time to the pick) and the fraction of a sample beyond them.
+    delay_samples: i32,
+    delay_fraction: f32,
     // Peak amplitude in units of the noise σ.
     amplitude: f32,
     // Friedlander: positive-phase duration; Ricker: one period of its peak frequency, s.
@@ -158,11 +160,10 @@ fn synthesise(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let i = k % params.samples_per_window;
     let w = windows[window_index];
-    let t = f32(i) / params.rate_hz;
     var value = 0.0;
     for (var p = 0u; p < w.pulse_count; p++) {
         let pulse = pulses[w.first_pulse + p];
-        let tau = t - pulse.delay_s;
+        let tau = (f32(i32(i) - pulse.delay_samples) - pulse.delay_fraction) / params.rate_hz;
         if pulse.shape == SHAPE_BURST {
             value += pulse.amplitude * burst(tau, pulse.period_s, pulse.duration_s, pulse.key);
         } else {

@@ -224,7 +224,9 @@ fn waveform_signal(s: &mut String) {
     s.push_str("  as a Gaussian low-pass fitted at the pulse's frequency: farther pulses are smoother, still\n");
     s.push_str("  peaking at 10^(snr_db/20), `peak_delay_s` after the pick (columns `pulse_smoothing_s`,\n");
     s.push_str("  `peak_delay_s` in waveforms.h5).\n");
-    s.push_str("- Not modelled yet: a vehicle's spectrum and small arms' shock wave (every sound is a\n");
-    s.push_str("  Friedlander pulse), refraction's and the ground's shaping of a pulse, the wind's variation\n");
-    s.push_str("  along the line.\n");
+    s.push_str("- A moving source (a vehicle, a drone: `pulse_shape` burst) is band-limited noise, 8 tones in\n");
+    s.push_str("  the octave around its class's frequency, under a Hann envelope two track samples long centred\n");
+    s.push_str("  on the pick, its RMS there 10^(snr_db/20); one track's bursts join into a steady sound.\n");
+    s.push_str("- Not modelled yet: small arms' shock wave (a bullet's N-wave ahead of the muzzle blast),\n");
+    s.push_str("  refraction's and the ground's shaping of a pulse, the wind's variation along the line.\n");
 }

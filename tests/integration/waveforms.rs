@@ -24,7 +24,8 @@ fn kernel_matches_its_f64_reference_on_random_windows() {
             let count = rng.random_range(0..5u32);
             for _ in 0..count {
                 pulses.push(WavePulse {
-                    delay_s: rng.random_range(-0.2..samples as f32 / rate_hz),
+                    delay_samples: rng.random_range((-0.2 * rate_hz) as i32..samples as i32),
+                    delay_fraction: rng.random_range(0.0..1.0),
                     amplitude: 10f32.powf(rng.random_range(0.0..2.0)),
                     // At least five samples per period: the f32 time's rounding stays small
                     // against the pulse.
@@ -70,7 +71,8 @@ fn kernel_matches_its_f64_reference_on_random_windows() {
                 .iter()
                 .filter(|p| p.shape == SHAPE_BURST)
                 .map(|p| {
-                    let cycles = 1.5 / f64::from(p.period_s) * (window_s + f64::from(p.delay_s.abs()));
+                    let delay_s = f64::from(p.delay_samples.unsigned_abs()) / f64::from(rate_hz);
+                    let cycles = 1.5 / f64::from(p.period_s) * (window_s + delay_s);
                     f64::from(p.amplitude) * 4.0 * std::f64::consts::TAU * cycles * 1e-7
                 })
                 .sum();
@@ -178,7 +180,15 @@ fn smoke_waveforms_agree_with_their_picks() {
         .map(|m| m.as_str().to_string())
         .collect();
     assert!(data.nrows() > 1000, "{} windows", data.nrows());
+    let shapes: Vec<String> = file
+        .dataset("pulse_shape")
+        .and_then(|d| d.read_raw::<hdf5::types::VarLenUnicode>())
+        .expect("pulse_shape")
+        .iter()
+        .map(|m| m.as_str().to_string())
+        .collect();
     let (mut checked, mut peak_close, mut onset_close) = (0usize, 0usize, 0usize);
+    let (mut bursts, mut bursts_close) = (0usize, 0usize);
     let mut quiet = Vec::new();
     for w in 0..data.nrows() {
         let row = data.row(w);
@@ -187,6 +197,18 @@ fn smoke_waveforms_agree_with_their_picks() {
         // estimate is the median absolute value's, robust to them).
         if onset[w] - start[w] > 0.5 {
             quiet.extend(row.iter().take((0.2 * rate_hz) as usize).map(|v| f64::from(v.abs())));
+        }
+        // A moving source's burst: its power over the window (the envelope is two track samples
+        // long, ≈ 1 across it) less the noise's is its SNR.
+        if shapes[w] == "burst" {
+            if snr[w] >= 10.0 {
+                bursts += 1;
+                let power = row.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / row.len() as f64 - 1.0;
+                if (10.0 * (power.max(1e-9)).log10() - snr[w]).abs() <= 2.0 {
+                    bursts_close += 1;
+                }
+            }
+            continue;
         }
         // Pulses sampled at least 8 times per period, well above the noise.
         if period[w] * rate_hz < 8.0 || snr[w] < 15.0 || at >= row.len() {
@@ -227,6 +249,10 @@ fn smoke_waveforms_agree_with_their_picks() {
     println!(
         "{checked} windows: peak within 2 dB {peak_share:.3}, at its time {onset_share:.3}, noise σ {noise_sigma:.3}"
     );
+    assert!(bursts >= 10, "{bursts} moving sources' bursts above 10 dB");
+    let burst_share = bursts_close as f64 / bursts as f64;
+    println!("{bursts} bursts: power within 2 dB of the SNR in {burst_share:.3}");
+    assert!(burst_share >= 0.8, "burst power within 2 dB of the pick's SNR in {burst_share:.3} of {bursts}");
 
     // The same signal as ASDF: pyasdf reads every trace, and each window above is found in its
     // sensor's trace sample for sample.

@@ -83,8 +83,11 @@ pub struct WaveWindow {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
 pub struct WavePulse {
-    /// Arrival after the window's first sample, s.
-    pub delay_s: f32,
+    /// Arrival after the window's first sample: whole samples, and the fraction of a sample
+    /// beyond them. The sample count is exact, so the time from a sample to the pick is the same
+    /// whichever window holds the sample: windows that overlap agree bit for bit.
+    pub delay_samples: i32,
+    pub delay_fraction: f32,
     /// Peak amplitude in units of the noise σ.
     pub amplitude: f32,
     /// Friedlander: positive-phase duration; Ricker: one period, s.
@@ -468,8 +471,11 @@ impl Pulses {
                     Some(e) => array::delay_s(offset, at, [e.x, e.y], source.sound_speed_mps),
                     None => 0.0,
                 };
+                let at_sample = (o.t_s + shift) * options.rate_hz;
+                let whole = at_sample.floor();
                 pulses.push(WavePulse {
-                    delay_s: (o.t_s + shift - start_s) as f32,
+                    delay_samples: (whole - f64::from(first)).clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32,
+                    delay_fraction: (at_sample - whole) as f32,
                     amplitude: (10f64.powf(f64::from(o.snr_db) / 20.0) / form.peak) as f32,
                     period_s: form.period_s as f32,
                     shape: form.shape,

@@ -52,11 +52,11 @@ pub fn synthesise(params: &WaveParams, windows: &[WaveWindow], pulses: &[WavePul
     for (w, chunk) in windows.iter().zip(out.chunks_mut(n)) {
         let mine = &pulses[w.first_pulse as usize..(w.first_pulse + w.pulse_count) as usize];
         for (i, sample) in chunk.iter_mut().enumerate() {
-            let t = i as f64 / f64::from(params.rate_hz);
             let signal: f64 = mine
                 .iter()
                 .map(|p| {
-                    let tau = t - f64::from(p.delay_s);
+                    let from_pick = i as f64 - f64::from(p.delay_samples) - f64::from(p.delay_fraction);
+                    let tau = from_pick / f64::from(params.rate_hz);
                     let value = if p.shape == SHAPE_BURST {
                         burst(tau, f64::from(p.period_s), f64::from(p.duration_s), p.key, seed)
                     } else {
