@@ -24,8 +24,16 @@ pub fn ascii_attr(location: &hdf5::Location, name: &str, text: &str) -> hdf5::Re
     }
 }
 
-/// A document written into a growing 1-D dataset of signed bytes, a mebibyte at a time: memory
-/// stays one buffer however long the document.
+/// A short document (a station's StationXML) as a contiguous 1-D dataset of signed bytes, its
+/// own size on disk.
+pub fn bytes_dataset(group: &hdf5::Group, name: &str, bytes: &[u8]) -> hdf5::Result<()> {
+    let signed: Vec<i8> = bytes.iter().map(|&b| b as i8).collect();
+    group.new_dataset_builder().with_data(&signed).create(name)?;
+    Ok(())
+}
+
+/// A long document (the catalogue's QuakeML) written into a growing 1-D dataset of signed
+/// bytes, a mebibyte at a time: memory stays one buffer however long the document.
 pub struct ByteDataset {
     dataset: hdf5::Dataset,
     buffer: Vec<i8>,

@@ -14,7 +14,7 @@ use super::source::Source;
 use super::waveform::span::{self, Span};
 use super::waveform::{Pulses, WaveformOptions, gpu::WaveformKernel, plan};
 use crate::error::{Error, Result};
-use h5_bytes::{ByteDataset, ascii_attr};
+use h5_bytes::{ByteDataset, ascii_attr, bytes_dataset};
 
 /// The ASDF version written (the newest pyasdf 0.8 reads).
 pub const FORMAT_VERSION: &str = "1.0.3";
@@ -55,13 +55,12 @@ pub fn write(source: &Source, options: &WaveformOptions, file: &hdf5::File) -> R
     sensors.dedup();
     for &id in &sensors {
         let group = waveforms.create_group(&station_name(id)).map_err(h5)?;
-        let mut station_xml = ByteDataset::create(&group, "StationXML").map_err(h5)?;
         let sensor = source.sensor(id).into_iter();
         let channels =
             super::stationxml::Channels { rate_hz: Some(options.rate_hz), array_elements: options.array_elements };
-        station_xml = super::stationxml::write_station_document(source, sensor, &channels, station_xml)
+        let station_xml = super::stationxml::write_station_document(source, sensor, &channels, Vec::new())
             .map_err(|e| Error::output(source.shown.clone(), e.to_string()))?;
-        station_xml.finish().map_err(h5)?;
+        bytes_dataset(&group, "StationXML", &station_xml).map_err(h5)?;
     }
 
     let pulses = Pulses::new(source);

@@ -72,7 +72,7 @@ pub fn peak(period_s: f64, sigma_s: f64) -> (f64, f64) {
     }
     // The peak lies within a few σ of the arrival: a fine grid, then a parabola through the best.
     let (from, to) = (-sigma_s, 4.0 * sigma_s + 0.5 * period_s);
-    let steps = 2000;
+    let steps = 200;
     let at = |k: usize| from + (to - from) * k as f64 / steps as f64;
     let best = (0..=steps)
         .map(|k| (k, friedlander_filtered(at(k), period_s, sigma_s)))
