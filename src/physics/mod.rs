@@ -93,15 +93,26 @@ pub fn upper_tail_sigmas(p: f64) -> f64 {
 pub fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
+    let r = t * (-z * z + erfc_fit(t)).exp();
+    if x >= 0.0 { r } else { 2.0 - r }
+}
+
+/// erfcx(z) = e^(z²)·erfc(z) for z ≥ 0, the same fit without its e^(−z²): finite where erfc
+/// underflows.
+pub fn erfcx(z: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.5 * z);
+    t * erfc_fit(t).exp()
+}
+
+/// The Chebyshev polynomial of the fit, in t = 1/(1 + z/2).
+fn erfc_fit(t: f64) -> f64 {
+    -1.265_512_23
         + t * (1.000_023_68
             + t * (0.374_091_96
                 + t * (0.096_784_18
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let r = t * poly.exp();
-    if x >= 0.0 { r } else { 2.0 - r }
+                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))))
 }
 
 #[cfg(test)]

@@ -17,19 +17,7 @@
 
 use std::f64::consts::PI;
 
-/// erfcx(z) = e^(z²)·erfc(z) for z ≥ 0: the Chebyshev fit of Press et al., *Numerical Recipes*
-/// (2nd ed., 1992, §6.2, `erfcc`), whose fractional error is below 1.2e-7, without its e^(−z²).
-pub fn erfcx(z: f64) -> f64 {
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    t * poly.exp()
-}
+use crate::physics::erfcx;
 
 /// The Gaussian low-pass's σ, s, for a path of `range_m` at a pulse's dominant frequency.
 pub fn smoothing_s(freq_hz: f64, range_m: f64, environment: &crate::scenario::Environment) -> f64 {
