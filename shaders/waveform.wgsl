@@ -10,6 +10,7 @@ const WORKGROUP_SIZE: u32 = 64u;
 const SHAPE_FRIEDLANDER: u32 = 0u;
 const SHAPE_RICKER: u32 = 1u;
 const SHAPE_BURST: u32 = 2u;
+const SHAPE_NWAVE: u32 = 3u;
 // A Friedlander pulse is cut after this many positive-phase durations (its tail is below
 // 2e-6 of its peak); a Ricker wavelet spans three periods centred on the middle one (its ends
 // are 1e-8 of its peak): no step where either starts or stops.
@@ -114,6 +115,13 @@ fn burst(tau: f32, period_s: f32, duration_s: f32, key: u32) -> f32 {
 
 // A pulse's value at τ seconds after its arrival (peak 1 unfiltered).
 fn pulse_shape(tau: f32, period_s: f32, shape: u32, smoothing_s: f32) -> f32 {
+    // A bullet's N-wave: from +1 down to −1 over its duration.
+    if shape == SHAPE_NWAVE {
+        if tau < 0.0 || tau >= period_s {
+            return 0.0;
+        }
+        return 1.0 - 2.0 * tau / period_s;
+    }
     if shape == SHAPE_FRIEDLANDER {
         let lead = 6.0 * smoothing_s;
         if tau < -lead || tau > FRIEDLANDER_SPAN * period_s + lead {

@@ -22,6 +22,8 @@ pub mod stream {
     /// A moving source's burst: its tones' frequencies and phases (the event word is the event,
     /// the sensor word the tone).
     pub const BURST: u32 = 6;
+    /// A small-arms round's line of fire (the event word is the event).
+    pub const SHOCK: u32 = 7;
     /// The sensor word of an event-wide draw: no sensor has this id.
     pub const EVENT_WIDE: u32 = u32::MAX;
 }

@@ -71,7 +71,7 @@ pub fn constants() -> String {
     u32_const("STREAM_WAVEFORM", stream::WAVEFORM);
     u32_const("STREAM_WIND_NOISE", stream::WIND_NOISE);
     u32_const("STREAM_BURST", stream::BURST);
-    u32_const("BURST_TONES", crate::export::waveform::BURST_TONES);
+    u32_const("BURST_TONES", crate::abi::BURST_TONES);
     for (name, value) in [
         ("MIN_TIMING_SIGMA_S", MIN_TIMING_SIGMA_S),
         ("SINGULAR_DET", SINGULAR_DET),
@@ -85,7 +85,7 @@ pub fn constants() -> String {
         ("LG_ANCHOR_M", crate::physics::seismic::LG_ANCHOR_M),
         ("LG_CROSSOVER_M", crate::physics::seismic::LG_CROSSOVER_M),
         ("LG_NEAREST_M", crate::physics::seismic::LG_NEAREST_M),
-        ("WIND_NOISE_OCTAVE_EXPONENT", (crate::export::waveform::noise::WIND_NOISE_EXPONENT - 1.0) / 2.0),
+        ("WIND_NOISE_OCTAVE_EXPONENT", (crate::physics::acoustic::WIND_NOISE_EXPONENT - 1.0) / 2.0),
     ] {
         let _ = writeln!(out, "const {name}: f32 = {:?}f;", value as f32);
     }

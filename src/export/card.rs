@@ -227,6 +227,10 @@ fn waveform_signal(s: &mut String) {
     s.push_str("- A moving source (a vehicle, a drone: `pulse_shape` burst) is band-limited noise, 8 tones in\n");
     s.push_str("  the octave around its class's frequency, under a Hann envelope two track samples long centred\n");
     s.push_str("  on the pick, its RMS there 10^(snr_db/20); one track's bursts join into a steady sound.\n");
-    s.push_str("- Not modelled yet: small arms' shock wave (a bullet's N-wave ahead of the muzzle blast),\n");
-    s.push_str("  refraction's and the ground's shaping of a pulse, the wind's variation along the line.\n");
+    s.push_str("- A rifle round's shock wave (an N-wave, Whitham's far field; stated round 7.62×39 mm, fired\n");
+    s.push_str("  towards the line ±20°) reaches microphones near its line of fire ahead of the muzzle blast;\n");
+    s.push_str("  it is not a detection: `shock_count`, `shock_t_s`, `shock_peak`, `shock_event_id` say where\n");
+    s.push_str("  (waveforms.h5). It lasts 0.2–0.4 ms: use --rate-hz 24000 or more to see it.\n");
+    s.push_str("- Not modelled yet: refraction's and the ground's shaping of a pulse, the wind's variation\n");
+    s.push_str("  along the line.\n");
 }

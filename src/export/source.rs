@@ -32,6 +32,8 @@ pub struct Source {
     pub utc_offset_h: f64,
     /// Each class's track sample interval, s (moving classes only).
     pub track_sample_s: Vec<Option<f64>>,
+    /// The line of contact in the plane, m (`/line/xy`).
+    pub line_xy: Vec<[f64; 2]>,
 }
 
 impl Source {
@@ -53,6 +55,11 @@ impl Source {
         let row_names = names(&file, "sensors", "row_names")?;
         let detections: Vec<DetectionRecord> = file.table("detections")?;
         let estimates: Vec<EstimateRecord> = file.optional_table("estimates")?;
+        let line = file.dataset("line/xy")?.read_2d::<f64>().map_err(|e| file.bad("line/xy", e.to_string()))?;
+        if line.ncols() != 2 {
+            return Err(file.bad("line/xy", format!("expected n×2 vertices, found {:?}", line.shape())));
+        }
+        let line_xy = line.rows().into_iter().map(|r| [r[0], r[1]]).collect();
         let source = Self {
             scenario_name: file.text_attr("scenario_name").unwrap_or(scenario.name),
             seed: file.file.attr("seed").and_then(|a| a.read_scalar::<u64>()).unwrap_or(scenario.seed),
@@ -70,6 +77,7 @@ impl Source {
             environment: scenario.environment.clone(),
             utc_offset_h: scenario.utc_offset_h,
             track_sample_s: scenario.classes.iter().map(|c| c.track.as_ref().map(|t| t.sample_s)).collect(),
+            line_xy,
         };
         source.check_references()?;
         Ok(source)

@@ -169,6 +169,11 @@ pub fn path_wind_factor_sigma(roughness_m: f64, surface_layer_m: f64) -> f64 {
 /// Least roughness length the profile uses, m (below any surface's; scenarios give ≥ 1e-5 m).
 pub const MIN_ROUGHNESS_M: f64 = 1e-6;
 
+/// Exponent of wind noise's pressure spectrum, f^(−7/3): the inertial subrange of turbulence
+/// (Batchelor, "Pressure fluctuations in isotropic turbulence", Proc. Camb. Phil. Soc. 47,
+/// 1951), carried past the microphone (Taylor's frozen turbulence, 1938).
+pub const WIND_NOISE_EXPONENT: f64 = 7.0 / 3.0;
+
 /// 10 m wind at which `Environment::wind_noise_db` is given, m/s.
 pub const WIND_NOISE_REFERENCE_MPS: f64 = 5.0;
 

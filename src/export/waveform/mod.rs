@@ -10,6 +10,7 @@ pub mod gpu;
 pub mod noise;
 mod picture;
 pub mod reference;
+pub mod shock;
 pub mod span;
 
 use super::columns::{column, words};
@@ -24,10 +25,9 @@ pub const SHAPE_FRIEDLANDER: u32 = 0;
 pub const SHAPE_RICKER: u32 = 1;
 /// A moving source's sound: band-limited noise under a Hann envelope (`burst`).
 pub const SHAPE_BURST: u32 = 2;
-/// Tones summed in a burst: random frequencies within the octave around the source's dominant
-/// frequency and random phases, so the sum is band-limited noise (stated: a vehicle's engine,
-/// tracks and tyres as one band of the class's `acoustic_freq_hz` or `seismic_freq_hz`).
-pub const BURST_TONES: u32 = 8;
+/// A bullet's shock wave: an N-wave (`shock`).
+pub const SHAPE_NWAVE: u32 = 3;
+pub use crate::abi::BURST_TONES;
 /// A burst's length when the class gives no track sample interval, s (stated).
 pub const DEFAULT_BURST_S: f64 = 2.0;
 /// A Friedlander pulse's span in positive-phase durations, a Ricker wavelet's in periods (as
@@ -410,6 +410,8 @@ pub struct Pulses {
     pub forms: Vec<Option<Form>>,
     /// Each sensor's detections with a pulse, in time order.
     by_sensor: std::collections::HashMap<u32, Vec<usize>>,
+    /// Each microphone's bullet shock waves, in time order (not detections: `shock`).
+    pub shocks: std::collections::HashMap<u32, Vec<shock::Shock>>,
     /// The furthest any pulse reaches past its arrival, and before it, s.
     longest_s: f64,
     lead_s: f64,
@@ -430,7 +432,7 @@ impl Pulses {
         for rows in by_sensor.values_mut() {
             rows.sort_by(|&a, &b| source.detections[a].t_s.total_cmp(&source.detections[b].t_s));
         }
-        Self { forms, by_sensor, longest_s, lead_s }
+        Self { forms, by_sensor, shocks: shock::shocks(source), longest_s, lead_s }
     }
 
     /// Rows of `sensor`'s detections whose pulses reach into `[start_s, end_s]`.
@@ -484,6 +486,23 @@ impl Pulses {
                     key: form.key,
                 });
             }
+        }
+        let mine = self.shocks.get(&sensor).map_or(&[][..], Vec::as_slice);
+        let from = mine.partition_point(|k| k.t_s < start_s - margin - 0.01);
+        for k in mine[from..].iter().take_while(|k| k.t_s <= end_s + margin) {
+            let shift = if element > 0 { array::delay_s(offset, at, k.from, source.sound_speed_mps) } else { 0.0 };
+            let at_sample = (k.t_s + shift) * options.rate_hz;
+            let whole = at_sample.floor();
+            pulses.push(WavePulse {
+                delay_samples: (whole - f64::from(first)).clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32,
+                delay_fraction: (at_sample - whole) as f32,
+                amplitude: k.peak_sigma as f32,
+                period_s: k.duration_s as f32,
+                shape: SHAPE_NWAVE,
+                smoothing_s: 0.0,
+                duration_s: 0.0,
+                key: k.event_id,
+            });
         }
         let red_share = match source.sensor(sensor) {
             Some(s) if s.modality == Modality::Acoustic => {
@@ -606,6 +625,46 @@ fn write_columns(source: &Source, options: &WaveformOptions, plan: &Plan, file: 
         shapes,
         "",
         "friedlander (sound), ricker (ground), burst (a moving source's band-limited noise, RMS 10^(snr/20) at its centre)",
+    )?;
+    // The bullet shock waves in each window (not detections), and the first one's time, peak and event.
+    let shocks: Vec<Vec<&WavePulse>> = plan
+        .windows
+        .iter()
+        .map(|w| {
+            let mine = &plan.pulses[w.first_pulse as usize..(w.first_pulse + w.pulse_count) as usize];
+            mine.iter().filter(|p| p.shape == SHAPE_NWAVE).collect()
+        })
+        .collect();
+    let first_shock = |w: usize| shocks[w].iter().min_by_key(|p| p.delay_samples).copied();
+    column(
+        file,
+        "shock_count",
+        shocks.iter().map(|s| s.len() as u32).collect(),
+        "",
+        "bullet shock waves (N-waves) in the window",
+    )?;
+    let shock_time = (0..plan.windows.len())
+        .map(|w| {
+            first_shock(w).map_or(f64::NAN, |p| {
+                (f64::from(plan.windows[w].first_sample) + f64::from(p.delay_samples) + f64::from(p.delay_fraction))
+                    / options.rate_hz
+            })
+        })
+        .collect();
+    column(file, "shock_t_s", shock_time, "s since scenario start", "the first shock wave's arrival (NaN: none)")?;
+    column(
+        file,
+        "shock_peak",
+        (0..plan.windows.len()).map(|w| first_shock(w).map_or(f64::NAN, |p| f64::from(p.amplitude))).collect(),
+        "noise standard deviations",
+        "the first shock wave's peak",
+    )?;
+    column(
+        file,
+        "shock_event_id",
+        (0..plan.windows.len()).map(|w| first_shock(w).map_or(-1, |p| i64::from(p.key))).collect(),
+        "",
+        "the event that fired the first shock's round (-1: none)",
     )?;
     column(
         file,

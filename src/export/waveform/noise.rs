@@ -12,8 +12,7 @@
 
 use crate::rng;
 
-/// Exponent of the wind noise's pressure spectrum (Batchelor 1951, above).
-pub const WIND_NOISE_EXPONENT: f64 = 7.0 / 3.0;
+pub use crate::physics::acoustic::WIND_NOISE_EXPONENT;
 /// The red part's octaves reach down to about this frequency, Hz (stated: the slowest wind
 /// gusts a window of seconds can show; below it the spectrum is flat).
 pub const RED_LOWEST_HZ: f64 = 1.0;

@@ -9,6 +9,9 @@ use super::{FRIEDLANDER_SPAN, RICKER_SPAN};
 /// (Friedlander 1946; the form of Kinney & Graham, *Explosive Shocks in Air*, 1985) or a
 /// Ricker wavelet of `RICKER_SPAN` periods centred on the middle one.
 pub fn pulse_shape(tau: f64, period_s: f64, shape: u32, smoothing_s: f64) -> f64 {
+    if shape == super::SHAPE_NWAVE {
+        return if (0.0..period_s).contains(&tau) { 1.0 - 2.0 * tau / period_s } else { 0.0 };
+    }
     if shape == SHAPE_FRIEDLANDER {
         let lead = 6.0 * smoothing_s;
         if tau < -lead || tau > FRIEDLANDER_SPAN * period_s + lead {
