@@ -37,8 +37,11 @@ struct WaveWindow {
     first_sample: u32,
     first_pulse: u32,
     pulse_count: u32,
-    // The share of the noise power that is wind noise (red); the rest is white.
+    // The share of the noise power that is wind noise (red); the rest is white. From absolute
+    // sample switch_sample on (day turning to night or back) it is red_share_after.
     red_share: f32,
+    red_share_after: f32,
+    switch_sample: u32,
 }
 
 struct WavePulse {
@@ -53,7 +56,7 @@ struct WavePulse {
     shape: u32,
     // Friedlander: σ of the air-absorption low-pass over its path, s (0: unfiltered).
     smoothing_s: f32,
-    // Burst: its Hann envelope's length, centred on the pick, s, and its draws' key (the event).
+    // Burst: its envelope's length, centred on the pick, s, and its draws' key (the event).
     duration_s: f32,
     key: u32,
 }
@@ -96,14 +99,15 @@ fn friedlander_filtered(tau: f32, period_s: f32, sigma: f32) -> f32 {
 }
 
 // A moving source's burst τ after its pick: BURST_TONES tones of random frequency within the
-// octave around 1/period and random phase, RMS 1, under a Hann envelope of `duration` centred on
-// the pick. The f64 twin is reference::burst.
+// octave around 1/period and random phase, RMS 1, under a cosine envelope of `duration` centred
+// on the pick. The f64 twin is reference::burst.
 fn burst(tau: f32, period_s: f32, duration_s: f32, key: u32) -> f32 {
     let half = 0.5 * duration_s;
     if abs(tau) >= half {
         return 0.0;
     }
-    let envelope = 0.5 + 0.5 * cos(PI * tau / half);
+    // cos(πτ/D): bursts half an envelope apart add in power to a constant (cos² + sin² = 1).
+    let envelope = cos(0.5 * PI * tau / half);
     var sum = 0.0;
     for (var k = 0u; k < BURST_TONES; k++) {
         let h = pcg4d(vec4<u32>(params.seed_lo, key, k, STREAM_BURST ^ params.seed_hi));
@@ -182,9 +186,10 @@ fn synthesise(@builtin(global_invocation_id) id: vec3<u32>) {
     let h = pcg4d(vec4<u32>(params.seed_lo, w.sensor_id, n, STREAM_WAVEFORM ^ params.seed_hi));
     let white = box_muller(h.x, h.y).x;
     var red = 0.0;
-    if w.red_share > 0.0 {
+    let share = select(w.red_share, w.red_share_after, n >= w.switch_sample);
+    if share > 0.0 {
         red = red_noise(w.sensor_id, n);
     }
-    value += sqrt(1.0 - w.red_share) * white + sqrt(w.red_share) * red;
+    value += sqrt(1.0 - share) * white + sqrt(share) * red;
     samples[k] = value;
 }

@@ -319,6 +319,9 @@ fn execute(command: Command) -> Result<u8> {
             let mut files = vec![(output.as_path(), "output")];
             files.extend(pngs.iter().filter_map(|(p, flag)| Some((p.as_deref()?, *flag))));
             let (datasets, dataset_options) = crate::export::scenario_requests(&loaded, &output)?;
+            if !datasets.is_empty() {
+                dataset_options.waveform.check()?;
+            }
             let folders: Vec<(&Path, &str)> =
                 datasets.iter().map(|(_, dir)| (dir.as_path(), "waveforms.formats")).collect();
             check_outputs(&loaded, &files, &folders)?;

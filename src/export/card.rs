@@ -134,7 +134,11 @@ fn seisbench_section(s: &mut String, w: &super::waveform::WaveformOptions) {
         100.0 * (1.0 - TRAIN_SHARE - DEV_SHARE)
     ));
     s.push_str("  launch and its impact, and a track's samples, fall in one split together.\n");
-    s.push_str("- Read with `seisbench.data.WaveformDataset(folder, component_order=\"Z\")` (or `\"F\"`).\n");
+    s.push_str(
+        "- Read with `seisbench.data.WaveformDataset(folder, component_order=\"F\")` for the acoustic traces,\n",
+    );
+    s.push_str("  `\"Z\"` for the seismic ones: SeisBench's default order `ZNE` fills a component a trace lacks\n");
+    s.push_str("  with zeros, so without it every acoustic trace reads as zeros.\n");
     selection(s, w);
     waveform_signal(s);
 }
@@ -225,7 +229,7 @@ fn waveform_signal(s: &mut String) {
     s.push_str("  peaking at 10^(snr_db/20), `peak_delay_s` after the pick (columns `pulse_smoothing_s`,\n");
     s.push_str("  `peak_delay_s` in waveforms.h5).\n");
     s.push_str("- A moving source (a vehicle, a drone: `pulse_shape` burst) is band-limited noise, 8 tones in\n");
-    s.push_str("  the octave around its class's frequency, under a Hann envelope two track samples long centred\n");
+    s.push_str("  the octave around its class's frequency, under a cosine envelope two track samples long centred\n");
     s.push_str("  on the pick, its RMS there 10^(snr_db/20); one track's bursts join into a steady sound.\n");
     s.push_str("- A rifle round's shock wave (an N-wave, Whitham's far field; stated round 7.62×39 mm, fired\n");
     s.push_str("  towards the line ±20°) reaches microphones near its line of fire ahead of the muzzle blast;\n");

@@ -223,7 +223,12 @@ fn write_all(source: &Source, format: Format, options: &ExportOptions, partial: 
             waveform::write(source, &options.waveform, &file, options.png.as_deref())?;
         }
         Format::Asdf => {
-            let file = hdf5::File::create(&partial[0]).map_err(|e| failed(&partial[0])(e.to_string()))?;
+            // The HDF5 1.8 format keeps attributes of any size (a busy trace's event list can
+            // pass the 64 KiB an attribute may hold in the earliest format); h5py reads it.
+            let file = hdf5::File::with_options()
+                .with_fapl(|p| p.libver_v18())
+                .create(&partial[0])
+                .map_err(|e| failed(&partial[0])(e.to_string()))?;
             asdf::write(source, &options.waveform, &file)?;
         }
         Format::Seisbench => {

@@ -99,15 +99,16 @@ pub fn write(source: &Source, options: &WaveformOptions, csv_path: &std::path::P
     let n = plan.windows.len();
     for (bucket, start) in (0..n).step_by(BUCKET_TRACES).enumerate() {
         let count = BUCKET_TRACES.min(n - start);
-        let mut values = Vec::with_capacity(count * samples);
+        let name = format!("bucket{bucket}");
+        let dataset = data.new_dataset::<f32>().shape((count, 1, samples)).create(name.as_str()).map_err(h5)?;
+        // Written as each kernel call returns: memory is one call's windows, not the bucket's.
         for from in (start..start + count).step_by(per_call) {
             let to = (from + per_call).min(start + count);
-            values.extend(plan.synthesise(&kernel, options, source.seed, from..to)?);
+            let values = plan.synthesise(&kernel, options, source.seed, from..to)?;
+            let block = ndarray::Array3::from_shape_vec((to - from, 1, samples), values)
+                .map_err(|e| Error::Gpu(format!("waveform read-back: {e}")))?;
+            dataset.write_slice(&block, ndarray::s![from - start..to - start, .., ..]).map_err(h5)?;
         }
-        let block = ndarray::Array3::from_shape_vec((count, 1, samples), values)
-            .map_err(|e| Error::Gpu(format!("waveform read-back: {e}")))?;
-        let name = format!("bucket{bucket}");
-        data.new_dataset_builder().with_data(&block).create(name.as_str()).map_err(h5)?;
         for (i, w) in (start..start + count).enumerate() {
             let row = metadata_row(source, options, &plan, w, &format!("{name}${i},:1,:{samples}"));
             csv.write_record(&row).map_err(csv_failed)?;

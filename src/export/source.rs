@@ -126,6 +126,21 @@ impl Source {
         hour >= self.environment.day_start_h && hour < self.environment.day_end_h
     }
 
+    /// The first scenario time after `t_s` at which day turns to night or night to day at a
+    /// longitude (infinite when the day hours never change).
+    pub fn next_day_change_s(&self, t_s: f64, lon_deg: f64) -> f64 {
+        let hour = (t_s / 3600.0 - self.utc_offset_h + lon_deg / 15.0).rem_euclid(24.0);
+        let (start, end) = (self.environment.day_start_h, self.environment.day_end_h);
+        let ahead = |edge: f64| {
+            let h = (edge - hour).rem_euclid(24.0);
+            if h > 0.0 { h } else { 24.0 }
+        };
+        if (end - start).rem_euclid(24.0) == 0.0 {
+            return f64::INFINITY;
+        }
+        t_s + 3600.0 * ahead(start).min(ahead(end))
+    }
+
     pub fn class_name(&self, event: &EventRecord) -> &str {
         self.class_names.get(usize::from(event.class)).map_or("", String::as_str)
     }

@@ -37,12 +37,20 @@ fn kernel_matches_its_f64_reference_on_random_windows() {
                     key: rng.random(),
                 });
             }
+            let first_sample = rng.random_range(0..80_000_000);
             windows.push(WaveWindow {
                 sensor_id: rng.random_range(0..5000),
-                first_sample: rng.random_range(0..80_000_000),
+                first_sample,
                 first_pulse,
                 pulse_count: count,
                 red_share: if rng.random_bool(0.5) { rng.random_range(0.0..1.0) } else { 0.0 },
+                red_share_after: rng.random_range(0.0..1.0),
+                // Half the windows turn from day to night (or back) somewhere inside.
+                switch_sample: if rng.random_bool(0.5) {
+                    first_sample + rng.random_range(0..samples)
+                } else {
+                    u32::MAX
+                },
             });
         }
         let run_seed: u64 = rng.random();
@@ -129,6 +137,8 @@ fn wind_noise_falls_as_f_to_the_minus_seven_thirds_and_the_ambient_is_flat() {
                 first_pulse: 0,
                 pulse_count: 0,
                 red_share: share,
+                red_share_after: share,
+                switch_sample: u32::MAX,
             })
             .collect();
         let params = WaveParams::new(&options, windows.len(), 11);
@@ -221,6 +231,8 @@ fn smoke_waveforms_agree_with_their_picks() {
         (vec!["--format", "asdf", "--png", "q.png"], "--png"),
         (vec!["--format", "seisbench", "--rate-hz", "inf"], "--rate-hz"),
         (vec!["--format", "seisbench", "--array-elements"], "--array-elements"),
+        // More samples than one dispatch synthesises.
+        (vec!["--format", "waveforms", "--rate-hz", "100000", "--post-s", "300"], "--post-s"),
     ] {
         let mut all = vec!["export", result_arg, "-o", "bad"];
         all.extend(args);

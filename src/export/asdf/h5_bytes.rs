@@ -2,26 +2,33 @@
 //! null-padded ASCII (what h5py writes for numpy's `bytes_`, read back as `bytes`), and whole
 //! documents (QuakeML, StationXML) as 1-D arrays of signed bytes.
 
-use hdf5::types::FixedAscii;
+#![allow(unsafe_code)]
+
+use hdf5::types::TypeDescriptor;
+use hdf5_sys::h5a::H5Awrite;
 use std::io::Write;
 
-/// A fixed-length ASCII attribute just long enough for `text` (lengths in steps of 4×, up to
-/// 64 KiB), null-padded: h5py returns `bytes`, pyasdf `.decode()`s or `.tobytes()`s it.
+/// The longest text attribute written, bytes.
+pub const MAX_ATTRIBUTE_BYTES: usize = 262_144;
+
+/// A fixed-length ASCII attribute exactly as long as `text` (at most `MAX_ATTRIBUTE_BYTES`;
+/// the file must be in the HDF5 1.8 format for more than 64 KiB), null-padded: h5py returns
+/// `bytes`, pyasdf `.decode()`s or `.tobytes()`s it. hdf5-metno types fixed-length strings by
+/// a compile-time length, so the bytes go to `H5Awrite` in the attribute's own type.
 pub fn ascii_attr(location: &hdf5::Location, name: &str, text: &str) -> hdf5::Result<()> {
-    fn put<const N: usize>(location: &hdf5::Location, name: &str, text: &str) -> hdf5::Result<()> {
-        let value = FixedAscii::<N>::from_ascii(text.as_bytes()).map_err(|e| hdf5::Error::from(e.to_string()))?;
-        location.new_attr::<FixedAscii<N>>().create(name)?.write_scalar(&value)
+    if !text.is_ascii() || text.len() > MAX_ATTRIBUTE_BYTES {
+        return Err(hdf5::Error::from(format!("attribute {name}: not ASCII of at most {MAX_ATTRIBUTE_BYTES} bytes")));
     }
-    match text.len() {
-        0..=16 => put::<16>(location, name, text),
-        17..=64 => put::<64>(location, name, text),
-        65..=256 => put::<256>(location, name, text),
-        257..=1024 => put::<1024>(location, name, text),
-        1025..=4096 => put::<4096>(location, name, text),
-        4097..=16384 => put::<16384>(location, name, text),
-        16385..=65536 => put::<65536>(location, name, text),
-        n => Err(hdf5::Error::from(format!("attribute {name}: {n} characters, more than 64 KiB"))),
-    }
+    let size = text.len().max(1);
+    let attribute = location.new_attr_builder().empty_as(TypeDescriptor::FixedAscii(size)).create(name)?;
+    let dtype = attribute.dtype()?;
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.resize(size, 0);
+    // SAFETY: the attribute and its type are live ids owned above; the buffer holds exactly the
+    // type's size (one scalar string of `size` bytes) and outlives the call; the HDF5 library
+    // lock is held by `sync`.
+    let status = hdf5::sync::sync(|| unsafe { H5Awrite(attribute.id(), dtype.id(), bytes.as_ptr().cast()) });
+    if status < 0 { Err(hdf5::Error::from(format!("attribute {name}: H5Awrite failed"))) } else { Ok(()) }
 }
 
 /// A short document (a station's StationXML) as a contiguous 1-D dataset of signed bytes, its
@@ -77,5 +84,25 @@ impl Write for ByteDataset {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.flush_buffer().map_err(std::io::Error::other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attribute_past_64_kib_fits_a_file_in_the_1_8_format_and_reads_back_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file =
+            hdf5::File::with_options().with_fapl(|p| p.libver_v18()).create(dir.path().join("a.h5")).expect("file");
+        let text: String = (0..100_000u32).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        ascii_attr(&file, "long", &text).expect("a 100,000-character attribute");
+        let dtype = file.attr("long").and_then(|a| a.dtype()).and_then(|t| t.to_descriptor()).expect("type");
+        assert_eq!(dtype, TypeDescriptor::FixedAscii(100_000));
+        ascii_attr(&file, "short", "ASDF").expect("short");
+        let read = file.attr("short").and_then(|a| a.read_scalar::<hdf5::types::FixedAscii<4>>()).expect("reads");
+        assert_eq!(read.as_str(), "ASDF");
+        assert!(ascii_attr(&file, "too_long", &"x".repeat(MAX_ATTRIBUTE_BYTES + 1)).is_err());
     }
 }

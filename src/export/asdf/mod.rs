@@ -114,7 +114,12 @@ fn create_trace(
     events.dedup();
     if !events.is_empty() {
         let ids: Vec<String> = events.iter().map(|e| super::quakeml::event_resource_id(*e)).collect();
-        ascii_attr(&dataset, "event_id", &ids.join(","))?;
+        let list = ids.join(",");
+        // Past 256 KiB of ids (some 9,000 events in one trace) the list is left out, as for a
+        // continuous trace: the picks name stream and time.
+        if list.len() <= h5_bytes::MAX_ATTRIBUTE_BYTES {
+            ascii_attr(&dataset, "event_id", &list)?;
+        }
     }
     Ok(dataset)
 }

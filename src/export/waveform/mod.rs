@@ -23,7 +23,7 @@ use bytemuck::{Pod, Zeroable};
 
 pub const SHAPE_FRIEDLANDER: u32 = 0;
 pub const SHAPE_RICKER: u32 = 1;
-/// A moving source's sound: band-limited noise under a Hann envelope (`burst`).
+/// A moving source's sound: band-limited noise under a cosine envelope (`burst`).
 pub const SHAPE_BURST: u32 = 2;
 /// A bullet's shock wave: an N-wave (`shock`).
 pub const SHAPE_NWAVE: u32 = 3;
@@ -75,8 +75,12 @@ pub struct WaveWindow {
     pub first_sample: u32,
     pub first_pulse: u32,
     pub pulse_count: u32,
-    /// The share of the noise power that is wind noise (red); the rest is white.
+    /// The share of the noise power that is wind noise (red); the rest is white. From absolute
+    /// sample `switch_sample` on (day turning to night or back) it is `red_share_after`, so every
+    /// window holding a sample gives it the same noise.
     pub red_share: f32,
+    pub red_share_after: f32,
+    pub switch_sample: u32,
 }
 
 /// One arrival in a window.
@@ -95,7 +99,7 @@ pub struct WavePulse {
     pub shape: u32,
     /// Friedlander: σ of the air-absorption low-pass its path applies, s (0: none; `absorption`).
     pub smoothing_s: f32,
-    /// Burst: its Hann envelope's length, centred on the pick, s.
+    /// Burst: its envelope's length, centred on the pick, s.
     pub duration_s: f32,
     /// Burst: the key of its tones' draws (the event id).
     pub key: u32,
@@ -170,6 +174,10 @@ impl Fields {
     }
 }
 
+/// Samples one window may hold: one dispatch of `gpu::WORKGROUP_SIZE`-thread workgroups, at
+/// most 65,535 of them (WebGPU's default `maxComputeWorkgroupsPerDimension`).
+pub const MAX_WINDOW_SAMPLES: u32 = 65_535 * gpu::WORKGROUP_SIZE;
+
 /// Scenario hours a continuous span may last at most (one span is 2^32 samples at most).
 pub const MAX_CONTINUOUS_H: f64 = 24.0 * 31.0;
 
@@ -200,6 +208,15 @@ impl WaveformOptions {
         }
         if self.samples() == 0 {
             return Err(f.error(&f.post_s, "the window holds no sample: lengthen pre_s or post_s"));
+        }
+        // One window is synthesised by one dispatch: at most 65,535 workgroups of 64 threads,
+        // wgpu's default limit (the kernel's windows of a continuous span are this long too).
+        if self.samples() > MAX_WINDOW_SAMPLES {
+            let message = format!(
+                "a window of {} samples is more than one dispatch synthesises ({MAX_WINDOW_SAMPLES}): shorten pre_s + post_s or lower the rate",
+                self.samples()
+            );
+            return Err(f.error(&f.post_s, message));
         }
         if let Some([from, to]) = self.continuous_h {
             if !(from.is_finite() && to.is_finite() && from >= 0.0 && to > from && to - from <= MAX_CONTINUOUS_H) {
@@ -306,7 +323,7 @@ impl Form {
 /// A false alarm is a transient of the same family whose frequency is drawn per detection
 /// (`false_alarm_freq_hz`), unfiltered. A moving source (a vehicle, a drone) is heard and felt
 /// for as long as it moves: each of its samples is a burst of band-limited noise at its
-/// frequency, as long as two sample intervals under a Hann envelope, so the bursts of one track
+/// frequency, as long as two sample intervals under a cosine envelope, so the bursts of one track
 /// join into one steady sound; its SNR is the burst's RMS at the envelope's centre.
 fn pulse_form(source: &Source, d: &DetectionRecord) -> Option<Form> {
     if let Some(event) = source.event(d.event_id).filter(|e| e.kind == crate::events::EventKind::Movement) {
@@ -504,11 +521,17 @@ impl Pulses {
                 key: k.event_id,
             });
         }
-        let red_share = match source.sensor(sensor) {
+        let (red_share, red_share_after, switch_sample) = match source.sensor(sensor) {
             Some(s) if s.modality == Modality::Acoustic => {
-                noise::wind_share(&source.environment, source.is_day(start_s, s.lon)) as f32
+                let day = source.is_day(start_s, s.lon);
+                let share = |day: bool| noise::wind_share(&source.environment, day) as f32;
+                // The next change of day and night after the window's start, to the sample.
+                let switch = source.next_day_change_s(start_s, s.lon) * options.rate_hz;
+                let switch_sample =
+                    if switch.is_finite() && switch < f64::from(u32::MAX) { switch.ceil() as u32 } else { u32::MAX };
+                (share(day), share(!day), switch_sample)
             }
-            _ => 0.0,
+            _ => (0.0, 0.0, u32::MAX),
         };
         WaveWindow {
             sensor_id: array::noise_channel(sensor, element),
@@ -516,6 +539,8 @@ impl Pulses {
             first_pulse,
             pulse_count: pulses.len() as u32 - first_pulse,
             red_share,
+            red_share_after,
+            switch_sample,
         }
     }
 }

@@ -30,14 +30,15 @@ pub fn pulse_shape(tau: f64, period_s: f64, shape: u32, smoothing_s: f64) -> f64
 }
 
 /// A moving source's burst τ after its pick: `BURST_TONES` tones of random frequency in the
-/// octave around 1/`period_s` and random phase, scaled to RMS 1, under a Hann envelope of
-/// `duration_s` centred on the pick.
+/// octave around 1/`period_s` and random phase, scaled to RMS 1, under the envelope cos(πτ/D) of
+/// `duration_s` D centred on the pick: one track's bursts, half an envelope apart, add in power to
+/// a constant.
 pub fn burst(tau: f64, period_s: f64, duration_s: f64, key: u32, seed: u64) -> f64 {
     let half = 0.5 * duration_s;
     if tau.abs() >= half {
         return 0.0;
     }
-    let envelope = 0.5 + 0.5 * (std::f64::consts::PI * tau / half).cos();
+    let envelope = (0.5 * std::f64::consts::PI * tau / half).cos();
     let sum: f64 = (0..BURST_TONES)
         .map(|k| {
             let h = rng::pcg4d(rng::key(seed, key, k, rng::stream::BURST));
@@ -71,7 +72,7 @@ pub fn synthesise(params: &WaveParams, windows: &[WaveWindow], pulses: &[WavePul
             let n = w.first_sample + i as u32;
             let h = rng::pcg4d(rng::key(seed, w.sensor_id, n, rng::stream::WAVEFORM));
             let white = rng::box_muller(h[0], h[1]).0;
-            let share = f64::from(w.red_share);
+            let share = f64::from(if n >= w.switch_sample { w.red_share_after } else { w.red_share });
             let red = if share > 0.0 {
                 super::noise::red(seed, w.sensor_id, n, params.red_octaves, f64::from(params.red_norm))
             } else {

@@ -142,6 +142,8 @@ mod tests {
                 first_pulse: 0,
                 pulse_count: 0,
                 red_share: 0.0,
+                red_share_after: 0.0,
+                switch_sample: u32::MAX,
             })
             .collect();
         Plan { forms: Vec::new(), rows: Vec::new(), windows, pulses: Vec::new() }
