@@ -122,14 +122,19 @@ impl Source {
     /// Whether it is day at scenario time `t_s` and a longitude, by the scenario's day hours
     /// (local solar time, as the run decides it).
     pub fn is_day(&self, t_s: f64, lon_deg: f64) -> bool {
-        let hour = (t_s / 3600.0 - self.utc_offset_h + lon_deg / 15.0).rem_euclid(24.0);
+        let hour = self.solar_hour(t_s, lon_deg);
         hour >= self.environment.day_start_h && hour < self.environment.day_end_h
+    }
+
+    /// Local solar hour (0–24) at scenario time `t_s` and a longitude, as the run reckons it.
+    fn solar_hour(&self, t_s: f64, lon_deg: f64) -> f64 {
+        (t_s / 3600.0 - self.utc_offset_h + lon_deg / 15.0).rem_euclid(24.0)
     }
 
     /// The first scenario time after `t_s` at which day turns to night or night to day at a
     /// longitude (infinite when the day hours never change).
     pub fn next_day_change_s(&self, t_s: f64, lon_deg: f64) -> f64 {
-        let hour = (t_s / 3600.0 - self.utc_offset_h + lon_deg / 15.0).rem_euclid(24.0);
+        let hour = self.solar_hour(t_s, lon_deg);
         let (start, end) = (self.environment.day_start_h, self.environment.day_end_h);
         let ahead = |edge: f64| {
             let h = (edge - hour).rem_euclid(24.0);

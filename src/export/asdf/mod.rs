@@ -12,7 +12,7 @@ mod h5_bytes;
 use super::quakeml::{NETWORK, channel_code};
 use super::source::Source;
 use super::waveform::span::{self, Span};
-use super::waveform::{Pulses, WaveformOptions, gpu::WaveformKernel, plan};
+use super::waveform::{Pulses, WaveformOptions, detection_windows, gpu::WaveformKernel};
 use crate::error::{Error, Result};
 use h5_bytes::{ByteDataset, ascii_attr, bytes_dataset};
 
@@ -35,9 +35,14 @@ pub fn write(source: &Source, options: &WaveformOptions, file: &hdf5::File) -> R
         super::quakeml::write_truth(source, quakeml).map_err(|e| Error::output(source.shown.clone(), e.to_string()))?;
     quakeml.finish().map_err(h5)?;
 
+    let pulses = Pulses::new(source);
     let mut spans = match options.continuous_h {
         Some(hours) => span::continuous(source, options, hours)?,
-        None => span::merged(&plan(source, options)?, options.samples()),
+        None => {
+            let starts = detection_windows(source, options, &pulses)?;
+            let starts = starts.into_iter().map(|(row, first)| (source.detections[row].sensor_id, first)).collect();
+            span::merged(starts, options.samples())
+        }
     };
     if options.array_elements {
         if let Some(big) = spans.iter().find(|s| s.sensor_id >= super::waveform::array::MAX_ARRAY_SENSOR_ID) {
@@ -63,7 +68,6 @@ pub fn write(source: &Source, options: &WaveformOptions, file: &hdf5::File) -> R
         bytes_dataset(&group, "StationXML", &station_xml).map_err(h5)?;
     }
 
-    let pulses = Pulses::new(source);
     let gpu = crate::gpu::Gpu::new()?;
     let kernel = WaveformKernel::new(&gpu)?;
     let mut current: Option<(usize, hdf5::Dataset)> = None;

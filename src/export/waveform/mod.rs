@@ -490,11 +490,10 @@ impl Pulses {
                     Some(e) => array::delay_s(offset, at, [e.x, e.y], source.sound_speed_mps),
                     None => 0.0,
                 };
-                let at_sample = (o.t_s + shift) * options.rate_hz;
-                let whole = at_sample.floor();
+                let (delay_samples, delay_fraction) = delay_in_samples(o.t_s + shift, options.rate_hz, first);
                 pulses.push(WavePulse {
-                    delay_samples: (whole - f64::from(first)).clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32,
-                    delay_fraction: (at_sample - whole) as f32,
+                    delay_samples,
+                    delay_fraction,
                     amplitude: (10f64.powf(f64::from(o.snr_db) / 20.0) / form.peak) as f32,
                     period_s: form.period_s as f32,
                     shape: form.shape,
@@ -508,11 +507,10 @@ impl Pulses {
         let from = mine.partition_point(|k| k.t_s < start_s - margin - 0.01);
         for k in mine[from..].iter().take_while(|k| k.t_s <= end_s + margin) {
             let shift = if element > 0 { array::delay_s(offset, at, k.from, source.sound_speed_mps) } else { 0.0 };
-            let at_sample = (k.t_s + shift) * options.rate_hz;
-            let whole = at_sample.floor();
+            let (delay_samples, delay_fraction) = delay_in_samples(k.t_s + shift, options.rate_hz, first);
             pulses.push(WavePulse {
-                delay_samples: (whole - f64::from(first)).clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32,
-                delay_fraction: (at_sample - whole) as f32,
+                delay_samples,
+                delay_fraction,
                 amplitude: k.peak_sigma as f32,
                 period_s: k.duration_s as f32,
                 shape: SHAPE_NWAVE,
@@ -554,16 +552,33 @@ pub fn first_sample(d: &DetectionRecord, options: &WaveformOptions, shown: &str)
     Ok(first as u32)
 }
 
-pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
-    let index = Pulses::new(source);
+/// A pulse arriving at `t_s` as the kernel takes it: whole samples after sample `first`, and
+/// the fraction of a sample beyond them (f64 here, so every window agrees on it).
+fn delay_in_samples(t_s: f64, rate_hz: f64, first: u32) -> (i32, f32) {
+    let at_sample = t_s * rate_hz;
+    let whole = at_sample.floor();
+    ((whole - f64::from(first)).clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32, (at_sample - whole) as f32)
+}
+
+/// Every chosen detection that has a pulse: its row and its window's first sample.
+pub fn detection_windows(source: &Source, options: &WaveformOptions, pulses: &Pulses) -> Result<Vec<(usize, u32)>> {
     let chosen = options.chosen(source)?;
-    let mut plan = Plan { forms: Vec::new(), rows: Vec::new(), windows: Vec::new(), pulses: Vec::new() };
+    let mut out = Vec::new();
     for (row, d) in source.detections.iter().enumerate() {
-        if index.forms[row].is_none() || chosen.as_ref().is_some_and(|c| !c.contains(&d.sensor_id)) {
+        if pulses.forms[row].is_none() || chosen.as_ref().is_some_and(|c| !c.contains(&d.sensor_id)) {
             continue;
         }
-        let first = first_sample(d, options, &source.shown)?;
-        plan.windows.push(index.window(source, options, (d.sensor_id, 0), first, &mut plan.pulses));
+        out.push((row, first_sample(d, options, &source.shown)?));
+    }
+    Ok(out)
+}
+
+pub fn plan(source: &Source, options: &WaveformOptions) -> Result<Plan> {
+    let index = Pulses::new(source);
+    let mut plan = Plan { forms: Vec::new(), rows: Vec::new(), windows: Vec::new(), pulses: Vec::new() };
+    for (row, first) in detection_windows(source, options, &index)? {
+        let sensor = source.detections[row].sensor_id;
+        plan.windows.push(index.window(source, options, (sensor, 0), first, &mut plan.pulses));
         plan.rows.push(row);
     }
     plan.forms = index.forms;

@@ -4,7 +4,7 @@
 //! window is in it, so the pieces join without a seam: a span is the sensor's stream itself.
 
 use super::gpu::WaveformKernel;
-use super::{Plan, Pulses, WaveParams, WaveformOptions};
+use super::{Pulses, WaveParams, WaveformOptions};
 use crate::error::{Error, Result};
 use crate::export::source::Source;
 
@@ -24,9 +24,9 @@ impl Span {
     }
 }
 
-/// The plan's windows merged per sensor where they overlap or touch, by sensor then time.
-pub fn merged(plan: &Plan, samples_per_window: u32) -> Vec<Span> {
-    let mut starts: Vec<(u32, u32)> = plan.windows.iter().map(|w| (w.sensor_id, w.first_sample)).collect();
+/// Windows of `samples_per_window` starting at (sensor, first sample), merged per sensor where
+/// they overlap or touch, by sensor then time.
+pub fn merged(mut starts: Vec<(u32, u32)>, samples_per_window: u32) -> Vec<Span> {
     starts.sort_unstable();
     let mut spans: Vec<Span> = Vec::new();
     for (sensor_id, first) in starts {
@@ -131,28 +131,10 @@ pub fn synthesise(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::waveform::WaveWindow;
-
-    fn plan_of(starts: &[(u32, u32)]) -> Plan {
-        let windows = starts
-            .iter()
-            .map(|&(sensor_id, first_sample)| WaveWindow {
-                sensor_id,
-                first_sample,
-                first_pulse: 0,
-                pulse_count: 0,
-                red_share: 0.0,
-                red_share_after: 0.0,
-                switch_sample: u32::MAX,
-            })
-            .collect();
-        Plan { forms: Vec::new(), rows: Vec::new(), windows, pulses: Vec::new() }
-    }
-
     #[test]
     fn overlapping_and_touching_windows_merge_per_sensor_and_gaps_do_not() {
-        let plan = plan_of(&[(2, 500), (1, 100), (1, 150), (1, 200), (1, 301), (2, 0), (1, 250)]);
-        let spans = merged(&plan, 50);
+        let starts = vec![(2, 500), (1, 100), (1, 150), (1, 200), (1, 301), (2, 0), (1, 250)];
+        let spans = merged(starts, 50);
         let expected = [
             Span { sensor_id: 1, element: 0, first_sample: 100, samples: 200 },
             Span { sensor_id: 1, element: 0, first_sample: 301, samples: 50 },
