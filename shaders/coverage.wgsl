@@ -234,7 +234,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
                 let s = sensors[js];
                 if in_reach(e, s, reach) {
                     tally.count += 1u;
-                    add_sensor(&tally, &info, e, s, received_ground(e, s), 0.0, k);
+                    add_sensor(&tally, &info, e, s, received_ground(e, s, s.modality), 0.0, k);
                 }
             }
             loop_cut = loop_cut || js < run.y;
@@ -257,7 +257,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
                 if in_reach(e, s, reach) {
                     tally.count += 1u;
                     let v = sights[js];
-                    add_sensor(&tally, &info, e, s, received_by_sight(e, s, v), range_sigma(e, s, v), k);
+                    add_sensor(&tally, &info, e, s, received_by_sight(e, s, v, s.modality), range_sigma(e, s, v), k);
                 }
             }
             loop_cut = loop_cut || js < run.y;

@@ -199,29 +199,31 @@ fn passes_notch(e: Event, v: Sight, dx: f32, dy: f32, horizontal: f32) -> f32 {
 
 // Radar, camera, RF. Radar: SNR = gain + σ(dBsm) − 40·log10 R, Pd = Pfa^(1/(1+SNR)). Camera:
 // apparent contrast C0·exp(−3.912·R/V) must reach the least resolvable contrast, then the TTP
-// curve of N = dc/(2·R·IFOV). RF: log-distance loss with the LOS or NLOS exponent.
-fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
+// curve of N = dc/(2·R·IFOV). RF: log-distance loss with the LOS or NLOS exponent. `modality` is
+// the sensor's; the walks pass it as a constant, so that the compiler keeps only that modality's
+// code (llvmpipe runs every branch a SIMD group's lanes take, each for the whole group).
+fn received_by_sight(e: Event, s: Sensor, v: Sight, modality: u32) -> Received {
     let dx = e.x - s.x;
     let dy = e.y - s.y;
     let dz = e.z - s.z;
     let horizontal = sqrt(dx * dx + dy * dy);
     let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
     let c = SPEED_OF_LIGHT_MPS;
-    let reach = select(select(e.reach_rf_m, e.reach_eo_m, s.modality == MODALITY_EO_IR), e.reach_radar_m,
-                       s.modality == MODALITY_RADAR);
-    let unseen = select(-1.0, 0.0, s.modality != MODALITY_RF);
+    let reach = select(select(e.reach_rf_m, e.reach_eo_m, modality == MODALITY_EO_IR), e.reach_radar_m,
+                       modality == MODALITY_RADAR);
+    let unseen = select(-1.0, 0.0, modality != MODALITY_RF);
     if reach <= 0.0 || !in_view(e, s, v, horizontal) {
         return Received(UNSEEN_DB, 0.0, c, range, unseen, infinity(), PHASE_DIRECT);
     }
     let clearance = sight_clearance(e, s, v);
-    if s.modality == MODALITY_RF {
+    if modality == MODALITY_RF {
         let exponent = select(v.nlos_exponent, v.los_exponent, clearance >= 0.0);
         return Received(e.rf_dbm_1m - 10.0 * exponent * log10_f32(range), -v.gain_db, c, range, -1.0, clearance, PHASE_DIRECT);
     }
     if clearance < 0.0 {
         return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance, PHASE_DIRECT);
     }
-    if s.modality == MODALITY_RADAR {
+    if modality == MODALITY_RADAR {
         let rcs_dbsm = select(e.rcs_dbsm, e.projectile_rcs_dbsm, v.counter_battery != 0u);
         if rcs_dbsm <= 0.5 * UNSEEN_DB {
             return Received(UNSEEN_DB, 0.0, c, range, 0.0, clearance, PHASE_DIRECT);
@@ -251,20 +253,21 @@ fn received_by_sight(e: Event, s: Sensor, v: Sight) -> Received {
 // Any modality (the pair-list entry point; the walks call the modality's own function).
 fn received(e: Event, s: Sensor, v: Sight) -> Received {
     if s.modality >= MODALITY_RADAR {
-        return received_by_sight(e, s, v);
+        return received_by_sight(e, s, v, s.modality);
     }
-    return received_ground(e, s);
+    return received_ground(e, s, s.modality);
 }
 
 // Mean received level (before fluctuation), the background noise it competes with, and the
-// propagation speed, for a source at e heard by acoustic or seismic sensor s.
-fn received_ground(e: Event, s: Sensor) -> Received {
+// propagation speed, for a source at e heard by acoustic or seismic sensor s (`modality` as in
+// `received_by_sight`).
+fn received_ground(e: Event, s: Sensor, modality: u32) -> Received {
     let dx = e.x - s.x;
     let dy = e.y - s.y;
     let dz = e.z - s.z;
     let horizontal = sqrt(dx * dx + dy * dy);
     let range = max(sqrt(dx * dx + dy * dy + dz * dz), 1.0);
-    if s.modality == MODALITY_SEISMIC {
+    if modality == MODALITY_SEISMIC {
         let is_day = e.is_day != 0u;
         let local = seismic_level_db(e.seismic_db, range, e.seismic_freq_hz, params.seismic_q, params.rayleigh_speed_mps);
         let noise = select(params.noise_seismic_night_db, params.noise_seismic_day_db, is_day);

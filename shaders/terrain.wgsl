@@ -18,8 +18,9 @@ struct Terrain {
     // k·R, the effective earth radius, m.
     effective_radius_m: f32,
     step_m: f32,
-    // Where the land cover's heights start in `heights` (after the ground's); 0: bare ground.
-    clutter_offset: u32,
+    // Where the surface heights (ground plus land cover) start in `heights`, after the
+    // ground's; 0: bare ground.
+    surface_offset: u32,
 }
 
 // The grid of the frame's shape that starts at `offset` in `heights`, at (x, y): bilinear,
@@ -42,13 +43,10 @@ fn terrain_height(t: Terrain, x: f32, y: f32) -> f32 {
     return grid_bilinear(t, 0u, x, y);
 }
 
-// The top of the land cover at (x, y): the ground plus what stands on it, each bilinear.
+// The top of the land cover at (x, y): the ground plus what stands on it, summed per sample on
+// the host (bilinear is linear: the reference's sum of the two lookups, in one).
 fn surface_height(t: Terrain, x: f32, y: f32) -> f32 {
-    let ground = terrain_height(t, x, y);
-    if t.clutter_offset == 0u {
-        return ground;
-    }
-    return ground + grid_bilinear(t, t.clutter_offset, x, y);
+    return grid_bilinear(t, t.surface_offset, x, y);
 }
 
 // Least clearance of the ray a → b (x, y, height above ground) over the terrain and its land

@@ -36,6 +36,10 @@ pub struct DetectionBench {
     pub gpu_seconds: f64,
     pub cpu_seconds: f64,
     pub bytes_moved: u64,
+    /// Kernel dispatches, and the events the f64 reference detected instead because llvmpipe cut
+    /// their loops short (both inside the GPU time).
+    pub dispatches: u64,
+    pub events_by_reference: u64,
 }
 
 impl fmt::Display for DetectionBench {
@@ -52,6 +56,11 @@ impl fmt::Display for DetectionBench {
             self.gpu_seconds,
             rate(self.gpu_seconds),
             self.bytes_moved as f64 / 1e6
+        )?;
+        writeln!(
+            f,
+            "  GPU dispatches     {}, {} events left to the reference (llvmpipe's loop limit)",
+            self.dispatches, self.events_by_reference
         )?;
         writeln!(
             f,
@@ -104,5 +113,7 @@ pub fn detection(loaded: &LoadedScenario, hours: f64) -> Result<DetectionBench> 
         gpu_seconds,
         cpu_seconds,
         bytes_moved: detector.stats.bytes_moved - warm.bytes_moved,
+        dispatches: detector.stats.dispatches - warm.dispatches,
+        events_by_reference: detector.stats.events_by_reference - warm.events_by_reference,
     })
 }

@@ -17,9 +17,8 @@ pub const WORKGROUP_SIZE: u32 = 64;
 const INITIAL_CAPACITY: u64 = 1 << 20;
 /// Events per dispatch, at most: an output overflow then repeats only this much work.
 const EVENTS_PER_DISPATCH: u64 = 4096;
-/// The kernel's counters: detections found, pairs evaluated, most loop iterations of a lane,
-/// lanes whose loops llvmpipe cut short.
-const COUNTER_BYTES: u64 = 16;
+/// The kernel's counters: detections found, pairs evaluated.
+const COUNTER_BYTES: u64 = 8;
 
 /// The compiled detection kernel.
 pub struct DetectKernel {
@@ -27,10 +26,38 @@ pub struct DetectKernel {
     evaluate_pairs: wgpu::ComputePipeline,
 }
 
+/// Lanes per event in `detect_events`. On llvmpipe a workgroup runs as SIMD groups of the
+/// vector width (8 lanes at 256 bits), and lanes are masked off rather than branched around,
+/// so each group steps through much of the kernel's code once per event whatever its lanes
+/// have to do: a kernel that returned at its first line still took 23 µs per 64-lane event.
+/// One SIMD group per event pays that once (full line, 24 h, 2 cores: 3.8 s with 64 lanes,
+/// 2.5 s with 8). The width is in the adapter's name, "llvmpipe (LLVM 15.0.6, 256 bits)";
+/// GPUs keep 64.
+pub fn lanes_per_event(gpu: &Gpu) -> u32 {
+    const GPU_LANES: u32 = 64;
+    const F32_BITS: u32 = 32;
+    if !gpu.cuts_long_loops() {
+        return GPU_LANES;
+    }
+    let name = gpu.describe();
+    let bits = name
+        .split(['(', ',', ')'])
+        .filter_map(|part| part.trim().strip_suffix(" bits"))
+        .find_map(|n| n.trim().parse::<u32>().ok());
+    // 128-bit SSE is llvmpipe's least width.
+    bits.map_or(4, |b| (b / F32_BITS).clamp(4, GPU_LANES))
+}
+
 impl DetectKernel {
     pub fn new(gpu: &Gpu) -> Result<Self> {
-        let mut pipelines =
-            gpu.compute_pipelines(&shaders::detect_kernel(), &["detect_events", "evaluate_pairs"])?.into_iter();
+        let lanes = f64::from(lanes_per_event(gpu));
+        let mut pipelines = gpu
+            .compute_pipelines_with(
+                &shaders::detect_kernel(),
+                &["detect_events", "evaluate_pairs"],
+                &[("EVENT_LANES", lanes)],
+            )?
+            .into_iter();
         match (pipelines.next(), pipelines.next()) {
             (Some(detect_events), Some(evaluate_pairs)) => Ok(Self { detect_events, evaluate_pairs }),
             _ => Err(Error::Gpu("detect.wgsl: missing pipelines".into())),
@@ -55,11 +82,13 @@ pub struct DetectStats {
 struct DispatchCounts {
     found: u64,
     pairs: u64,
-    /// The most loop iterations any lane ran.
-    loop_iterations: u32,
-    /// Lanes whose loops were cut short (llvmpipe's loop limit).
-    cut_lanes: u32,
+    /// Per event of the dispatch: (the most loop iterations of its lanes, with
+    /// `LOOP_CUT_BIT` set when llvmpipe cut any of its loops short; the pairs it evaluated).
+    event_loops: Vec<[u32; 2]>,
 }
+
+/// Set in an event's loop count when llvmpipe cut any of its loops short (detect.wgsl).
+const LOOP_CUT_BIT: u32 = 0x8000_0000;
 
 /// The sensors on the device, ready to take events.
 pub struct GpuDetector<'g> {
@@ -161,16 +190,7 @@ impl<'g> GpuDetector<'g> {
         if events.is_empty() {
             return Ok(());
         }
-        let DispatchCounts { found, pairs, loop_iterations, cut_lanes } = self.dispatch(events)?;
-        if cut_lanes > 0 || self.gpu.over_loop_budget(loop_iterations) {
-            if events.len() > 1 {
-                let (a, b) = events.split_at(events.len() / 2);
-                self.detect_chunk(a, out)?;
-                return self.detect_chunk(b, out);
-            }
-            self.detect_by_reference(events, out);
-            return Ok(());
-        }
+        let DispatchCounts { found, pairs, event_loops } = self.dispatch(events)?;
         if found > self.capacity {
             if found <= self.max_capacity {
                 self.capacity = found;
@@ -187,10 +207,27 @@ impl<'g> GpuDetector<'g> {
             }
             return self.detect_chunk(events, out);
         }
-        self.stats.pairs += pairs;
         let rows: Vec<GpuDetection> = read_back(self.gpu, &self.detections, found as usize)?;
         self.stats.bytes_moved += std::mem::size_of_val(rows.as_slice()) as u64;
-        out.extend(rows);
+        // Events whose loops were cut short (or went over a budget set by hand): their
+        // detections may be incomplete, so the reference detects exactly those again.
+        let cut: Vec<usize> = (0..events.len())
+            .filter(|&i| {
+                let iterations = event_loops[i][0];
+                iterations & LOOP_CUT_BIT != 0 || self.gpu.over_loop_budget(iterations & !LOOP_CUT_BIT)
+            })
+            .collect();
+        if cut.is_empty() {
+            self.stats.pairs += pairs;
+            out.extend(rows);
+            return Ok(());
+        }
+        let cut_pairs: u64 = cut.iter().map(|&i| u64::from(event_loops[i][1])).sum();
+        self.stats.pairs += pairs - cut_pairs.min(pairs);
+        let cut_ids: std::collections::HashSet<u32> = cut.iter().map(|&i| events[i].id).collect();
+        out.extend(rows.into_iter().filter(|d| !cut_ids.contains(&d.event_id)));
+        let redo: Vec<GpuEvent> = cut.iter().map(|&i| events[i]).collect();
+        self.detect_by_reference(&redo, out);
         Ok(())
     }
 
@@ -223,6 +260,8 @@ impl<'g> GpuDetector<'g> {
             usage: wgpu::BufferUsages::UNIFORM,
         });
         let event_buffer = storage_init(device, "events", events);
+        // Created zeroed, as every wgpu buffer is.
+        let event_loops = output_buffer(device, (2 * events.len() * std::mem::size_of::<u32>()) as u64);
         self.gpu.queue.write_buffer(&self.counters, 0, &[0u8; COUNTER_BYTES as usize]);
         let bind = bind_group(
             device,
@@ -237,8 +276,9 @@ impl<'g> GpuDetector<'g> {
                 &self.terrain.frame,
                 &self.terrain.heights,
                 &self.sights,
+                &event_loops,
             ],
-            &[0, 1, 2, 3, 4, 5, 8, 9, 10],
+            &[0, 1, 2, 3, 4, 5, 8, 9, 10, 11],
         );
         let mut encoder = device.create_command_encoder(&Default::default());
         {
@@ -250,13 +290,10 @@ impl<'g> GpuDetector<'g> {
         self.gpu.queue.submit([encoder.finish()]);
         self.stats.dispatches += 1;
         self.stats.bytes_moved += std::mem::size_of_val(events) as u64 + COUNTER_BYTES;
-        let counts: Vec<u32> = read_back(self.gpu, &self.counters, 4)?;
-        Ok(DispatchCounts {
-            found: u64::from(counts[0]),
-            pairs: u64::from(counts[1]),
-            loop_iterations: counts[2],
-            cut_lanes: counts[3],
-        })
+        let counts: Vec<u32> = read_back(self.gpu, &self.counters, 2)?;
+        let event_loops: Vec<[u32; 2]> = read_back(self.gpu, &event_loops, events.len())?;
+        self.stats.bytes_moved += std::mem::size_of_val(event_loops.as_slice()) as u64;
+        Ok(DispatchCounts { found: u64::from(counts[0]), pairs: u64::from(counts[1]), event_loops })
     }
 }
 

@@ -93,6 +93,16 @@ impl Gpu {
         kernel: &crate::shaders::Composed,
         entries: &[&str],
     ) -> Result<Vec<wgpu::ComputePipeline>> {
+        self.compute_pipelines_with(kernel, entries, &[])
+    }
+
+    /// `compute_pipelines` with values for the kernel's `override` constants.
+    pub fn compute_pipelines_with(
+        &self,
+        kernel: &crate::shaders::Composed,
+        entries: &[&str],
+        constants: &[(&str, f64)],
+    ) -> Result<Vec<wgpu::ComputePipeline>> {
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some(kernel.name),
@@ -106,7 +116,7 @@ impl Gpu {
                     layout: None,
                     module: &module,
                     entry_point: Some(entry),
-                    compilation_options: Default::default(),
+                    compilation_options: wgpu::PipelineCompilationOptions { constants, ..Default::default() },
                     cache: None,
                 })
             })

@@ -63,7 +63,7 @@ impl Terrain {
             ny: self.dem.ny as u32,
             effective_radius_m: (self.k_factor * EARTH_RADIUS_M) as f32,
             step_m: self.step_m as f32,
-            clutter_offset: if self.dem.clutter.is_empty() { 0 } else { self.dem.heights.len() as u32 },
+            surface_offset: if self.dem.clutter.is_empty() { 0 } else { self.dem.heights.len() as u32 },
         }
     }
 }

@@ -145,3 +145,43 @@ fn events_over_the_budget_are_detected_by_the_reference() {
     assert_eq!(detector.stats.events_by_reference, 0);
     assert!(on_device.len().abs_diff(expected.len()) * 100 <= expected.len());
 }
+
+/// Only the events over the budget go to the reference; the rest stay on the device, and
+/// every event's detections come back once, from one side or the other.
+#[test]
+fn only_the_events_over_the_budget_are_detected_again() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut params = random_params(&mut rng);
+    let sensors: Vec<GpuSensor> = (0..600).map(|i| random_sensor(&mut rng, i)).collect();
+    let grid = SensorGrid::by_modality(&sensors, 7_000.0);
+    grid.apply(&mut params);
+    let terrain = random_terrain(&mut rng);
+    // Reaches from nothing to the whole field: the loop counts spread widely.
+    let events: Vec<GpuEvent> = (0..200)
+        .map(|i| {
+            let mut e = random_event(&mut rng, i, &params);
+            let reach = 1_000.0 * (i % 25) as f32;
+            (e.reach_acoustic_m, e.reach_radar_m, e.reach_eo_m, e.reach_rf_m) = (reach, reach, reach, reach);
+            e
+        })
+        .collect();
+    let (expected, _) = reference::detect_events(&params, &terrain, &events, &grid);
+    let expected: std::collections::HashSet<(u32, u32)> = expected.iter().map(|d| (d.event_id, d.sensor_id)).collect();
+    assert!(expected.len() > 1_000, "{} detections", expected.len());
+    let mut mixed = false;
+    for budget in [4, 8, 16, 32, 64, 128, 256] {
+        let mut tight = Gpu::new().expect("adapter");
+        tight.set_loop_budget(Some(budget));
+        let mut detector = GpuDetector::new(&tight, params, &grid, &terrain).expect("detector");
+        let found: Vec<(u32, u32)> =
+            detector.detect(&events).expect("detect").iter().map(|d| (d.event_id, d.sensor_id)).collect();
+        let unique: std::collections::HashSet<(u32, u32)> = found.iter().copied().collect();
+        assert_eq!(unique.len(), found.len(), "budget {budget}: a detection came back twice");
+        // f32 on the device, f64 in the reference: a pair near its threshold may differ.
+        let differ = unique.symmetric_difference(&expected).count();
+        assert!(differ * 100 <= expected.len(), "budget {budget}: {differ} of {} differ", expected.len());
+        let by_reference = detector.stats.events_by_reference;
+        mixed |= by_reference > 0 && by_reference < events.len() as u64;
+    }
+    assert!(mixed, "no budget split the events between the device and the reference");
+}
