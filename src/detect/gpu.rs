@@ -26,6 +26,9 @@ pub struct DetectKernel {
     evaluate_pairs: wgpu::ComputePipeline,
 }
 
+/// The pipeline-overridable constant in detect.wgsl that sizes `detect_events`'s workgroup.
+pub const EVENT_LANES_OVERRIDE: &str = "EVENT_LANES";
+
 /// Lanes per event in `detect_events`. On llvmpipe a workgroup runs as SIMD groups of the
 /// vector width (8 lanes at 256 bits), and lanes are masked off rather than branched around,
 /// so each group steps through much of the kernel's code once per event whatever its lanes
@@ -55,7 +58,7 @@ impl DetectKernel {
             .compute_pipelines_with(
                 &shaders::detect_kernel(),
                 &["detect_events", "evaluate_pairs"],
-                &[("EVENT_LANES", lanes)],
+                &[(EVENT_LANES_OVERRIDE, lanes)],
             )?
             .into_iter();
         match (pipelines.next(), pipelines.next()) {

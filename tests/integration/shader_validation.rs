@@ -74,13 +74,22 @@ fn a_composed_line_maps_back_to_its_file() {
 
 #[test]
 fn workgroup_size_matches_the_dispatch_code() {
+    use linewatch::detect::gpu::{EVENT_LANES_OVERRIDE, WORKGROUP_SIZE};
     let source = linewatch::shaders::detect_kernel().source;
     let module = naga::front::wgsl::parse_str(&source).expect("parses");
-    let entry_points: Vec<_> = module.entry_points.iter().map(|e| (e.name.clone(), e.workgroup_size)).collect();
-    assert_eq!(entry_points.len(), 2, "{entry_points:?}");
-    for (name, size) in entry_points {
-        assert_eq!(size, [linewatch::detect::gpu::WORKGROUP_SIZE, 1, 1], "{name}");
-    }
+    let entry = |name: &str| module.entry_points.iter().find(|e| e.name == name).expect(name);
+    assert_eq!(module.entry_points.len(), 2);
+    // One thread per listed pair, dispatched in groups of WORKGROUP_SIZE.
+    assert_eq!(entry("evaluate_pairs").workgroup_size, [WORKGROUP_SIZE, 1, 1]);
+    // One workgroup per event, its width the override the host sets per adapter.
+    let detect_events = entry("detect_events");
+    let overrides = detect_events.workgroup_size_overrides.expect("detect_events sizes by an override");
+    let width = overrides[0].expect("x is overridden");
+    let naga::Expression::Override(handle) = module.global_expressions[width] else {
+        panic!("workgroup width is not an override: {:?}", module.global_expressions[width]);
+    };
+    assert_eq!(module.overrides[handle].name.as_deref(), Some(EVENT_LANES_OVERRIDE));
+    assert_eq!(overrides[1..], [None, None]);
 }
 
 #[test]
