@@ -122,8 +122,8 @@ struct Tally {
     count: u32,
 }
 
-fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e: Event, s: Sensor, r: Received,
-              range_sigma_m: f32, k: u32) {
+fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e: Event, s: Sensor, modality: u32,
+              r: Received, range_sigma_m: f32, k: u32) {
     var pd = r.pd;
     if pd < 0.0 {
         let margin = r.level_db - r.noise_db - s.threshold_db;
@@ -158,8 +158,8 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
     let u = vec2<f32>(-dx, -dy) / h;
     // Arrival times locate only at the speed of sound or of the ground; a radar adds its range
     // along u.
-    if s.modality <= MODALITY_SEISMIC {
-        let st = arrival_sigma_s(e, s, r, r.level_db - r.noise_db);
+    if modality <= MODALITY_SEISMIC {
+        let st = arrival_sigma_s(e, s, modality, r, r.level_db - r.noise_db);
         add_arrival(info, -u / r.speed_mps, pd / (st * st));
     } else if range_sigma_m > 0.0 {
         // The surveyed position's error adds to a range and, over the range, to a bearing.
@@ -176,10 +176,10 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
 // σ of an arrival time as the verifier weighs it (src/coverage/reference.rs::arrival_sigma_s):
 // the pick at this SNR, the surveyed position's error along the path, and the error of the
 // speed the path is believed to travel at over its range, r·σc/c².
-fn arrival_sigma_s(e: Event, s: Sensor, r: Received, snr: f32) -> f32 {
+fn arrival_sigma_s(e: Event, s: Sensor, modality: u32, r: Received, snr: f32) -> f32 {
     let pick = pick_at_threshold_s(e, s, r) * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
     let speed_sigma = select(ground_speed_sigma_fraction(r) * r.speed_mps, params.speed_sigma_mps,
-                             s.modality == MODALITY_ACOUSTIC);
+                             modality == MODALITY_ACOUSTIC);
     let model = r.range_m * speed_sigma / (r.speed_mps * r.speed_mps);
     let survey = params.survey_sigma_m / r.speed_mps;
     return max(sqrt(pick * pick + survey * survey + model * model), MIN_TIMING_SIGMA_S);
@@ -200,6 +200,53 @@ fn row_run(e: Event, layer: i32, reach: f32, cy: i32, box_x: vec2<i32>) -> vec2<
     return vec2<u32>(cell_start[u32(base + span.x)], cell_start[u32(base + span.y + 1)]);
 }
 
+// The acoustic or seismic layer's sensors within the modality's reach of e, added to the tally.
+fn walk_ground_layer(e: Event, modality: u32, k: u32, tally: ptr<function, Tally>, info: ptr<function, LocationInfo>) {
+    let layer = i32(modality);
+    let reach = modality_reach(e, modality);
+    let search = search_box(e, reach);
+    var cy = search.z;
+    for (; cy <= search.w && reach > 0.0; cy++) {
+        loop_iterations += 1u;
+        let run = row_run(e, layer, reach, cy, search.xy);
+        var js = run.x;
+        for (; js < run.y; js++) {
+            loop_iterations += 1u;
+            let s = sensors[js];
+            if in_reach(e, s, reach) {
+                (*tally).count += 1u;
+                add_sensor(tally, info, e, s, modality, received_ground(e, s, modality), 0.0, k);
+            }
+        }
+        loop_cut = loop_cut || js < run.y;
+    }
+    loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
+}
+
+// The radar, camera or RF layer's sensors within the modality's reach of e and in view.
+fn walk_sight_layer(e: Event, modality: u32, k: u32, tally: ptr<function, Tally>, info: ptr<function, LocationInfo>) {
+    let layer = i32(modality);
+    let reach = modality_reach(e, modality);
+    let search = search_box(e, reach);
+    var cy = search.z;
+    for (; cy <= search.w && reach > 0.0; cy++) {
+        loop_iterations += 1u;
+        let run = row_run(e, layer, reach, cy, search.xy);
+        var js = run.x;
+        for (; js < run.y; js++) {
+            loop_iterations += 1u;
+            let s = sensors[js];
+            if in_reach(e, s, reach) {
+                (*tally).count += 1u;
+                let v = sights[js];
+                add_sensor(tally, info, e, s, modality, received_by_sight(e, s, v, modality), range_sigma(e, s, v), k);
+            }
+        }
+        loop_cut = loop_cut || js < run.y;
+    }
+    loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     let i = id.x + id.y * settings.row_threads;
@@ -216,55 +263,15 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     var tally = Tally(below, 1.0, 0u);
     var info = LocationInfo(0.0, vec2<f32>(0.0), vec3<f32>(0.0));
     // Layer m holds the sensors of modality m: each is walked over its own modality's reach
-    // disc, so no sensor out of its modality's reach is visited. Acoustic and seismic layers
-    // and line-of-sight layers have loops of their own (llvmpipe runs every branch of a loop
-    // body for all lanes: the march would slow the acoustic walk).
-    var layer = 0;
-    for (; layer <= 1; layer++) {
-        loop_iterations += 1u;
-        let reach = modality_reach(e, u32(layer));
-        let search = search_box(e, reach);
-        var cy = search.z;
-        for (; cy <= search.w && reach > 0.0; cy++) {
-            loop_iterations += 1u;
-            let run = row_run(e, layer, reach, cy, search.xy);
-            var js = run.x;
-            for (; js < run.y; js++) {
-                loop_iterations += 1u;
-                let s = sensors[js];
-                if in_reach(e, s, reach) {
-                    tally.count += 1u;
-                    add_sensor(&tally, &info, e, s, received_ground(e, s, s.modality), 0.0, k);
-                }
-            }
-            loop_cut = loop_cut || js < run.y;
-        }
-        loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
-    }
-    loop_cut = loop_cut || layer <= 1;
-    for (; layer <= 4; layer++) {
-        loop_iterations += 1u;
-        let reach = modality_reach(e, u32(layer));
-        let search = search_box(e, reach);
-        var cy = search.z;
-        for (; cy <= search.w && reach > 0.0; cy++) {
-            loop_iterations += 1u;
-            let run = row_run(e, layer, reach, cy, search.xy);
-            var js = run.x;
-            for (; js < run.y; js++) {
-                loop_iterations += 1u;
-                let s = sensors[js];
-                if in_reach(e, s, reach) {
-                    tally.count += 1u;
-                    let v = sights[js];
-                    add_sensor(&tally, &info, e, s, received_by_sight(e, s, v, s.modality), range_sigma(e, s, v), k);
-                }
-            }
-            loop_cut = loop_cut || js < run.y;
-        }
-        loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
-    }
-    loop_cut = loop_cut || layer <= 4;
+    // disc, so no sensor out of its modality's reach is visited. Each layer's walk is compiled
+    // with its modality a constant, so only its own law is in it (llvmpipe runs every branch of
+    // a loop body for all lanes: the march would slow the acoustic walk, and every modality's
+    // law each sensor's).
+    walk_ground_layer(e, MODALITY_ACOUSTIC, k, &tally, &info);
+    walk_ground_layer(e, MODALITY_SEISMIC, k, &tally, &info);
+    walk_sight_layer(e, MODALITY_RADAR, k, &tally, &info);
+    walk_sight_layer(e, MODALITY_EO_IR, k, &tally, &info);
+    walk_sight_layer(e, MODALITY_RF, k, &tally, &info);
     var below_sum = 0.0;
     var jj = 0u;
     for (; jj < k; jj++) {
