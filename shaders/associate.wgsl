@@ -21,9 +21,11 @@ struct Arrival {
     top_m: f32,
     roughness_m: f32,
     inverse_log_reference: f32,
+    // Farthest source whose arrival here could confirm a candidate (search.rs): a partner
+    // farther from a point scores nothing there.
+    confirm_range_m: f32,
     pad0: u32,
     pad1: u32,
-    pad2: u32,
 }
 
 struct Job {
@@ -111,8 +113,10 @@ fn score_points(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workg
             break;
         }
         let p = arrivals[job.first + i];
-        score += max(1.0 - abs(p.dt_s - t0 - travel_time_s(p, at)) / p.width_s, 0.0);
-        score += bearing_agreement(p, at, cell);
+        if length(at - vec2<f32>(p.x, p.y)) <= p.confirm_range_m {
+            score += max(1.0 - abs(p.dt_s - t0 - travel_time_s(p, at)) / p.width_s, 0.0);
+            score += bearing_agreement(p, at, cell);
+        }
         i += 1u;
     }
     // llvmpipe leaves long loops early without a word (gpu/loop_budget.rs): say so.

@@ -56,6 +56,8 @@ struct Buffered {
     d: DetectionRecord,
     o: Observation,
     slowest_mps: f64,
+    /// How far its source may be for it to confirm a candidate (`confirming_range_m`).
+    confirm_range_m: f64,
 }
 
 /// A candidate event: its detections.
@@ -120,7 +122,7 @@ impl<'m> Blind<'m> {
     /// Detections must arrive in time order.
     pub fn push(&mut self, d: DetectionRecord) {
         let o = observation(&self.models[d.sensor_id as usize], &d);
-        self.buffer.push_back(Buffered { slowest_mps: o.slowest_mps(), d, o });
+        self.buffer.push_back(Buffered { slowest_mps: o.slowest_mps(), confirm_range_m: confirming_range_m(&o), d, o });
     }
 
     /// Candidates seeded by arrivals more than the horizon before `now` (all their partners
@@ -160,8 +162,37 @@ impl<'m> Blind<'m> {
             })
             .map(|(j, b)| (j, b.o))
             .unzip();
-        let slowest: Vec<f64> = partners.iter().map(|&j| self.buffer[j].slowest_mps).collect();
-        let at = self.search(&s0, &observations, &slowest)?;
+        // Only arrivals that could confirm a source within the search radius are searched with:
+        // a candidate needs `MIN_SENSORS` of them giving `MIN_CONSTRAINTS`, and the others (a
+        // sensor far off, whose window is seconds wide) would match arrivals of other events at
+        // every grid point. A seed without enough of them is dropped before any search.
+        let seed_confirms = seed.confirm_range_m >= 0.0;
+        let searchable: Vec<usize> = (0..partners.len())
+            .filter(|&k| {
+                let (o, b) = (&observations[k], &self.buffer[partners[k]]);
+                b.confirm_range_m >= (o.x - s0.x).hypot(o.y - s0.y) - self.search_radius_m
+            })
+            .collect();
+        let mut confirming_sensors: BTreeMap<u32, bool> = BTreeMap::new();
+        if seed_confirms {
+            confirming_sensors.insert(seed_sensor, s0.bearing.is_some());
+        }
+        for &k in &searchable {
+            let bearing = confirming_sensors.entry(self.buffer[partners[k]].d.sensor_id).or_default();
+            *bearing |= observations[k].bearing.is_some();
+        }
+        let most_constraints = confirming_sensors.values().map(|&bearing| 1 + usize::from(bearing)).sum::<usize>();
+        if confirming_sensors.len() < MIN_SENSORS || most_constraints < MIN_CONSTRAINTS {
+            return Ok(self.drop_seed());
+        }
+        let searched: Vec<(Observation, f64, f64)> = searchable
+            .iter()
+            .map(|&k| {
+                let b = &self.buffer[partners[k]];
+                (observations[k], b.slowest_mps, b.confirm_range_m)
+            })
+            .collect();
+        let at = self.search(&s0, &searched, partners.len())?;
         // Consistent arrivals at the searched position, one per sensor (the closest in time).
         let t0 = s0.t_s - travel_time_s(&s0, at);
         let seed_range = (s0.x - at[0]).hypot(s0.y - at[1]);
@@ -361,18 +392,34 @@ impl<'m> Blind<'m> {
     /// or its f64 reference). The score counts each partner by how close its arrival is to the
     /// predicted one (a triangular kernel as wide as the tolerance plus the cell), so ties at
     /// coarse levels break towards the true position.
-    fn search(&mut self, s0: &Observation, partners: &[Observation], slowest: &[f64]) -> Result<[f64; 2]> {
+    /// `searched`: each partner's observation, the slowest speed its signal travels at and its
+    /// confirming range; `window_partners`: the partners in the travel-time window, searched or
+    /// not (for `window_pairs`).
+    fn search(
+        &mut self,
+        s0: &Observation,
+        searched: &[(Observation, f64, f64)],
+        window_partners: usize,
+    ) -> Result<[f64; 2]> {
         let origin = [s0.x, s0.y];
         let seed_slowest = s0.slowest_mps();
         let seed = SearchArrival::of(s0, origin, s0.t_s);
-        let mut all: Vec<SearchArrival> = partners.iter().map(|o| SearchArrival::of(o, origin, s0.t_s)).collect();
+        let partners: Vec<Observation> = searched.iter().map(|&(o, _, _)| o).collect();
+        let slowest: Vec<f64> = searched.iter().map(|&(_, v, _)| v).collect();
+        let mut all: Vec<SearchArrival> = searched
+            .iter()
+            .map(|(o, _, confirm_range_m)| SearchArrival {
+                confirm_range_m: confirm_range_m.min(f64::from(f32::MAX)) as f32,
+                ..SearchArrival::of(o, origin, s0.t_s)
+            })
+            .collect();
         let mut beam = vec![[0.0, 0.0]];
         let mut half = self.search_radius_m;
         for _ in 0..SEARCH_LEVELS {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
             let cell_slack = |slowest_mps: f64| std::f64::consts::SQRT_2 * step / slowest_mps;
             // Each partner's kernel width is the same at every point of this level.
-            for ((a, o), &v) in all.iter_mut().zip(partners).zip(slowest) {
+            for ((a, o), &v) in all.iter_mut().zip(&partners).zip(&slowest) {
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
                 a.width_s = (tolerance(s0, o, half, between + half) + cell_slack(v) + cell_slack(seed_slowest)) as f32;
             }
@@ -393,7 +440,7 @@ impl<'m> Blind<'m> {
                     arrivals.push(seed);
                     arrivals.extend(
                         all.iter()
-                            .zip(slowest)
+                            .zip(&slowest)
                             .filter(|(p, v)| p.can_score_near(&seed, tile, reach, cell, [seed_slowest, **v]))
                             .map(|(p, _)| *p),
                     );
@@ -409,7 +456,7 @@ impl<'m> Blind<'m> {
                     });
                 }
             }
-            self.window_pairs += (beam.len() * SEARCH_POINTS * SEARCH_POINTS * partners.len()) as u64;
+            self.window_pairs += (beam.len() * SEARCH_POINTS * SEARCH_POINTS * window_partners) as u64;
             let scores = self.scorer.score(&arrivals, &jobs)?;
             let per_job = TILE_POINTS * TILE_POINTS;
             let mut scored: Vec<([f64; 2], f64)> =
@@ -429,6 +476,20 @@ impl<'m> Blind<'m> {
 /// The kind of wave a detection travelled as: its modality and phase.
 fn wave_kind(d: &DetectionRecord) -> (u8, u8) {
     (d.modality as u8, d.phase as u8)
+}
+
+/// The farthest source an arrival can confirm a candidate from: the range at which its window,
+/// `CONSISTENCY_SIGMAS` σ with the event's weather fitted, reaches `MAX_CONFIRMING_WINDOW_S`
+/// (`confirmed`); infinite without a path speed error, negative if its pick alone is too blunt.
+fn confirming_range_m(o: &Observation) -> f64 {
+    let spare = (MAX_CONFIRMING_WINDOW_S / CONSISTENCY_SIGMAS).powi(2) - o.sigma_t_s.powi(2);
+    if spare < 0.0 {
+        return -1.0;
+    }
+    if o.path_speed_sigma_mps <= 0.0 {
+        return f64::INFINITY;
+    }
+    spare.sqrt() * o.speed_mps * o.speed_mps / o.path_speed_sigma_mps
 }
 
 /// Whether a fit's confirming observations, those whose arrival time is known to within
@@ -569,6 +630,37 @@ mod tests {
             assert_eq!(c.len(), 12, "every arrival of the event");
         }
         assert!(candidates.iter().flatten().filter(|d| d.event_id < 0).count() <= 1, "false alarms are dropped");
+    }
+
+    /// An arrival confirms (its window at the range within `MAX_CONFIRMING_WINDOW_S`) exactly
+    /// out to its confirming range: sharp and blunt picks, slow and fast paths.
+    #[test]
+    fn the_confirming_range_is_where_the_window_reaches_its_limit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let (mut near, mut never) = (0, 0);
+        for _ in 0..2_000 {
+            let o = Observation {
+                x: 0.0,
+                y: 0.0,
+                t_s: 0.0,
+                sigma_t_s: rng.random_range(0.001..0.2),
+                speed_mps: if rng.random_bool(0.5) { 340.0 } else { 3_500.0 },
+                wind_mps: [0.0, 0.0],
+                bearing: None,
+                range: None,
+                path_speed_sigma_mps: if rng.random_bool(0.1) { 0.0 } else { rng.random_range(0.1..30.0) },
+                position_sigma_m: 0.0,
+                shared: None,
+                air: None,
+            };
+            let limit = confirming_range_m(&o);
+            let range = rng.random_range(0.0..100_000.0);
+            let confirms = CONSISTENCY_SIGMAS * o.sigma_at_s(range, false) <= MAX_CONFIRMING_WINDOW_S;
+            assert_eq!(confirms, range <= limit, "{o:?} at {range} m: limit {limit} m");
+            near += usize::from(confirms && limit.is_finite());
+            never += usize::from(limit < 0.0);
+        }
+        assert!(near > 100 && never > 100, "{near} confirming within a finite range, {never} never");
     }
 
     /// A compact row of three arrays 15 km from a source fixes its direction but hardly its range

@@ -41,7 +41,11 @@ pub struct SearchArrival {
     pub top_m: f32,
     pub roughness_m: f32,
     pub inverse_log_reference: f32,
-    pub pad: [u32; 3],
+    /// Farthest source whose arrival here could confirm a candidate, m (the association's
+    /// confirming window): a partner farther from a point scores nothing there. The seed's is
+    /// not read.
+    pub confirm_range_m: f32,
+    pub pad: [u32; 2],
 }
 
 /// One grid to score: `points`² points spaced `step_m` starting `half_m` below and left of the
@@ -98,7 +102,8 @@ impl SearchArrival {
             top_m: top_m as f32,
             roughness_m: roughness_m as f32,
             inverse_log_reference: inverse_log_reference as f32,
-            pad: [0; 3],
+            confirm_range_m: f32::MAX,
+            pad: [0; 2],
         }
     }
 
@@ -118,6 +123,11 @@ impl SearchArrival {
         let d = v[0].hypot(v[1]).max(MIN_RANGE_M);
         let wind_along = f64::from(self.wind_x_mps) * v[0] + f64::from(self.wind_y_mps) * v[1];
         d * d / (f64::from(self.speed_mps) * d + wind_along * self.wind_factor(d))
+    }
+
+    /// Whether a source at `at` is within this partner's confirming range.
+    fn can_confirm_at(&self, at: [f64; 2]) -> bool {
+        (at[0] - f64::from(self.x)).hypot(at[1] - f64::from(self.y)) <= f64::from(self.confirm_range_m)
     }
 
     /// How well the bearing points at `at`, in [0, 1] (0 without a bearing): a triangular
@@ -150,6 +160,10 @@ impl SearchArrival {
         cell_m: f64,
         slowest: [f64; 2],
     ) -> bool {
+        let distance = (centre[0] - f64::from(self.x)).hypot(centre[1] - f64::from(self.y));
+        if distance - reach_m > f64::from(self.confirm_range_m) {
+            return false;
+        }
         let miss = f64::from(self.dt_s) + seed.travel_time_s(centre) - self.travel_time_s(centre);
         let drift = LIPSCHITZ_MARGIN * reach_m * (1.0 / slowest[0] + 1.0 / slowest[1]);
         if miss.abs() < f64::from(self.width_s) + drift {
@@ -176,16 +190,21 @@ impl SearchArrival {
 const LIPSCHITZ_MARGIN: f64 = 1.25;
 
 /// The score of one point: each partner's timing kernel at the origin time the seed implies,
-/// plus every arrival's bearing agreement (bearings break the mirror ambiguity of a row).
+/// plus every arrival's bearing agreement (bearings break the mirror ambiguity of a row); a
+/// partner farther from the point than its confirming range adds nothing.
 pub fn score_point(arrivals: &[SearchArrival], at: [f64; 2], step_m: f64) -> f64 {
     let Some((seed, partners)) = arrivals.split_first() else { return 0.0 };
     let t0 = -seed.travel_time_s(at);
-    let timing: f64 = partners
-        .iter()
-        .map(|p| (1.0 - (f64::from(p.dt_s) - t0 - p.travel_time_s(at)).abs() / f64::from(p.width_s)).max(0.0))
-        .sum();
     let cell = std::f64::consts::SQRT_2 * step_m;
-    timing + arrivals.iter().map(|a| a.bearing_agreement(at, cell)).sum::<f64>()
+    let partner_score: f64 = partners
+        .iter()
+        .filter(|p| p.can_confirm_at(at))
+        .map(|p| {
+            let timing = (1.0 - (f64::from(p.dt_s) - t0 - p.travel_time_s(at)).abs() / f64::from(p.width_s)).max(0.0);
+            timing + p.bearing_agreement(at, cell)
+        })
+        .sum();
+    seed.bearing_agreement(at, cell) + partner_score
 }
 
 /// The f64 reference of the search kernel: every point of every job, job-major.
@@ -302,6 +321,9 @@ mod tests {
                 let o = observation(&mut rng, sound);
                 let mut partner = SearchArrival::of(&o, [s0.x, s0.y], s0.t_s);
                 partner.width_s = rng.random_range(0.01..2.0);
+                if rng.random_bool(0.5) {
+                    partner.confirm_range_m = rng.random_range(100.0..60_000.0);
+                }
                 let reach = std::f64::consts::SQRT_2 * half;
                 let cell = std::f64::consts::SQRT_2 * step;
                 let slowest = [s0.slowest_mps(), o.slowest_mps()];

@@ -59,6 +59,10 @@ fn random_level(rng: &mut ChaCha8Rng) -> (Vec<SearchArrival>, Vec<SearchJob>) {
         for p in &partners {
             let mut a = SearchArrival::of(p, origin, seed.t_s);
             a.width_s = rng.random_range(0.01..20.0);
+            // Half the partners confirm only within a range that cuts through the grids.
+            if rng.random_bool(0.5) {
+                a.confirm_range_m = rng.random_range(100.0..40_000.0);
+            }
             arrivals.push(a);
         }
         let half = 10f64.powf(rng.random_range(1.0..4.6));
