@@ -281,8 +281,11 @@ impl<'m> Blind<'m> {
     }
 
     /// The seed (buffer index 0) and, per sensor, the partner arrival closest in time among those
-    /// whose timing miss is within its tolerance and whose bearing, if any, points at the source:
-    /// `judge` gives an observation's miss, tolerance and the source position it is judged at.
+    /// whose timing miss is within its tolerance, whose bearing, if any, points at the source, and
+    /// whose confirming range reaches it (a farther arrival's window is wide enough to take some
+    /// arrival of another event; it leaves with the candidate as a straggler if the fit explains
+    /// it, but does not move the fit): `judge` gives an observation's miss, tolerance and the
+    /// source position it is judged at.
     fn consistent(
         &self,
         observations: &[Observation],
@@ -292,7 +295,8 @@ impl<'m> Blind<'m> {
         let mut chosen: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
         for (o, &j) in observations.iter().zip(partners) {
             let (miss, tolerance, at) = judge(o);
-            if miss <= tolerance && points_at(o, at) {
+            let within_reach = self.buffer[j].confirm_range_m >= (o.x - at[0]).hypot(o.y - at[1]);
+            if miss <= tolerance && points_at(o, at) && within_reach {
                 let sensor = self.buffer[j].d.sensor_id;
                 if chosen.get(&sensor).is_none_or(|&(m, _)| miss < m) {
                     chosen.insert(sensor, (miss, j));
