@@ -200,8 +200,10 @@ fn row_run(e: Event, layer: i32, reach: f32, cy: i32, box_x: vec2<i32>) -> vec2<
     return vec2<u32>(cell_start[u32(base + span.x)], cell_start[u32(base + span.y + 1)]);
 }
 
-// The acoustic or seismic layer's sensors within the modality's reach of e, added to the tally.
-fn walk_ground_layer(e: Event, modality: u32, k: u32, tally: ptr<function, Tally>, info: ptr<function, LocationInfo>) {
+// The sensors of `modality`'s layer within its reach of e (and, for radar, camera and RF, in
+// view), added to the tally. Called with a constant modality, so each call's code holds only its
+// own law.
+fn walk_layer(e: Event, modality: u32, k: u32, tally: ptr<function, Tally>, info: ptr<function, LocationInfo>) {
     let layer = i32(modality);
     let reach = modality_reach(e, modality);
     let search = search_box(e, reach);
@@ -215,31 +217,12 @@ fn walk_ground_layer(e: Event, modality: u32, k: u32, tally: ptr<function, Tally
             let s = sensors[js];
             if in_reach(e, s, reach) {
                 (*tally).count += 1u;
-                add_sensor(tally, info, e, s, modality, received_ground(e, s, modality), 0.0, k);
-            }
-        }
-        loop_cut = loop_cut || js < run.y;
-    }
-    loop_cut = loop_cut || (cy <= search.w && reach > 0.0);
-}
-
-// The radar, camera or RF layer's sensors within the modality's reach of e and in view.
-fn walk_sight_layer(e: Event, modality: u32, k: u32, tally: ptr<function, Tally>, info: ptr<function, LocationInfo>) {
-    let layer = i32(modality);
-    let reach = modality_reach(e, modality);
-    let search = search_box(e, reach);
-    var cy = search.z;
-    for (; cy <= search.w && reach > 0.0; cy++) {
-        loop_iterations += 1u;
-        let run = row_run(e, layer, reach, cy, search.xy);
-        var js = run.x;
-        for (; js < run.y; js++) {
-            loop_iterations += 1u;
-            let s = sensors[js];
-            if in_reach(e, s, reach) {
-                (*tally).count += 1u;
-                let v = sights[js];
-                add_sensor(tally, info, e, s, modality, received_by_sight(e, s, v, modality), range_sigma(e, s, v), k);
+                if modality <= MODALITY_SEISMIC {
+                    add_sensor(tally, info, e, s, modality, received_ground(e, s, modality), 0.0, k);
+                } else {
+                    let v = sights[js];
+                    add_sensor(tally, info, e, s, modality, received_by_sight(e, s, v, modality), range_sigma(e, s, v), k);
+                }
             }
         }
         loop_cut = loop_cut || js < run.y;
@@ -267,11 +250,11 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     // with its modality a constant, so only its own law is in it (llvmpipe runs every branch of
     // a loop body for all lanes: the march would slow the acoustic walk, and every modality's
     // law each sensor's).
-    walk_ground_layer(e, MODALITY_ACOUSTIC, k, &tally, &info);
-    walk_ground_layer(e, MODALITY_SEISMIC, k, &tally, &info);
-    walk_sight_layer(e, MODALITY_RADAR, k, &tally, &info);
-    walk_sight_layer(e, MODALITY_EO_IR, k, &tally, &info);
-    walk_sight_layer(e, MODALITY_RF, k, &tally, &info);
+    walk_layer(e, MODALITY_ACOUSTIC, k, &tally, &info);
+    walk_layer(e, MODALITY_SEISMIC, k, &tally, &info);
+    walk_layer(e, MODALITY_RADAR, k, &tally, &info);
+    walk_layer(e, MODALITY_EO_IR, k, &tally, &info);
+    walk_layer(e, MODALITY_RF, k, &tally, &info);
     var below_sum = 0.0;
     var jj = 0u;
     for (; jj < k; jj++) {
