@@ -16,7 +16,8 @@ struct Settings {
     cell_count: u32,
     // Threads per row of the 2-D dispatch (workgroups in x times WORKGROUP_SIZE).
     row_threads: u32,
-    pad: u32,
+    // 1: blind association's rule, `k` its constraints (src/coverage/fix_rule.rs).
+    blind: u32,
 }
 
 struct Cell {
@@ -116,21 +117,28 @@ fn cross_line_sigma(info: LocationInfo, n: vec2<f32>) -> f32 {
 
 // What the sensors walked so far add up to for one cell.
 struct Tally {
-    // below[j] = P(exactly j location constraints so far), j < k.
+    // below[j] = P(exactly j location constraints so far from the detections that count), j < k.
     below: array<f32, 8>,
     none: f32,
+    // Blind association: P(no radar fixes the source alone with its range and bearing).
+    no_lone_fix: f32,
     count: u32,
+}
+
+// P(a margin, mean `margin_db`, fluctuating by σ `fluctuation_db`, is ≥ 0); a step without.
+fn margin_probability(margin_db: f32, fluctuation_db: f32) -> f32 {
+    if fluctuation_db > 0.0 {
+        return normal_cdf(margin_db / fluctuation_db);
+    }
+    return select(0.0, 1.0, margin_db >= 0.0);
 }
 
 fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e: Event, s: Sensor, modality: u32,
               r: Received, range_sigma_m: f32, k: u32) {
+    let snr = r.level_db - r.noise_db;
     var pd = r.pd;
     if pd < 0.0 {
-        let margin = r.level_db - r.noise_db - s.threshold_db;
-        pd = select(0.0, 1.0, margin >= 0.0);
-        if s.fluctuation_db > 0.0 {
-            pd = normal_cdf(margin / s.fluctuation_db);
-        }
+        pd = margin_probability(snr - s.threshold_db, s.fluctuation_db);
     }
     if pd <= 0.0 {
         return;
@@ -139,38 +147,63 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
     let dx = e.x - s.x;
     let dy = e.y - s.y;
     let h = sqrt(dx * dx + dy * dy);
-    // The location constraints this detection gives (src/coverage/reference.rs::constraints_of):
-    // its arrival, a bearing, a range.
-    let c = 1 + select(0, 1, s.bearing_sigma_rad > 0.0) + select(0, 1, range_sigma_m > 0.0);
-    var jj = i32(k) - 1;
-    for (; jj >= 0; jj--) {
-        loop_iterations += 1u;
-        var arrive = 0.0;
-        if jj >= c {
-            arrive = (*tally).below[jj - c] * pd;
+    let bearing = s.bearing_sigma_rad > 0.0;
+    let ranged = range_sigma_m > 0.0;
+    // How often its detection enters the fit and the location constraints it gives there
+    // (src/coverage/reference.rs::cell_metrics): under the oracle its arrival, a bearing, a
+    // range; under blind association a radar's range and bearing stand alone, and any other
+    // detection counts its arrival and bearing only where its arrival time can confirm.
+    var counts = pd;
+    var c = 1 + select(0, 1, bearing) + select(0, 1, ranged);
+    if settings.blind != 0u {
+        c = 1 + select(0, 1, bearing);
+        if !(ranged && bearing) {
+            counts = confirming_pd(e, s, modality, r, pd, snr);
         }
-        (*tally).below[jj] = (*tally).below[jj] * (1.0 - pd) + arrive;
     }
-    loop_cut = loop_cut || jj >= 0;
-    if h <= 0.0 || pd < LOCATION_PD_FLOOR {
+    if settings.blind != 0u && ranged && bearing {
+        (*tally).no_lone_fix *= 1.0 - pd;
+    } else {
+        var jj = i32(k) - 1;
+        for (; jj >= 0; jj--) {
+            loop_iterations += 1u;
+            var arrive = 0.0;
+            if jj >= c {
+                arrive = (*tally).below[jj - c] * counts;
+            }
+            (*tally).below[jj] = (*tally).below[jj] * (1.0 - counts) + arrive;
+        }
+        loop_cut = loop_cut || jj >= 0;
+    }
+    if h <= 0.0 || counts < LOCATION_PD_FLOOR {
         return;
     }
     let u = vec2<f32>(-dx, -dy) / h;
     // Arrival times locate only at the speed of sound or of the ground; a radar adds its range
     // along u.
     if modality <= MODALITY_SEISMIC {
-        let st = arrival_sigma_s(e, s, modality, r, r.level_db - r.noise_db);
-        add_arrival(info, -u / r.speed_mps, pd / (st * st));
-    } else if range_sigma_m > 0.0 {
+        let st = arrival_sigma_s(e, s, modality, r, snr);
+        add_arrival(info, -u / r.speed_mps, counts / (st * st));
+    } else if ranged {
         // The surveyed position's error adds to a range and, over the range, to a bearing.
         let sr2 = range_sigma_m * range_sigma_m + params.survey_sigma_m * params.survey_sigma_m;
-        add_bearing(info, u, pd / sr2);
+        add_bearing(info, u, counts / sr2);
     }
-    if s.bearing_sigma_rad > 0.0 {
-        let sigma = bearing_sigma(s, r.level_db - r.noise_db);
+    if bearing {
+        let sigma = bearing_sigma(s, snr);
         let blur = params.survey_sigma_m / h;
-        add_bearing(info, vec2<f32>(u.y / h, -u.x / h), pd / (sigma * sigma + blur * blur));
+        add_bearing(info, vec2<f32>(u.y / h, -u.x / h), counts / (sigma * sigma + blur * blur));
     }
+}
+
+// σ of the speed a wave's path travels at as the verifier weighs it, m/s: for sound the believed
+// σ with the event's weather folded in, or (`fitted`) the path's own; for ground waves their own
+// fraction (src/coverage/reference.rs::path_speed_sigma_mps).
+fn path_speed_sigma(modality: u32, r: Received, fitted: bool) -> f32 {
+    if modality == MODALITY_ACOUSTIC {
+        return select(params.speed_sigma_mps, params.fitted_speed_sigma_mps, fitted);
+    }
+    return ground_speed_sigma_fraction(r) * r.speed_mps;
 }
 
 // σ of an arrival time as the verifier weighs it (src/coverage/reference.rs::arrival_sigma_s):
@@ -178,11 +211,36 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
 // speed the path is believed to travel at over its range, r·σc/c².
 fn arrival_sigma_s(e: Event, s: Sensor, modality: u32, r: Received, snr: f32) -> f32 {
     let pick = pick_at_threshold_s(e, s, r) * clamp(pow(10.0, -(snr - s.threshold_db) / 20.0), PICK_FLOOR_FRACTION, 1.0);
-    let speed_sigma = select(ground_speed_sigma_fraction(r) * r.speed_mps, params.speed_sigma_mps,
-                             modality == MODALITY_ACOUSTIC);
-    let model = r.range_m * speed_sigma / (r.speed_mps * r.speed_mps);
+    let model = r.range_m * path_speed_sigma(modality, r, false) / (r.speed_mps * r.speed_mps);
     let survey = params.survey_sigma_m / r.speed_mps;
     return max(sqrt(pick * pick + survey * survey + model * model), MIN_TIMING_SIGMA_S);
+}
+
+// P(a detection by s can confirm a blind candidate: its arrival time, the event's weather fitted,
+// known to CONFIRMING_SIGMA_S) (src/coverage/reference.rs::confirming_probability). A wave's pick
+// sharpens with the SNR: it confirms when its margin clears the one at which it fits.
+fn confirming_pd(e: Event, s: Sensor, modality: u32, r: Received, pd: f32, snr: f32) -> f32 {
+    if modality > MODALITY_SEISMIC {
+        return select(0.0, pd, s.timing_sigma_s <= CONFIRMING_SIGMA_S);
+    }
+    let model = r.range_m * path_speed_sigma(modality, r, true) / (r.speed_mps * r.speed_mps);
+    let survey = params.survey_sigma_m / r.speed_mps;
+    let spare = CONFIRMING_SIGMA_S * CONFIRMING_SIGMA_S - model * model - survey * survey;
+    let at_threshold = pick_at_threshold_s(e, s, r);
+    let sharpest = at_threshold * PICK_FLOOR_FRACTION;
+    if spare <= 0.0 || spare < sharpest * sharpest {
+        return 0.0;
+    }
+    let allowed = sqrt(spare);
+    if allowed >= at_threshold {
+        return pd;
+    }
+    if r.pd >= 0.0 {
+        return 0.0;
+    }
+    // 20·log10(x) as 20·log10(2)·log2(x).
+    let needed_db = 6.020599913279624 * log2(at_threshold / allowed);
+    return margin_probability(snr - s.threshold_db - needed_db, s.fluctuation_db);
 }
 
 fn in_reach(e: Event, s: Sensor, reach: f32) -> bool {
@@ -243,7 +301,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
     let k = clamp(settings.k, 1u, MAX_K);
     var below: array<f32, 8>;
     below[0] = 1.0;
-    var tally = Tally(below, 1.0, 0u);
+    var tally = Tally(below, 1.0, 1.0, 0u);
     var info = LocationInfo(0.0, vec2<f32>(0.0), vec3<f32>(0.0));
     // Layer m holds the sensors of modality m: each is walked over its own modality's reach
     // disc, so no sensor out of its modality's reach is visited. Each layer's walk is compiled
@@ -262,7 +320,7 @@ fn coverage_cells(@builtin(global_invocation_id) id: vec3<u32>) {
         below_sum += tally.below[jj];
     }
     loop_cut = loop_cut || jj < k;
-    let p_k = clamp(1.0 - below_sum, 0.0, 1.0);
+    let p_k = clamp(1.0 - tally.no_lone_fix * below_sum, 0.0, 1.0);
     let sigma_n = cross_line_sigma(info, vec2<f32>(cell.normal_x, cell.normal_y));
     var p_attrib = 0.5;
     if sigma_n < bitcast<f32>(0x7f800000u) {

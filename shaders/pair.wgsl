@@ -42,7 +42,8 @@ struct Params {
     lg_q_exponent: f32,
     lg_speed_mps: f32,
     lg_speed_sigma_fraction: f32,
-    pad1: u32,
+    // Coverage: σ of a sound path's own speed once the event's weather is fitted, m/s.
+    fitted_speed_sigma_mps: f32,
     pad2: u32,
     pad3: u32,
 }

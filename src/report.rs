@@ -138,8 +138,12 @@ pub fn print_coverage(maps: &[CoverageSummary], loaded: &LoadedScenario) {
     }
     let spec = &loaded.scenario.coverage;
     println!(
-        "  coverage       ±{} km at {} m, {:?}, verifiable = P(≥{} location constraints) × P(right side), target {}",
-        spec.half_width_km, spec.resolution_m, spec.time_of_day, spec.k, spec.target
+        "  coverage       ±{} km at {} m, {:?}, verifiable = P({}) × P(right side), target {}",
+        spec.half_width_km,
+        spec.resolution_m,
+        spec.time_of_day,
+        crate::coverage::FixRule::of(&loaded.scenario).describe(),
+        spec.target
     );
     println!(
         "  {:<12} {:>10} {:>10} {:>6} {:>12} {:>8}  where",

@@ -81,6 +81,7 @@ pub fn constants() -> String {
         ("UNSEEN_DB", UNSEEN_DB),
         ("WIND_REFERENCE_HEIGHT_M", crate::physics::acoustic::WIND_REFERENCE_HEIGHT_M),
         ("PICK_FLOOR_FRACTION", crate::physics::PICK_FLOOR_FRACTION),
+        ("CONFIRMING_SIGMA_S", crate::verify::associate::CONFIRMING_SIGMA_S),
         ("MIN_ROUGHNESS_M", crate::physics::acoustic::MIN_ROUGHNESS_M),
         ("LG_ANCHOR_M", crate::physics::seismic::LG_ANCHOR_M),
         ("LG_CROSSOVER_M", crate::physics::seismic::LG_CROSSOVER_M),

@@ -47,7 +47,10 @@ pub struct GpuParams {
     pub lg_speed_mps: f32,
     /// Detection: σ of Lg's group speed per pair, fraction; coverage: the verifier's σ of it.
     pub lg_speed_sigma_fraction: f32,
-    pub pad: [u32; 3],
+    /// Coverage: σ of a sound path's own speed once the event's weather is fitted (the
+    /// turbulence alone), m/s: what blind association's confirming window keeps. 0 in detection.
+    pub fitted_speed_sigma_mps: f32,
+    pub pad: [u32; 2],
 }
 
 #[repr(C)]

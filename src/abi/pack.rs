@@ -48,6 +48,7 @@ pub fn belief_params(env: &Environment, truth: &Truth, seed: u64) -> GpuParams {
         speed_sigma_mps: crate::weather::acoustic_speed_sigma_mps(env, truth) as f32,
         survey_sigma_m: truth.survey_sigma_m as f32,
         footprint_sigma_mps: 0.0,
+        fitted_speed_sigma_mps: truth.path_speed_sigma_mps as f32,
         ..params(env, truth, seed)
     }
 }

@@ -1,6 +1,7 @@
 //! `linewatch bench coverage`: coverage throughput, (cell, sensor) pairs evaluated per second,
 //! on the GPU and by the f64 CPU reference (rayon) over the same cells in the same run.
 
+use crate::coverage::FixRule;
 use crate::coverage::raster::{Corridor, Tile};
 use crate::error::{Error, Result};
 use crate::geo;
@@ -155,17 +156,18 @@ pub fn coverage(loaded: &LoadedScenario, options: &CoverageBenchOptions) -> Resu
     let sample = middle_sample(&corridor, line, options.sample_cells);
     let source = world.coverage_source(s, class, spec.time_of_day == TimeOfDay::Day);
     let sight_lines = options.sight_lines.unwrap_or(spec.sight_lines);
+    let rule = FixRule::of(s);
     let t = Instant::now();
     let kernel = world.coverage_kernel(&gpu, s, sensors, &[source], sight_lines)?;
     gpu.finish()?;
     let sweep_seconds = t.elapsed().as_secs_f64();
     // Warm-up: pipeline compilation and first allocations are not throughput.
-    kernel.evaluate(&source, &sample.cells[..sample.cells.len().min(256)], spec.k)?;
+    kernel.evaluate(&source, &sample.cells[..sample.cells.len().min(256)], rule)?;
     let t = Instant::now();
-    let gpu_out = kernel.evaluate(&source, &sample.cells, spec.k)?;
+    let gpu_out = kernel.evaluate(&source, &sample.cells, rule)?;
     let gpu_seconds = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let cpu_out = kernel.reference(&source, &sample.cells, spec.k);
+    let cpu_out = kernel.reference(&source, &sample.cells, rule);
     let cpu_seconds = t.elapsed().as_secs_f64();
     let (max_verifiable_difference, worst_cell) = gpu_out
         .iter()

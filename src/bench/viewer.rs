@@ -5,6 +5,7 @@
 //! map, for the ratio. Frame time while panning needs the window: `linewatch view
 //! --bench-pan` (BENCHMARKS.md).
 
+use crate::coverage::FixRule;
 use crate::coverage::paint::{Metric, Painter, colour};
 use crate::error::{Error, Result};
 use crate::gpu::Gpu;
@@ -139,7 +140,7 @@ pub fn viewer(loaded: &LoadedScenario, class: Option<&str>, sides: &[u32]) -> Re
     let kernel_seconds = started.elapsed().as_secs_f64();
     let painter = Painter::new(&gpu)?;
     let source = scene.sources[class_index];
-    let k = scene.loaded.scenario.coverage.k;
+    let rule = FixRule::of(&scene.loaded.scenario);
     let middle = 0.5 * scene.line.length_km();
     let rect = sector_box(&scene, middle - 0.5 * SECTOR_KM, middle + 0.5 * SECTOR_KM);
     let half_width_m = scene.loaded.scenario.coverage.half_width_km * 1000.0;
@@ -159,7 +160,7 @@ pub fn viewer(loaded: &LoadedScenario, class: Option<&str>, sides: &[u32]) -> Re
             return Err(Error::Gpu(format!("{} cells exceed one dispatch on this adapter", cells.len())));
         }
         let started = Instant::now();
-        let on_device = kernel.dispatch(&source, &cells, k)?;
+        let on_device = kernel.dispatch(&source, &cells, rule)?;
         let painted = painter.paint(&gpu, Metric::Verifiable, &on_device, &texels, width, height)?;
         gpu.finish()?;
         let gpu_seconds = started.elapsed().as_secs_f64();
@@ -168,7 +169,7 @@ pub fn viewer(loaded: &LoadedScenario, class: Option<&str>, sides: &[u32]) -> Re
         let device_texels = painted.read(&gpu)?;
         let out = crate::gpu::buffers::read_back::<crate::coverage::GpuCellOut>(&gpu, &on_device.results, cells.len())?;
         let started = Instant::now();
-        let reference = kernel.reference(&source, &cells, k);
+        let reference = kernel.reference(&source, &cells, rule);
         let reference_colours: Vec<[u8; 4]> = reference
             .iter()
             .zip(&texels)
@@ -219,7 +220,7 @@ pub fn viewer(loaded: &LoadedScenario, class: Option<&str>, sides: &[u32]) -> Re
         });
     }
     let started = Instant::now();
-    let summary_out = kernel.evaluate(&source, &scene.summary_cells, k)?;
+    let summary_out = kernel.evaluate(&source, &scene.summary_cells, rule)?;
     let summary_seconds = started.elapsed().as_secs_f64();
     Ok(ViewerBench {
         scenario: loaded.scenario.name.clone(),

@@ -1,6 +1,7 @@
 //! Runs `shaders/coverage.wgsl`: one thread per cell, cells in chunks within the adapter's
 //! limits, one class (source) per call.
 
+use super::fix_rule::FixRule;
 use super::reference::{CellMetrics, CellSite, cell_metrics};
 use crate::abi::{GpuEvent, GpuParams, GpuSensor, split_sensors};
 use crate::detect::SensorGrid;
@@ -87,7 +88,8 @@ struct Settings {
     k: u32,
     cell_count: u32,
     row_threads: u32,
-    pad: u32,
+    /// 1: blind association's rule (`FixRule::Blind`), `k` its constraints.
+    blind: u32,
 }
 
 /// The kernel's results for a dispatch, left on the device.
@@ -195,19 +197,19 @@ impl<'g> GpuCoverage<'g> {
         })
     }
 
-    /// Metrics of a source like `source` placed at each cell, with P(≥k) for this k; the cells
+    /// Metrics of a source like `source` placed at each cell, its fix by `rule`; the cells
     /// whose loops the device cut short are recomputed by the f64 reference.
-    pub fn evaluate(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<Vec<GpuCellOut>> {
-        let mut out = self.evaluate_on_device(source, cells, k)?;
-        self.recompute_cut(source, cells, &mut out, k);
+    pub fn evaluate(&self, source: &GpuEvent, cells: &[GpuCell], rule: FixRule) -> Result<Vec<GpuCellOut>> {
+        let mut out = self.evaluate_on_device(source, cells, rule)?;
+        self.recompute_cut(source, cells, &mut out, rule);
         Ok(out)
     }
 
     /// What the kernel writes, cut cells flagged in `by_reference` but not recomputed.
-    pub fn evaluate_on_device(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<Vec<GpuCellOut>> {
+    pub fn evaluate_on_device(&self, source: &GpuEvent, cells: &[GpuCell], rule: FixRule) -> Result<Vec<GpuCellOut>> {
         let mut out = Vec::with_capacity(cells.len());
         for chunk in cells.chunks(self.max_cells_per_dispatch) {
-            let on_device = self.dispatch(source, chunk, k)?;
+            let on_device = self.dispatch(source, chunk, rule)?;
             out.extend(read_back::<GpuCellOut>(self.gpu, &on_device.results, chunk.len())?);
         }
         Ok(out)
@@ -220,7 +222,7 @@ impl<'g> GpuCoverage<'g> {
 
     /// Run the kernel over at most `max_cells_per_dispatch` cells and leave the results on the
     /// device (the viewer paints them from there). Submitted, not waited for.
-    pub fn dispatch(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Result<DeviceCells> {
+    pub fn dispatch(&self, source: &GpuEvent, cells: &[GpuCell], rule: FixRule) -> Result<DeviceCells> {
         if cells.len() > self.max_cells_per_dispatch {
             return Err(Error::Gpu(format!(
                 "{} cells exceed one dispatch of {} on this adapter",
@@ -238,7 +240,12 @@ impl<'g> GpuCoverage<'g> {
         let max_groups = self.gpu.limits().max_compute_workgroups_per_dimension;
         let groups = (cells.len() as u32).div_ceil(WORKGROUP_SIZE).max(1);
         let (gx, gy) = (groups.min(max_groups), groups.div_ceil(groups.min(max_groups)));
-        let settings = Settings { k, cell_count: cells.len() as u32, row_threads: gx * WORKGROUP_SIZE, pad: 0 };
+        let settings = Settings {
+            k: rule.constraints(),
+            cell_count: cells.len() as u32,
+            row_threads: gx * WORKGROUP_SIZE,
+            blind: u32::from(rule.is_blind()),
+        };
         let settings = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some("settings"),
             contents: bytemuck::bytes_of(&settings),
@@ -278,7 +285,7 @@ impl<'g> GpuCoverage<'g> {
 
     /// The f64 reference for every cell the device cut short (or that went over a budget set
     /// by hand).
-    fn recompute_cut(&self, source: &GpuEvent, cells: &[GpuCell], out: &mut [GpuCellOut], k: u32) {
+    fn recompute_cut(&self, source: &GpuEvent, cells: &[GpuCell], out: &mut [GpuCellOut], rule: FixRule) {
         let cut = |o: &GpuCellOut| o.by_reference != 0 || self.gpu.over_loop_budget(o.loop_iterations);
         if !out.iter().any(cut) {
             return;
@@ -286,20 +293,20 @@ impl<'g> GpuCoverage<'g> {
         let sight = self.reference_sight_lines();
         out.par_iter_mut().zip(cells).filter(|(o, _)| cut(o)).for_each(|(o, cell)| {
             let e = GpuEvent { x: cell.x, y: cell.y, ..*source };
-            let m = cell_metrics(&self.params, &sight, &e, CellSite::of(cell), &self.host_sensors, k as usize);
+            let m = cell_metrics(&self.params, &sight, &e, CellSite::of(cell), &self.host_sensors, rule);
             *o = GpuCellOut::from_reference(&m, o.loop_iterations);
         });
     }
 
     /// Every cell by the f64 reference, with this kernel's sight lines (its viewsheds swept
     /// in f64 on first use): what the benchmark and the tests compare the device against.
-    pub fn reference(&self, source: &GpuEvent, cells: &[GpuCell], k: u32) -> Vec<CellMetrics> {
+    pub fn reference(&self, source: &GpuEvent, cells: &[GpuCell], rule: FixRule) -> Vec<CellMetrics> {
         let sight = self.reference_sight_lines();
         cells
             .par_iter()
             .map(|cell| {
                 let e = GpuEvent { x: cell.x, y: cell.y, ..*source };
-                cell_metrics(&self.params, &sight, &e, CellSite::of(cell), &self.host_sensors, k as usize)
+                cell_metrics(&self.params, &sight, &e, CellSite::of(cell), &self.host_sensors, rule)
             })
             .collect()
     }

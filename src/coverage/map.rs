@@ -110,6 +110,7 @@ pub fn map_scenario(
     let bands = corridor.ny.div_ceil((CELLS_PER_BAND / corridor.nx).max(1));
     let bar = crate::progress::bar((classes.len() * bands) as u64, "coverage row bands", progress);
     let depth_m = spec.profile_depth_km() * 1000.0;
+    let rule = super::FixRule::of(s);
     let mut maps = Vec::new();
     for (class, source) in classes.into_iter().zip(sources) {
         let started = Instant::now();
@@ -121,6 +122,7 @@ pub fn map_scenario(
                     &CoverageAttributes {
                         class: &class.name,
                         k: spec.k,
+                        fix: &rule.describe(),
                         target: spec.target,
                         time_of_day: if is_day { "day" } else { "night" },
                         profile_depth_km: spec.profile_depth_km(),
@@ -149,7 +151,7 @@ pub fn map_scenario(
         for r0 in (0..corridor.ny).step_by(rows_per_band) {
             let r1 = (r0 + rows_per_band).min(corridor.ny);
             let tile = corridor.tile(line, r0, r1);
-            let out = coverage.evaluate(&source, &tile.cells, spec.k)?;
+            let out = coverage.evaluate(&source, &tile.cells, rule)?;
             let mut values: Vec<Array2<f32>> =
                 (0..h5::METRICS.len()).map(|_| Array2::from_elem((r1 - r0, corridor.nx), f32::NAN)).collect();
             for (((&index, chainage), cell), o) in tile.index.iter().zip(&tile.chainage_km).zip(&tile.cells).zip(&out) {

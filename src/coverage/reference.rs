@@ -5,6 +5,9 @@ use crate::abi::{GpuEvent, GpuParams, GpuSensor, MODALITY_ACOUSTIC, MODALITY_RAD
 use crate::detect::reference::{Received, bearing_sigma_rad, pick_at_threshold_s, range_sigma_m, received};
 use crate::physics::{self, normal_cdf};
 use crate::terrain::viewshed::SightLines;
+use crate::verify::associate::CONFIRMING_SIGMA_S;
+
+use super::fix_rule::FixRule;
 
 /// Largest k for P(≥k) (the kernel keeps k + 1 probabilities per thread).
 pub const MAX_K: usize = 8;
@@ -41,7 +44,8 @@ impl CellSite {
 pub struct CellMetrics {
     /// P(at least one detection).
     pub p_detect: f64,
-    /// P(at least k detections), Poisson-binomial, exact.
+    /// P(the detections fix the source by the verifier's rule): at least k location
+    /// constraints, or what blind association accepts (`FixRule`); exact under independence.
     pub p_k: f64,
     /// Cross-line standard deviation of the location estimate from the Cramér–Rao bound, m
     /// (infinite when the geometry cannot locate at all).
@@ -94,26 +98,76 @@ pub fn constraints_of(s: &GpuSensor, ground_range_m: f64) -> usize {
     1 + usize::from(s.bearing_sigma_rad > 0.0) + usize::from(ranged)
 }
 
-/// Probability that sensor `s` detects a source `e`: Φ((L − N − T)/σ) (a step without
-/// fluctuation), or the radar's and camera's own law; and the mean SNR.
+/// σ of the speed a wave's path travels at as the verifier weighs it, m/s: for sound the
+/// believed σ with the event's weather error folded in, or (`fitted`) the path's own once a fit
+/// has estimated that weather; for ground waves their own fraction (nothing is shared).
+fn path_speed_sigma_mps(p: &GpuParams, s: &GpuSensor, r: &Received, fitted: bool) -> f64 {
+    let f = f64::from;
+    if s.modality == MODALITY_ACOUSTIC {
+        f(if fitted { p.fitted_speed_sigma_mps } else { p.speed_sigma_mps })
+    } else if r.phase == crate::physics::seismic::Phase::Lg as u32 {
+        f(p.lg_speed_sigma_fraction) * r.speed_mps
+    } else {
+        f(p.ground_speed_sigma_fraction) * r.speed_mps
+    }
+}
+
 /// σ of an arrival time as the verifier weighs it, s (the twin of `arrival_sigma_s` in
 /// shaders/coverage.wgsl): the pick at this SNR, the surveyed position's error along the path,
 /// and the believed speed's error over the range, r·σc/c² (docs/design.md §3).
 pub fn arrival_sigma_s(p: &GpuParams, e: &GpuEvent, s: &GpuSensor, r: &Received, snr_db: f64) -> f64 {
     let f = f64::from;
     let pick = physics::pick_sigma_s(pick_at_threshold_s(e, s, r), f(s.threshold_db), snr_db);
-    let speed_sigma = if s.modality == MODALITY_ACOUSTIC {
-        f(p.speed_sigma_mps)
-    } else if r.phase == crate::physics::seismic::Phase::Lg as u32 {
-        f(p.lg_speed_sigma_fraction) * r.speed_mps
-    } else {
-        f(p.ground_speed_sigma_fraction) * r.speed_mps
-    };
-    let model = r.range_m * speed_sigma / (r.speed_mps * r.speed_mps);
+    let model = r.range_m * path_speed_sigma_mps(p, s, r, false) / (r.speed_mps * r.speed_mps);
     let survey = f(p.survey_sigma_m) / r.speed_mps;
     (pick * pick + survey * survey + model * model).sqrt().max(MIN_TIMING_SIGMA_S)
 }
 
+/// P(a detection by `s` of a source `r.range_m` away can confirm a blind candidate): its arrival
+/// time, the event's weather fitted, is known to `CONFIRMING_SIGMA_S` (the twin of
+/// `confirming_pd` in shaders/coverage.wgsl; src/verify/associate.rs::confirmed). Light keeps its
+/// row's σ. A wave's pick sharpens with the SNR, so it confirms when the SNR it is received at
+/// clears the margin over the threshold at which the pick, the surveyed position's error and
+/// the path's own speed error over the range fit within that σ: P(margin drawn ≥ that margin).
+pub fn confirming_probability(p: &GpuParams, e: &GpuEvent, s: &GpuSensor, r: &Received, pd: f64, mean_snr: f64) -> f64 {
+    let f = f64::from;
+    if s.modality > MODALITY_SEISMIC {
+        return if f(s.timing_sigma_s) <= CONFIRMING_SIGMA_S { pd } else { 0.0 };
+    }
+    let model = r.range_m * path_speed_sigma_mps(p, s, r, true) / (r.speed_mps * r.speed_mps);
+    let survey = f(p.survey_sigma_m) / r.speed_mps;
+    let spare = CONFIRMING_SIGMA_S * CONFIRMING_SIGMA_S - model * model - survey * survey;
+    let at_threshold = pick_at_threshold_s(e, s, r);
+    let sharpest = at_threshold * physics::PICK_FLOOR_FRACTION;
+    if spare <= 0.0 || spare < sharpest * sharpest {
+        return 0.0;
+    }
+    let allowed = spare.sqrt();
+    if allowed >= at_threshold {
+        return pd;
+    }
+    if r.pd >= 0.0 {
+        // A law of its own, no SNR to sharpen the pick with: the pick at threshold does not fit.
+        return 0.0;
+    }
+    let needed_db = 20.0 * (at_threshold / allowed).log10();
+    margin_probability(mean_snr - f(s.threshold_db) - needed_db, f(s.fluctuation_db))
+}
+
+/// P(a received level's margin, mean `margin_db`, fluctuating by σ `fluctuation_db`, is ≥ 0):
+/// Φ(margin/σ), a step without fluctuation.
+fn margin_probability(margin_db: f64, fluctuation_db: f64) -> f64 {
+    if fluctuation_db > 0.0 {
+        normal_cdf(margin_db / fluctuation_db)
+    } else if margin_db >= 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Probability that sensor `s` detects a source `e`: Φ((L − N − T)/σ) (a step without
+/// fluctuation), or the radar's and camera's own law; and the mean SNR.
 pub fn detection_probability(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent, s: &GpuSensor) -> (f64, f64) {
     if s.enabled == 0 {
         return (0.0, f64::NEG_INFINITY);
@@ -123,28 +177,25 @@ pub fn detection_probability(p: &GpuParams, sight: &dyn SightLines, e: &GpuEvent
         return (r.pd, r.level_db - r.noise_db);
     }
     let margin = r.level_db - r.noise_db - f64::from(s.threshold_db);
-    let sigma = f64::from(s.fluctuation_db);
-    let pd = if sigma > 0.0 {
-        normal_cdf(margin / sigma)
-    } else if margin >= 0.0 {
-        1.0
-    } else {
-        0.0
-    };
-    (pd, r.level_db - r.noise_db)
+    (margin_probability(margin, f64::from(s.fluctuation_db)), r.level_db - r.noise_db)
 }
 
 /// Metrics for a source of class `e` placed at the cell (e.x, e.y), against `sensors` (those in
-/// reach are used; the caller may pass a superset).
+/// reach are used; the caller may pass a superset), for the verifier's `rule`.
 pub fn cell_metrics<'s>(
     p: &GpuParams,
     sight: &dyn SightLines,
     e: &GpuEvent,
     site: CellSite,
     sensors: impl IntoIterator<Item = &'s GpuSensor>,
-    k: usize,
+    rule: FixRule,
 ) -> CellMetrics {
+    let blind = rule.is_blind();
+    // Detections that count towards the fix: P(they count) and the constraints they add.
     let mut trials = Vec::new();
+    let mut none = 1.0;
+    // P(no radar fixes the source alone), under blind association.
+    let mut no_lone_fix = 1.0;
     let mut info = LocationInfo::default();
     let mut in_reach = 0u32;
     for s in sensors {
@@ -158,12 +209,26 @@ pub fn cell_metrics<'s>(
         if pd <= 0.0 {
             continue;
         }
+        none *= 1.0 - pd;
         let r = received(p, sight, e, s);
         // u: unit vector source → sensor (horizontal).
         let (ux, uy) = (-f64::from(dx), -f64::from(dy));
         let h = ux.hypot(uy);
-        trials.push((pd, constraints_of(s, h)));
-        if h <= 0.0 || pd < LOCATION_PD_FLOOR {
+        let ranged = s.modality >= MODALITY_RADAR && range_sigma_m(s, h) > 0.0;
+        let bearing = s.bearing_sigma_rad > 0.0;
+        // How often this sensor's detection enters the fit.
+        let counts = if !blind {
+            trials.push((pd, constraints_of(s, h)));
+            pd
+        } else if ranged && bearing {
+            no_lone_fix *= 1.0 - pd;
+            pd
+        } else {
+            let confirms = confirming_probability(p, e, s, &r, pd, mean_snr);
+            trials.push((confirms, 1 + usize::from(bearing)));
+            confirms
+        };
+        if h <= 0.0 || counts < LOCATION_PD_FLOOR {
             continue;
         }
         let (ux, uy) = (ux / h, uy / h);
@@ -173,23 +238,22 @@ pub fn cell_metrics<'s>(
         // range along u (∂r/∂(x, y) = −u).
         if s.modality <= MODALITY_SEISMIC {
             let st = arrival_sigma_s(p, e, s, &r, mean_snr);
-            info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], pd / (st * st));
-        } else {
+            info.add_arrival([-ux / r.speed_mps, -uy / r.speed_mps], counts / (st * st));
+        } else if ranged {
+            // The surveyed position's error adds to a range and, over the range, to a bearing.
             let sr = range_sigma_m(s, h);
-            if sr > 0.0 {
-                // The surveyed position's error adds to a range and, over the range, to a bearing.
-                info.add_bearing([ux, uy], pd / (sr * sr + survey * survey));
-            }
+            info.add_bearing([ux, uy], counts / (sr * sr + survey * survey));
         }
         // Bearing from the sensor to the source: |∂φ/∂(x, y)| = 1/r, perpendicular to u.
-        if s.bearing_sigma_rad > 0.0 {
+        if bearing {
             let sigma = bearing_sigma_rad(s, mean_snr);
             let blur = survey / h;
-            info.add_bearing([uy / h, -ux / h], pd / (sigma * sigma + blur * blur));
+            info.add_bearing([uy / h, -ux / h], counts / (sigma * sigma + blur * blur));
         }
     }
-    let p_detect = constraints_at_least(&trials, 1);
-    let p_k = constraints_at_least(&trials, k.clamp(1, MAX_K));
+    let p_detect = (1.0 - none).clamp(0.0, 1.0);
+    let k = (rule.constraints() as usize).clamp(1, MAX_K);
+    let p_k = (1.0 - no_lone_fix * (1.0 - constraints_at_least(&trials, k))).clamp(0.0, 1.0);
     let sigma_n_m = info.cross_line_sigma(site.normal);
     let p_attrib = if sigma_n_m.is_finite() { normal_cdf(site.offset_m.abs() / sigma_n_m) } else { 0.5 };
     CellMetrics {
@@ -333,6 +397,54 @@ mod tests {
         }
     }
 
+    fn ring(n: usize, radius: f32, timing: f32, bearing: f32) -> Vec<GpuSensor> {
+        (0..n)
+            .map(|i| {
+                let a = std::f32::consts::TAU * i as f32 / n as f32;
+                sensor(radius * a.cos(), radius * a.sin(), timing, bearing)
+            })
+            .collect()
+    }
+
+    /// Blind association's fix: two arrays with bearings (four constraints) do not make one, as
+    /// they do for the oracle's three; a third array makes five; arrays beyond their confirming
+    /// range (0.125 s · c² / σ_path, 14.7 km at 1 m/s) detect but confirm nothing.
+    #[test]
+    fn the_blind_rule_counts_what_blind_association_accepts() {
+        let p = GpuParams { fitted_speed_sigma_mps: 1.0, ..quiet_params() };
+        let (flat, e) = (Terrain::flat(), loud_source());
+        let site = CellSite { offset_m: 10.0, normal: [0.0, 1.0] };
+        let metrics = |sensors: &[GpuSensor], rule| cell_metrics(&p, &flat, &e, site, sensors, rule);
+        let two = ring(2, 2000.0, 1e-3, 0.01);
+        assert!(metrics(&two, FixRule::Constraints(3)).p_k > 0.999);
+        assert_eq!(metrics(&two, FixRule::Blind).p_k, 0.0);
+        assert!(metrics(&ring(3, 2000.0, 1e-3, 0.01), FixRule::Blind).p_k > 0.999);
+        let far = ring(3, 20_000.0, 1e-3, 0.01);
+        let m = metrics(&far, FixRule::Blind);
+        assert!(m.p_detect > 0.999 && m.p_k == 0.0, "{m:?}");
+        assert!(m.sigma_n_m.is_infinite(), "nothing that enters the fit, nothing located: {m:?}");
+        assert!(metrics(&far, FixRule::Constraints(3)).p_k > 0.999);
+    }
+
+    /// A pick of 0.2 s at threshold, no speed or survey error: it fits the 0.125 s window once
+    /// the SNR sharpens it by 20·log10(0.2/0.125) = 4.08 dB, so a mean margin one fluctuation σ
+    /// above that confirms with Φ(1).
+    #[test]
+    fn a_blunt_pick_confirms_at_the_snr_that_sharpens_it() {
+        let p = quiet_params();
+        let (flat, e) = (Terrain::flat(), loud_source());
+        let s = sensor(2000.0, 0.0, 0.2, 0.0);
+        let r = received(&p, &flat, &e, &s);
+        let needed = 20.0 * (0.2f64 / CONFIRMING_SIGMA_S).log10();
+        let snr = f64::from(s.threshold_db) + needed + f64::from(s.fluctuation_db);
+        let confirms = confirming_probability(&p, &e, &s, &r, 0.99, snr);
+        assert!((confirms - normal_cdf(1.0)).abs() < 1e-6, "{confirms}");
+        let sharp = sensor(2000.0, 0.0, 0.1, 0.0);
+        assert_eq!(confirming_probability(&p, &e, &sharp, &r, 0.99, snr), 0.99, "within the window at threshold");
+        let radar = GpuSensor { modality: MODALITY_RADAR, ..s };
+        assert_eq!(confirming_probability(&p, &e, &radar, &r, 0.99, snr), 0.0, "light's σ does not sharpen");
+    }
+
     #[test]
     fn crlb_of_three_sensors_on_a_ring_is_the_analytic_value() {
         // Σ u uᵀ = (3/2) I and Σ u = 0 for three unit vectors 120° apart, so with Pd = 1 the
@@ -347,7 +459,7 @@ mod tests {
             })
             .collect();
         let site = CellSite { offset_m: 10.0, normal: [0.6, 0.8] };
-        let m = cell_metrics(&p, &Terrain::flat(), &loud_source(), site, &sensors, 3);
+        let m = cell_metrics(&p, &Terrain::flat(), &loud_source(), site, &sensors, FixRule::Constraints(3));
         let c = f64::from(loud_source().sound_speed_mps);
         let expected = c * 1e-3 * physics::PICK_FLOOR_FRACTION * (2.0f64 / 3.0).sqrt();
         assert!((m.p_k - 1.0).abs() < 1e-9, "{m:?}");
@@ -364,7 +476,7 @@ mod tests {
             &loud_source(),
             CellSite { offset_m: 500.0, normal: [0.0, 1.0] },
             &[sensor(100.0, 0.0, 1e-3, 0.0)],
-            1,
+            FixRule::Constraints(1),
         );
         assert!(m.sigma_n_m.is_infinite());
         assert_eq!(m.p_attrib, 0.5);

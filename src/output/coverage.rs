@@ -38,6 +38,8 @@ pub struct CoverageDatasets {
 pub struct CoverageAttributes<'a> {
     pub class: &'a str,
     pub k: u32,
+    /// What a fix takes (`FixRule::describe`): k constraints, or blind association's rule.
+    pub fix: &'a str,
     pub target: f64,
     pub time_of_day: &'a str,
     pub profile_depth_km: f64,
@@ -55,6 +57,7 @@ pub fn create(file: &hdf5::File, corridor: &Corridor, a: &CoverageAttributes<'_>
         &format!("Verification capability for a source of class '{}' at each cell", a.class),
     )?;
     group.new_attr::<u32>().create("k")?.write_scalar(&a.k)?;
+    text_attr(&group, "fix", a.fix)?;
     group.new_attr::<f64>().create("target")?.write_scalar(&a.target)?;
     group.new_attr::<f64>().create("resolution_m")?.write_scalar(&corridor.resolution_m)?;
     group.new_attr::<f64>().create("half_width_km")?.write_scalar(&(corridor.half_width_m / 1000.0))?;

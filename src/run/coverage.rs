@@ -25,18 +25,27 @@ pub fn draw_coverage_pictures(
     world: &World,
 ) -> Result<()> {
     let spec = &loaded.scenario.coverage;
+    let rule = crate::coverage::FixRule::of(&loaded.scenario);
     if let (Some(png), Some(map)) = (&pictures.map, maps.first()) {
         let title = format!(
-            "{} — {}: P(≥{} location constraints and right side), {:.0} m cells, {:?}",
-            loaded.scenario.name, map.class, spec.k, spec.resolution_m, spec.time_of_day
+            "{} — {}: P({} and right side), {:.0} m cells, {:?}",
+            loaded.scenario.name,
+            map.class,
+            rule.describe(),
+            spec.resolution_m,
+            spec.time_of_day
         );
         let xy: Vec<[f64; 2]> = world.sensors.iter().map(|s| [s.x, s.y]).collect();
         crate::plot::draw_coverage(png, map, &world.line.xy, &xy, &title)?;
     }
     if let Some(png) = &pictures.profile {
         let title = format!(
-            "{} — along-line profile: P(≥{} location constraints and right side) ≥ {}, {:.0} m cells, {:?}",
-            loaded.scenario.name, spec.k, spec.target, spec.resolution_m, spec.time_of_day
+            "{} — along-line profile: P({} and right side) ≥ {}, {:.0} m cells, {:?}",
+            loaded.scenario.name,
+            rule.describe(),
+            spec.target,
+            spec.resolution_m,
+            spec.time_of_day
         );
         crate::plot::draw_profiles(png, maps, spec.target, spec.profile_depth_km(), &title)?;
     }

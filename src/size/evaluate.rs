@@ -2,7 +2,7 @@
 //! within the profile depth, at the search resolution, for each target's class.
 
 use crate::coverage::raster::Corridor;
-use crate::coverage::{GpuCell, GpuCellOut, GpuCoverage};
+use crate::coverage::{FixRule, GpuCell, GpuCellOut, GpuCoverage};
 use crate::deploy::{self, Sensor};
 use crate::detect::GpuEvent;
 use crate::error::{Error, Result};
@@ -77,7 +77,7 @@ pub struct Evaluator<'a> {
     pub cell_stretch: Vec<usize>,
     pub stretches: Vec<[f64; 2]>,
     terrain: Terrain,
-    k: u32,
+    rule: FixRule,
 }
 
 impl<'a> Evaluator<'a> {
@@ -134,7 +134,7 @@ impl<'a> Evaluator<'a> {
             (0..count).map(|j| [j as f64 * stretch_km, ((j + 1) as f64 * stretch_km).min(length)]).collect();
         let cell_stretch = cell_chainage_km.iter().map(|&c| ((c / stretch_km) as usize).min(count - 1)).collect();
         Ok(Self {
-            k: s.coverage.k,
+            rule: FixRule::of(s),
             loaded,
             plane,
             line,
@@ -167,7 +167,7 @@ impl<'a> Evaluator<'a> {
         let n = self.stretches.len();
         let mut scores = Scores { fractions: Vec::new(), stretch_fractions: Vec::new(), values: Vec::new(), pairs: 0 };
         for t in &self.targets {
-            let out = kernel.evaluate(&t.source, &self.cells, self.k)?;
+            let out = kernel.evaluate(&t.source, &self.cells, self.rule)?;
             scores.pairs += out.iter().map(|o| u64::from(o.sensors)).sum::<u64>();
             let values: Vec<f32> = out.iter().map(|o| t.value(o) as f32).collect();
             let (mut hit, mut total) = (vec![0u64; n], vec![0u64; n]);
@@ -188,7 +188,7 @@ impl<'a> Evaluator<'a> {
         let subset: Vec<GpuCell> = cells.iter().map(|&i| self.cells[i]).collect();
         self.targets
             .iter()
-            .map(|t| Ok(kernel.evaluate(&t.source, &subset, self.k)?.iter().map(|o| t.value(o) as f32).collect()))
+            .map(|t| Ok(kernel.evaluate(&t.source, &subset, self.rule)?.iter().map(|o| t.value(o) as f32).collect()))
             .collect()
     }
 }

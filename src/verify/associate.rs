@@ -32,6 +32,9 @@ const BEAM: usize = 3;
 /// line, ~0.7 a second: the figure issue 16 quotes); such arrivals may join a candidate the others
 /// confirm, weighed by their σ in the fit, but confirm nothing. A stated choice.
 const MAX_CONFIRMING_WINDOW_S: f64 = 0.5;
+/// σ of an arrival time, the event's weather fitted, at which its window reaches
+/// `MAX_CONFIRMING_WINDOW_S`: the coverage maps' test of a confirming detection.
+pub const CONFIRMING_SIGMA_S: f64 = MAX_CONFIRMING_WINDOW_S / CONSISTENCY_SIGMAS;
 /// How far, as Mahalanobis distance² under the fit without the seed, the whole fit may lie from
 /// it: the 99.9 % point of χ² with two degrees of freedom.
 const SEED_AGREEMENT_CHI2: f64 = 13.8;
@@ -46,9 +49,9 @@ const REFITS: usize = 2;
 /// Fewest location constraints (arrivals and bearings) from confirming arrivals a blind candidate
 /// needs: three fix x, y and t0 exactly (any three arrivals fit some source), so two more make
 /// the fit a test of the association: five arrivals, or three with their bearings.
-const MIN_CONSTRAINTS: usize = 5;
+pub const BLIND_MIN_CONSTRAINTS: usize = 5;
 /// Fewest sensors, whatever their bearings: two bearings and two arrivals fit any crossing.
-const MIN_SENSORS: usize = 3;
+pub const BLIND_MIN_SENSORS: usize = 3;
 
 /// A buffered arrival with what the search asks of it on every seed it might partner, worked
 /// out once: its observation and the slowest speed its signal can travel at.
@@ -163,7 +166,7 @@ impl<'m> Blind<'m> {
             .map(|(j, b)| (j, b.o))
             .unzip();
         // Only arrivals that could confirm a source within the search radius are searched with:
-        // a candidate needs `MIN_SENSORS` of them giving `MIN_CONSTRAINTS`, and the others (a
+        // a candidate needs `BLIND_MIN_SENSORS` of them giving `BLIND_MIN_CONSTRAINTS`, and the others (a
         // sensor far off, whose window is seconds wide) would match arrivals of other events at
         // every grid point. A seed without enough of them is dropped before any search.
         let seed_confirms = seed.confirm_range_m >= 0.0;
@@ -182,7 +185,7 @@ impl<'m> Blind<'m> {
             *bearing |= observations[k].bearing.is_some();
         }
         let most_constraints = confirming_sensors.values().map(|&bearing| 1 + usize::from(bearing)).sum::<usize>();
-        if confirming_sensors.len() < MIN_SENSORS || most_constraints < MIN_CONSTRAINTS {
+        if confirming_sensors.len() < BLIND_MIN_SENSORS || most_constraints < BLIND_MIN_CONSTRAINTS {
             return Ok(self.drop_seed());
         }
         let searched: Vec<(Observation, f64, f64)> = searchable
@@ -320,7 +323,7 @@ impl<'m> Blind<'m> {
         // fewer moves the solution little), which a fit that fails the gate makes worth it: it
         // would otherwise search a wide ring of starts every round.
         let mut last: Option<Refit> = None;
-        while members.len() >= MIN_SENSORS {
+        while members.len() >= BLIND_MIN_SENSORS {
             let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
             let fit = match &last {
                 None => locate(&obs).map(|e| Refit::from(&e)),
@@ -486,7 +489,7 @@ fn wave_kind(d: &DetectionRecord) -> (u8, u8) {
 /// `CONSISTENCY_SIGMAS` σ with the event's weather fitted, reaches `MAX_CONFIRMING_WINDOW_S`
 /// (`confirmed`); infinite without a path speed error, negative if its pick alone is too blunt.
 fn confirming_range_m(o: &Observation) -> f64 {
-    let spare = (MAX_CONFIRMING_WINDOW_S / CONSISTENCY_SIGMAS).powi(2) - o.sigma_t_s.powi(2);
+    let spare = CONFIRMING_SIGMA_S.powi(2) - o.sigma_t_s.powi(2);
     if spare < 0.0 {
         return -1.0;
     }
@@ -497,15 +500,15 @@ fn confirming_range_m(o: &Observation) -> f64 {
 }
 
 /// Whether a fit's confirming observations, those whose arrival time is known to within
-/// `MAX_CONFIRMING_WINDOW_S` at the fit (one per sensor), give `MIN_CONSTRAINTS` from
-/// `MIN_SENSORS` at least.
+/// `MAX_CONFIRMING_WINDOW_S` at the fit (one per sensor), give `BLIND_MIN_CONSTRAINTS` from
+/// `BLIND_MIN_SENSORS` at least.
 fn confirmed(obs: &[Observation], e: &super::Estimate) -> bool {
     let confirming: Vec<Observation> = obs
         .iter()
-        .filter(|o| CONSISTENCY_SIGMAS * o.sigma_at_s((o.x - e.x).hypot(o.y - e.y), false) <= MAX_CONFIRMING_WINDOW_S)
+        .filter(|o| o.sigma_at_s((o.x - e.x).hypot(o.y - e.y), false) <= CONFIRMING_SIGMA_S)
         .copied()
         .collect();
-    confirming.len() >= MIN_SENSORS && constraints(&confirming) >= MIN_CONSTRAINTS
+    confirming.len() >= BLIND_MIN_SENSORS && constraints(&confirming) >= BLIND_MIN_CONSTRAINTS
 }
 
 /// Whether a fit passes the verifier's χ² gate.

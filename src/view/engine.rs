@@ -7,7 +7,7 @@
 use super::scene::Scene;
 use crate::coverage::paint::{Metric, Painted, Painter};
 use crate::coverage::profile::{Gap, Profile};
-use crate::coverage::{GpuCell, GpuCoverage};
+use crate::coverage::{FixRule, GpuCell, GpuCoverage};
 
 use crate::error::{Error, Result};
 use crate::geo::ContactLine;
@@ -336,7 +336,7 @@ pub fn layer(
     let half_width_m = scene.loaded.scenario.coverage.half_width_km * 1000.0;
     let (cells, texels) = window_cells(&scene.line, half_width_m, &window);
     let painted = Painter::texture(gpu, window.width, window.height)?;
-    let k = scene.loaded.scenario.coverage.k;
+    let rule = FixRule::of(&scene.loaded.scenario);
     let mut done = 0;
     while done < cells.len() {
         if stale() {
@@ -345,7 +345,7 @@ pub fn layer(
         let size = chunk.cells.min(kernel.max_cells_per_dispatch()).max(1);
         let end = (done + size).min(cells.len());
         let submitted = Instant::now();
-        let on_device = kernel.dispatch(source, &cells[done..end], k)?;
+        let on_device = kernel.dispatch(source, &cells[done..end], rule)?;
         painter.paint_into(gpu, &painted, request.metric, &on_device, &texels[done..end])?;
         gpu.finish()?;
         chunk.observe(end - done, submitted.elapsed().as_secs_f64());
@@ -366,7 +366,7 @@ pub fn summary(kernel: &GpuCoverage, scene: &Scene, request: &Request) -> Result
     let started = Instant::now();
     let spec = &scene.loaded.scenario.coverage;
     let source = scene.sources.get(request.class).ok_or_else(|| Error::Gpu("no such class".into()))?;
-    let out = kernel.evaluate(source, &scene.summary_cells, spec.k)?;
+    let out = kernel.evaluate(source, &scene.summary_cells, FixRule::of(&scene.loaded.scenario))?;
     let mut profile = Profile::new(spec.profile_bin_km, scene.line.length_km());
     let mut covered = 0usize;
     for (o, &chainage) in out.iter().zip(&scene.summary_chainage_km) {

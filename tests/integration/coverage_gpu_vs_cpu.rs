@@ -2,27 +2,34 @@
 
 use super::detection_gpu_vs_cpu::{random_event, random_params, random_sensor, random_terrain};
 use super::support::gpu;
-use linewatch::coverage::{CellSite, GpuCell, GpuCoverage, cell_metrics};
+use linewatch::coverage::{CellSite, FixRule, GpuCell, GpuCoverage, cell_metrics};
 use linewatch::detect::SensorGrid;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Odd rounds settle the sight lines by viewsheds (swept on the device; the reference sweeps
-/// its own in f64), even rounds by the march.
+/// its own in f64), even rounds by the march. The first four count k constraints (k = 1, 3, 5,
+/// 7), the last two blind association's fix, with timing σ on both sides of its confirming
+/// window.
 #[test]
 fn coverage_kernel_matches_f64_reference_on_random_layouts() {
     let mut rng = ChaCha8Rng::seed_from_u64(314);
     let (mut cells_total, mut finite_sigma, mut finiteness_differs) = (0usize, 0usize, 0usize);
     let (mut pairs_cpu, mut pairs_differ) = (0u64, 0u64);
     let mut viewed_sensors = 0;
-    for round in 0..4 {
+    // Blind cells where some detections confirm and some do not: the confirming test decides.
+    let mut blind_partial = 0;
+    for round in 0..6 {
+        let rule = if round < 4 { FixRule::Constraints(1 + round as u32 * 2) } else { FixRule::Blind };
         let mut params = random_params(&mut rng);
+        params.fitted_speed_sigma_mps = params.speed_sigma_mps * rng.random_range(0.0..1.0f32);
         // Timing errors of real deployments, 0.1–10 ms (GNSS clock plus onset picking): the
         // location weights 1/σt² then span four orders of magnitude, not ten.
         let sensors: Vec<_> = (0..300)
             .map(|i| {
                 let mut s = random_sensor(&mut rng, i);
-                s.timing_sigma_s = rng.random_range(1e-4..1e-2);
+                s.timing_sigma_s =
+                    if rule.is_blind() { rng.random_range(1e-3..0.3) } else { rng.random_range(1e-4..1e-2) };
                 s
             })
             .collect();
@@ -49,7 +56,6 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 }
             })
             .collect();
-        let k = 1 + round as u32 * 2;
         let coverage = if round % 2 == 1 {
             let reach = |_| 15_000.0;
             GpuCoverage::with_viewsheds(gpu(), params, &terrain, &sensors, 7_000.0, reach).expect("coverage kernel")
@@ -58,7 +64,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
         };
         viewed_sensors += coverage.view_plan().views.len();
         let sight = coverage.reference_sight_lines();
-        let out = coverage.evaluate(&source, &cells, k).expect("GPU coverage");
+        let out = coverage.evaluate(&source, &cells, rule).expect("GPU coverage");
         assert_eq!(out.len(), cells.len(), "every cell is written");
         for (cell, g) in cells.iter().zip(&out) {
             let mut e = source;
@@ -68,7 +74,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 offset_m: f64::from(cell.offset_m),
                 normal: [f64::from(cell.normal_x), f64::from(cell.normal_y)],
             };
-            let c = cell_metrics(&params, &sight, &e, site, coverage.sensors(), k as usize);
+            let c = cell_metrics(&params, &sight, &e, site, coverage.sensors(), rule);
             // Within ~1e-7 of the singularity threshold f32 and f64 may decide differently;
             // such cells are counted (at most 0.1 %) and their attribution is not compared.
             let same_finiteness = g.sigma_n_m.is_finite() == c.sigma_n_m.is_finite();
@@ -94,6 +100,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 let rel = (f64::from(g.sigma_n_m) / c.sigma_n_m - 1.0).abs();
                 assert!(rel < 1e-3, "sigma_n: GPU {} vs CPU {} at {cell:?} ({c:?})", g.sigma_n_m, c.sigma_n_m);
             }
+            blind_partial += usize::from(rule.is_blind() && c.p_k > 0.01 && c.p_k < c.p_detect - 0.01);
             pairs_cpu += u64::from(c.sensors);
             pairs_differ += u64::from(g.sensors.abs_diff(c.sensors));
             cells_total += 1;
@@ -102,6 +109,7 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
     // The pairs in reach (the work counted by the benchmark) are the same, up to f32 rounding of
     // distances right at a reach boundary.
     assert!(pairs_cpu > 0 && pairs_differ * 1000 <= pairs_cpu, "{pairs_differ} of {pairs_cpu} pairs differ");
+    assert!(blind_partial > 100, "blind rounds exercise the confirming test: {blind_partial} cells");
     assert!(viewed_sensors > 50, "the viewshed rounds have radars, cameras and RF: {viewed_sensors}");
     assert!(finite_sigma * 4 > cells_total, "many cells are locatable: {finite_sigma} of {cells_total}");
     assert!(finiteness_differs * 1000 <= cells_total, "{finiteness_differs} cells disagree on singularity");

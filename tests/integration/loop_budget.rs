@@ -4,7 +4,7 @@
 
 use super::detection_gpu_vs_cpu::{random_event, random_params, random_sensor, random_terrain};
 use super::support::gpu;
-use linewatch::coverage::{CellSite, GpuCell, GpuCoverage, cell_metrics};
+use linewatch::coverage::{CellSite, FixRule, GpuCell, GpuCoverage, cell_metrics};
 use linewatch::detect::gpu::GpuDetector;
 use linewatch::detect::reference;
 use linewatch::detect::*;
@@ -69,7 +69,7 @@ fn a_cell_past_the_loop_limit_still_weighs_every_sensor() {
     let source = GpuEvent { z: 2.0, rcs_dbsm: 2.0, reach_radar_m: 25_000.0, ..Default::default() };
     let cells = centre_cells();
     let coverage = GpuCoverage::new(gpu(), params, &terrain, &sensors, 5_000.0).expect("coverage kernel");
-    let out = coverage.evaluate(&source, &cells, 3).expect("coverage");
+    let out = coverage.evaluate(&source, &cells, FixRule::Constraints(3)).expect("coverage");
     for (cell, g) in cells.iter().zip(&out) {
         // Cut and recomputed on lavapipe; whole on a GPU, past the limit llvmpipe would impose.
         assert_eq!(g.by_reference == 1, gpu().cuts_long_loops(), "{g:?}");
@@ -78,7 +78,7 @@ fn a_cell_past_the_loop_limit_still_weighs_every_sensor() {
         }
         let e = GpuEvent { x: cell.x, y: cell.y, ..source };
         let site = CellSite { offset_m: f64::from(cell.offset_m), normal: [0.0, 1.0] };
-        let c = cell_metrics(&params, &terrain, &e, site, &sensors, 3);
+        let c = cell_metrics(&params, &terrain, &e, site, &sensors, FixRule::Constraints(3));
         assert_eq!(g.sensors, RING_SENSORS, "every radar weighs in");
         assert_eq!(c.sensors, RING_SENSORS);
         assert!((f64::from(g.p_k) - c.p_k).abs() < 1e-4, "p_k {} vs {}", g.p_k, c.p_k);
@@ -97,7 +97,7 @@ fn lavapipe_cuts_the_loops_short_and_the_kernel_says_so() {
     SensorGrid::by_modality(&sensors, 5_000.0).apply(&mut params);
     let source = GpuEvent { z: 2.0, rcs_dbsm: 2.0, reach_radar_m: 25_000.0, ..Default::default() };
     let coverage = GpuCoverage::new(gpu(), params, &terrain, &sensors, 5_000.0).expect("coverage kernel");
-    let out = coverage.evaluate_on_device(&source, &centre_cells(), 3).expect("coverage");
+    let out = coverage.evaluate_on_device(&source, &centre_cells(), FixRule::Constraints(3)).expect("coverage");
     for o in &out {
         assert!(o.sensors == RING_SENSORS || o.by_reference == 1, "a silent cut: {o:?}");
     }

@@ -3,7 +3,7 @@
 
 use crate::support::{linewatch, repo, smoke_scenario, text};
 use linewatch::abi;
-use linewatch::coverage::{CellSite, cell_metrics};
+use linewatch::coverage::{CellSite, FixRule, cell_metrics};
 use linewatch::detect::{BestCase, GpuEvent};
 use linewatch::scenario::LoadedScenario;
 use linewatch::size::{SizeOptions, size};
@@ -26,7 +26,15 @@ fn half_range_m(loaded: &LoadedScenario) -> f64 {
     let source = linewatch::world::coverage_source(s, &best, &s.classes[0], false);
     let p_at = |r: f64| {
         let e = GpuEvent { x: sensor.x, y: sensor.y + r as f32, ..source };
-        cell_metrics(&params, &flat, &e, CellSite { offset_m: r, normal: [0.0, 1.0] }, &[sensor], 1).p_detect
+        cell_metrics(
+            &params,
+            &flat,
+            &e,
+            CellSite { offset_m: r, normal: [0.0, 1.0] },
+            &[sensor],
+            FixRule::Constraints(1),
+        )
+        .p_detect
     };
     let (mut lo, mut hi): (f64, f64) = (1.0, 50_000.0);
     assert!(p_at(lo) > 0.5 && p_at(hi) < 0.5, "the toy's detection range is not bracketed");
