@@ -11,6 +11,12 @@ pub fn print_verify(r: &VerifyReport) {
         "  verifier       {:?} association: {} candidates, {} located, {} arrivals unassociated, {:.1} false estimates/day, {:.1} s",
         r.association, r.candidates, r.located, r.unassociated, r.false_alarms_per_day, r.seconds
     );
+    if r.unheard > 0 {
+        println!(
+            "  unheard        {} blind fits dropped: the microphones nearer them than their members heard nothing",
+            r.unheard
+        );
+    }
     if let Some(search) = &r.search {
         println!(
             "  blind search   on {}: {} grid points, {} point-partner pairs of {} in the travel-time windows, in {} dispatches ({} scored again by the reference)",

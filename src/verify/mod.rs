@@ -56,6 +56,9 @@ pub struct VerifyReport {
     pub located: u64,
     /// Arrivals the blind association could not place in any candidate.
     pub unassociated: u64,
+    /// Blind candidates dropped because the microphones nearer their fit than their members
+    /// heard nothing when it says they should have.
+    pub unheard: u64,
     /// Where the blind association's grid search ran (the adapter, or the f64 reference), the
     /// grid points it scored and those the reference scored again for the device; None: oracle.
     pub search: Option<SearchCounts>,
@@ -253,6 +256,26 @@ fn assess(
     })
 }
 
+/// When each sensor stops reporting, by id (infinite: never), as the deployment's state of health
+/// tells a verifier: out from the start, or lost at a time listed in /sensor_losses.
+fn outages(file: &hdf5::File, sensors: &[Sensor], count: usize) -> Result<Vec<f64>> {
+    let mut out_from_s = vec![f64::INFINITY; count];
+    for s in sensors.iter().filter(|s| !s.active) {
+        out_from_s[s.id as usize] = f64::NEG_INFINITY;
+    }
+    if file.link_exists("sensor_losses") {
+        let losses =
+            crate::output::reader::read_table::<crate::output::records::SensorLossRecord>(file, "sensor_losses")
+                .map_err(|e| Error::output("sensor_losses", e))?;
+        for l in losses {
+            if let Some(t) = out_from_s.get_mut(l.sensor_id as usize) {
+                *t = t.min(l.t_s);
+            }
+        }
+    }
+    Ok(out_from_s)
+}
+
 /// Verify the detections of an open result file and write /estimates and /metrics to it.
 pub fn verify(
     file: &hdf5::File,
@@ -293,7 +316,10 @@ pub fn verify(
     let mut associator = match s.verify.association {
         Association::Oracle => Associator::Oracle(Oracle::new(horizon)),
         Association::Blind => {
-            Associator::Blind(Blind::new(&models, horizon, deepest_km * 1000.0 + farthest_sensor_m, scorer))
+            let out_from_s = outages(file, sensors, models.len())?;
+            Associator::Blind(
+                Blind::new(&models, horizon, deepest_km * 1000.0 + farthest_sensor_m, scorer).with_outages(out_from_s),
+            )
         }
     };
     let detections = file.dataset("detections").map_err(|e| h5("detections", e))?;
@@ -341,9 +367,9 @@ pub fn verify(
     }
     let batch = associator.finish()?;
     process(batch, &mut table)?;
-    let (unassociated, window_pairs) = match &associator {
-        Associator::Blind(b) => (b.unassociated, b.window_pairs),
-        Associator::Oracle(_) => (0, 0),
+    let (unassociated, window_pairs, unheard) = match &associator {
+        Associator::Blind(b) => (b.unassociated, b.window_pairs, b.unheard),
+        Associator::Oracle(_) => (0, 0, 0),
     };
     let days = s.duration_h / 24.0;
     let false_alarms_per_day = if days > 0.0 { unexplained as f64 / days } else { f64::NAN };
@@ -399,6 +425,7 @@ pub fn verify(
         candidates,
         located,
         unassociated,
+        unheard,
         search,
         false_alarms_per_day,
         metrics,

@@ -137,7 +137,9 @@ fn the_full_line_reach_and_covariances_hold() {
 }
 
 /// Deployments of one kind of sensor each (radars only, bearings only, arrival times only): the
-/// maps predict the verifier within 0.05 for every mapped class, as they do for mixed ones.
+/// maps predict the verifier within 0.05 for every mapped class, as they do for mixed ones. The
+/// radar and bearing deployments run blind association, whose fix rule the maps compute; the
+/// timing one the oracle (docs/design.md §5 says why).
 #[test]
 fn single_modality_maps_predict_their_verifier() {
     for name in ["radar-only", "bearings-only", "timing-only"] {
