@@ -673,6 +673,24 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
+    /// An observation at a model's sensor, for the travel time to it.
+    fn listener(m: &SensorModel) -> Observation {
+        Observation {
+            x: m.x,
+            y: m.y,
+            t_s: 0.0,
+            sigma_t_s: m.sigma_t_s,
+            speed_mps: m.speed_mps,
+            wind_mps: m.wind_mps,
+            bearing: None,
+            range: None,
+            path_speed_sigma_mps: 0.0,
+            position_sigma_m: 0.0,
+            shared: None,
+            air: None,
+        }
+    }
+
     /// Two sources fired in the same second 1.5 km apart, heard by the same twelve arrays, with
     /// false alarms mixed in: blind association separates them, each with its own arrivals.
     #[test]
@@ -704,26 +722,12 @@ mod tests {
         let mut detections = Vec::new();
         for (event_id, (at, t0)) in sources.iter().enumerate() {
             for (sensor_id, m) in models.iter().enumerate() {
-                let o = Observation {
-                    x: m.x,
-                    y: m.y,
-                    t_s: 0.0,
-                    sigma_t_s: m.sigma_t_s,
-                    speed_mps: m.speed_mps,
-                    wind_mps: m.wind_mps,
-                    bearing: None,
-                    range: None,
-                    path_speed_sigma_mps: 0.0,
-                    position_sigma_m: 0.0,
-                    shared: None,
-                    air: None,
-                };
                 let (dx, dy) = (at[0] - m.x, at[1] - m.y);
                 detections.push(DetectionRecord {
                     event_id: event_id as i64,
                     sensor_id: sensor_id as u32,
                     modality: ModalityCode::Acoustic,
-                    t_s: t0 + travel_time_s(&o, *at) + rng.random_range(-1e-3..1e-3),
+                    t_s: t0 + travel_time_s(&listener(m), *at) + rng.random_range(-1e-3..1e-3),
                     snr_db: 20.0,
                     level_db: 80.0,
                     bearing_rad: (dx.atan2(dy) + rng.random_range(-0.01..0.01)) as f32,
@@ -795,32 +799,16 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|&(id, _)| keep(id))
-                .map(|(id, m)| {
-                    let o = Observation {
-                        x: m.x,
-                        y: m.y,
-                        t_s: 0.0,
-                        sigma_t_s: m.sigma_t_s,
-                        speed_mps: m.speed_mps,
-                        wind_mps: m.wind_mps,
-                        bearing: None,
-                        range: None,
-                        path_speed_sigma_mps: 0.0,
-                        position_sigma_m: 0.0,
-                        shared: None,
-                        air: None,
-                    };
-                    DetectionRecord {
-                        event_id: 0,
-                        sensor_id: id as u32,
-                        modality: ModalityCode::Acoustic,
-                        t_s: 50.0 + travel_time_s(&o, source),
-                        snr_db: 20.0,
-                        level_db: 80.0,
-                        bearing_rad: f32::NAN,
-                        range_m: f32::NAN,
-                        phase: crate::output::PhaseCode::Direct,
-                    }
+                .map(|(id, m)| DetectionRecord {
+                    event_id: 0,
+                    sensor_id: id as u32,
+                    modality: ModalityCode::Acoustic,
+                    t_s: 50.0 + travel_time_s(&listener(m), source),
+                    snr_db: 20.0,
+                    level_db: 80.0,
+                    bearing_rad: f32::NAN,
+                    range_m: f32::NAN,
+                    phase: crate::output::PhaseCode::Direct,
                 })
                 .collect();
             out.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
