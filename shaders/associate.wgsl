@@ -88,6 +88,17 @@ fn bearing_agreement(a: Arrival, at: vec2<f32>, cell_m: f32) -> f32 {
     return max(1.0 - abs(miss) / width, 0.0);
 }
 
+// 1 where the bearing, if any, agrees; 0 where it does not at all; linear over the kernel's
+// last BEARING_GATE_RAMP (search.rs::bearing_gate).
+const BEARING_GATE_RAMP: f32 = 0.1;
+
+fn bearing_gate(a: Arrival, at: vec2<f32>, cell_m: f32) -> f32 {
+    if a.bearing_tolerance_rad < 0.0 {
+        return 1.0;
+    }
+    return min(bearing_agreement(a, at, cell_m) / BEARING_GATE_RAMP, 1.0);
+}
+
 const PI: f32 = 3.141592653589793;
 const TAU: f32 = 6.283185307179586;
 
@@ -104,8 +115,15 @@ fn score_points(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workg
     let at = vec2<f32>(job.centre_x - job.half_m + f32(a) * job.step_m,
                        job.centre_y - job.half_m + f32(b) * job.step_m);
     let seed = arrivals[job.first];
-    let t0 = -travel_time_s(seed, at);
     let cell = 1.4142135623730951 * job.step_m;
+    // A point the seed's bearing points away from scores nothing (search.rs::score_point); a job
+    // over the loop budget is the reference's either way.
+    let seed_gate = bearing_gate(seed, at, cell);
+    if seed_gate <= 0.0 && job.count - 1u <= level.loop_budget {
+        scores[index] = 0.0;
+        return;
+    }
+    let t0 = -travel_time_s(seed, at);
     var score = bearing_agreement(seed, at, cell);
     var i = 1u;
     loop {
@@ -114,14 +132,15 @@ fn score_points(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workg
         }
         let p = arrivals[job.first + i];
         if length(at - vec2<f32>(p.x, p.y)) <= p.confirm_range_m {
-            score += max(1.0 - abs(p.dt_s - t0 - travel_time_s(p, at)) / p.width_s, 0.0);
-            score += bearing_agreement(p, at, cell);
+            let timing = max(1.0 - abs(p.dt_s - t0 - travel_time_s(p, at)) / p.width_s, 0.0);
+            score += timing * bearing_gate(p, at, cell) + bearing_agreement(p, at, cell);
         }
         i += 1u;
     }
     // llvmpipe leaves long loops early without a word (gpu/loop_budget.rs): say so.
     if i < job.count || job.count - 1u > level.loop_budget {
-        score = -1.0;
+        scores[index] = -1.0;
+        return;
     }
-    scores[index] = score;
+    scores[index] = seed_gate * score;
 }

@@ -283,9 +283,20 @@ impl<'m> Blind<'m> {
         // And the location must not hinge on the seed: if the others alone fix it only to an
         // ellipse `MAX_SEED_SHRINK` times the area, nothing tests the seed's association (a
         // compact row that fixes a direction, plus one arrival of another event for the range).
-        let seed_belongs = locate(&obs[1..]).is_some_and(|without| {
+        // A seed with a bearing is held out by its time alone: its bearing crossing the others'
+        // lines of position fixes the source apart from its time, which the fit then tests (three
+        // arrays with bearings are a candidate as five constraints from three sensors are).
+        let (without, held_out) = match obs[0].bearing {
+            Some(_) => {
+                let mut untimed = obs.clone();
+                untimed[0].sigma_t_s = f64::INFINITY;
+                (locate(&untimed), 1)
+            }
+            None => (locate(&obs[1..]), constraints(&obs[..1])),
+        };
+        let seed_belongs = without.is_some_and(|without| {
             without.mahalanobis2_to([e.x, e.y]) <= SEED_AGREEMENT_CHI2
-                && e.chi2 - without.chi2 <= super::chi2_upper_quantile(constraints(&obs[..1]) as f64, SEED_TAIL_SIGMAS)
+                && e.chi2 - without.chi2 <= super::chi2_upper_quantile(held_out as f64, SEED_TAIL_SIGMAS)
                 && ellipse_area(&without) <= MAX_SEED_SHRINK * ellipse_area(&e)
         });
         if !seed_belongs {

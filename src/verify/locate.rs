@@ -19,6 +19,7 @@ pub struct Observation {
     pub x: f64,
     pub y: f64,
     pub t_s: f64,
+    /// σ of the arrival time, s; infinite: untimed (only its bearing or range locate).
     pub sigma_t_s: f64,
     pub speed_mps: f64,
     /// Wind (towards), m/s: a signal from x travels at speed + wind·û, û the unit vector from x
@@ -713,9 +714,12 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
     Some(Estimate { x: p[0], y: p[1], t0_s: p[2], cov_xy, chi2, iterations, weather })
 }
 
-/// Arrivals, bearings and ranges: the constraints a set of observations puts on a source.
+/// Arrivals, bearings and ranges: the constraints a set of observations puts on a source. An
+/// arrival with an infinite timing σ is untimed: its bearing and range count, its time does not.
 fn constraint_count(obs: &[Observation]) -> usize {
-    obs.len() + obs.iter().filter(|o| o.bearing.is_some()).count() + obs.iter().filter(|o| o.range.is_some()).count()
+    obs.iter().filter(|o| o.sigma_t_s.is_finite()).count()
+        + obs.iter().filter(|o| o.bearing.is_some()).count()
+        + obs.iter().filter(|o| o.range.is_some()).count()
 }
 
 /// Whether a fit is possible at all: three constraints for x, y and t0, and every observation

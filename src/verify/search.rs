@@ -145,6 +145,21 @@ impl SearchArrival {
     }
 }
 
+/// Share of a bearing's kernel over which its gate ramps from 0 to 1: the gate is continuous,
+/// so that the f32 kernel and its f64 reference agree at its edge, and all but shut at it.
+const BEARING_GATE_RAMP: f64 = 0.1;
+
+impl SearchArrival {
+    /// 1 where the bearing, if any, agrees with `at` (`bearing_agreement` ≥ `BEARING_GATE_RAMP`),
+    /// 0 where it does not agree at all, linear between.
+    fn bearing_gate(&self, at: [f64; 2], cell_m: f64) -> f64 {
+        if self.bearing_tolerance_rad < 0.0 {
+            return 1.0;
+        }
+        (self.bearing_agreement(at, cell_m) / BEARING_GATE_RAMP).min(1.0)
+    }
+}
+
 impl SearchArrival {
     /// Whether this partner of `seed` can add to the score anywhere within `reach_m` of `centre`
     /// (a job's grid: `reach_m` = half its side × √2; `cell_m` its cell's diagonal), given the
@@ -191,20 +206,28 @@ const LIPSCHITZ_MARGIN: f64 = 1.25;
 
 /// The score of one point: each partner's timing kernel at the origin time the seed implies,
 /// plus every arrival's bearing agreement (bearings break the mirror ambiguity of a row); a
-/// partner farther from the point than its confirming range adds nothing.
+/// partner farther from the point than its confirming range adds nothing. A bearing also gates:
+/// a partner whose bearing points away adds no timing (the association would not take it,
+/// `points_at`), and a point the seed's own bearing points away from scores nothing (the seed is
+/// always a member). Without the gate, the arrivals of another event that happen to fit the
+/// seed's time at a point its bearing rules out can outscore the seed's own event.
 pub fn score_point(arrivals: &[SearchArrival], at: [f64; 2], step_m: f64) -> f64 {
     let Some((seed, partners)) = arrivals.split_first() else { return 0.0 };
-    let t0 = -seed.travel_time_s(at);
     let cell = std::f64::consts::SQRT_2 * step_m;
+    let seed_gate = seed.bearing_gate(at, cell);
+    if seed_gate <= 0.0 {
+        return 0.0;
+    }
+    let t0 = -seed.travel_time_s(at);
     let partner_score: f64 = partners
         .iter()
         .filter(|p| p.can_confirm_at(at))
         .map(|p| {
             let timing = (1.0 - (f64::from(p.dt_s) - t0 - p.travel_time_s(at)).abs() / f64::from(p.width_s)).max(0.0);
-            timing + p.bearing_agreement(at, cell)
+            timing * p.bearing_gate(at, cell) + p.bearing_agreement(at, cell)
         })
         .sum();
-    seed.bearing_agreement(at, cell) + partner_score
+    seed_gate * (seed.bearing_agreement(at, cell) + partner_score)
 }
 
 /// The f64 reference of the search kernel: every point of every job, job-major.
