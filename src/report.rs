@@ -17,6 +17,12 @@ pub fn print_verify(r: &VerifyReport) {
             r.unheard
         );
     }
+    if r.merged > 0 {
+        println!(
+            "  merged         {} blind candidates joined an earlier one that one fit explains with them",
+            r.merged
+        );
+    }
     if let Some(search) = &r.search {
         println!(
             "  blind search   on {}: {} grid points, {} point-partner pairs of {} in the travel-time windows, in {} dispatches ({} scored again by the reference)",

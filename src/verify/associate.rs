@@ -137,6 +137,19 @@ pub struct Blind<'m> {
     /// Candidates dropped because the microphones nearer their fit than their members heard
     /// nothing at the times it predicts.
     pub unheard: u64,
+    /// Candidates formed, held until no later one can be of the same event (`admit`).
+    formed: VecDeque<Formed>,
+    /// Candidates joined to an earlier one that one fit explains with it.
+    pub merged: u64,
+}
+
+/// A candidate as formed: its detections in time order, their observations, its fit (None for
+/// what cannot be fitted alone) and its seed's arrival time.
+struct Formed {
+    detections: Candidate,
+    obs: Vec<Observation>,
+    fit: Option<super::Estimate>,
+    seed_t_s: f64,
 }
 
 impl<'m> Blind<'m> {
@@ -154,6 +167,8 @@ impl<'m> Blind<'m> {
             out_from_s: vec![f64::INFINITY; models.len()],
             left: HashMap::new(),
             unheard: 0,
+            formed: VecDeque::new(),
+            merged: 0,
         }
     }
 
@@ -181,24 +196,51 @@ impl<'m> Blind<'m> {
 
     /// Candidates seeded by arrivals more than the horizon before `now` (all their partners
     /// have arrived).
+    /// A candidate leaves once no later one can be of its event: every arrival of an event comes
+    /// within a horizon of its seed, and a candidate seeded by one forms a horizon after it.
     pub fn ready(&mut self, now: f64) -> Result<Vec<Candidate>> {
-        let mut out = Vec::new();
         while self.buffer.front().is_some_and(|b| now - b.d.t_s > self.horizon_s) {
-            out.extend(self.seed_front()?);
+            if let Some(formed) = self.seed_front()? {
+                self.admit(formed);
+            }
+        }
+        let mut out = Vec::new();
+        while self.formed.front().is_some_and(|f| now - f.seed_t_s > 2.0 * self.horizon_s) {
+            out.extend(self.formed.pop_front().map(|f| f.detections));
         }
         Ok(out)
     }
 
     pub fn finish(&mut self) -> Result<Vec<Candidate>> {
-        let mut out = Vec::new();
         while !self.buffer.is_empty() {
-            out.extend(self.seed_front()?);
+            if let Some(formed) = self.seed_front()? {
+                self.admit(formed);
+            }
         }
-        Ok(out)
+        Ok(std::mem::take(&mut self.formed).into_iter().map(|f| f.detections).collect())
+    }
+
+    /// A new candidate joins the latest held one that one fit explains with it (the same event
+    /// split: an impact's ground waves and its sound seeded apart, a radar's lone report and the
+    /// microphones that heard the same launch), or is held itself. One fit explains both when
+    /// their positions agree (`SEED_AGREEMENT_CHI2` in their summed covariance) and their origin
+    /// times by `MAX_CONFIRMING_WINDOW_S`, no sensor has the same kind of wave in both, and their
+    /// union's fit is confirmed and passes the verifier's χ² gate.
+    fn admit(&mut self, new: Formed) {
+        if let Some(fit) = &new.fit {
+            for k in (0..self.formed.len()).rev() {
+                if let Some(union) = merged(&self.formed[k], &new, fit) {
+                    self.formed[k] = union;
+                    self.merged += 1;
+                    return;
+                }
+            }
+        }
+        self.formed.push_back(new);
     }
 
     /// Try the earliest buffered arrival as a seed; it leaves the buffer either way.
-    fn seed_front(&mut self) -> Result<Option<Candidate>> {
+    fn seed_front(&mut self) -> Result<Option<Formed>> {
         let Some(seed) = self.buffer.front() else { return Ok(None) };
         let (seed_sensor, s0) = (seed.d.sensor_id, seed.o);
         // Partners: arrivals no later than the travel time between the two sensors allows.
@@ -325,27 +367,30 @@ impl<'m> Blind<'m> {
         let mut leaving: Vec<(usize, bool)> =
             members.iter().map(|&j| (j, true)).chain(stragglers.iter().map(|&j| (j, false))).collect();
         leaving.sort_unstable();
+        let seed_t_s = s0.t_s;
         let mut candidate = Vec::with_capacity(members.len());
         for &(j, member) in leaving.iter().rev() {
             if let Some(b) = self.buffer.remove(j) {
                 self.remember(&b);
                 if member {
-                    candidate.push(b.d);
+                    candidate.push((b.d, b.o));
                 }
             }
         }
         candidate.reverse();
-        Ok(Some(candidate))
+        let (detections, obs) = candidate.into_iter().unzip();
+        Ok(Some(Formed { detections, obs, fit: Some(e), seed_t_s }))
     }
 
     /// The seed leaves the buffer without partners: a candidate alone if it fixes its source by
     /// itself (a radar's range and bearing: a weapon-locating radar's report stands alone as a
     /// deployed system's does), else unassociated.
-    fn drop_seed(&mut self) -> Option<Candidate> {
+    fn drop_seed(&mut self) -> Option<Formed> {
         let seed = self.buffer.pop_front()?;
         self.remember(&seed);
         if seed.o.range.is_some() && seed.o.bearing.is_some() {
-            return Some(vec![seed.d]);
+            let obs = vec![seed.o];
+            return Some(Formed { detections: vec![seed.d], fit: locate(&obs), obs, seed_t_s: seed.d.t_s });
         }
         self.unassociated += 1;
         None
@@ -613,6 +658,38 @@ impl<'m> Blind<'m> {
     }
 }
 
+/// `held` and `new` as one candidate, if one fit explains both (`Blind::admit`); `fit` is `new`'s.
+fn merged(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Formed> {
+    let other = held.fit.as_ref()?;
+    let d = [fit.x - other.x, fit.y - other.y];
+    let sum = std::array::from_fn(|i| std::array::from_fn(|j| fit.cov_xy[i][j] + other.cov_xy[i][j]));
+    if (fit.t0_s - other.t0_s).abs() > MAX_CONFIRMING_WINDOW_S || mahalanobis2(&sum, d)? > SEED_AGREEMENT_CHI2 {
+        return None;
+    }
+    let waves = |f: &Formed| f.detections.iter().map(|d| (d.sensor_id, wave_kind(d))).collect::<Vec<_>>();
+    let held_waves = waves(held);
+    if waves(new).iter().any(|w| held_waves.contains(w)) {
+        return None;
+    }
+    let mut both: Vec<(DetectionRecord, Observation)> = held
+        .detections
+        .iter()
+        .copied()
+        .zip(held.obs.iter().copied())
+        .chain(new.detections.iter().copied().zip(new.obs.iter().copied()))
+        .collect();
+    both.sort_by(|a, b| a.0.t_s.total_cmp(&b.0.t_s));
+    let (detections, obs): (Candidate, Vec<Observation>) = both.into_iter().unzip();
+    let union = locate(&obs).filter(|e| confirmed(&obs, e) && passes_the_gate(&obs, e))?;
+    Some(Formed { detections, obs, fit: Some(union), seed_t_s: held.seed_t_s.min(new.seed_t_s) })
+}
+
+/// d' Σ⁻¹ d for a 2 × 2 covariance; None when it is singular.
+fn mahalanobis2(c: &[[f64; 2]; 2], d: [f64; 2]) -> Option<f64> {
+    let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
+    (det > 0.0).then(|| (c[1][1] * d[0] * d[0] - 2.0 * c[0][1] * d[0] * d[1] + c[0][0] * d[1] * d[1]) / det)
+}
+
 /// The kind of wave a detection travelled as: its modality and phase.
 fn wave_kind(d: &DetectionRecord) -> (u8, u8) {
     (d.modality as u8, d.phase as u8)
@@ -774,6 +851,70 @@ mod tests {
             assert_eq!(c.len(), 12, "every arrival of the event");
         }
         assert!(candidates.iter().flatten().filter(|d| d.event_id < 0).count() <= 1, "false alarms are dropped");
+    }
+
+    /// One event's arrivals formed as two candidates (six arrays each) are one candidate with all
+    /// twelve; the same halves of two events 3 km apart, or 2 s apart, stay two; and two halves
+    /// that share a sensor's arrival of the same wave stay two.
+    #[test]
+    fn candidates_one_fit_explains_are_merged() {
+        let models: Vec<SensorModel> = (0..12)
+            .map(|i| {
+                let a = f64::from(i) * std::f64::consts::TAU / 12.0;
+                SensorModel {
+                    x: 8_000.0 * a.cos(),
+                    y: 8_000.0 * a.sin(),
+                    speed_mps: 335.0,
+                    wind_mps: [0.0; 2],
+                    sigma_t_s: 1e-3,
+                    threshold_db: 10.0,
+                    fixed_sigma_s: 0.0,
+                    path_speed_sigma_mps: 0.0,
+                    shared: None,
+                    air: None,
+                    position_sigma_m: 0.0,
+                    modality: crate::scenario::Modality::Acoustic,
+                    bearing: Some((0.0, 0.5f64.to_radians(), 10.0)),
+                    range_sigma_m: None,
+                    lg: None,
+                }
+            })
+            .collect();
+        let formed = |sensors: &[usize], source: [f64; 2], t0: f64| -> Formed {
+            let detections: Candidate = sensors
+                .iter()
+                .map(|&id| {
+                    let m = &models[id];
+                    DetectionRecord {
+                        event_id: 0,
+                        sensor_id: id as u32,
+                        modality: ModalityCode::Acoustic,
+                        t_s: t0 + travel_time_s(&listener(m), source),
+                        snr_db: 20.0,
+                        level_db: 80.0,
+                        bearing_rad: (source[0] - m.x).atan2(source[1] - m.y) as f32,
+                        range_m: f32::NAN,
+                        phase: crate::output::PhaseCode::Direct,
+                    }
+                })
+                .collect();
+            let obs: Vec<Observation> =
+                detections.iter().map(|d| observation(&models[d.sensor_id as usize], d)).collect();
+            let fit = locate(&obs);
+            assert!(fit.is_some(), "six arrays with bearings fix the source");
+            Formed { detections, obs, fit, seed_t_s: t0 }
+        };
+        let (even, odd): (Vec<usize>, Vec<usize>) = (0..12).partition(|i| i % 2 == 0);
+        let source = [500.0, -300.0];
+        let first = formed(&even, source, 100.0);
+        let join = |new: &Formed| merged(&first, new, new.fit.as_ref().expect("fitted"));
+        let union = join(&formed(&odd, source, 100.0)).expect("one event's halves merge");
+        assert_eq!(union.detections.len(), 12);
+        assert!(union.detections.windows(2).all(|w| w[0].t_s <= w[1].t_s), "in time order");
+        assert!(join(&formed(&odd, [3_500.0, -300.0], 100.0)).is_none(), "3 km apart: two events");
+        assert!(join(&formed(&odd, source, 102.0)).is_none(), "2 s apart: two events");
+        let overlapping: Vec<usize> = odd.iter().copied().chain([0]).collect();
+        assert!(join(&formed(&overlapping, source, 100.0)).is_none(), "one sensor's sound in both");
     }
 
     /// An arrival confirms (its window at the range within `MAX_CONFIRMING_WINDOW_S`) exactly
