@@ -17,10 +17,10 @@ pub fn print_verify(r: &VerifyReport) {
             r.unheard
         );
     }
-    if r.merged > 0 {
+    if r.merged + r.dissolved > 0 {
         println!(
-            "  merged         {} blind candidates joined an earlier one that one fit explains with them",
-            r.merged
+            "  merged         {} blind candidates joined an earlier one that one fit explains with them; {} dissolved, a later one with more members explaining most of their arrivals",
+            r.merged, r.dissolved
         );
     }
     if let Some(search) = &r.search {

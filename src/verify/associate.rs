@@ -141,6 +141,8 @@ pub struct Blind<'m> {
     formed: VecDeque<Formed>,
     /// Candidates joined to an earlier one that one fit explains with it.
     pub merged: u64,
+    /// Candidates dissolved because a later one with more members explains most of their arrivals.
+    pub dissolved: u64,
 }
 
 /// A candidate as formed: its detections in time order, their observations, its fit (None for
@@ -169,6 +171,7 @@ impl<'m> Blind<'m> {
             unheard: 0,
             formed: VecDeque::new(),
             merged: 0,
+            dissolved: 0,
         }
     }
 
@@ -226,14 +229,36 @@ impl<'m> Blind<'m> {
     /// their positions agree (`SEED_AGREEMENT_CHI2` in their summed covariance) and their origin
     /// times by `MAX_CONFIRMING_WINDOW_S`, no sensor has the same kind of wave in both, and their
     /// union's fit is confirmed and passes the verifier's χ² gate.
-    fn admit(&mut self, new: Formed) {
-        if let Some(fit) = &new.fit {
-            for k in (0..self.formed.len()).rev() {
-                if let Some(union) = merged(&self.formed[k], &new, fit) {
-                    self.formed[k] = union;
-                    self.merged += 1;
-                    return;
-                }
+    /// Otherwise it takes the arrivals of held candidates with fewer members whose arrivals it
+    /// explains for the most part (`taken_from`): such a candidate is dissolved, and what the new
+    /// one's fit, refitted, still explains joins it. An arrival of another event seeds a
+    /// candidate the first time round with a few arrivals of an event whose own seed comes later:
+    /// a compact group of them fixes a direction, the seed the range, and the fit passes.
+    fn admit(&mut self, mut new: Formed) {
+        let Some(fit) = new.fit else {
+            self.formed.push_back(new);
+            return;
+        };
+        for k in (0..self.formed.len()).rev() {
+            if let Some(union) = merged(&self.formed[k], &new, &fit) {
+                self.formed[k] = union;
+                self.merged += 1;
+                return;
+            }
+        }
+        let mut k = 0;
+        while k < self.formed.len() {
+            let Some(taken) = taken_from(&self.formed[k], &new, &fit) else {
+                k += 1;
+                continue;
+            };
+            let Some(held) = self.formed.remove(k) else { break };
+            self.dissolved += 1;
+            self.unassociated += (held.detections.len() - taken.detections.len()) as u64;
+            let joined = merged_unchecked(&new, &taken);
+            match locate(&joined.obs).filter(|e| confirmed(&joined.obs, e) && passes_the_gate(&joined.obs, e)) {
+                Some(e) => new = Formed { fit: Some(e), ..joined },
+                None => self.unassociated += taken.detections.len() as u64,
             }
         }
         self.formed.push_back(new);
@@ -348,6 +373,25 @@ impl<'m> Blind<'m> {
             self.unheard += 1;
             return Ok(self.drop_seed());
         }
+        if std::env::var_os("LW_TRACE").is_some() && s0.t_s < 300.0 {
+            let ids: Vec<String> = members
+                .iter()
+                .map(|&j| {
+                    let d = &self.buffer[j].d;
+                    format!("{}:{}:{}{}", d.event_id, d.sensor_id, d.modality as u8, d.phase as u8)
+                })
+                .collect();
+            eprintln!(
+                "OK seed={} t={:.2} fit=({:.0},{:.0},{:.2}) chi2={:.1} {}",
+                self.buffer[0].d.event_id,
+                s0.t_s,
+                e.x,
+                e.y,
+                e.t0_s,
+                e.chi2,
+                ids.join(",")
+            );
+        }
         // The event's other arrivals, those its fit explains within the tolerance of its weather
         // before the fit (a second phase, a pick the tight choice left out), leave with it:
         // left behind, each would seed a candidate of its own from arrivals of later events.
@@ -458,6 +502,9 @@ impl<'m> Blind<'m> {
             }
             expected += 1;
             heard += usize::from(member_sensors.contains(&(id as u32)) || self.arrived(id as u32, m, e));
+        }
+        if std::env::var_os("LW_TRACE").is_some() && e.t0_s < 300.0 {
+            eprintln!("HEARD expected={} heard={} radius={:.0} sounds={}", expected, heard, radius, sounds.len());
         }
         expected < MIN_EXPECTED_HEARERS || heard as f64 >= MIN_HEARD_FRACTION * expected as f64
     }
@@ -658,6 +705,49 @@ impl<'m> Blind<'m> {
     }
 }
 
+/// The arrivals of `held` that `new`'s fit explains (at `CONSISTENCY_SIGMAS` of their σ at the
+/// fit, and bearings pointing at it), when they are at least half of them, `new` has more
+/// members, and none of them repeats a sensor's wave in `new`.
+fn taken_from(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Formed> {
+    if held.fit.is_none() || held.detections.len() >= new.detections.len() {
+        return None;
+    }
+    let new_waves: Vec<(u32, (u8, u8))> = new.detections.iter().map(|d| (d.sensor_id, wave_kind(d))).collect();
+    let at = [fit.x, fit.y];
+    let (detections, obs): (Candidate, Vec<Observation>) = held
+        .detections
+        .iter()
+        .zip(&held.obs)
+        .filter(|&(d, o)| {
+            let sigma = o.sigma_at_s((o.x - at[0]).hypot(o.y - at[1]), false);
+            !new_waves.contains(&(d.sensor_id, wave_kind(d)))
+                && residual_s(o, fit).abs() <= CONSISTENCY_SIGMAS * sigma + MODEL_SLACK_S
+                && points_at(o, at)
+        })
+        .map(|(d, o)| (*d, *o))
+        .unzip();
+    (2 * detections.len() >= held.detections.len()).then_some(Formed {
+        detections,
+        obs,
+        fit: None,
+        seed_t_s: held.seed_t_s,
+    })
+}
+
+/// `a` and `b` as one candidate in time order, unfitted.
+fn merged_unchecked(a: &Formed, b: &Formed) -> Formed {
+    let mut both: Vec<(DetectionRecord, Observation)> = a
+        .detections
+        .iter()
+        .copied()
+        .zip(a.obs.iter().copied())
+        .chain(b.detections.iter().copied().zip(b.obs.iter().copied()))
+        .collect();
+    both.sort_by(|x, y| x.0.t_s.total_cmp(&y.0.t_s));
+    let (detections, obs) = both.into_iter().unzip();
+    Formed { detections, obs, fit: None, seed_t_s: a.seed_t_s.min(b.seed_t_s) }
+}
+
 /// `held` and `new` as one candidate, if one fit explains both (`Blind::admit`); `fit` is `new`'s.
 fn merged(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Formed> {
     let other = held.fit.as_ref()?;
@@ -671,17 +761,9 @@ fn merged(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Formed> 
     if waves(new).iter().any(|w| held_waves.contains(w)) {
         return None;
     }
-    let mut both: Vec<(DetectionRecord, Observation)> = held
-        .detections
-        .iter()
-        .copied()
-        .zip(held.obs.iter().copied())
-        .chain(new.detections.iter().copied().zip(new.obs.iter().copied()))
-        .collect();
-    both.sort_by(|a, b| a.0.t_s.total_cmp(&b.0.t_s));
-    let (detections, obs): (Candidate, Vec<Observation>) = both.into_iter().unzip();
-    let union = locate(&obs).filter(|e| confirmed(&obs, e) && passes_the_gate(&obs, e))?;
-    Some(Formed { detections, obs, fit: Some(union), seed_t_s: held.seed_t_s.min(new.seed_t_s) })
+    let union = merged_unchecked(held, new);
+    let fit = locate(&union.obs).filter(|e| confirmed(&union.obs, e) && passes_the_gate(&union.obs, e))?;
+    Some(Formed { fit: Some(fit), ..union })
 }
 
 /// d' Σ⁻¹ d for a 2 × 2 covariance; None when it is singular.
@@ -855,7 +937,8 @@ mod tests {
 
     /// One event's arrivals formed as two candidates (six arrays each) are one candidate with all
     /// twelve; the same halves of two events 3 km apart, or 2 s apart, stay two; and two halves
-    /// that share a sensor's arrival of the same wave stay two.
+    /// that share a sensor's arrival of the same wave stay two. A candidate that took a few of an
+    /// event's arrivals is dissolved by the event's own, larger one.
     #[test]
     fn candidates_one_fit_explains_are_merged() {
         let models: Vec<SensorModel> = (0..12)
@@ -900,13 +983,12 @@ mod tests {
                 .collect();
             let obs: Vec<Observation> =
                 detections.iter().map(|d| observation(&models[d.sensor_id as usize], d)).collect();
-            let fit = locate(&obs);
-            assert!(fit.is_some(), "six arrays with bearings fix the source");
-            Formed { detections, obs, fit, seed_t_s: t0 }
+            Formed { detections, fit: locate(&obs), obs, seed_t_s: t0 }
         };
         let (even, odd): (Vec<usize>, Vec<usize>) = (0..12).partition(|i| i % 2 == 0);
         let source = [500.0, -300.0];
         let first = formed(&even, source, 100.0);
+        assert!(first.fit.is_some(), "six arrays with bearings fix the source");
         let join = |new: &Formed| merged(&first, new, new.fit.as_ref().expect("fitted"));
         let union = join(&formed(&odd, source, 100.0)).expect("one event's halves merge");
         assert_eq!(union.detections.len(), 12);
@@ -915,6 +997,24 @@ mod tests {
         assert!(join(&formed(&odd, source, 102.0)).is_none(), "2 s apart: two events");
         let overlapping: Vec<usize> = odd.iter().copied().chain([0]).collect();
         assert!(join(&formed(&overlapping, source, 100.0)).is_none(), "one sensor's sound in both");
+
+        // A candidate of three of the event's arrivals and one of another event (its seed) is
+        // dissolved by the event's own candidate of eight: the three join it, the other is left.
+        let mut blind = Blind::new(&models, 60.0, 20_000.0, &super::super::search::CpuScorer);
+        let stolen = formed(&[0, 1, 2], source, 100.0);
+        let mut held = merged_unchecked(&formed(&[3], [-4_000.0, 2_000.0], 95.0), &stolen);
+        held.fit = stolen.fit;
+        blind.formed.push_back(held);
+        blind.admit(formed(&(4..12).collect::<Vec<usize>>(), source, 100.0));
+        assert_eq!((blind.dissolved, blind.merged, blind.unassociated), (1, 0, 1));
+        assert_eq!(blind.formed.len(), 1);
+        assert_eq!(blind.formed[0].detections.len(), 11, "the eight and the three");
+        // A smaller candidate takes nothing from a larger one.
+        let mut blind = Blind::new(&models, 60.0, 20_000.0, &super::super::search::CpuScorer);
+        blind.formed.push_back(formed(&(4..12).collect::<Vec<usize>>(), source, 100.0));
+        let few = formed(&[0, 1, 2], [-4_000.0, 2_000.0], 95.0);
+        blind.admit(few);
+        assert_eq!((blind.dissolved, blind.formed.len()), (0, 2));
     }
 
     /// An arrival confirms (its window at the range within `MAX_CONFIRMING_WINDOW_S`) exactly

@@ -61,6 +61,9 @@ pub struct VerifyReport {
     pub unheard: u64,
     /// Blind candidates joined to an earlier one that one fit explains with them (one event split).
     pub merged: u64,
+    /// Blind candidates dissolved because a later one with more members explains most of their
+    /// arrivals.
+    pub dissolved: u64,
     /// Where the blind association's grid search ran (the adapter, or the f64 reference), the
     /// grid points it scored and those the reference scored again for the device; None: oracle.
     pub search: Option<SearchCounts>,
@@ -369,9 +372,9 @@ pub fn verify(
     }
     let batch = associator.finish()?;
     process(batch, &mut table)?;
-    let (unassociated, window_pairs, unheard, merged) = match &associator {
-        Associator::Blind(b) => (b.unassociated, b.window_pairs, b.unheard, b.merged),
-        Associator::Oracle(_) => (0, 0, 0, 0),
+    let (unassociated, window_pairs, unheard, merged, dissolved) = match &associator {
+        Associator::Blind(b) => (b.unassociated, b.window_pairs, b.unheard, b.merged, b.dissolved),
+        Associator::Oracle(_) => (0, 0, 0, 0, 0),
     };
     let days = s.duration_h / 24.0;
     let false_alarms_per_day = if days > 0.0 { unexplained as f64 / days } else { f64::NAN };
@@ -429,6 +432,7 @@ pub fn verify(
         unassociated,
         unheard,
         merged,
+        dissolved,
         search,
         false_alarms_per_day,
         metrics,
