@@ -373,25 +373,6 @@ impl<'m> Blind<'m> {
             self.unheard += 1;
             return Ok(self.drop_seed());
         }
-        if std::env::var_os("LW_TRACE").is_some() && s0.t_s < 300.0 {
-            let ids: Vec<String> = members
-                .iter()
-                .map(|&j| {
-                    let d = &self.buffer[j].d;
-                    format!("{}:{}:{}{}", d.event_id, d.sensor_id, d.modality as u8, d.phase as u8)
-                })
-                .collect();
-            eprintln!(
-                "OK seed={} t={:.2} fit=({:.0},{:.0},{:.2}) chi2={:.1} {}",
-                self.buffer[0].d.event_id,
-                s0.t_s,
-                e.x,
-                e.y,
-                e.t0_s,
-                e.chi2,
-                ids.join(",")
-            );
-        }
         // The event's other arrivals, those its fit explains within the tolerance of its weather
         // before the fit (a second phase, a pick the tight choice left out), leave with it:
         // left behind, each would seed a candidate of its own from arrivals of later events.
@@ -502,9 +483,6 @@ impl<'m> Blind<'m> {
             }
             expected += 1;
             heard += usize::from(member_sensors.contains(&(id as u32)) || self.arrived(id as u32, m, e));
-        }
-        if std::env::var_os("LW_TRACE").is_some() && e.t0_s < 300.0 {
-            eprintln!("HEARD expected={} heard={} radius={:.0} sounds={}", expected, heard, radius, sounds.len());
         }
         expected < MIN_EXPECTED_HEARERS || heard as f64 >= MIN_HEARD_FRACTION * expected as f64
     }
