@@ -119,6 +119,9 @@ pub fn check(
                 "tracks_crossing": m.tracks_crossing,
                 "crossings_verified": m.crossings_verified,
                 "track_origin_accuracy": finite(m.track_origin_accuracy),
+                "impacts_located": m.impacts_located,
+                "impacts_attributed": m.impacts_attributed,
+                "impact_as_launch_rate": finite(m.impact_as_launch_rate),
                 "confusion": {
                     "true_a": [m.true_a_attributed_a, m.true_a_attributed_b, m.true_a_indeterminate],
                     "true_b": [m.true_b_attributed_a, m.true_b_attributed_b, m.true_b_indeterminate],

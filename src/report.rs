@@ -44,6 +44,17 @@ pub fn print_verify(r: &VerifyReport) {
             cell(100.0 * m.indeterminate_rate, 1, "%")
         );
     }
+    // The verifier does not tell an impact from a launch: an impact given a side is a launch
+    // claimed from where the round landed (docs/design.md §6).
+    let impacts: Vec<String> = r
+        .metrics
+        .iter()
+        .filter(|(_, m)| m.impacts_located > 0)
+        .map(|(name, m)| format!("{name} {} of {} located", m.impacts_attributed, m.impacts_located))
+        .collect();
+    if !impacts.is_empty() {
+        println!("  impacts        attributed a side as if launches: {}", impacts.join(", "));
+    }
     let moving: Vec<_> = r.metrics.iter().filter(|(_, m)| m.tracks > 0).collect();
     if !moving.is_empty() {
         println!("  tracks         tracks  attributed  from the right side  crossing  crossings seen on both sides");

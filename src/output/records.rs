@@ -213,6 +213,12 @@ pub struct MetricRecord {
     pub crossings_verified: u64,
     pub tracks_attributed: u64,
     pub track_origin_accuracy: f64,
+    /// Impacts of this class's rounds located (the first estimate of each), and of those the
+    /// ones attributed a side: the verifier does not tell an impact from a launch, so each is
+    /// a launch claimed from where the round landed, the target's side.
+    pub impacts_located: u64,
+    pub impacts_attributed: u64,
+    pub impact_as_launch_rate: f64,
 }
 
 pub const METRIC_UNITS: &str = "class: index into attribute class_names; events: attributable ground-truth events \
@@ -224,4 +230,5 @@ attributed; indeterminate_rate: indeterminate / located; true_X_attributed_Y: co
 side of a track sample is where it then is); tracks: moving sources; tracks_crossing: those with samples on both \
 sides; crossings_verified: crossing tracks located on each side; tracks_attributed: tracks with an attributed \
 sample; track_origin_accuracy: tracks whose earliest attributed sample is on the side they came from / \
-tracks_attributed";
+tracks_attributed; impacts_located: impacts of the class's rounds located; impacts_attributed: of those, \
+attributed a side (taken for a launch from where they landed); impact_as_launch_rate: impacts_attributed / impacts_located";

@@ -32,6 +32,7 @@ fn trials(metric: &str, m: &MetricRecord) -> Option<u64> {
         "wrong_side_rate" => Some(m.attributed),
         "track_origin_accuracy" => Some(m.tracks_attributed),
         "crossings_verified_rate" => Some(m.tracks_crossing),
+        "impact_as_launch_rate" => Some(m.impacts_located),
         _ => None,
     }
 }

@@ -87,6 +87,7 @@ impl VerifyReport {
             "wrong_side_rate" => m.wrong_side_rate,
             "indeterminate_rate" => m.indeterminate_rate,
             "track_origin_accuracy" => m.track_origin_accuracy,
+            "impact_as_launch_rate" => m.impact_as_launch_rate,
             "crossings_verified_rate" if m.tracks_crossing > 0 => {
                 m.crossings_verified as f64 / m.tracks_crossing as f64
             }
@@ -347,10 +348,12 @@ pub fn verify(
             let truth = u32::try_from(r.truth_event_id).ok().and_then(|id| events.get(&id));
             match truth {
                 Some(ev) if seen.insert(r.truth_event_id) => {
-                    if attributable(ev)
-                        && let Some(score) = scores.get_mut(usize::from(ev.class))
-                    {
-                        score.located(ev, r.error_m, r.nees([ev.x, ev.y]), r.attributed_side);
+                    if let Some(score) = scores.get_mut(usize::from(ev.class)) {
+                        if attributable(ev) {
+                            score.located(ev, r.error_m, r.nees([ev.x, ev.y]), r.attributed_side);
+                        } else {
+                            score.impact_located(r.attributed_side);
+                        }
                     }
                 }
                 _ => unexplained += 1,

@@ -66,6 +66,8 @@ pub struct ClassScore {
     /// confusion[true side A/B][attributed A, B, indeterminate]
     confusion: [[u64; 3]; 2],
     tracks: std::collections::HashMap<i64, TrackTally>,
+    impacts_located: u64,
+    impacts_attributed: u64,
 }
 
 impl ClassScore {
@@ -105,6 +107,13 @@ impl ClassScore {
         self.confusion[row][column] += 1;
     }
 
+    /// Count a located impact of this class's rounds and whether it was given a side: the
+    /// verifier cannot tell it from a launch, so a side is a launch claimed where it landed.
+    pub fn impact_located(&mut self, side: SideCode) {
+        self.impacts_located += 1;
+        self.impacts_attributed += u64::from(side_index(side).is_some());
+    }
+
     pub fn record(&self, class: u16, false_alarms_per_day: f64) -> MetricRecord {
         let located = self.errors_m.len() as u64;
         let [[aa, ab, ai], [ba, bb, bi]] = self.confusion;
@@ -141,6 +150,9 @@ impl ClassScore {
             crossings_verified: crossing.iter().filter(|t| t.seen_on[0] && t.seen_on[1]).count() as u64,
             tracks_attributed: attributed_tracks.len() as u64,
             track_origin_accuracy: ratio(origin_right as u64, attributed_tracks.len() as u64),
+            impacts_located: self.impacts_located,
+            impacts_attributed: self.impacts_attributed,
+            impact_as_launch_rate: ratio(self.impacts_attributed, self.impacts_located),
         }
     }
 }

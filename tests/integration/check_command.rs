@@ -1,7 +1,7 @@
 //! `linewatch check`: the verifier's tables in the file, expectations, exit codes, JUnit XML.
 
 use super::support::{linewatch, python_script, smoke_scenario, text};
-use linewatch::output::{EstimateRecord, EventRecord, MetricRecord, SideCode};
+use linewatch::output::{EstimateRecord, EventKindCode, EventRecord, MetricRecord, SideCode};
 
 #[test]
 fn smoke_expectations_hold_and_the_verifier_writes_its_tables() {
@@ -56,6 +56,21 @@ fn smoke_expectations_hold_and_the_verifier_writes_its_tables() {
             .expect("valid JSON");
     assert_eq!(json["pass"], serde_json::Value::Bool(true));
     assert_eq!(json["metrics"]["artillery"]["located"], serde_json::json!(artillery.located));
+    // Impacts are not scored as launches, but taking one for a launch is counted: each located
+    // impact of artillery's rounds (its first estimate) that was given a side.
+    let mut seen = std::collections::HashSet::new();
+    let (mut impacts, mut attributed) = (0u64, 0u64);
+    for e in &estimates {
+        let truth = events.iter().find(|v| i64::from(v.id) == e.truth_event_id).expect("a truth");
+        if truth.kind == EventKindCode::Impact && truth.class == 0 && seen.insert(truth.id) {
+            impacts += 1;
+            attributed += u64::from(e.attributed_side != SideCode::Indeterminate);
+        }
+    }
+    assert!(impacts > 50, "{impacts} artillery impacts located");
+    assert_eq!((artillery.impacts_located, artillery.impacts_attributed), (impacts, attributed));
+    let rate = json["metrics"]["artillery"]["impact_as_launch_rate"].as_f64().expect("a rate");
+    assert!((rate - attributed as f64 / impacts as f64).abs() < 1e-12, "{rate}");
 }
 
 #[test]
