@@ -55,6 +55,15 @@ pub fn print_verify(r: &VerifyReport) {
     if !impacts.is_empty() {
         println!("  impacts        attributed a side as if launches: {}", impacts.join(", "));
     }
+    let k = &r.kinds;
+    if k.launches.iter().chain(&k.impacts).any(|&n| n > 0) {
+        let row = |n: &[u64; 4]| format!("launch {}, impact {}, ambiguous {}, unpaired {}", n[0], n[1], n[2], n[3]);
+        println!(
+            "  launch/impact  taken for, by their pair: launches {}; impacts {}",
+            row(&k.launches),
+            row(&k.impacts)
+        );
+    }
     let moving: Vec<_> = r.metrics.iter().filter(|(_, m)| m.tracks > 0).collect();
     if !moving.is_empty() {
         println!("  tracks         tracks  attributed  from the right side  crossing  crossings seen on both sides");

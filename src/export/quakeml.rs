@@ -477,6 +477,7 @@ mod tests {
             chi2: 1.0,
             truth_event_id: -1,
             error_m: f64::NAN,
+            kind: Default::default(),
         }
     }
 

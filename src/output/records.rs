@@ -6,6 +6,19 @@ use hdf5::H5Type;
 /// Sensor modality as an HDF5 enum: the domain's own type.
 pub type ModalityCode = crate::scenario::Modality;
 
+/// What the verifier took an estimate for, by the geometry of its pair (`verify::pairing`): a
+/// launch (a later estimate could be its impact, none its launch), an impact (the converse: given
+/// no side), ambiguous (both), or unpaired (neither).
+#[derive(H5Type, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
+pub enum EstimateKindCode {
+    #[default]
+    Unpaired = 0,
+    Launch = 1,
+    Impact = 2,
+    Ambiguous = 3,
+}
+
 /// Side of the line as an HDF5 enum: the line's two sides, and 0 for "indeterminate" in
 /// estimates (which the geometry's `Side` has no need for).
 #[derive(H5Type, Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +178,8 @@ pub struct EstimateRecord {
     pub chi2: f64,
     pub truth_event_id: i64,
     pub error_m: f64,
+    /// Launch, impact, ambiguous or unpaired, by the geometry of its pair (docs/design.md §6).
+    pub kind: EstimateKindCode,
 }
 
 pub const ESTIMATE_UNITS: &str = "id: 1; x, y: m; lon: degree_east; lat: degree_north; t0_s: s since scenario start \
@@ -173,7 +188,9 @@ offset_m: m (negative side A); attributed_side: enum (Indeterminate below the co
 fit's chi2 exceeds its 1e-4 upper tail); \
 confidence: Phi(|offset|/sigma_n); n_detections: 1; chi2: 1, weighted sum of squared residuals of the fit \
 (chi-squared with arrivals + bearings - 3 degrees of freedom when the model holds); truth_event_id: id in /events of the event most of the detections \
-came from, -1 = false alarms; error_m: m, distance to that event (NaN without one)";
+came from, -1 = false alarms; error_m: m, distance to that event (NaN without one); kind: enum, what the verifier took \
+the estimate for by the geometry of its pair (Launch: a later estimate across the line could be its impact and none its \
+launch; Impact: the converse, given no side; Ambiguous: both; Unpaired: neither)";
 
 impl EstimateRecord {
     /// Normalised estimation error squared of this estimate against the true position: eᵀΣ⁻¹e

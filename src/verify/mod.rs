@@ -6,6 +6,7 @@
 pub mod associate;
 pub mod locate;
 pub mod observe;
+pub mod pairing;
 pub mod score;
 pub mod search;
 pub mod search_gpu;
@@ -21,6 +22,7 @@ use crate::output::{Table, names_attr};
 use crate::scenario::{Association, LoadedScenario};
 use associate::{Blind, Candidate, Oracle};
 use observe::{SensorModel, observation, sensor_models};
+use pairing::{Envelope, Pairing};
 use rayon::prelude::*;
 use score::{ClassScore, attributable, attribute};
 use search::{CpuScorer, LevelScorer};
@@ -59,6 +61,8 @@ pub struct VerifyReport {
     /// Blind candidates dropped because the microphones nearer their fit than their members
     /// heard nothing when it says they should have.
     pub unheard: u64,
+    /// What the pairing took the first estimate of each launch and impact for.
+    pub kinds: KindConfusion,
     /// Blind candidates joined to an earlier one that one fit explains with them (one event split).
     pub merged: u64,
     /// Blind candidates dissolved because a later one with more members explains most of their
@@ -92,6 +96,30 @@ impl VerifyReport {
                 m.crossings_verified as f64 / m.tracks_crossing as f64
             }
             _ => f64::NAN,
+        }
+    }
+}
+
+/// Launches and impacts (rows, as the truth has them) against what the pairing took their first
+/// estimate for (columns: launch, impact, ambiguous, unpaired).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct KindConfusion {
+    pub launches: [u64; 4],
+    pub impacts: [u64; 4],
+}
+
+impl KindConfusion {
+    fn count(&mut self, truth: EventKindCode, taken_for: EstimateKindCode) {
+        let column = match taken_for {
+            EstimateKindCode::Launch => 0,
+            EstimateKindCode::Impact => 1,
+            EstimateKindCode::Ambiguous => 2,
+            EstimateKindCode::Unpaired => 3,
+        };
+        match truth {
+            EventKindCode::Launch => self.launches[column] += 1,
+            EventKindCode::Impact => self.impacts[column] += 1,
+            _ => {}
         }
     }
 }
@@ -259,7 +287,14 @@ fn assess(
         chi2: e.chi2,
         truth_event_id: truth,
         error_m,
+        kind: EstimateKindCode::Unpaired,
     })
+}
+
+/// Whether a candidate was located from sound and ground waves alone (`pairing`: only such an
+/// estimate may be an impact).
+fn heard_only(c: &Candidate) -> bool {
+    c.iter().all(|d| matches!(d.modality, ModalityCode::Acoustic | ModalityCode::Seismic))
 }
 
 /// When each sensor stops reporting, by id (infinite: never), as the deployment's state of health
@@ -338,16 +373,36 @@ pub fn verify(
     .map_err(|e| h5("estimates", e))?;
     let mut seen: HashSet<i64> = HashSet::new();
     let (mut candidates, mut located, mut unexplained) = (0u64, 0u64, 0u64);
-    let mut process = |batch: Vec<Candidate>, table: &mut Table| -> Result<()> {
+    // Estimates leave through the pairing, which takes each for a launch or an impact once every
+    // estimate that could pair with it has come.
+    let mut pairing = Pairing::new(Envelope::of(s));
+    let mut kinds = KindConfusion::default();
+    let mut process = |batch: Vec<Candidate>, last: bool, table: &mut Table| -> Result<()> {
         candidates += batch.len() as u64;
+        let assessed: Vec<(EstimateRecord, bool)> = batch
+            .par_iter()
+            .filter_map(|c| {
+                let r = assess(c, &models, line, plane, s.verify.confidence, &events)?;
+                // A strike is told by its signature (`assess`): it is not a gun's round.
+                let strike = u32::try_from(r.truth_event_id)
+                    .ok()
+                    .and_then(|id| events.get(&id))
+                    .is_some_and(|ev| ev.kind == EventKindCode::Strike);
+                Some((r, heard_only(c) && !strike))
+            })
+            .collect();
         let mut rows: Vec<EstimateRecord> =
-            batch.par_iter().filter_map(|c| assess(c, &models, line, plane, s.verify.confidence, &events)).collect();
+            assessed.into_iter().flat_map(|(r, heard)| pairing.push(r, heard)).collect();
+        if last {
+            rows.extend(pairing.finish());
+        }
         for r in &mut rows {
             r.id = located as u32;
             located += 1;
             let truth = u32::try_from(r.truth_event_id).ok().and_then(|id| events.get(&id));
             match truth {
                 Some(ev) if seen.insert(r.truth_event_id) => {
+                    kinds.count(ev.kind, r.kind);
                     if let Some(score) = scores.get_mut(usize::from(ev.class)) {
                         if attributable(ev) {
                             score.located(ev, r.error_m, r.nees([ev.x, ev.y]), r.attributed_side);
@@ -371,10 +426,10 @@ pub fn verify(
             associator.push(d);
         }
         let batch = associator.ready(now)?;
-        process(batch, &mut table)?;
+        process(batch, false, &mut table)?;
     }
     let batch = associator.finish()?;
-    process(batch, &mut table)?;
+    process(batch, true, &mut table)?;
     let (unassociated, window_pairs, unheard, merged, dissolved) = match &associator {
         Associator::Blind(b) => (b.unassociated, b.window_pairs, b.unheard, b.merged, b.dissolved),
         Associator::Oracle(_) => (0, 0, 0, 0, 0),
@@ -436,6 +491,7 @@ pub fn verify(
         unheard,
         merged,
         dissolved,
+        kinds,
         search,
         false_alarms_per_day,
         metrics,
