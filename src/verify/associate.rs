@@ -197,10 +197,10 @@ impl<'m> Blind<'m> {
         self.buffer.push_back(Buffered { slowest_mps: o.slowest_mps(), confirm_range_m: confirming_range_m(&o), d, o });
     }
 
-    /// Candidates seeded by arrivals more than the horizon before `now` (all their partners
-    /// have arrived).
-    /// A candidate leaves once no later one can be of its event: every arrival of an event comes
-    /// within a horizon of its seed, and a candidate seeded by one forms a horizon after it.
+    /// Seeds arrivals more than the horizon before `now` (all their partners have arrived), and
+    /// gives out the candidates no later one can be of the same event with: every arrival of an
+    /// event comes within a horizon of its seed, and a candidate seeded by one forms a horizon
+    /// after it.
     pub fn ready(&mut self, now: f64) -> Result<Vec<Candidate>> {
         while self.buffer.front().is_some_and(|b| now - b.d.t_s > self.horizon_s) {
             if let Some(formed) = self.seed_front()? {
