@@ -839,6 +839,28 @@ mod tests {
         }
     }
 
+    /// An acoustic array at `at` under the wind `wind_mps`, with sharp picks and a bearing σ
+    /// (rad) at its 10 dB threshold and its floor.
+    fn array_at(at: [f64; 2], wind_mps: [f64; 2], bearing_sigma: f64, bearing_floor: f64) -> SensorModel {
+        SensorModel {
+            x: at[0],
+            y: at[1],
+            speed_mps: 335.0,
+            wind_mps,
+            sigma_t_s: 1e-3,
+            threshold_db: 10.0,
+            fixed_sigma_s: 0.0,
+            path_speed_sigma_mps: 0.0,
+            shared: None,
+            air: None,
+            position_sigma_m: 0.0,
+            modality: crate::scenario::Modality::Acoustic,
+            bearing: Some((bearing_sigma, bearing_floor, 10.0)),
+            range_sigma_m: None,
+            lg: None,
+        }
+    }
+
     /// Two sources fired in the same second 1.5 km apart, heard by the same twelve arrays, with
     /// false alarms mixed in: blind association separates them, each with its own arrivals.
     #[test]
@@ -847,23 +869,11 @@ mod tests {
         let models: Vec<SensorModel> = (0..12)
             .map(|i| {
                 let a = f64::from(i) * std::f64::consts::TAU / 12.0;
-                SensorModel {
-                    x: 8_000.0 * a.cos() + rng.random_range(-500.0..500.0),
-                    y: 8_000.0 * a.sin() + rng.random_range(-500.0..500.0),
-                    speed_mps: 335.0,
-                    wind_mps: [3.0, -1.0],
-                    sigma_t_s: 1e-3,
-                    threshold_db: 10.0,
-                    fixed_sigma_s: 0.0,
-                    path_speed_sigma_mps: 0.0,
-                    shared: None,
-                    air: None,
-                    position_sigma_m: 0.0,
-                    modality: crate::scenario::Modality::Acoustic,
-                    bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
-                    range_sigma_m: None,
-                    lg: None,
-                }
+                let at = [
+                    8_000.0 * a.cos() + rng.random_range(-500.0..500.0),
+                    8_000.0 * a.sin() + rng.random_range(-500.0..500.0),
+                ];
+                array_at(at, [3.0, -1.0], 3f64.to_radians(), 0.3f64.to_radians())
             })
             .collect();
         let sources = [([0.0, 0.0], 100.0), ([1_500.0, 0.0], 100.4)];
@@ -922,23 +932,7 @@ mod tests {
         let models: Vec<SensorModel> = (0..12)
             .map(|i| {
                 let a = f64::from(i) * std::f64::consts::TAU / 12.0;
-                SensorModel {
-                    x: 8_000.0 * a.cos(),
-                    y: 8_000.0 * a.sin(),
-                    speed_mps: 335.0,
-                    wind_mps: [0.0; 2],
-                    sigma_t_s: 1e-3,
-                    threshold_db: 10.0,
-                    fixed_sigma_s: 0.0,
-                    path_speed_sigma_mps: 0.0,
-                    shared: None,
-                    air: None,
-                    position_sigma_m: 0.0,
-                    modality: crate::scenario::Modality::Acoustic,
-                    bearing: Some((0.0, 0.5f64.to_radians(), 10.0)),
-                    range_sigma_m: None,
-                    lg: None,
-                }
+                array_at([8_000.0 * a.cos(), 8_000.0 * a.sin()], [0.0; 2], 0.0, 0.5f64.to_radians())
             })
             .collect();
         let formed = |sensors: &[usize], source: [f64; 2], t0: f64| -> Formed {
