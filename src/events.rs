@@ -5,10 +5,10 @@
 use crate::error::Result;
 use crate::geo::{ContactLine, Plane, Side};
 pub use crate::physics::source::SourceModel;
-use crate::scenario::{ClassKind, FieldPath, LoadedScenario, TrackSpec};
+use crate::scenario::{ClassKind, FieldPath, LoadedScenario, SalvoSpec, TrackSpec};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Poisson};
+use rand_distr::{Distribution, Normal, Poisson};
 
 /// Longest generation and detection block, s (diurnal rates are hourly).
 pub const MAX_BLOCK_S: f64 = 3600.0;
@@ -52,6 +52,8 @@ pub struct Event {
     pub track_id: i64,
     /// Which sample of its track, from 0 (0 for events without a track).
     pub track_sample: u32,
+    /// The salvo this round belongs to (launch and impact alike), or −1.
+    pub salvo_id: i64,
     pub source: SourceModel,
     /// Whether it is local daytime at the event (noise, refraction).
     pub is_day: bool,
@@ -73,6 +75,7 @@ pub struct EventGenerator<'a> {
     pub block_s: f64,
     next_id: u32,
     next_track: u32,
+    next_salvo: u32,
     /// Track samples drawn in an earlier block that fall in a later one, by time.
     carried: Vec<Draft>,
 }
@@ -117,6 +120,7 @@ impl<'a> EventGenerator<'a> {
             block_s,
             next_id: 0,
             next_track: 0,
+            next_salvo: 0,
             carried: Vec::new(),
         }
     }
@@ -167,6 +171,24 @@ impl<'a> EventGenerator<'a> {
                 0
             };
             let p_a = class.side_weights[0] / (class.side_weights[0] + class.side_weights[1]);
+            if let (Some(salvo), Some(depth), Some(flight), (source, Some(impact_source))) =
+                (class.salvo, class.impact_depth_km, class.flight_time_s, self.sources[ci])
+            {
+                // `rate_per_day` counts rounds: the same expected rounds, in salvos.
+                let salvos = if expected > 0.0 {
+                    Poisson::new(expected / salvo.mean_guns()).map(|p| p.sample(&mut rng) as u64).map_err(|e| {
+                        self.loaded.error_at(&FieldPath::default().key("classes").index(ci).key("salvo"), e.to_string())
+                    })?
+                } else {
+                    0
+                };
+                for _ in 0..salvos {
+                    let side = if rng.random::<f64>() < p_a { Side::A } else { Side::B };
+                    let fire = Fire { class: ci as u16, side, source, impact_source, flight, depth };
+                    self.salvo(&mut rng, &salvo, fire, (t0, t1), &mut drafts);
+                }
+                continue;
+            }
             for _ in 0..count {
                 let side = if rng.random::<f64>() < p_a { Side::A } else { Side::B };
                 let t = rng.random_range(t0..t1);
@@ -212,12 +234,14 @@ impl<'a> EventGenerator<'a> {
                 (first.track_id, first.track_sample) = (i64::from(track), sample);
             }
             first.velocity_mps = d.velocity;
+            first.salvo_id = d.salvo.map_or(-1, i64::from);
             if let Some((hit, t_hit, impact_source)) = d.impact {
                 let impact_id = self.take_id();
                 first.linked_id = i64::from(impact_id);
                 let mut second =
                     self.event(impact_id, d.class, EventKind::Impact, d.side, t_hit, hit, impact_source)?;
                 second.linked_id = i64::from(id);
+                second.salvo_id = first.salvo_id;
                 events.push(first);
                 events.push(second);
             } else {
@@ -273,6 +297,70 @@ impl<'a> EventGenerator<'a> {
         }
     }
 
+    /// One battery's salvo starting in [t0, t1): each gun's launch and impact as a draft; rounds
+    /// fired after `t1` wait in `carried`, none after the run's end.
+    fn salvo(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        salvo: &SalvoSpec,
+        fire: Fire,
+        (t0, t1): (f64, f64),
+        drafts: &mut Vec<Draft>,
+    ) {
+        let class = &self.loaded.scenario.classes[usize::from(fire.class)];
+        let t = rng.random_range(t0..t1);
+        let chainage = rng.random_range(0.0..=self.line.length_km());
+        let Some(battery) = self.place(rng, chainage, fire.side, class.depth_km) else {
+            return;
+        };
+        let reach_km = 0.5 * (class.depth_km[1] + fire.depth[1]);
+        let c = (chainage + rng.random_range(-reach_km..=reach_km)).clamp(0.0, self.line.length_km());
+        let Some(aim) = self.place(rng, c, fire.side.other(), fire.depth) else {
+            return;
+        };
+        let guns = rng.random_range(salvo.guns[0]..=salvo.guns[1]);
+        let spacing = rng.random_range(salvo.spacing_m[0]..=salvo.spacing_m[1]);
+        let tof = rng.random_range(fire.flight[0]..=fire.flight[1]);
+        // The battery's front runs along the line; the sheaf is parallel to it.
+        let n = self.line.locate(battery.xy).normal;
+        let along = [n[1], -n[0]];
+        let scatter = Normal::new(0.0, salvo.impact_dispersion_m).ok();
+        let id = self.next_salvo;
+        self.next_salvo += 1;
+        let end_of_run = self.loaded.scenario.duration_h * 3600.0;
+        for k in 0..guns {
+            let front = (f64::from(k) - 0.5 * f64::from(guns - 1)) * spacing;
+            let depth = rng.random_range(-0.5..=0.5) * spacing;
+            let gun =
+                [battery.xy[0] + front * along[0] + depth * n[0], battery.xy[1] + front * along[1] + depth * n[1]];
+            let (dx, dy) = scatter.map_or((0.0, 0.0), |s| (s.sample(rng), s.sample(rng)));
+            let hit = [aim.xy[0] + front * along[0] + dx, aim.xy[1] + front * along[1] + dy];
+            let t_fire = t + rng.random::<f64>() * salvo.spread_s;
+            // A gun or a round that the line's bend puts on the wrong side is not drawn.
+            let (Some(gun), Some(hit)) = (self.placed_on(gun, fire.side), self.placed_on(hit, fire.side.other()))
+            else {
+                continue;
+            };
+            if t_fire >= end_of_run {
+                continue;
+            }
+            let mut draft = Draft::new(fire.class, t_fire, fire.side, gun, fire.source);
+            draft.impact = Some((hit, t_fire + tof, fire.impact_source));
+            draft.salvo = Some(id);
+            if t_fire < t1 { drafts.push(draft) } else { self.carried.push(draft) }
+        }
+    }
+
+    /// `xy` as a placed point, if it lies on `side` of the line.
+    fn placed_on(&self, xy: [f64; 2], side: Side) -> Option<Placed> {
+        let at = self.line.locate(xy);
+        (Side::of_offset(at.offset_m) == side && at.offset_m != 0.0).then_some(Placed {
+            xy,
+            chainage_km: at.chainage_km,
+            offset_m: at.offset_m,
+        })
+    }
+
     fn take_id(&mut self) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
@@ -285,9 +373,8 @@ impl<'a> EventGenerator<'a> {
         for _ in 0..PLACEMENT_TRIES {
             let depth_m = rng.random_range(depth_km[0]..=depth_km[1]) * 1000.0;
             let xy = self.line.point_at(chainage, side.sign() * depth_m.max(1.0));
-            let at = self.line.locate(xy);
-            if Side::of_offset(at.offset_m) == side && at.offset_m != 0.0 {
-                return Some(Placed { xy, chainage_km: at.chainage_km, offset_m: at.offset_m });
+            if let Some(placed) = self.placed_on(xy, side) {
+                return Some(placed);
             }
         }
         None
@@ -322,6 +409,7 @@ impl<'a> EventGenerator<'a> {
             linked_id: -1,
             track_id: -1,
             track_sample: 0,
+            salvo_id: -1,
             source,
             is_day: self.is_day(t_s, lon),
             velocity_mps: None,
@@ -336,6 +424,18 @@ struct Placed {
     offset_m: f64,
 }
 
+/// What every round of one class's salvo shares.
+#[derive(Debug, Clone, Copy)]
+struct Fire {
+    class: u16,
+    side: Side,
+    source: SourceModel,
+    impact_source: SourceModel,
+    flight: [f64; 2],
+    /// Depth of the impacts behind the line, km.
+    depth: [f64; 2],
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Draft {
     class: u16,
@@ -348,11 +448,13 @@ struct Draft {
     track: Option<(u32, u32)>,
     /// Its velocity, m/s.
     velocity: Option<[f64; 2]>,
+    /// The salvo it was fired in.
+    salvo: Option<u32>,
 }
 
 impl Draft {
     fn new(class: u16, t: f64, side: Side, at: Placed, source: SourceModel) -> Self {
-        Self { class, t, side, at, source, impact: None, track: None, velocity: None }
+        Self { class, t, side, at, source, impact: None, track: None, velocity: None, salvo: None }
     }
 }
 
@@ -377,6 +479,7 @@ impl Event {
             linked_id: -1,
             track_id: -1,
             track_sample: 0,
+            salvo_id: -1,
             source: SourceModel::from_signature(&crate::scenario::Signature {
                 tnt_kg: Some(4.0),
                 ..Default::default()
@@ -457,6 +560,53 @@ mod tests {
             total += n;
         }
         assert!(total as f64 > 2.0 * MAX_EVENTS_PER_BLOCK, "several blocks' worth: {total}");
+    }
+
+    /// Salvos: as many rounds as single fire would give, 3–5 a salvo, fired within 4 s from
+    /// guns on a front of 50–100 m spacing, landing as a sheaf no wider than that front plus the
+    /// dispersion; launch and impact share the salvo's id, and other classes have none.
+    #[test]
+    fn salvos_fire_together_from_a_battery_and_land_as_a_sheaf() {
+        let mut loaded = smoke();
+        let artillery = loaded.scenario.classes.iter().position(|c| c.name == "artillery").expect("artillery class");
+        let salvo = SalvoSpec { guns: [3, 5], spacing_m: [50.0, 100.0], spread_s: 4.0, impact_dispersion_m: 30.0 };
+        loaded.scenario.classes[artillery].salvo = Some(salvo);
+        let (events, _, _) = all_events(&loaded);
+        let mut by_salvo: std::collections::BTreeMap<i64, Vec<&Event>> = Default::default();
+        for e in &events {
+            assert_eq!(e.salvo_id >= 0, e.class as usize == artillery, "only the salvo class has salvo ids");
+            if e.salvo_id >= 0 {
+                assert_eq!(events[e.linked_id as usize].salvo_id, e.salvo_id, "launch and impact share it");
+                by_salvo.entry(e.salvo_id).or_default().push(e);
+            }
+        }
+        let rounds = events.iter().filter(|e| e.class as usize == artillery && e.kind == EventKind::Launch).count();
+        let expected = loaded.scenario.classes[artillery].rate_per_day * loaded.scenario.duration_h / 24.0;
+        // Salvos are Poisson; rounds vary by the salvo size too (variance λ·E[n²] ≤ 25λ/4).
+        assert!((rounds as f64 - expected).abs() < 5.0 * (expected * 5.0).sqrt(), "{rounds} rounds vs {expected}");
+        let distance = |a: &Event, b: &Event| (a.x - b.x).hypot(a.y - b.y);
+        let widest = |v: &[&Event]| v.iter().flat_map(|a| v.iter().map(move |b| distance(a, b))).fold(0.0, f64::max);
+        let mut whole = 0;
+        for members in by_salvo.values() {
+            let (launches, impacts): (Vec<&Event>, Vec<&Event>) =
+                members.iter().partition(|e| e.kind == EventKind::Launch);
+            assert_eq!(launches.len(), impacts.len());
+            assert!((1..=5).contains(&launches.len()), "{} guns", launches.len());
+            let first = launches.iter().map(|e| e.t_s).fold(f64::INFINITY, f64::min);
+            let last = launches.iter().map(|e| e.t_s).fold(0.0, f64::max);
+            assert!(last - first <= 4.0, "fired over {} s", last - first);
+            let guns = launches.len() as f64;
+            // The front is (n − 1) spacings; each gun stands up to half a spacing before or behind.
+            let front = (guns - 1.0) * 100.0;
+            assert!(widest(&launches) <= front.hypot(100.0) + 1e-6, "battery {} m wide", widest(&launches));
+            assert!(widest(&impacts) <= front + 6.0 * 30.0 * 2f64.sqrt(), "sheaf {} m wide", widest(&impacts));
+            if launches.len() >= 3 {
+                whole += 1;
+                assert!(widest(&launches) >= 2.0 * 50.0 - 1e-6, "guns stand apart: {} m", widest(&launches));
+            }
+        }
+        assert!(by_salvo.len() >= 10, "{} salvos", by_salvo.len());
+        assert!(whole * 10 >= by_salvo.len() * 9, "{whole} of {} salvos with all their guns", by_salvo.len());
     }
 
     /// Tracks: samples `sample_s` apart on a straight line at a constant speed within the

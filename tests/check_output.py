@@ -14,7 +14,7 @@ TABLES = {
     "sensors": ["id", "modality", "lon", "lat", "x", "y", "z", "chainage_km", "offset_m",
                 "side", "row", "status", "cost_eur"],
     "events": ["id", "class", "responsible_side", "t_s", "lon", "lat", "x", "y",
-               "chainage_km", "offset_m", "linked_id", "track_id", "track_sample"],
+               "chainage_km", "offset_m", "linked_id", "track_id", "track_sample", "salvo_id"],
     "detections": ["event_id", "sensor_id", "modality", "t_s", "snr_db", "level_db",
                    "bearing_rad"],
     "sensor_losses": ["sensor_id", "t_s", "cause"],

@@ -93,6 +93,7 @@ pub struct EventRecord {
     pub linked_id: i64,
     pub track_id: i64,
     pub track_sample: u32,
+    pub salvo_id: i64,
     pub acoustic_db: f32,
     pub acoustic_freq_hz: f32,
     pub seismic_db: f32,
@@ -113,7 +114,7 @@ pub const EVENT_UNITS: &str = "id: 1; class: index into attribute class_names; k
 t_s: s since scenario start; lon: degree_east; lat: degree_north; x: m; y: m; z: m above ground; chainage_km: km; \
 offset_m: m (negative side A); linked_id: launch<->impact partner id, -1 if none; \
 track_id: the moving source's track this event samples, -1 if none; track_sample: index of the sample along its \
-track from 0; acoustic_db: dB re (20 uPa)^2 s at 1 m; \
+track from 0; salvo_id: the salvo a round belongs to (launch and impact), -1 if none; acoustic_db: dB re (20 uPa)^2 s at 1 m; \
 acoustic_freq_hz: Hz; seismic_db: dB re 1 nm/s at 10 m; seismic_freq_hz: Hz; is_day: 1 local day, 0 night; \
 temperature_c: degC, the world's air temperature at the event; temperature_gradient_k_per_m: K/m in the surface layer; \
 wind_to_x_mps, wind_to_y_mps: m/s, the 10 m wind the air moves towards (x east, y north of the plane); \

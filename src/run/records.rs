@@ -54,6 +54,7 @@ pub(super) fn event_record(e: &Event, weather: &Weather) -> EventRecord {
         linked_id: e.linked_id,
         track_id: e.track_id,
         track_sample: e.track_sample,
+        salvo_id: e.salvo_id,
         acoustic_db: e.source.acoustic_db as f32,
         acoustic_freq_hz: e.source.acoustic_freq_hz as f32,
         seismic_db: e.source.seismic_db as f32,

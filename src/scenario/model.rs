@@ -751,6 +751,33 @@ pub struct ViolationClass {
     pub impact: Option<Signature>,
     /// Movement only: each violation is a track sampled in time instead of one event.
     pub track: Option<TrackSpec>,
+    /// Indirect fire only: rounds come in salvos of a battery's guns instead of one by one.
+    pub salvo: Option<SalvoSpec>,
+}
+
+/// A battery's salvo: `guns` rounds fired within `spread_s` of each other from guns standing
+/// `spacing_m` apart along the line (a battery front facing it), landing as a parallel sheaf
+/// (each round at the aim point plus its gun's offset) scattered by `impact_dispersion_m`.
+/// `rate_per_day` still counts rounds: a class fires rate / mean(guns) salvos a day.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalvoSpec {
+    /// Guns firing in each salvo (uniform integer in the interval).
+    pub guns: [u32; 2],
+    /// Distance between neighbouring guns, m (uniform per salvo); each gun also stands up to
+    /// half of it in front of or behind the battery's centre.
+    pub spacing_m: [f64; 2],
+    /// Each gun fires at a uniform time within this many seconds of the salvo's start.
+    pub spread_s: f64,
+    /// Standard deviation of each round's impact about its aim in each horizontal axis, m.
+    pub impact_dispersion_m: f64,
+}
+
+impl SalvoSpec {
+    /// Mean number of rounds per salvo.
+    pub fn mean_guns(&self) -> f64 {
+        0.5 * f64::from(self.guns[0] + self.guns[1])
+    }
 }
 
 /// A moving source: a straight track from its start (placed like any source of the class) at

@@ -682,6 +682,24 @@ bad_inputs! {
         expect: &["classes[3].track.sample_s", "range"],
         ..BASE
     },
+    salvo_of_fewer_guns_than_its_least => Case {
+        name: "salvo of fewer guns than its least",
+        edits: &[(
+            "impact = { tnt_kg = 6.0 }",
+            "impact = { tnt_kg = 6.0 }\nsalvo = { guns = [3, 2], spacing_m = [50.0, 100.0], spread_s = 5.0, impact_dispersion_m = 30.0 }",
+        )],
+        expect: &["classes[0].salvo.guns", "[3, 2]"],
+        ..BASE
+    },
+    salvo_of_direct_fire => Case {
+        name: "salvo of direct fire",
+        edits: &[(
+            "rate_per_day = 600.0",
+            "rate_per_day = 600.0\nsalvo = { guns = [2, 4], spacing_m = [50.0, 100.0], spread_s = 5.0, impact_dispersion_m = 30.0 }",
+        )],
+        expect: &["classes[2].salvo", "only indirect_fire"],
+        ..BASE
+    },
     no_side_fires => Case {
         name: "no side fires",
         edits: &[("rate_per_day = 240.0", "rate_per_day = 240.0\nside_weights = [0.0, 0.0]")],

@@ -291,6 +291,20 @@ fn check_class(p: &FieldPath, c: &ViolationClass) -> Result<(), Problem> {
             return Err((t.key("sample_s"), "more than 100,000 samples per track; sample less often".into()));
         }
     }
+    if let Some(salvo) = &c.salvo {
+        let v = p.key("salvo");
+        if c.kind != ClassKind::IndirectFire {
+            return Err((v, "only indirect_fire classes fire salvos".into()));
+        }
+        // A battery is 2–8 guns (ATP 3-09.50); 64 leaves room for massed fire of a battalion.
+        let [g0, g1] = salvo.guns;
+        if g0 < 1 || g1 < g0 || g1 > 64 {
+            return Err((v.key("guns"), format!("needs 1 <= min <= max <= 64 guns, found [{g0}, {g1}]")));
+        }
+        interval(&v.key("spacing_m"), salvo.spacing_m, 0.0, 5000.0)?;
+        range(&v.key("spread_s"), salvo.spread_s, 0.0, 600.0)?;
+        range(&v.key("impact_dispersion_m"), salvo.impact_dispersion_m, 0.0, 5000.0)?;
+    }
     if c.kind == ClassKind::IndirectFire {
         let depth = c
             .impact_depth_km
