@@ -122,6 +122,7 @@ pub fn check(
                 "impacts_located": m.impacts_located,
                 "impacts_attributed": m.impacts_attributed,
                 "impact_as_launch_rate": finite(m.impact_as_launch_rate),
+                "blind_gap": finite(report.blind_gap(name)),
                 "confusion": {
                     "true_a": [m.true_a_attributed_a, m.true_a_attributed_b, m.true_a_indeterminate],
                     "true_b": [m.true_b_attributed_a, m.true_b_attributed_b, m.true_b_indeterminate],

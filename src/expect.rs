@@ -6,7 +6,7 @@ use crate::scenario::{FieldPath, Scenario};
 use std::fmt::Write;
 
 /// Per-class scores an expectation may name (the /metrics columns).
-pub const CLASS_METRICS: [&str; 11] = [
+pub const CLASS_METRICS: [&str; 12] = [
     "detection_rate",
     "false_alarms_per_day",
     "cep50_m",
@@ -18,6 +18,7 @@ pub const CLASS_METRICS: [&str; 11] = [
     "track_origin_accuracy",
     "crossings_verified_rate",
     "impact_as_launch_rate",
+    "blind_gap",
 ];
 /// Per-class coverage figures an expectation may name.
 pub const COVERAGE_METRICS: [&str; 4] = ["verifiable_fraction", "p_detect_fraction", "p_k_fraction", "calibration_gap"];

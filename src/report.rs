@@ -44,6 +44,20 @@ pub fn print_verify(r: &VerifyReport) {
             cell(100.0 * m.indeterminate_rate, 1, "%")
         );
     }
+    // Under blind association, the oracle on the same detections is its upper bound.
+    if let Some(bound) = &r.oracle_metrics {
+        let rows: Vec<String> = r
+            .metrics
+            .iter()
+            .zip(bound)
+            .filter(|((_, m), _)| m.events > 0)
+            .map(|((name, m), o)| {
+                let right = |m: &crate::output::MetricRecord| m.true_a_attributed_a + m.true_b_attributed_b;
+                format!("{name} {}/{} ({}/{})", m.located, right(m), o.located, right(o))
+            })
+            .collect();
+        println!("  blind/oracle   located/right side, blind (oracle's upper bound): {}", rows.join(", "));
+    }
     // The verifier does not tell an impact from a launch: an impact given a side is a launch
     // claimed from where the round landed (docs/design.md §6).
     let impacts: Vec<String> = r

@@ -4,6 +4,7 @@
 //! association horizon, not the run length) and writes /estimates and /metrics.
 
 pub mod associate;
+pub mod bound;
 pub mod locate;
 pub mod observe;
 pub mod pairing;
@@ -21,6 +22,7 @@ use crate::output::records::*;
 use crate::output::{Table, names_attr};
 use crate::scenario::{Association, LoadedScenario};
 use associate::{Blind, Candidate, Oracle};
+use bound::{Judge, OracleBound};
 use observe::{SensorModel, observation, sensor_models};
 use pairing::{Envelope, Pairing};
 use rayon::prelude::*;
@@ -75,6 +77,9 @@ pub struct VerifyReport {
     pub false_alarms_per_day: f64,
     /// One row per class, in scenario order, with its name.
     pub metrics: Vec<(String, MetricRecord)>,
+    /// Under blind association, the oracle's rows on the same detections (the upper bound, also
+    /// in /metrics_oracle); None: the oracle associated.
+    pub oracle_metrics: Option<Vec<MetricRecord>>,
     pub seconds: f64,
 }
 
@@ -92,9 +97,20 @@ impl VerifyReport {
             "indeterminate_rate" => m.indeterminate_rate,
             "track_origin_accuracy" => m.track_origin_accuracy,
             "impact_as_launch_rate" => m.impact_as_launch_rate,
+            "blind_gap" => self.blind_gap(class),
             "crossings_verified_rate" if m.tracks_crossing > 0 => {
                 m.crossings_verified as f64 / m.tracks_crossing as f64
             }
+            _ => f64::NAN,
+        }
+    }
+
+    /// The oracle's rate of right-side attributions per event of a class minus blind
+    /// association's (NaN when the oracle associated or the class had no events).
+    pub fn blind_gap(&self, class: &str) -> f64 {
+        let i = self.metrics.iter().position(|(c, _)| c == class);
+        match (i, &self.oracle_metrics) {
+            (Some(i), Some(bound)) => bound::right_side_rate(&bound[i]) - bound::right_side_rate(&self.metrics[i].1),
             _ => f64::NAN,
         }
     }
@@ -342,6 +358,12 @@ pub fn verify(
         }
     }
     let horizon = horizon_s(&models, sensors);
+    // Under blind association the oracle runs beside it, scored but unwritten: its upper bound.
+    let mut oracle_bound = match s.verify.association {
+        Association::Blind => Some(OracleBound::new(horizon, scores.clone())),
+        Association::Oracle => None,
+    };
+    let judge = Judge { models: &models, line, plane, confidence: s.verify.confidence, events: &events };
     let deepest_km =
         s.classes.iter().map(|c| c.depth_km[1].max(c.impact_depth_km.map_or(0.0, |d| d[1]))).fold(0.0, f64::max);
     let farthest_sensor_m = sensors.iter().map(|x| x.offset_m.abs()).fold(0.0, f64::max);
@@ -424,6 +446,12 @@ pub fn verify(
         let now = chunk.last().map_or(0.0, |d| d.t_s);
         for d in chunk {
             associator.push(d);
+            if let Some(b) = &mut oracle_bound {
+                b.push(d);
+            }
+        }
+        if let Some(b) = &mut oracle_bound {
+            b.ready(now, &judge);
         }
         let batch = associator.ready(now)?;
         process(batch, false, &mut table)?;
@@ -452,6 +480,17 @@ pub fn verify(
     )
     .map_err(|e| h5("metrics", e))?;
     metric_table.append(&metric_rows).map_err(|e| h5("metrics", e))?;
+    let oracle_metrics = oracle_bound.map(|b| b.finish(&judge));
+    if let Some(rows) = &oracle_metrics {
+        let mut bound_table = Table::create::<MetricRecord>(
+            file,
+            "metrics_oracle",
+            "Upper bound of blind association: the oracle's scores on the same detections, one row per class",
+            METRIC_UNITS,
+        )
+        .map_err(|e| h5("metrics_oracle", e))?;
+        bound_table.append(rows).map_err(|e| h5("metrics_oracle", e))?;
+    }
     let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
     let ds = file.dataset("metrics").map_err(|e| h5("metrics", e))?;
     names_attr(&ds, "class_names", &class_names).map_err(|e| h5("metrics", e))?;
@@ -495,6 +534,7 @@ pub fn verify(
         search,
         false_alarms_per_day,
         metrics,
+        oracle_metrics,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -144,6 +144,39 @@ fn the_sector_maps_predict_its_verifier() {
     }
 }
 
+/// Wartime fire density in salvos, associated blind: the scenario holds its expectations, and the
+/// oracle beside blind association is written as /metrics_oracle, whose right-side rate less
+/// blind association's is the `blind_gap` the JSON report carries.
+#[test]
+fn the_wartime_sector_holds_blind_with_its_oracle_bound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = super::support::repo().join("scenarios/wartime-sector.toml");
+    let args = ["check", scenario.to_str().expect("utf-8"), "-o", "war.h5", "--json", "war.json"];
+    let o = linewatch(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", text(&o.stdout), text(&o.stderr));
+    assert!(text(&o.stdout).contains("blind/oracle"), "{}", text(&o.stdout));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("war.json")).expect("json")).expect("parses");
+    assert_eq!(json["association"], "blind");
+    let file = hdf5::File::open(dir.path().join("war.h5")).expect("open");
+    let read = |name: &str| file.dataset(name).expect(name).read_raw::<MetricRecord>().expect("rows");
+    let (blind, oracle) = (read("metrics"), read("metrics_oracle"));
+    assert_eq!(blind.len(), oracle.len());
+    let right = |m: &MetricRecord| (m.true_a_attributed_a + m.true_b_attributed_b) as f64 / m.events as f64;
+    let events = file.dataset("events").expect("events").read_raw::<EventRecord>().expect("rows");
+    for (class, (b, k)) in ["artillery", "mortar"].iter().zip(blind.iter().zip(&oracle)) {
+        assert_eq!((b.events, b.class), (k.events, k.class), "{class}: the same events are scored");
+        assert!(k.located > 0 && k.located <= k.events, "{class}: {k:?}");
+        let gap = json["metrics"][class]["blind_gap"].as_f64().expect("a blind gap");
+        assert!((gap - (right(k) - right(b))).abs() < 1e-9, "{class}: {gap}");
+        // The rounds came in salvos: several launches share each salvo id.
+        let salvoed = events.iter().filter(|e| usize::from(e.class) == usize::from(b.class) && e.salvo_id >= 0);
+        let ids: std::collections::BTreeSet<i64> = salvoed.clone().map(|e| e.salvo_id).collect();
+        let launches = salvoed.filter(|e| e.kind == EventKindCode::Launch).count();
+        assert!(!ids.is_empty() && 2 * launches >= 3 * ids.len(), "{class}: {launches} rounds in {} salvos", ids.len());
+    }
+}
+
 /// The embedded full line holds its expectations: among them that fewer than 5 % of its
 /// artillery-launch acoustic detections lie beyond 50 km, and that the verifier's covariances
 /// are honest (mean NEES 2 ± 10 %).
