@@ -111,7 +111,10 @@ pub fn print_summary(s: &RunSummary, output: &Path) {
     println!("  sensors        {} ({})", s.sensors, by_modality.join(", "));
     println!("  simulated      {} h", s.duration_h);
     println!("  violations     {} ({} source events)", s.violations, s.events);
-    println!("  detections     {} ({} false alarms)", s.detections, s.false_alarms);
+    println!(
+        "  detections     {} ({} false alarms; {} arrivals lost within a picker's dead time)",
+        s.detections, s.false_alarms, s.unpicked
+    );
     println!("  pairs in reach {} evaluated on the GPU", s.pairs_evaluated);
     if s.losses.iter().any(|&n| n > 0) {
         let [failed, jammed, destroyed, out_of_service] = s.losses;

@@ -3,6 +3,7 @@
 
 pub mod calibration;
 mod coverage;
+mod picker;
 mod records;
 mod summary;
 pub mod tally;
@@ -141,6 +142,9 @@ fn simulate(
     // Detections whose arrival falls after the current block wait here, so that the table is
     // sorted by arrival time across blocks.
     let mut pending: Vec<DetectionRecord> = Vec::new();
+    let mut picker = picker::Picker::new(
+        sensors.iter().map(|x| s.rows.get(usize::from(x.row)).map_or(0.0, |r| r.dead_time_or_default())).collect(),
+    );
     let mut plotted: Vec<PlottedEvent> = Vec::new();
     for b in 0..generator.block_count {
         let events = generator.block(b)?;
@@ -216,14 +220,17 @@ fn simulate(
         // Later blocks cannot destroy a sensor before this block's end, so what is written is final.
         pending.retain(|d| attrition.standing_at(d.sensor_id as usize, d.t_s));
         let ready = if last_block { pending.len() } else { pending.partition_point(|d| d.t_s < t1) };
+        // What is written is final and in time order: the sensors' pickers take it in turn.
+        let picked = picker.pick(&pending[..ready]);
         let write_started = Instant::now();
-        writer.append_detections(&pending[..ready])?;
+        writer.append_detections(&picked)?;
         summary.write_seconds += write_started.elapsed().as_secs_f64();
-        summary.detections += ready as u64;
+        summary.detections += picked.len() as u64;
         pending.drain(..ready);
         progress.inc(1);
     }
     progress.finish_and_clear();
+    summary.unpicked = picker.unpicked;
     let mut sensor_losses = world.losses.clone();
     sensor_losses.extend(attrition.losses());
     writer.write_sensor_losses(&sensor_losses.iter().map(loss_record).collect::<Vec<_>>())?;

@@ -34,6 +34,8 @@ pub struct RunSummary {
     pub violations: u64,
     pub detections: u64,
     pub false_alarms: u64,
+    /// Arrivals lost within a sensor's onset-picker dead time (not in `detections`).
+    pub unpicked: u64,
     pub pairs_evaluated: u64,
     /// Events the f64 reference detected because the device's loop budget was too small.
     pub events_by_reference: u64,

@@ -594,6 +594,9 @@ pub struct SensorRow {
     /// False alarms per sensor per day.
     #[serde(default)]
     pub false_alarms_per_day: f64,
+    /// Acoustic, seismic: after an onset the sensor picks no other for this long, s (the
+    /// arrival's signal and its coda hold the picker); default `dead_time_or_default`.
+    pub dead_time_s: Option<f64>,
     /// Unit cost, EUR.
     #[serde(default)]
     pub unit_cost_eur: f64,
@@ -659,6 +662,19 @@ impl SensorRow {
             Modality::Rf => 6.0,
             Modality::Radar | Modality::EoIr => 0.0,
             Modality::Acoustic => 5.0,
+        })
+    }
+
+    /// Dead time of the onset picker, s. A stated assumption, no published figure checked: a
+    /// blast's received signal with its multipath and reverberation lasts up to about half a
+    /// second (as firearm-discharge location systems describe a gunshot's), 0.5 s for a
+    /// microphone; a ground wave's train at a few km lasts longer, 1 s for a geophone. Radars,
+    /// cameras and RF detectors resolve simultaneous sources by range, angle or channel: 0.
+    pub fn dead_time_or_default(&self) -> f64 {
+        self.dead_time_s.unwrap_or(match self.modality {
+            Modality::Acoustic => 0.5,
+            Modality::Seismic => 1.0,
+            Modality::Radar | Modality::EoIr | Modality::Rf => 0.0,
         })
     }
 

@@ -72,6 +72,8 @@ const EO_IR: &[Modality] = &[Modality::EoIr];
 const RADAR: &[Modality] = &[Modality::Radar];
 const RF: &[Modality] = &[Modality::Rf];
 const SIGHT: &[Modality] = &[Modality::Radar, Modality::EoIr, Modality::Rf];
+/// Sensors that pick the onsets of waves.
+const WAVES: &[Modality] = &[Modality::Acoustic, Modality::Seismic];
 
 /// The keys only some modalities take, in the order rows are checked, and the modalities that
 /// take each.
@@ -98,6 +100,7 @@ pub const MODALITY_KEYS: &[(&str, &[Modality])] = &[
     ("sector_deg", SIGHT),
     ("min_range_km", SIGHT),
     ("max_range_km", SIGHT),
+    ("dead_time_s", WAVES),
 ];
 
 /// "radar", "radar and rf", "radar, eo_ir and rf".
@@ -135,6 +138,7 @@ impl SensorRow {
             "sector_deg" => self.sector_deg.is_some(),
             "min_range_km" => self.min_range_km.is_some(),
             "max_range_km" => self.max_range_km.is_some(),
+            "dead_time_s" => self.dead_time_s.is_some(),
             _ => false,
         }
     }
@@ -220,7 +224,8 @@ mod tests {
                azimuth_deg = 1.0
                sector_deg = 1.0
                min_range_km = 1.0
-               max_range_km = 2.0"#,
+               max_range_km = 2.0
+               dead_time_s = 0.5"#,
         )
         .expect("a row with every modality key");
         for (key, _) in MODALITY_KEYS {

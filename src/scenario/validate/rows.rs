@@ -146,6 +146,9 @@ pub(super) fn check_row(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
         range(&p.key("bearing_floor_deg"), b, 0.0, 180.0)?;
     }
     range(&p.key("false_alarms_per_day"), r.false_alarms_per_day, 0.0, 1e6)?;
+    if let Some(t) = r.dead_time_s {
+        range(&p.key("dead_time_s"), t, 0.0, 60.0)?;
+    }
     range(&p.key("unit_cost_eur"), r.unit_cost_eur, 0.0, 1e12)?;
     if let Some(w) = r.chainage_km {
         interval(&p.key("chainage_km"), w, 0.0, 1e5)?;
