@@ -492,6 +492,10 @@ pub fn verify(
         bound_table.append(rows).map_err(|e| h5("metrics_oracle", e))?;
     }
     let class_names: Vec<String> = s.classes.iter().map(|c| c.name.clone()).collect();
+    if oracle_metrics.is_some() {
+        let ds = file.dataset("metrics_oracle").map_err(|e| h5("metrics_oracle", e))?;
+        names_attr(&ds, "class_names", &class_names).map_err(|e| h5("metrics_oracle", e))?;
+    }
     let ds = file.dataset("metrics").map_err(|e| h5("metrics", e))?;
     names_attr(&ds, "class_names", &class_names).map_err(|e| h5("metrics", e))?;
     let association = match s.verify.association {

@@ -161,6 +161,11 @@ fn the_wartime_sector_holds_blind_with_its_oracle_bound() {
     let file = hdf5::File::open(dir.path().join("war.h5")).expect("open");
     let read = |name: &str| file.dataset(name).expect(name).read_raw::<MetricRecord>().expect("rows");
     let (blind, oracle) = (read("metrics"), read("metrics_oracle"));
+    let names = |name: &str| {
+        let attr = file.dataset(name).expect(name).attr("class_names").expect("class_names");
+        attr.read_raw::<hdf5::types::VarLenUnicode>().expect("names").iter().map(|n| n.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(names("metrics_oracle"), names("metrics"), "both tables name their classes");
     assert_eq!(blind.len(), oracle.len());
     let right = |m: &MetricRecord| (m.true_a_attributed_a + m.true_b_attributed_b) as f64 / m.events as f64;
     let events = file.dataset("events").expect("events").read_raw::<EventRecord>().expect("rows");
