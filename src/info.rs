@@ -54,6 +54,10 @@ pub fn describe(path: &Path) -> Result<String> {
     for table in ["sensors", "sensor_losses", "events", "detections", "estimates", "metrics"] {
         let _ = writeln!(out, "  {table:<18} {} rows", rows(table));
     }
+    // Blind association's upper bound, only where it ran.
+    if file.link_exists("metrics_oracle") {
+        let _ = writeln!(out, "  {:<18} {} rows", "metrics_oracle", rows("metrics_oracle"));
+    }
     Ok(out)
 }
 

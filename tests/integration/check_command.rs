@@ -166,6 +166,12 @@ fn the_wartime_sector_holds_blind_with_its_oracle_bound() {
         attr.read_raw::<hdf5::types::VarLenUnicode>().expect("names").iter().map(|n| n.to_string()).collect::<Vec<_>>()
     };
     assert_eq!(names("metrics_oracle"), names("metrics"), "both tables name their classes");
+    let info = linewatch(dir.path(), &["info", "war.h5"]);
+    assert!(
+        text(&info.stdout).contains(&format!("{:<18} {} rows", "metrics_oracle", oracle.len())),
+        "{}",
+        text(&info.stdout)
+    );
     assert_eq!(blind.len(), oracle.len());
     let right = |m: &MetricRecord| (m.true_a_attributed_a + m.true_b_attributed_b) as f64 / m.events as f64;
     let events = file.dataset("events").expect("events").read_raw::<EventRecord>().expect("rows");
