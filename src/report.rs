@@ -73,7 +73,7 @@ pub fn print_verify(r: &VerifyReport) {
     if k.launches.iter().chain(&k.impacts).any(|&n| n > 0) {
         let row = |n: &[u64; 4]| format!("launch {}, impact {}, ambiguous {}, unpaired {}", n[0], n[1], n[2], n[3]);
         println!(
-            "  launch/impact  taken for, by their pair: launches {}; impacts {}",
+            "  launch/impact  taken for, by their sound and pair: launches {}; impacts {}",
             row(&k.launches),
             row(&k.impacts)
         );

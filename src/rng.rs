@@ -24,6 +24,9 @@ pub mod stream {
     pub const BURST: u32 = 6;
     /// A small-arms round's line of fire (the event word is the event).
     pub const SHOCK: u32 = 7;
+    /// A microphone's launch-or-detonation call of an arrival (`detect::signature`; the sensor
+    /// word is `EVENT_WIDE` for the event's shared draw).
+    pub const SIGNATURE: u32 = 8;
     /// The sensor word of an event-wide draw: no sensor has this id.
     pub const EVENT_WIDE: u32 = u32::MAX;
 }
@@ -107,6 +110,12 @@ pub fn event_normals(seed: u64, event_id: u32) -> [f64; 4] {
     let (a, b) = box_muller(h[0], h[1]);
     let (c, d) = box_muller(h[2], h[3]);
     [a, b, c, d]
+}
+
+/// One standard normal of any stream's (a, b) draw.
+pub fn normal(seed: u64, a: u32, b: u32, stream: u32) -> f64 {
+    let h = pcg4d(key(seed, a, b, stream));
+    box_muller(h[0], h[1]).0
 }
 
 /// The uniform in (0, 1] a radar or camera pair compares with its P(detect).

@@ -4,6 +4,7 @@
 pub mod false_alarms;
 pub mod gpu;
 pub mod reference;
+pub mod signature;
 
 pub use crate::abi::layout::*;
 pub use crate::abi::{BestCase, SensorGrid};

@@ -478,6 +478,7 @@ mod tests {
             truth_event_id: -1,
             error_m: f64::NAN,
             kind: Default::default(),
+            p_launch: f32::NAN,
         }
     }
 

@@ -132,7 +132,12 @@ pub struct DetectionRecord {
     pub bearing_rad: f32,
     pub range_m: f32,
     pub phase: PhaseCode,
+    /// A microphone's call of the arrival: launch, detonation or none (docs/design.md §3.6).
+    pub signature: SignatureCode,
 }
+
+/// A microphone's launch-or-detonation call, as an HDF5 enum (None 0, Launch 1, Detonation 2).
+pub type SignatureCode = crate::detect::signature::Signature;
 
 /// The phase a detection was picked on, as an HDF5 enum (Direct 0, Lg 1).
 pub type PhaseCode = crate::physics::seismic::Phase;
@@ -140,7 +145,10 @@ pub type PhaseCode = crate::physics::seismic::Phase;
 pub const DETECTION_UNITS: &str = "event_id: id in /events, -1 = false alarm; sensor_id: id in /sensors; \
 modality: enum; t_s: s since scenario start (arrival time); snr_db: dB; level_db: dB (acoustic: sound exposure re (20 uPa)^2 s, seismic re 1 nm/s); \
 bearing_rad: rad clockwise from grid north, sensor to source, NaN if none; range_m: m, ground range sensor to source \
-as a radar measures it, NaN if none; phase: enum, Lg 1 for a seismic arrival on the regional crustal phase, Direct 0 for every other";
+as a radar measures it, NaN if none; phase: enum, Lg 1 for a seismic arrival on the regional crustal phase, Direct 0 for every other; \
+signature: enum, a microphone's call of the arrival by its waveform's shape (Launch 1: a muzzle blast, Detonation 2: \
+a round's or bomb's burst; wrong 5 % of the time far above threshold, half of the time at it, with a share common to \
+one event's arrivals), None 0 for every other modality and for sounds that are no impulse";
 
 /// Why a sensor was lost, as an HDF5 enum: the domain's own type.
 pub type LossCauseCode = crate::deploy::losses::LossCause;
@@ -179,8 +187,11 @@ pub struct EstimateRecord {
     pub chi2: f64,
     pub truth_event_id: i64,
     pub error_m: f64,
-    /// Launch, impact, ambiguous or unpaired, by the geometry of its pair (docs/design.md §6).
+    /// Launch, impact, ambiguous or unpaired, by its microphones' calls and the geometry of its
+    /// pair (docs/design.md §6).
     pub kind: EstimateKindCode,
+    /// P(launch) from its microphones' calls (NaN: none called).
+    pub p_launch: f32,
 }
 
 pub const ESTIMATE_UNITS: &str = "id: 1; x, y: m; lon: degree_east; lat: degree_north; t0_s: s since scenario start \

@@ -13,7 +13,7 @@ pub use summary::{ClassSummary, CoverageSummary, RunSummary};
 
 use crate::abi;
 use crate::deploy::losses::{Attrition, LossCause};
-use crate::detect::{self, GpuDetector, GpuSensor, SensorGrid, false_alarms::false_alarms, reference};
+use crate::detect::{self, GpuDetector, GpuSensor, SensorGrid, false_alarms::false_alarms, reference, signature};
 use crate::error::Result;
 use crate::events::{Event, EventGenerator};
 use crate::gpu::Gpu;
@@ -160,7 +160,7 @@ fn simulate(
         // impact's time may fall after the block ends) they report nothing.
         attrition.strike(&events);
         let (tallied, first_id) = (pending.len(), events.first().map_or(0, |e| e.id));
-        let per_event = event_detections(&found, &events, world, &attrition, &mut pending)?;
+        let per_event = event_detections(&found, &events, world, &attrition, s.seed, &mut pending)?;
         for e in &events {
             summary.heard.event(e);
         }
@@ -192,6 +192,7 @@ fn simulate(
                 // False alarms carry no range (a radar's clutter plots are left to a later model).
                 range_m: f32::NAN,
                 phase: crate::physics::seismic::Phase::Direct,
+                signature: signature::false_alarm_call(s.seed, a.sensor_id, a.t_s, sensor.modality),
             })
         }));
         summary.tally(&events, &per_event);
@@ -240,13 +241,14 @@ fn simulate(
 }
 
 /// The device's detections of a block as table rows (into `pending`), time-stamped by each
-/// sensor's own clock, less those of sensors already destroyed when the wave arrives; returns
-/// each event's count.
+/// sensor's own clock and called launch or detonation by its microphone, less those of sensors
+/// already destroyed when the wave arrives; returns each event's count.
 fn event_detections(
     found: &[detect::GpuDetection],
     events: &[Event],
     world: &World,
     attrition: &Attrition,
+    seed: u64,
     pending: &mut Vec<DetectionRecord>,
 ) -> Result<Vec<u32>> {
     let first_id = events.first().map_or(0, |e| e.id);
@@ -279,6 +281,14 @@ fn event_detections(
             bearing_rad: d.bearing_rad,
             range_m: d.range_m,
             phase: crate::physics::seismic::Phase::from_code(d.phase),
+            signature: signature::call(
+                seed,
+                d.event_id,
+                d.sensor_id,
+                sensor.modality,
+                e.kind,
+                f64::from(d.snr_db) - sensor.threshold_db,
+            ),
         });
     }
     Ok(per_event)

@@ -58,6 +58,7 @@ mod tests {
             bearing_rad: f32::NAN,
             range_m: f32::NAN,
             phase: Phase::Direct,
+            signature: crate::output::SignatureCode::None,
         }
     }
 

@@ -501,6 +501,7 @@ impl<'m> Blind<'m> {
             bearing_rad: f32::NAN,
             range_m: f32::NAN,
             phase: crate::physics::seismic::Phase::Direct,
+            signature: crate::output::SignatureCode::None,
         };
         let o = observation(m, &template);
         // With t = 0 the residual is −(t0 + travel time).
@@ -891,6 +892,7 @@ mod tests {
                     bearing_rad: (dx.atan2(dy) + rng.random_range(-0.01..0.01)) as f32,
                     range_m: f32::NAN,
                     phase: crate::output::PhaseCode::Direct,
+                    signature: crate::output::SignatureCode::None,
                 });
             }
         }
@@ -905,6 +907,7 @@ mod tests {
                 bearing_rad: rng.random_range(-3.0..3.0),
                 range_m: f32::NAN,
                 phase: crate::output::PhaseCode::Direct,
+                signature: crate::output::SignatureCode::None,
             });
         }
         detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
@@ -950,6 +953,7 @@ mod tests {
                         bearing_rad: (source[0] - m.x).atan2(source[1] - m.y) as f32,
                         range_m: f32::NAN,
                         phase: crate::output::PhaseCode::Direct,
+                        signature: crate::output::SignatureCode::None,
                     }
                 })
                 .collect();
@@ -1033,6 +1037,7 @@ mod tests {
                     bearing_rad: f32::NAN,
                     range_m: f32::NAN,
                     phase: crate::output::PhaseCode::Direct,
+                    signature: crate::output::SignatureCode::None,
                 })
                 .collect();
             out.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
@@ -1139,6 +1144,7 @@ mod tests {
                 bearing_rad: if m.bearing.is_some() { dx.atan2(dy) as f32 } else { f32::NAN },
                 range_m: f32::NAN,
                 phase: crate::output::PhaseCode::Direct,
+                signature: crate::output::SignatureCode::None,
             }
         };
         let sound: Vec<DetectionRecord> = (0..3).map(|i| arrival(i, source, t0, 0)).collect();

@@ -116,8 +116,8 @@ impl VerifyReport {
     }
 }
 
-/// Launches and impacts (rows, as the truth has them) against what the pairing took their first
-/// estimate for (columns: launch, impact, ambiguous, unpaired).
+/// Launches and impacts (rows, as the truth has them) against what the sound and the pairing
+/// took their first estimate for (columns: launch, impact, ambiguous, unpaired).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct KindConfusion {
     pub launches: [u64; 4],
@@ -304,7 +304,18 @@ fn assess(
         truth_event_id: truth,
         error_m,
         kind: EstimateKindCode::Unpaired,
+        p_launch: launch_probability(c, models).map_or(f32::NAN, |p| p as f32),
     })
+}
+
+/// P(launch) from the calls of a candidate's microphones, each weighed by its SNR above its
+/// sensor's threshold (`detect::signature`); None when none was called.
+fn launch_probability(c: &Candidate, models: &[SensorModel]) -> Option<f64> {
+    let calls: Vec<_> = c
+        .iter()
+        .filter_map(|d| Some((d.signature, f64::from(d.snr_db) - models.get(d.sensor_id as usize)?.threshold_db)))
+        .collect();
+    crate::detect::signature::p_launch(&calls)
 }
 
 /// Whether a candidate was located from sound and ground waves alone (`pairing`: only such an
@@ -397,7 +408,7 @@ pub fn verify(
     let (mut candidates, mut located, mut unexplained) = (0u64, 0u64, 0u64);
     // Estimates leave through the pairing, which takes each for a launch or an impact once every
     // estimate that could pair with it has come.
-    let mut pairing = Pairing::new(Envelope::of(s));
+    let mut pairing = Pairing::new(Envelope::of(s), s.verify.confidence);
     let mut kinds = KindConfusion::default();
     let mut process = |batch: Vec<Candidate>, last: bool, table: &mut Table| -> Result<()> {
         candidates += batch.len() as u64;

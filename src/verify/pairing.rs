@@ -1,14 +1,23 @@
-//! Launch or impact, by the geometry of the pair (docs/design.md §6). An indirect-fire round is
-//! heard twice: where it was fired and, a flight time later, where it landed across the line. The
-//! verifier has no signature that tells the two apart (the modelled sensors report times, levels,
-//! bearings and ranges, and an artillery impact's seismic-to-acoustic ratio is within 1 dB of its
-//! launch's), so it looks for the other half: an estimate with a partner that could be its impact
-//! and none that could be its launch is taken for a launch, the converse for an impact, which is
-//! given no side (it landed on the target's side: a side would be a launch claimed from there).
-//! What the pairs leave open (both or neither) keeps the side its position gives. Only an estimate
-//! located from waves alone (sound and ground waves) may be an impact: a radar's, a camera's or
-//! an RF detector's report is of something in flight, moving or transmitting, and an impact is
-//! none of these (a weapon-locating radar's report is its launch).
+//! Launch or impact, by the sound and by the geometry of the pair (docs/design.md §6). An
+//! indirect-fire round is heard twice: where it was fired and, a flight time later, where it
+//! landed across the line. Two kinds of evidence tell the two apart:
+//! - **The sound.** Each microphone calls its arrival a launch or a detonation
+//!   (`detect::signature`); the estimate's calls give P(launch). When it reaches the verifier's
+//!   confidence, or falls to its complement, it settles the kind.
+//! - **The pair.** Failing that, the verifier looks for the other half: an estimate with a
+//!   partner that could be its impact and none that could be its launch is taken for a launch,
+//!   the converse for an impact. What the pairs leave open (both ways: ambiguous; neither:
+//!   unpaired) keeps the side its position gives.
+//!
+//! An impact is given no side: it landed on the target's side, and a side would be a launch
+//! claimed from there. A launch the sound settled against its pair's word keeps its side only
+//! while its position's confidence times P(launch) reaches the verifier's confidence. What
+//! neither settles is still claimed at its position's confidence: an over-claim where it is an
+//! impact, kept until the coverage maps can predict the stricter rule (docs/design.md §6).
+//! Only an estimate located from waves alone (sound and ground
+//! waves) may be an impact: a radar's, a camera's or an RF detector's report is of something in
+//! flight, moving or transmitting, and an impact is none of these (a weapon-locating radar's
+//! report is its launch).
 //! The envelope is the scenario's weapon classes (their launch and impact depths, the spread of
 //! impacts along the line and the flight times): the nominal doctrine of the threat, a stated
 //! assumption, not the truth's draws.
@@ -89,15 +98,18 @@ struct Held {
 /// estimate that could pair with them has come.
 pub struct Pairing {
     envelopes: Vec<Envelope>,
+    /// The verifier's confidence: what P(launch) settles a kind at, and what a claimed launch
+    /// must keep.
+    confidence: f64,
     held: VecDeque<Held>,
     longest_flight_s: f64,
     newest_t0_s: f64,
 }
 
 impl Pairing {
-    pub fn new(envelopes: Vec<Envelope>) -> Self {
+    pub fn new(envelopes: Vec<Envelope>, confidence: f64) -> Self {
         let longest_flight_s = envelopes.iter().map(|e| e.flight_s[1]).fold(0.0, f64::max);
-        Self { envelopes, held: VecDeque::new(), longest_flight_s, newest_t0_s: f64::NEG_INFINITY }
+        Self { envelopes, confidence, held: VecDeque::new(), longest_flight_s, newest_t0_s: f64::NEG_INFINITY }
     }
 
     /// Take an estimate, and whether it was located from sound and ground waves alone; give out
@@ -134,22 +146,41 @@ impl Pairing {
         let mut out = Vec::new();
         for h in self.held.iter_mut().filter(|h| !h.out && h.row.t0_s < until) {
             h.out = true;
-            let mut row = h.row;
-            row.kind = match (h.later, h.earlier) {
+            let by_pair = match (h.later, h.earlier) {
                 (true, false) => EstimateKindCode::Launch,
                 (false, true) => EstimateKindCode::Impact,
                 (true, true) => EstimateKindCode::Ambiguous,
                 (false, false) => EstimateKindCode::Unpaired,
             };
-            if row.kind == EstimateKindCode::Impact {
-                row.attributed_side = crate::output::records::SideCode::Indeterminate;
-            }
+            let mut row = h.row;
+            settle(&mut row, by_pair, h.may_be_impact, self.confidence);
             out.push(row);
         }
         let forget = until - self.longest_flight_s - ORDER_SLACK_S;
         self.held.retain(|h| !(h.out && h.row.t0_s < forget));
         out.sort_by(|a, b| a.t0_s.total_cmp(&b.t0_s));
         out
+    }
+}
+
+/// The kind and side of an estimate from its P(launch) and its pair's word (module doc).
+fn settle(row: &mut EstimateRecord, by_pair: EstimateKindCode, may_be_impact: bool, confidence: f64) {
+    let p = f64::from(row.p_launch);
+    let called = may_be_impact && p.is_finite();
+    row.kind = match by_pair {
+        _ if called && p >= confidence => EstimateKindCode::Launch,
+        _ if called && p <= 1.0 - confidence => EstimateKindCode::Impact,
+        pair => pair,
+    };
+    // A launch the sound claims against its pair's word is claimed only as far as it is sure.
+    if called && row.kind == EstimateKindCode::Launch && by_pair != EstimateKindCode::Launch {
+        row.confidence *= p;
+        if row.confidence < confidence {
+            row.attributed_side = crate::output::records::SideCode::Indeterminate;
+        }
+    }
+    if row.kind == EstimateKindCode::Impact {
+        row.attributed_side = crate::output::records::SideCode::Indeterminate;
     }
 }
 
@@ -185,11 +216,17 @@ mod tests {
             truth_event_id: -1,
             error_m: f64::NAN,
             kind: EstimateKindCode::Unpaired,
+            p_launch: f32::NAN,
         }
     }
 
+    /// The same with its microphones' P(launch).
+    fn called(id: u32, x: f64, offset: f64, t0: f64, p_launch: f32) -> EstimateRecord {
+        EstimateRecord { p_launch, ..estimate(id, x, offset, t0) }
+    }
+
     fn run(rows: Vec<EstimateRecord>) -> Vec<EstimateRecord> {
-        let mut pairing = Pairing::new(vec![envelope()]);
+        let mut pairing = Pairing::new(vec![envelope()], 0.95);
         let mut out: Vec<EstimateRecord> = rows.into_iter().flat_map(|r| pairing.push(r, true)).collect();
         out.extend(pairing.finish());
         out.sort_by_key(|r| r.id);
@@ -234,7 +271,7 @@ mod tests {
     /// A radar's, a camera's or an RF detector's estimate is no impact, whatever came before it.
     #[test]
     fn what_was_seen_in_flight_or_moving_is_no_impact() {
-        let mut pairing = Pairing::new(vec![envelope()]);
+        let mut pairing = Pairing::new(vec![envelope()], 0.95);
         let mut out = pairing.push(estimate(0, 0.0, -8e3, 100.0), true);
         out.extend(pairing.push(estimate(1, 4e3, 3e3, 130.0), false));
         out.extend(pairing.finish());
@@ -251,10 +288,50 @@ mod tests {
         assert_eq!((out[2].kind, out[2].attributed_side), (EstimateKindCode::Impact, SideCode::Indeterminate));
     }
 
+    /// The sound settles what it is sure of, whatever the pair says; what it is unsure of is
+    /// left to the pair; a launch the sound claims against its pair keeps its side only while
+    /// its position's confidence times P(launch) reaches the verifier's.
+    #[test]
+    fn the_sound_settles_what_it_is_sure_of() {
+        // The middle estimate pairs both ways (ambiguous by the pair).
+        let three = |p: f32, confidence: f64| {
+            let mut middle = called(1, 2e3, 3e3, 130.0, p);
+            middle.confidence = confidence;
+            run(vec![estimate(0, 0.0, -8e3, 100.0), middle, estimate(2, 3e3, -6e3, 170.0)])[1]
+        };
+        let r = three(0.99, 1.0);
+        assert_eq!((r.kind, r.attributed_side), (EstimateKindCode::Launch, SideCode::B));
+        assert!((r.confidence - 0.99).abs() < 1e-6, "{}", r.confidence);
+        let r = three(0.96, 0.97);
+        assert_eq!(
+            (r.kind, r.attributed_side),
+            (EstimateKindCode::Launch, SideCode::Indeterminate),
+            "0.97 × 0.96 < 0.95"
+        );
+        let r = three(0.02, 1.0);
+        assert_eq!((r.kind, r.attributed_side), (EstimateKindCode::Impact, SideCode::Indeterminate));
+        let r = three(0.7, 1.0);
+        assert_eq!((r.kind, r.attributed_side, r.confidence), (EstimateKindCode::Ambiguous, SideCode::B, 1.0));
+        // A launch by its pair whose sound is sure it was a detonation is an impact.
+        let out = run(vec![called(0, 0.0, -8e3, 100.0, 0.01), estimate(1, 4e3, 3e3, 130.0)]);
+        assert_eq!((out[0].kind, out[0].attributed_side), (EstimateKindCode::Impact, SideCode::Indeterminate));
+        // One the pair and the sound both call a launch keeps its confidence.
+        let out = run(vec![called(0, 0.0, -8e3, 100.0, 0.96), estimate(1, 4e3, 3e3, 130.0)]);
+        assert_eq!(
+            (out[0].kind, out[0].attributed_side, out[0].confidence),
+            (EstimateKindCode::Launch, SideCode::A, 1.0)
+        );
+        // A radar's estimate is never taken for an impact, whatever its microphones say.
+        let mut pairing = Pairing::new(vec![envelope()], 0.95);
+        let mut out = pairing.push(called(0, 0.0, -8e3, 100.0, 0.01), false);
+        out.extend(pairing.finish());
+        assert_eq!((out[0].kind, out[0].attributed_side), (EstimateKindCode::Unpaired, SideCode::A));
+    }
+
     /// Estimates are given out once no later one can pair with them, and the window forgets.
     #[test]
     fn estimates_leave_once_final_and_memory_stays_bounded() {
-        let mut pairing = Pairing::new(vec![envelope()]);
+        let mut pairing = Pairing::new(vec![envelope()], 0.95);
         let mut out = 0;
         for k in 0..10_000u32 {
             out += pairing.push(estimate(k, 0.0, -8e3, f64::from(k) * 100.0), true).len();
