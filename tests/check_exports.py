@@ -46,6 +46,11 @@ def check_quakeml(result, folder, zero):
     arrivals = sum(len(o.arrivals) for e in truth for o in e.origins)
     if arrivals != len(detections) - false_alarms:
         fail(f"truth.xml: {arrivals} arrivals, expected {len(detections) - false_alarms}")
+    words = {0: "none", 1: "launch", 2: "detonation"}
+    for p in picks:
+        want = f"signature={words[int(detections['signature'][int(str(p.resource_id).rsplit('/', 1)[1])])]}"
+        if not any(want in c.text for c in p.comments):
+            fail(f"{p.resource_id}: comment does not carry {want}")
     by_id = {int(e["id"]): e for e in events}
     for e in truth:
         rid = str(e.resource_id)

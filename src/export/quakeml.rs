@@ -193,12 +193,13 @@ fn write_pick<W: Write>(xml: &mut Xml<W>, source: &Source, row: usize, d: &Detec
     xml.leaf("phaseHint", phase_code(d.modality, d.phase))?;
     xml.leaf("evaluationMode", "automatic")?;
     xml.comment(&format!(
-        "modality={} snr_db={:.2} level_db={:.2} range_m={} scenario_t_s={:.6}",
+        "modality={} snr_db={:.2} level_db={:.2} range_m={} scenario_t_s={:.6} signature={}",
         modality_word(d.modality),
         d.snr_db,
         d.level_db,
         if d.range_m.is_finite() { format!("{:.1}", d.range_m) } else { "none".into() },
-        d.t_s
+        d.t_s,
+        signature_word(d.signature)
     ))?;
     xml.close("pick")
 }
@@ -438,6 +439,15 @@ pub(super) fn channel_code(m: Modality) -> &'static str {
         Modality::Acoustic => "BDF",
         Modality::Seismic => "EPZ",
         Modality::Radar | Modality::EoIr | Modality::Rf => "",
+    }
+}
+
+/// A microphone's launch-or-detonation call in a pick's comment (docs/design.md §3.6).
+fn signature_word(s: crate::output::SignatureCode) -> &'static str {
+    match s {
+        crate::output::SignatureCode::None => "none",
+        crate::output::SignatureCode::Launch => "launch",
+        crate::output::SignatureCode::Detonation => "detonation",
     }
 }
 
