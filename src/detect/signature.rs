@@ -7,13 +7,14 @@
 //! −1 for a detonation, m(Δ) the separation at Δ dB above the sensor's threshold, u a draw shared
 //! by every arrival of one event (the same round, charge and ground under it for every sensor
 //! that hears it) and v each arrival's own. The world draws u and v; the verifier knows the law
-//! (m, ρ) but not an event's draw, and turns an estimate's calls into P(launch) by integrating
+//! (m, ρ; m is the row's, `call_error` and `call_scale_db`) but not an event's draw, and turns an estimate's calls into P(launch) by integrating
 //! over u (`p_launch`). With ρ > 0 many calls cannot make a verdict certain: a round that sounds
 //! like the other kind sounds so to all.
 //!
 //! No published per-arrival error rate of launch/impact classification was found (classifiers of
 //! explosive events exist, e.g. US patent 8,511,145, "Explosive event discrimination", US Army,
-//! but its figures were not read here). The three constants below are stated assumptions.
+//! but its figures were not read here). The three constants below are stated assumptions; a
+//! row may state its own classifier's first two.
 
 use crate::events::EventKind;
 use crate::physics::normal_cdf;
@@ -32,10 +33,11 @@ pub enum Signature {
     Detonation = 2,
 }
 
-/// The score's separation far above threshold, in σ of the score: 5 % of calls wrong there,
-/// Φ(−1.645) (stated assumption).
-pub const SEPARATION_FAR_ABOVE: f64 = 1.644_853_6;
-/// dB above threshold over which the separation grows to 1 − 1/e of that (stated assumption).
+/// The default share of calls wrong far above threshold (stated assumption; a row's
+/// `call_error`).
+pub const ERROR_FAR_ABOVE: f64 = 0.05;
+/// The default dB above threshold over which the separation grows to 1 − 1/e of its far value
+/// (stated assumption; a row's `call_scale_db`).
 pub const SEPARATION_SCALE_DB: f64 = 10.0;
 /// Share of the score's variance common to all arrivals of one event (stated assumption).
 pub const SHARED_VARIANCE: f64 = 0.3;
@@ -43,9 +45,45 @@ pub const SHARED_VARIANCE: f64 = 0.3;
 /// dominates, and the bound keeps its cost fixed for an artillery round heard by hundreds.
 pub const MOST_CALLS: usize = 32;
 
-/// Separation of the score at `excess_db` above threshold (0 at or below it).
-pub fn separation(excess_db: f64) -> f64 {
-    SEPARATION_FAR_ABOVE * (1.0 - (-excess_db.max(0.0) / SEPARATION_SCALE_DB).exp())
+/// A row's classifier: the score's separation far above threshold, in σ of the score, and the
+/// dB over which it grows. The world calls with it; the verifier knows it (the row's spec).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallLaw {
+    pub separation_far: f64,
+    pub scale_db: f64,
+}
+
+impl Default for CallLaw {
+    fn default() -> Self {
+        Self::new(ERROR_FAR_ABOVE, SEPARATION_SCALE_DB)
+    }
+}
+
+impl CallLaw {
+    /// The law whose calls far above threshold are wrong a share `error_far` of the time.
+    pub fn new(error_far: f64, scale_db: f64) -> Self {
+        Self { separation_far: crate::physics::upper_tail_sigmas(error_far), scale_db }
+    }
+
+    /// The share of calls wrong far above threshold.
+    pub fn error_far(&self) -> f64 {
+        1.0 - normal_cdf(self.separation_far)
+    }
+
+    /// Separation of the score at `excess_db` above threshold (0 at or below it).
+    pub fn separation(&self, excess_db: f64) -> f64 {
+        self.separation_far * (1.0 - (-excess_db.max(0.0) / self.scale_db).exp())
+    }
+}
+
+/// Each sensor's launch-or-detonation law by id: its row's (`[[rows]] call_error`,
+/// `call_scale_db`), the default where it has none.
+pub fn call_laws(sensors: &[crate::deploy::Sensor], rows: &[crate::scenario::SensorRow]) -> Vec<CallLaw> {
+    let mut laws = vec![CallLaw::default(); sensors.iter().map(|x| x.id as usize + 1).max().unwrap_or(0)];
+    for x in sensors {
+        laws[x.id as usize] = rows.get(usize::from(x.row)).map_or_else(CallLaw::default, |r| r.call_law());
+    }
+    laws
 }
 
 /// +1 for an event whose sound is a launch, −1 for a detonation, None for no impulse.
@@ -61,22 +99,22 @@ fn from_score(score: f64) -> Signature {
     if score >= 0.0 { Signature::Launch } else { Signature::Detonation }
 }
 
-/// The world's call of one arrival of `event_id` at `sensor_id`, `excess_db` above that
-/// sensor's threshold.
+/// The world's call of one arrival of `event_id` at `sensor_id`, whose score is `separation`
+/// apart (its row's law at the arrival's SNR).
 pub fn call(
     seed: u64,
     event_id: u32,
     sensor_id: u32,
     modality: Modality,
     kind: EventKind,
-    excess_db: f64,
+    separation: f64,
 ) -> Signature {
     let Some(y) = truth_sign(kind).filter(|_| modality == Modality::Acoustic) else {
         return Signature::None;
     };
     let shared = rng::normal(seed, event_id, rng::stream::EVENT_WIDE, rng::stream::SIGNATURE);
     let own = rng::normal(seed, event_id, sensor_id, rng::stream::SIGNATURE);
-    from_score(y * separation(excess_db) + SHARED_VARIANCE.sqrt() * shared + (1.0 - SHARED_VARIANCE).sqrt() * own)
+    from_score(y * separation + SHARED_VARIANCE.sqrt() * shared + (1.0 - SHARED_VARIANCE).sqrt() * own)
 }
 
 /// The call of a microphone's false alarm (an impulse of no event): a coin's toss, drawn from
@@ -94,14 +132,15 @@ pub fn false_alarm_call(seed: u64, sensor_id: u32, t_s: f64, modality: Modality)
 const U_STEP: f64 = 0.1;
 const U_HALF_RANGE: f64 = 6.0;
 
-/// P(launch) of an event from its arrivals' calls, each with its dB above threshold, for equal
-/// prior odds (each round is one launch and one detonation); None when no arrival was called.
+/// P(launch) of an event from its arrivals' calls, each with its separation (its law at its
+/// SNR), for equal prior odds (each round is one launch and one detonation); None when no
+/// arrival was called.
 pub fn p_launch(calls: &[(Signature, f64)]) -> Option<f64> {
     let mut called: Vec<(f64, f64)> = calls
         .iter()
-        .filter_map(|&(s, excess)| match s {
-            Signature::Launch => Some((1.0, excess)),
-            Signature::Detonation => Some((-1.0, excess)),
+        .filter_map(|&(s, separation)| match s {
+            Signature::Launch => Some((1.0, separation)),
+            Signature::Detonation => Some((-1.0, separation)),
             Signature::None => None,
         })
         .collect();
@@ -118,8 +157,8 @@ pub fn p_launch(calls: &[(Signature, f64)]) -> Option<f64> {
             .map(|i| {
                 let u = -U_HALF_RANGE + i as f64 * U_STEP;
                 let mut log = -0.5 * u * u;
-                for &(c, excess) in &called {
-                    log += normal_cdf(c * (y * separation(excess) + a * u) / b).max(f64::MIN_POSITIVE).ln();
+                for &(c, m) in &called {
+                    log += normal_cdf(c * (y * m + a * u) / b).max(f64::MIN_POSITIVE).ln();
                 }
                 log
             })
@@ -142,13 +181,14 @@ mod tests {
         let n = 40_000u32;
         let wrong_rate = |kind: EventKind, excess: f64| {
             let right = if kind == EventKind::Launch { Signature::Launch } else { Signature::Detonation };
-            let wrong = (0..n).filter(|&i| call(11, i, 3, Modality::Acoustic, kind, excess) != right).count();
+            let m = CallLaw::default().separation(excess);
+            let wrong = (0..n).filter(|&i| call(11, i, 3, Modality::Acoustic, kind, m) != right).count();
             wrong as f64 / f64::from(n)
         };
         for kind in [EventKind::Launch, EventKind::Impact] {
             assert!((wrong_rate(kind, 200.0) - 0.05).abs() < 0.005, "{kind:?} far above");
             assert!((wrong_rate(kind, 0.0) - 0.5).abs() < 0.01, "{kind:?} at threshold");
-            let mid = 1.0 - normal_cdf(separation(10.0));
+            let mid = 1.0 - normal_cdf(CallLaw::default().separation(10.0));
             assert!((wrong_rate(kind, 10.0) - mid).abs() < 0.01, "{kind:?} 10 dB above");
         }
         assert_eq!(call(11, 0, 3, Modality::Seismic, EventKind::Launch, 30.0), Signature::None);
@@ -160,7 +200,8 @@ mod tests {
     fn an_events_calls_err_together() {
         let (mut both, mut first) = (0u32, 0u32);
         for e in 0..40_000u32 {
-            let wrong = |s: u32| call(5, e, s, Modality::Acoustic, EventKind::Launch, 100.0) == Signature::Detonation;
+            let m = CallLaw::default().separation(100.0);
+            let wrong = |s: u32| call(5, e, s, Modality::Acoustic, EventKind::Launch, m) == Signature::Detonation;
             if wrong(1) {
                 first += 1;
                 both += u32::from(wrong(2));
@@ -170,11 +211,22 @@ mod tests {
         assert!(p_second_given_first > 0.1, "{p_second_given_first} against 0.05 independent");
     }
 
+    /// A row's law: its far error as given, and its separation growing over its scale.
+    #[test]
+    fn a_rows_law_keeps_its_far_error_and_scale() {
+        let law = CallLaw::new(0.01, 5.0);
+        assert!((law.error_far() - 0.01).abs() < 1e-9);
+        assert!((law.separation(5.0) / law.separation_far - (1.0 - (-1.0f64).exp())).abs() < 1e-12);
+        assert_eq!(law.separation(-3.0), 0.0);
+        assert!((CallLaw::default().error_far() - ERROR_FAR_ABOVE).abs() < 1e-9);
+    }
+
     /// P(launch) is calibrated: over many events with random numbers of calls at random SNR,
-    /// those given P ≥ 0.95 are launches at least 95 % of the time (within the sample's error),
-    /// and in every band of P the share of launches matches the band's mean P.
+    /// by rows of two laws, those given P ≥ 0.95 are launches at least 95 % of the time (within
+    /// the sample's error), and in every band of P the share of launches matches its mean P.
     #[test]
     fn p_launch_is_calibrated() {
+        let laws = [CallLaw::default(), CallLaw::new(0.15, 3.0)];
         let (mut confident, mut confident_wrong) = (0u32, 0u32);
         let mut bands = [(0.0f64, 0.0f64, 0u32); 5];
         for e in 0..6_000u32 {
@@ -184,7 +236,8 @@ mod tests {
             let calls: Vec<(Signature, f64)> = (0..heard)
                 .map(|s| {
                     let excess = f64::from(rng::pcg4d([e, s, 1, 99])[0] % 3000) / 100.0;
-                    (call(23, e, s, Modality::Acoustic, kind, excess), excess)
+                    let m = laws[(s % 2) as usize].separation(excess);
+                    (call(23, e, s, Modality::Acoustic, kind, m), m)
                 })
                 .collect();
             let p = p_launch(&calls).expect("calls");

@@ -145,6 +145,7 @@ fn simulate(
     let mut picker = picker::Picker::new(
         sensors.iter().map(|x| s.rows.get(usize::from(x.row)).map_or(0.0, |r| r.dead_time_or_default())).collect(),
     );
+    let call_laws = signature::call_laws(sensors, &s.rows);
     let mut plotted: Vec<PlottedEvent> = Vec::new();
     for b in 0..generator.block_count {
         let events = generator.block(b)?;
@@ -160,7 +161,7 @@ fn simulate(
         // impact's time may fall after the block ends) they report nothing.
         attrition.strike(&events);
         let (tallied, first_id) = (pending.len(), events.first().map_or(0, |e| e.id));
-        let per_event = event_detections(&found, &events, world, &attrition, s.seed, &mut pending)?;
+        let per_event = event_detections(&found, &events, world, &attrition, (s.seed, &call_laws), &mut pending)?;
         for e in &events {
             summary.heard.event(e);
         }
@@ -248,7 +249,7 @@ fn event_detections(
     events: &[Event],
     world: &World,
     attrition: &Attrition,
-    seed: u64,
+    (seed, call_laws): (u64, &[signature::CallLaw]),
     pending: &mut Vec<DetectionRecord>,
 ) -> Result<Vec<u32>> {
     let first_id = events.first().map_or(0, |e| e.id);
@@ -271,6 +272,7 @@ fn event_detections(
             continue;
         }
         per_event[k] += 1;
+        let law = call_laws.get(d.sensor_id as usize).copied().unwrap_or_default();
         pending.push(DetectionRecord {
             event_id: i64::from(d.event_id),
             sensor_id: d.sensor_id,
@@ -287,7 +289,7 @@ fn event_detections(
                 d.sensor_id,
                 sensor.modality,
                 e.kind,
-                f64::from(d.snr_db) - sensor.threshold_db,
+                law.separation(f64::from(d.snr_db) - sensor.threshold_db),
             ),
         });
     }

@@ -597,6 +597,12 @@ pub struct SensorRow {
     /// Acoustic, seismic: after an onset the sensor picks no other for this long, s (the
     /// arrival's signal and its coda hold the picker); default `dead_time_or_default`.
     pub dead_time_s: Option<f64>,
+    /// Acoustic: the share of the launch-or-detonation calls wrong far above threshold
+    /// (`detect::signature`); default 0.05, a stated assumption.
+    pub call_error: Option<f64>,
+    /// Acoustic: dB above threshold over which the calls' separation grows to 1 − 1/e of its
+    /// far value; default 10 dB, a stated assumption.
+    pub call_scale_db: Option<f64>,
     /// Unit cost, EUR.
     #[serde(default)]
     pub unit_cost_eur: f64,
@@ -676,6 +682,15 @@ impl SensorRow {
             Modality::Seismic => 1.0,
             Modality::Radar | Modality::EoIr | Modality::Rf => 0.0,
         })
+    }
+
+    /// The row's launch-or-detonation classifier (acoustic rows; the others make no call).
+    pub fn call_law(&self) -> crate::detect::signature::CallLaw {
+        let default = crate::detect::signature::CallLaw::default();
+        crate::detect::signature::CallLaw::new(
+            self.call_error.unwrap_or(default.error_far()),
+            self.call_scale_db.unwrap_or(default.scale_db),
+        )
     }
 
     /// Threshold: as given; RF defaults to the sensitivity itself (0 dB above it).

@@ -68,6 +68,7 @@ pub enum RowKind {
     },
 }
 
+const ACOUSTIC: &[Modality] = &[Modality::Acoustic];
 const EO_IR: &[Modality] = &[Modality::EoIr];
 const RADAR: &[Modality] = &[Modality::Radar];
 const RF: &[Modality] = &[Modality::Rf];
@@ -101,6 +102,8 @@ pub const MODALITY_KEYS: &[(&str, &[Modality])] = &[
     ("min_range_km", SIGHT),
     ("max_range_km", SIGHT),
     ("dead_time_s", WAVES),
+    ("call_error", ACOUSTIC),
+    ("call_scale_db", ACOUSTIC),
 ];
 
 /// "radar", "radar and rf", "radar, eo_ir and rf".
@@ -139,6 +142,8 @@ impl SensorRow {
             "min_range_km" => self.min_range_km.is_some(),
             "max_range_km" => self.max_range_km.is_some(),
             "dead_time_s" => self.dead_time_s.is_some(),
+            "call_error" => self.call_error.is_some(),
+            "call_scale_db" => self.call_scale_db.is_some(),
             _ => false,
         }
     }
@@ -225,7 +230,9 @@ mod tests {
                sector_deg = 1.0
                min_range_km = 1.0
                max_range_km = 2.0
-               dead_time_s = 0.5"#,
+               dead_time_s = 0.5
+               call_error = 0.05
+               call_scale_db = 10.0"#,
         )
         .expect("a row with every modality key");
         for (key, _) in MODALITY_KEYS {

@@ -20,6 +20,7 @@ pub struct OracleBound {
 /// What `assess` needs besides the candidate.
 pub struct Judge<'a> {
     pub models: &'a [SensorModel],
+    pub laws: &'a [crate::detect::signature::CallLaw],
     pub line: &'a ContactLine,
     pub plane: &'a Plane,
     pub confidence: f64,
@@ -53,7 +54,9 @@ impl OracleBound {
     fn score(&mut self, batch: Vec<Candidate>, judge: &Judge) {
         let rows: Vec<_> = batch
             .par_iter()
-            .filter_map(|c| super::assess(c, judge.models, judge.line, judge.plane, judge.confidence, judge.events))
+            .filter_map(|c| {
+                super::assess(c, judge.models, judge.laws, judge.line, judge.plane, judge.confidence, judge.events)
+            })
             .collect();
         for r in rows {
             let Some(ev) = u32::try_from(r.truth_event_id).ok().and_then(|id| judge.events.get(&id)) else {

@@ -15,6 +15,7 @@ pub mod search_gpu;
 pub use locate::{Estimate, Observation, locate};
 
 use crate::deploy::Sensor;
+use crate::detect::signature::{CallLaw, call_laws};
 use crate::error::{Error, Result};
 use crate::geo::{ContactLine, Plane};
 use crate::gpu::Gpu;
@@ -233,6 +234,7 @@ fn side_confidence(obs: &[Observation], e: &locate::Estimate, line: &ContactLine
 fn assess(
     c: &Candidate,
     models: &[SensorModel],
+    laws: &[CallLaw],
     line: &ContactLine,
     plane: &Plane,
     confidence: f64,
@@ -304,16 +306,19 @@ fn assess(
         truth_event_id: truth,
         error_m,
         kind: EstimateKindCode::Unpaired,
-        p_launch: launch_probability(c, models).map_or(f32::NAN, |p| p as f32),
+        p_launch: launch_probability(c, models, laws).map_or(f32::NAN, |p| p as f32),
     })
 }
 
-/// P(launch) from the calls of a candidate's microphones, each weighed by its SNR above its
-/// sensor's threshold (`detect::signature`); None when none was called.
-fn launch_probability(c: &Candidate, models: &[SensorModel]) -> Option<f64> {
+/// P(launch) from the calls of a candidate's microphones, each weighed by its row's law at its
+/// SNR above its sensor's threshold (`detect::signature`); None when none was called.
+fn launch_probability(c: &Candidate, models: &[SensorModel], laws: &[CallLaw]) -> Option<f64> {
     let calls: Vec<_> = c
         .iter()
-        .filter_map(|d| Some((d.signature, f64::from(d.snr_db) - models.get(d.sensor_id as usize)?.threshold_db)))
+        .filter_map(|d| {
+            let (model, law) = (models.get(d.sensor_id as usize)?, laws.get(d.sensor_id as usize)?);
+            Some((d.signature, law.separation(f64::from(d.snr_db) - model.threshold_db)))
+        })
         .collect();
     crate::detect::signature::p_launch(&calls)
 }
@@ -357,6 +362,7 @@ pub fn verify(
     let s = &loaded.scenario;
     let h5 = |what: &str, e: hdf5::Error| Error::output(what, e);
     let models = sensor_models(sensors, &s.environment, &s.truth);
+    let laws = call_laws(sensors, &s.rows);
     let events: HashMap<u32, EventRecord> = crate::output::reader::read_table::<EventRecord>(file, "events")
         .map_err(|e| h5("events", e))?
         .into_iter()
@@ -374,7 +380,7 @@ pub fn verify(
         Association::Blind => Some(OracleBound::new(horizon, scores.clone())),
         Association::Oracle => None,
     };
-    let judge = Judge { models: &models, line, plane, confidence: s.verify.confidence, events: &events };
+    let judge = Judge { models: &models, laws: &laws, line, plane, confidence: s.verify.confidence, events: &events };
     let deepest_km =
         s.classes.iter().map(|c| c.depth_km[1].max(c.impact_depth_km.map_or(0.0, |d| d[1]))).fold(0.0, f64::max);
     let farthest_sensor_m = sensors.iter().map(|x| x.offset_m.abs()).fold(0.0, f64::max);
@@ -415,7 +421,7 @@ pub fn verify(
         let assessed: Vec<(EstimateRecord, bool)> = batch
             .par_iter()
             .filter_map(|c| {
-                let r = assess(c, &models, line, plane, s.verify.confidence, &events)?;
+                let r = assess(c, &models, &laws, line, plane, s.verify.confidence, &events)?;
                 // A strike is told by its signature (`assess`): it is not a gun's round.
                 let strike = u32::try_from(r.truth_event_id)
                     .ok()

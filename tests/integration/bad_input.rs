@@ -691,6 +691,18 @@ bad_inputs! {
         expect: &["classes[0].salvo.guns", "[3, 2]"],
         ..BASE
     },
+    call_error_beyond_a_coin => Case {
+        name: "call error beyond a coin",
+        edits: &[("false_alarms_per_day = 12.0", "false_alarms_per_day = 12.0\ncall_error = 0.7")],
+        expect: &["rows[0].call_error", "range"],
+        ..BASE
+    },
+    call_error_on_a_geophone => Case {
+        name: "call error on a geophone",
+        edits: &[("false_alarms_per_day = 6.0", "false_alarms_per_day = 6.0\ncall_error = 0.05")],
+        expect: &["rows[2].call_error", "acoustic"],
+        ..BASE
+    },
     salvo_of_direct_fire => Case {
         name: "salvo of direct fire",
         edits: &[(

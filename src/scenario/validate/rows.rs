@@ -149,6 +149,14 @@ pub(super) fn check_row(p: &FieldPath, r: &SensorRow) -> Result<(), Problem> {
     if let Some(t) = r.dead_time_s {
         range(&p.key("dead_time_s"), t, 0.0, 60.0)?;
     }
+    // 0.5 is a coin's toss however strong the arrival; below 1e-4 the law's far separation
+    // would claim more than any classifier of field data could show.
+    if let Some(e) = r.call_error {
+        range(&p.key("call_error"), e, 1e-4, 0.5)?;
+    }
+    if let Some(d) = r.call_scale_db {
+        range(&p.key("call_scale_db"), d, 0.1, 100.0)?;
+    }
     range(&p.key("unit_cost_eur"), r.unit_cost_eur, 0.0, 1e12)?;
     if let Some(w) = r.chainage_km {
         interval(&p.key("chainage_km"), w, 0.0, 1e5)?;
