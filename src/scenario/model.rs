@@ -119,12 +119,29 @@ pub struct VerifySpec {
     /// Attribute to a side when Φ(|d|/σn) reaches this; else indeterminate. 0.95 is the
     /// conventional two-sided 2σ level the issue names.
     pub confidence: f64,
+    /// What becomes of an estimate that neither its microphones' calls nor its pair settle as a
+    /// launch or an impact (docs/design.md §6).
+    pub unsettled: Unsettled,
 }
 
 impl Default for VerifySpec {
     fn default() -> Self {
-        Self { association: Association::Oracle, confidence: 0.95 }
+        Self { association: Association::Oracle, confidence: 0.95, unsettled: Unsettled::Claim }
     }
+}
+
+/// The verifier's rule for an estimate neither kind of evidence settles as a launch or an
+/// impact (ambiguous by its pair, or unpaired with a middling P(launch)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unsettled {
+    /// It keeps the side its position gives: an over-claim where it is an impact, but the one
+    /// the coverage maps predict (the default).
+    Claim,
+    /// It keeps a side only while its position's confidence times P(launch) reaches the
+    /// confidence; ambiguous, none. No impact is claimed as a launch unless the sound was
+    /// sure of it, but the maps do not yet predict the attributions this withholds.
+    Withhold,
 }
 
 /// Conditions a coverage map is computed for.

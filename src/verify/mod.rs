@@ -414,7 +414,8 @@ pub fn verify(
     let (mut candidates, mut located, mut unexplained) = (0u64, 0u64, 0u64);
     // Estimates leave through the pairing, which takes each for a launch or an impact once every
     // estimate that could pair with it has come.
-    let mut pairing = Pairing::new(Envelope::of(s), s.verify.confidence);
+    let mut pairing = Pairing::new(Envelope::of(s), s.verify.confidence)
+        .withholding(s.verify.unsettled == crate::scenario::Unsettled::Withhold);
     let mut kinds = KindConfusion::default();
     let mut process = |batch: Vec<Candidate>, last: bool, table: &mut Table| -> Result<()> {
         candidates += batch.len() as u64;
@@ -520,6 +521,11 @@ pub fn verify(
         Association::Blind => "blind",
     };
     crate::output::text_attr(&ds, "association", association).map_err(|e| h5("metrics", e))?;
+    let unsettled = match s.verify.unsettled {
+        crate::scenario::Unsettled::Claim => "claim",
+        crate::scenario::Unsettled::Withhold => "withhold",
+    };
+    crate::output::text_attr(&ds, "unsettled", unsettled).map_err(|e| h5("metrics", e))?;
     ds.new_attr::<f64>()
         .create("confidence")
         .and_then(|a| a.write_scalar(&s.verify.confidence))

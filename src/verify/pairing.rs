@@ -101,6 +101,8 @@ pub struct Pairing {
     /// The verifier's confidence: what P(launch) settles a kind at, and what a claimed launch
     /// must keep.
     confidence: f64,
+    /// Whether what neither the sound nor the pair settles keeps no side (`[verify] unsettled`).
+    withhold: bool,
     held: VecDeque<Held>,
     longest_flight_s: f64,
     newest_t0_s: f64,
@@ -109,7 +111,19 @@ pub struct Pairing {
 impl Pairing {
     pub fn new(envelopes: Vec<Envelope>, confidence: f64) -> Self {
         let longest_flight_s = envelopes.iter().map(|e| e.flight_s[1]).fold(0.0, f64::max);
-        Self { envelopes, confidence, held: VecDeque::new(), longest_flight_s, newest_t0_s: f64::NEG_INFINITY }
+        Self {
+            envelopes,
+            confidence,
+            withhold: false,
+            held: VecDeque::new(),
+            longest_flight_s,
+            newest_t0_s: f64::NEG_INFINITY,
+        }
+    }
+
+    /// The same, withholding a side from what neither the sound nor the pair settles.
+    pub fn withholding(self, withhold: bool) -> Self {
+        Self { withhold, ..self }
     }
 
     /// Take an estimate, and whether it was located from sound and ground waves alone; give out
@@ -153,7 +167,7 @@ impl Pairing {
                 (false, false) => EstimateKindCode::Unpaired,
             };
             let mut row = h.row;
-            settle(&mut row, by_pair, h.may_be_impact, self.confidence);
+            settle(&mut row, by_pair, h.may_be_impact, self.confidence, self.withhold);
             out.push(row);
         }
         let forget = until - self.longest_flight_s - ORDER_SLACK_S;
@@ -164,7 +178,7 @@ impl Pairing {
 }
 
 /// The kind and side of an estimate from its P(launch) and its pair's word (module doc).
-fn settle(row: &mut EstimateRecord, by_pair: EstimateKindCode, may_be_impact: bool, confidence: f64) {
+fn settle(row: &mut EstimateRecord, by_pair: EstimateKindCode, may_be_impact: bool, confidence: f64, withhold: bool) {
     let p = f64::from(row.p_launch);
     let called = may_be_impact && p.is_finite();
     row.kind = match by_pair {
@@ -172,14 +186,21 @@ fn settle(row: &mut EstimateRecord, by_pair: EstimateKindCode, may_be_impact: bo
         _ if called && p <= 1.0 - confidence => EstimateKindCode::Impact,
         pair => pair,
     };
-    // A launch the sound claims against its pair's word is claimed only as far as it is sure.
-    if called && row.kind == EstimateKindCode::Launch && by_pair != EstimateKindCode::Launch {
+    // A launch the sound claims against its pair's word is claimed only as far as it is sure;
+    // withholding, so is an unpaired estimate the sound called.
+    let claimed_by_sound = match row.kind {
+        EstimateKindCode::Launch => by_pair != EstimateKindCode::Launch,
+        EstimateKindCode::Unpaired => withhold,
+        _ => false,
+    };
+    if called && claimed_by_sound {
         row.confidence *= p;
         if row.confidence < confidence {
             row.attributed_side = crate::output::records::SideCode::Indeterminate;
         }
     }
-    if row.kind == EstimateKindCode::Impact {
+    let unclaimed = row.kind == EstimateKindCode::Impact || (withhold && row.kind == EstimateKindCode::Ambiguous);
+    if unclaimed {
         row.attributed_side = crate::output::records::SideCode::Indeterminate;
     }
 }
@@ -321,6 +342,26 @@ mod tests {
             (out[0].kind, out[0].attributed_side, out[0].confidence),
             (EstimateKindCode::Launch, SideCode::A, 1.0)
         );
+        // Withholding, what neither settles keeps no side: ambiguous, and unpaired with doubt.
+        let withheld = |rows: Vec<EstimateRecord>| {
+            let mut pairing = Pairing::new(vec![envelope()], 0.95).withholding(true);
+            let mut out: Vec<EstimateRecord> = rows.into_iter().flat_map(|r| pairing.push(r, true)).collect();
+            out.extend(pairing.finish());
+            out.sort_by_key(|r| r.id);
+            out
+        };
+        let out = withheld(vec![
+            estimate(0, 0.0, -8e3, 100.0),
+            called(1, 2e3, 3e3, 130.0, 0.7),
+            estimate(2, 3e3, -6e3, 170.0),
+        ]);
+        assert_eq!((out[1].kind, out[1].attributed_side), (EstimateKindCode::Ambiguous, SideCode::Indeterminate));
+        let out = withheld(vec![called(0, 0.0, -8e3, 100.0, 0.6)]);
+        assert_eq!((out[0].kind, out[0].attributed_side), (EstimateKindCode::Unpaired, SideCode::Indeterminate));
+        let out = withheld(vec![called(0, 0.0, -8e3, 100.0, 0.97)]);
+        assert_eq!((out[0].kind, out[0].attributed_side), (EstimateKindCode::Launch, SideCode::A));
+        let out = withheld(vec![estimate(0, 0.0, -8e3, 100.0)]);
+        assert_eq!((out[0].kind, out[0].attributed_side), (EstimateKindCode::Unpaired, SideCode::A), "no call");
         // A radar's estimate is never taken for an impact, whatever its microphones say.
         let mut pairing = Pairing::new(vec![envelope()], 0.95);
         let mut out = pairing.push(called(0, 0.0, -8e3, 100.0, 0.01), false);

@@ -812,6 +812,12 @@ bad_inputs! {
         expect: &["verify.confidence", "range"],
         ..BASE
     },
+    unknown_unsettled_rule => Case {
+        name: "unknown unsettled rule",
+        edits: &[("association = \"oracle\"", "association = \"oracle\"\nunsettled = \"maybe\"")],
+        expect: &["verify.unsettled", "maybe"],
+        ..BASE
+    },
     unknown_association => Case {
         name: "unknown association",
         edits: &[("association = \"oracle\"", "association = \"psychic\"")],

@@ -203,3 +203,55 @@ fn microphones_call_launches_and_detonations_and_the_verifier_heeds_them() {
     let far_rate = f64::from(far_wrong) / f64::from(far);
     assert!(far > 300 && (0.22..0.38).contains(&far_rate), "poorer rows far above threshold: {far_wrong} of {far}");
 }
+
+/// Impacts the smoke run's verifier gives a side: how many, and how many of those neither the
+/// sound nor the pair took for a launch (ambiguous, or unpaired with P(launch) below 0.95).
+fn impacts_claimed(file: &hdf5::File) -> (u32, u32) {
+    use linewatch::output::{EstimateKindCode, SideCode};
+    let events = events_by_id(file);
+    let estimates = file.dataset("estimates").expect("estimates").read_raw::<EstimateRecord>().expect("rows");
+    let mut seen = HashSet::new();
+    let (mut claimed, mut unsure) = (0u32, 0u32);
+    for r in estimates.iter().filter(|r| r.attributed_side != SideCode::Indeterminate) {
+        let impact = events.get(&r.truth_event_id).is_some_and(|e| e.kind == EventKindCode::Impact);
+        if impact && seen.insert(r.truth_event_id) {
+            claimed += 1;
+            let unsettled = match r.kind {
+                EstimateKindCode::Ambiguous => true,
+                EstimateKindCode::Unpaired => r.p_launch < 0.95,
+                EstimateKindCode::Launch | EstimateKindCode::Impact => false,
+            };
+            unsure += u32::from(unsettled);
+        }
+    }
+    (claimed, unsure)
+}
+
+/// `[verify] unsettled = "withhold"` (docs/design.md §6): no impact keeps a side unless the
+/// sound or the pair took it for a launch, where the default claims some; /metrics says which
+/// rule ran.
+#[test]
+fn withholding_claims_no_impact_neither_the_sound_nor_the_pair_took_for_a_launch() {
+    use hdf5::types::VarLenUnicode;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let claim = variant(dir.path(), "claim.toml", "oracle", &[]);
+    let withhold = variant(
+        dir.path(),
+        "withhold.toml",
+        "oracle",
+        &[("association = \"oracle\"", "association = \"oracle\"\nunsettled = \"withhold\"")],
+    );
+    let rule = |f: &hdf5::File| {
+        let attr = f.dataset("metrics").expect("metrics").attr("unsettled").expect("attr");
+        attr.read_scalar::<VarLenUnicode>().expect("text").as_str().to_string()
+    };
+    let by_claim = run(dir.path(), &claim, "claim.h5", 20_251_207);
+    let (claimed, unsure) = impacts_claimed(&by_claim);
+    assert!(unsure > 0, "the default claims impacts the sound was unsure of: {unsure} of {claimed}");
+    assert_eq!(rule(&by_claim), "claim");
+    let by_withholding = run(dir.path(), &withhold, "withhold.h5", 20_251_207);
+    let (claimed_withholding, unsure) = impacts_claimed(&by_withholding);
+    assert_eq!(unsure, 0, "withholding, {claimed_withholding} impacts keep a side");
+    assert!(claimed_withholding < claimed, "{claimed_withholding} against {claimed}");
+    assert_eq!(rule(&by_withholding), "withhold");
+}
