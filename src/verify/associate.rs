@@ -321,6 +321,11 @@ impl<'m> Blind<'m> {
             let range = (o.x - at[0]).hypot(o.y - at[1]);
             ((o.t_s - t0 - travel_time_s(o, at)).abs(), tolerance(&s0, o, seed_range, range), at)
         });
+        // Members are only ever dropped from here on unless a fit is confirmed, and a fit is
+        // confirmed only by enough of them: too few now is no candidate, whatever the fits say.
+        if !self.could_confirm(&members) {
+            return Ok(self.drop_seed());
+        }
         // Confirm with the least-squares fit, which estimates the event's weather: the members
         // are chosen again from every partner by their residual from the fit, twice (the second
         // fit is free of what the first one's choice let in).
@@ -337,11 +342,10 @@ impl<'m> Blind<'m> {
         }
         // Drop what one fit does not explain; a set that no fit explains is no candidate.
         self.trim_to_the_gate(&mut members);
-        if !self.drop_refuted_waves(&mut members) {
+        let fit = if self.could_confirm(&members) { self.drop_refuted_waves(&mut members) } else { None };
+        let Some((obs, e)) = fit.filter(|(obs, e)| confirmed(obs, e) && passes_the_gate(obs, e)) else {
             return Ok(self.drop_seed());
-        }
-        let fit = self.fit(&members).filter(|(obs, e)| confirmed(obs, e) && passes_the_gate(obs, e));
-        let Some((obs, e)) = fit else { return Ok(self.drop_seed()) };
+        };
         // The seed must belong: the others' own fit, without it, must agree with the whole fit.
         // A leftover arrival of an earlier event otherwise drags a later event's arrivals (a
         // compact row of geophones, say, that fixes a direction only) to where it points.
@@ -527,7 +531,7 @@ impl<'m> Blind<'m> {
         // fewer moves the solution little), which a fit that fails the gate makes worth it: it
         // would otherwise search a wide ring of starts every round.
         let mut last: Option<Refit> = None;
-        while members.len() >= BLIND_MIN_SENSORS {
+        while self.could_confirm(members) {
             let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
             let fit = match &last {
                 None => locate(&obs).map(|e| Refit::from(&e)),
@@ -557,22 +561,23 @@ impl<'m> Blind<'m> {
     /// own covariance), or fix it where the others alone leave an ellipse `MAX_SEED_SHRINK` times
     /// the area or fix nothing, while too few to fix a source by themselves (so nothing tests
     /// that they belong), they leave; false when that kind is the seed's (the seed does not
-    /// belong) or what is left fixes no source.
+    /// belong) or what is left fixes no source; otherwise the observations of what stays and
+    /// their fit.
     /// A pair of Lg picks of another event, a few tenths of a second sharp, otherwise fixes the
     /// range that a row of microphones 10–30 km away leaves to the unknown weather, and passes the
     /// χ² gate there.
-    fn drop_refuted_waves(&self, members: &mut Vec<usize>) -> bool {
+    fn drop_refuted_waves(&self, members: &mut Vec<usize>) -> Option<(Vec<Observation>, super::Estimate)> {
         let kind = |j: usize| wave_kind(&self.buffer[j].d);
         let seed_kind = kind(0);
         loop {
             let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
-            let Some(whole) = locate(&obs) else { return false };
+            let whole = locate(&obs)?;
             let mut kinds: Vec<(u8, u8)> = members.iter().map(|&j| kind(j)).collect();
             // The seed's kind is judged last, once the others are clear of what does not belong.
             kinds.sort_unstable_by_key(|&k| (k == seed_kind, k));
             kinds.dedup();
             if kinds.len() < 2 {
-                return true;
+                return Some((obs, whole));
             }
             let refuted = kinds.into_iter().find(|&k| {
                 let of_kind = |wanted: bool| -> Vec<Observation> {
@@ -591,11 +596,22 @@ impl<'m> Blind<'m> {
                 }
             });
             match refuted {
-                Some(k) if k == seed_kind => return false,
+                Some(k) if k == seed_kind => return None,
                 Some(k) => members.retain(|&j| kind(j) != k),
-                None => return true,
+                None => return Some((obs, whole)),
+            }
+            if !self.could_confirm(members) {
+                return None;
             }
         }
+    }
+
+    /// Whether `members` are enough to confirm a fit at all (`confirmed`: `BLIND_MIN_SENSORS`
+    /// giving `BLIND_MIN_CONSTRAINTS`, one arrival per sensor), before any fit: the fits of a set
+    /// too small for it are skipped, as their candidate would be refused.
+    fn could_confirm(&self, members: &[usize]) -> bool {
+        let bearings = members.iter().filter(|&&j| self.buffer[j].o.bearing.is_some()).count();
+        members.len() >= BLIND_MIN_SENSORS && members.len() + bearings >= BLIND_MIN_CONSTRAINTS
     }
 
     /// The position around the seed sensor that the partners' arrivals agree with best: a
@@ -1161,7 +1177,7 @@ mod tests {
             let whole = locate(&all).expect("five arrivals and three bearings fit");
             assert!((whole.y - ghost[1]).abs() < 1_000.0, "the seismic pair fixes the range at the ghost: {whole:?}");
             let mut kept = members.clone();
-            let seed_stays = blind.drop_refuted_waves(&mut kept);
+            let seed_stays = blind.drop_refuted_waves(&mut kept).is_some();
             assert_eq!(seed_stays, seed_is_sound);
             if seed_is_sound {
                 assert_eq!(kept, vec![0, 1, 2], "the seismic picks leave");
