@@ -133,13 +133,41 @@ fn margin_probability(margin_db: f32, fluctuation_db: f32) -> f32 {
     return select(0.0, 1.0, margin_db >= 0.0);
 }
 
+// P(the picker is free when a round of a salvo arrives: no other round of its salvo within the
+// dead time before it) (src/coverage/reference.rs::salvo_pick_free, which derives it).
+fn salvo_pick_free(dead_time_s: f32, e: Event) -> f32 {
+    let fewest = max(e.salvo_guns_min, 1u);
+    if dead_time_s <= 0.0 || e.salvo_guns_max < 2u || fewest > e.salvo_guns_max {
+        return 1.0;
+    }
+    var x = 1.0;
+    if e.salvo_spread_s > 0.0 {
+        x = min(dead_time_s / e.salvo_spread_s, 1.0);
+    }
+    var free = 0.0;
+    var rounds = 0.0;
+    var q = pow(1.0 - x, f32(fewest));
+    var n = fewest;
+    for (; n <= e.salvo_guns_max; n++) {
+        loop_iterations += 1u;
+        free += 1.0 + f32(n - 1u) * q;
+        rounds += f32(n);
+        q *= 1.0 - x;
+    }
+    loop_cut = loop_cut || n <= e.salvo_guns_max;
+    return free / rounds;
+}
+
 fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e: Event, s: Sensor, modality: u32,
               r: Received, range_sigma_m: f32, k: u32) {
     let snr = r.level_db - r.noise_db;
-    var pd = r.pd;
-    if pd < 0.0 {
-        pd = margin_probability(snr - s.threshold_db, s.fluctuation_db);
+    var heard = r.pd;
+    if heard < 0.0 {
+        heard = margin_probability(snr - s.threshold_db, s.fluctuation_db);
     }
+    // A salvo's earlier round may hold the picker when this one arrives.
+    let free = salvo_pick_free(s.dead_time_s, e);
+    let pd = heard * free;
     if pd <= 0.0 {
         return;
     }
@@ -158,7 +186,7 @@ fn add_sensor(tally: ptr<function, Tally>, info: ptr<function, LocationInfo>, e:
     if settings.blind != 0u {
         c = 1 + select(0, 1, bearing);
         if !(ranged && bearing) {
-            counts = confirming_pd(e, s, modality, r, pd, snr);
+            counts = free * confirming_pd(e, s, modality, r, heard, snr);
         }
     }
     if settings.blind != 0u && ranged && bearing {

@@ -92,6 +92,11 @@ struct Event {
     velocity_y_mps: f32,
     speed_mps: f32,
     motion: u32,
+    // Coverage: the class's salvos, guns fired within salvo_spread_s (0 guns: none).
+    salvo_spread_s: f32,
+    salvo_guns_min: u32,
+    salvo_guns_max: u32,
+    pad: u32,
 }
 
 struct Sensor {
@@ -108,6 +113,8 @@ struct Sensor {
     bearing_floor_rad: f32,
     // Coverage: slot + 1 of the sensor's viewshed (viewshed.wgsl); 0: march the sight line.
     view: u32,
+    // Coverage: the onset picker's dead time, s (coverage.wgsl::salvo_pick_free).
+    dead_time_s: f32,
 }
 
 // What a radar, camera or RF detector sees, in an array parallel to the sensors: the acoustic

@@ -177,6 +177,9 @@ pub fn coverage_source(scenario: &Scenario, best: &BestCase, class: &ViolationCl
         persistent: u32::from(class.kind == crate::scenario::ClassKind::Movement),
         speed_mps: speed.unwrap_or(0.0) as f32,
         motion: if speed.is_some() { abi::MOTION_ANY_HEADING } else { abi::MOTION_UNMODELLED },
+        salvo_spread_s: class.salvo.map_or(0.0, |s| s.spread_s as f32),
+        salvo_guns_min: class.salvo.map_or(0, |s| s.guns[0]),
+        salvo_guns_max: class.salvo.map_or(0, |s| s.guns[1]),
         ..abi::gpu_source(&source, env, &Weather::nominal(env, is_day), best, is_day)
     }
 }

@@ -108,6 +108,13 @@ pub struct GpuEvent {
     pub velocity_y_mps: f32,
     pub speed_mps: f32,
     pub motion: u32,
+    /// Coverage: the source class's salvos (`[classes.salvo]`): guns fire within
+    /// `salvo_spread_s`, `salvo_guns_min..=salvo_guns_max` of them (0: no salvos). 0 in
+    /// detection.
+    pub salvo_spread_s: f32,
+    pub salvo_guns_min: u32,
+    pub salvo_guns_max: u32,
+    pub pad: u32,
 }
 
 /// Zeros, with the default crust under them: a zero Q would make Lg infinite.
@@ -167,6 +174,10 @@ pub struct GpuSensor {
     /// The coverage kernel's viewshed of this sensor: its slot + 1 (`terrain::viewshed`); 0:
     /// the sight line is marched.
     pub view: u32,
+    /// The onset picker's dead time, s: the coverage kernel's chance that a salvo's earlier
+    /// round holds the picker (`coverage::reference::salvo_pick_free`); 0 in detection, where
+    /// the host's picker applies it.
+    pub dead_time_s: f32,
     // From here on: the WGSL `Sight`, uploaded as an array of its own (`split_sensors`).
     /// Radar: SNR on 1 m² at 1 m, dB; RF: minus the sensitivity, dB.
     pub gain_db: f32,
@@ -196,7 +207,7 @@ pub struct GpuSensor {
 }
 
 /// Words of the WGSL `Sensor` at the head of a `GpuSensor`; the rest is its `Sight`.
-pub const SENSOR_WORDS: usize = 12;
+pub const SENSOR_WORDS: usize = 13;
 /// Words of the WGSL `Sight`.
 pub const SIGHT_WORDS: usize = 18;
 

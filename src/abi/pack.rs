@@ -76,6 +76,7 @@ pub fn gpu_sensor(s: &Sensor) -> GpuSensor {
         bearing_sigma_rad: s.bearing_sigma_rad as f32,
         bearing_floor_rad: s.bearing_floor_rad as f32,
         view: 0,
+        dead_time_s: s.dead_time_s as f32,
         gain_db: s.sight.gain_db as f32,
         pfa: s.sight.pfa as f32,
         n50: s.sight.n50 as f32,
@@ -158,5 +159,10 @@ pub fn gpu_source(src: &SourceModel, env: &Environment, weather: &Weather, best:
         velocity_y_mps: 0.0,
         speed_mps: 0.0,
         motion: MOTION_UNMODELLED,
+        // No salvos unless the caller knows better (`world::coverage_source`).
+        salvo_spread_s: 0.0,
+        salvo_guns_min: 0,
+        salvo_guns_max: 0,
+        pad: 0,
     }
 }

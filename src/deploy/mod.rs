@@ -35,6 +35,9 @@ pub struct Sensor {
     pub bearing_sigma_rad: f64,
     pub bearing_floor_rad: f64,
     pub false_alarms_per_day: f64,
+    /// The onset picker's dead time after each pick, s (its row's `dead_time_s`, docs/design.md
+    /// §3.6): an arrival within it of the last pick is lost.
+    pub dead_time_s: f64,
     pub cost_eur: f64,
     /// What a radar, camera or RF detector sees; zeros for acoustic and seismic sensors.
     pub sight: Sight,
@@ -266,6 +269,7 @@ pub fn deploy(loaded: &LoadedScenario, plane: &Plane, line: &ContactLine) -> Res
                     .bearing_floor_or_default()
                     .map_or_else(|| Sight::location_fraction_of(row), f64::to_radians),
                 false_alarms_per_day: row.false_alarms_per_day,
+                dead_time_s: row.dead_time_or_default(),
                 cost_eur: row.unit_cost_eur,
                 sight: Sight::of_row(row, facing, loaded.scenario.environment.rf_noise_rise_db),
             });
@@ -308,6 +312,7 @@ impl Sensor {
             bearing_sigma_rad: 0.05,
             bearing_floor_rad: 0.005,
             false_alarms_per_day: 0.0,
+            dead_time_s: 0.0,
             cost_eur: 0.0,
             sight: Sight::default(),
         }

@@ -10,7 +10,8 @@ use rand_chacha::ChaCha8Rng;
 /// Odd rounds settle the sight lines by viewsheds (swept on the device; the reference sweeps
 /// its own in f64), even rounds by the march. The first four count k constraints (k = 1, 3, 5,
 /// 7), the last two blind association's fix, with timing σ on both sides of its confirming
-/// window.
+/// window. From the third round the class fires in salvos and the sensors' pickers have a dead
+/// time (the chance a salvo's earlier round holds the picker).
 #[test]
 fn coverage_kernel_matches_f64_reference_on_random_layouts() {
     let mut rng = ChaCha8Rng::seed_from_u64(314);
@@ -30,6 +31,9 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
                 let mut s = random_sensor(&mut rng, i);
                 s.timing_sigma_s =
                     if rule.is_blind() { rng.random_range(1e-3..0.3) } else { rng.random_range(1e-4..1e-2) };
+                if round >= 2 {
+                    s.dead_time_s = rng.random_range(0.0..2.0);
+                }
                 s
             })
             .collect();
@@ -43,6 +47,11 @@ fn coverage_kernel_matches_f64_reference_on_random_layouts() {
         source.reach_radar_m = 15_000.0;
         source.reach_eo_m = 8_000.0;
         source.reach_rf_m = 12_000.0;
+        if round >= 2 {
+            source.salvo_spread_s = rng.random_range(0.0..12.0);
+            source.salvo_guns_min = rng.random_range(1..4);
+            source.salvo_guns_max = source.salvo_guns_min + rng.random_range(0..6);
+        }
         let cells: Vec<GpuCell> = (0..3000)
             .map(|_| {
                 let a: f32 = rng.random_range(0.0..std::f32::consts::TAU);

@@ -97,7 +97,7 @@ fn gpu_structs_have_the_sizes_the_shader_expects() {
     use linewatch::detect::*;
     // Sizes of the WGSL structs (all 4-byte scalars, no padding).
     assert_eq!(std::mem::size_of::<GpuParams>(), 32 * 4);
-    assert_eq!(std::mem::size_of::<GpuEvent>(), 34 * 4);
+    assert_eq!(std::mem::size_of::<GpuEvent>(), 38 * 4);
     assert_eq!(std::mem::size_of::<GpuSensor>(), (SENSOR_WORDS + SIGHT_WORDS) * 4);
     assert_eq!(std::mem::size_of::<GpuDetection>(), 8 * 4);
     assert_eq!(std::mem::size_of::<GpuPairOut>(), 10 * 4);
