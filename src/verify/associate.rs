@@ -27,6 +27,11 @@ const TILE_POINTS: usize = SEARCH_POINTS / TILES;
 const _: () = assert!(TILES * TILE_POINTS == SEARCH_POINTS && TILE_POINTS % 2 == 1);
 /// Grid points carried from one level to the next.
 const BEAM: usize = 3;
+/// How far apart, in grid steps, the points carried are: each a peak of its own.
+const PEAK_SEPARATION_STEPS: f64 = 2.5;
+/// The first level's points next to the seed's sensor, in grid steps (its own and the eight
+/// around it).
+const SEED_NEIGHBOURHOOD_STEPS: f64 = 1.5;
 /// Widest consistency window (±, s) of an arrival that confirms a candidate. A wider one
 /// (a regional seismic phase picked to seconds) matches some arrival of another event by chance
 /// whenever events come every few seconds, as they do under fire (~60,000 rounds a day over the
@@ -313,14 +318,26 @@ impl<'m> Blind<'m> {
                 (observations[k], b.slowest_mps, b.confirm_range_m)
             })
             .collect();
-        let at = self.search(&s0, &searched, partners.len())?;
-        // Consistent arrivals at the searched position, one per sensor (the closest in time).
-        let t0 = s0.t_s - travel_time_s(&s0, at);
-        let seed_range = (s0.x - at[0]).hypot(s0.y - at[1]);
-        let mut members = self.consistent(&observations, &partners, |o| {
-            let range = (o.x - at[0]).hypot(o.y - at[1]);
-            ((o.t_s - t0 - travel_time_s(o, at)).abs(), tolerance(&s0, o, seed_range, range), at)
-        });
+        let peaks = self.search(&s0, &searched, partners.len())?;
+        // Consistent arrivals at a searched position, one per sensor (the closest in time).
+        let members_at = |at: [f64; 2]| {
+            let t0 = s0.t_s - travel_time_s(&s0, at);
+            let seed_range = (s0.x - at[0]).hypot(s0.y - at[1]);
+            self.consistent(&observations, &partners, |o| {
+                let range = (o.x - at[0]).hypot(o.y - at[1]);
+                ((o.t_s - t0 - travel_time_s(o, at)).abs(), tolerance(&s0, o, seed_range, range), at)
+            })
+        };
+        // Of the peaks the search refined, the one most partners agree with (the best scored
+        // first on a tie): a peak of chance coincidences scores well with arrivals the members'
+        // tighter windows then leave out.
+        let mut members = Vec::new();
+        for peak in peaks {
+            let agreeing = members_at(peak);
+            if agreeing.len() > members.len() {
+                members = agreeing;
+            }
+        }
         // Members are only ever dropped from here on unless a fit is confirmed, and a fit is
         // confirmed only by enough of them: too few now is no candidate, whatever the fits say.
         if !self.could_confirm(&members) {
@@ -614,9 +631,10 @@ impl<'m> Blind<'m> {
         members.len() >= BLIND_MIN_SENSORS && members.len() + bearings >= BLIND_MIN_CONSTRAINTS
     }
 
-    /// The position around the seed sensor that the partners' arrivals agree with best: a
-    /// beam of the best few grid points, each refined coarse to fine (`search`, on the device
-    /// or its f64 reference). The score counts each partner by how close its arrival is to the
+    /// The positions around the seed sensor that the partners' arrivals agree with best: a
+    /// beam of a few distinct peaks of the grid (the first level's also the best point next to
+    /// the seed's sensor), each refined coarse to fine (`search`, on the device or its f64
+    /// reference), best scored first. The score counts each partner by how close its arrival is to the
     /// predicted one (a triangular kernel as wide as the tolerance plus the cell), so ties at
     /// coarse levels break towards the true position.
     /// `searched`: each partner's observation, the slowest speed its signal travels at and its
@@ -627,7 +645,7 @@ impl<'m> Blind<'m> {
         s0: &Observation,
         searched: &[(Observation, f64, f64)],
         window_partners: usize,
-    ) -> Result<[f64; 2]> {
+    ) -> Result<Vec<[f64; 2]>> {
         let origin = [s0.x, s0.y];
         let seed_slowest = s0.slowest_mps();
         let seed = SearchArrival::of(s0, origin, s0.t_s);
@@ -642,7 +660,7 @@ impl<'m> Blind<'m> {
             .collect();
         let mut beam = vec![[0.0, 0.0]];
         let mut half = self.search_radius_m;
-        for _ in 0..SEARCH_LEVELS {
+        for level in 0..SEARCH_LEVELS {
             let step = 2.0 * half / (SEARCH_POINTS - 1) as f64;
             let cell_slack = |slowest_mps: f64| std::f64::consts::SQRT_2 * step / slowest_mps;
             // Each partner's kernel width is the same at every point of this level.
@@ -689,14 +707,34 @@ impl<'m> Blind<'m> {
             let mut scored: Vec<([f64; 2], f64)> =
                 scores.iter().enumerate().map(|(k, &score)| (jobs[k / per_job].point(k % per_job), score)).collect();
             scored.sort_by(|x, y| y.1.total_cmp(&x.1));
-            beam = scored.into_iter().take(BEAM).map(|(at, _)| at).collect();
+            // Distinct peaks, not the neighbours of one: a coarse level's best points are often
+            // one cluster of other events' arrivals that fit by chance, and the seed's own
+            // event, a lower peak elsewhere, would otherwise be left behind.
+            // The first level keeps the best point next to the seed's own sensor as well: the first
+            // sensor to hear a source is most often the nearest, and a source heard by a few
+            // sensors a few kilometres off scores less on a coarse grid than chance coincidences
+            // of the many arrivals of a busy sector far away.
+            beam.clear();
+            if level == 0
+                && let Some(&(at, _)) =
+                    scored.iter().find(|(at, _)| at[0].hypot(at[1]) <= SEED_NEIGHBOURHOOD_STEPS * step)
+            {
+                beam.push(at);
+            }
+            for (at, _) in scored {
+                if beam.len() == BEAM {
+                    break;
+                }
+                if beam.iter().all(|b: &[f64; 2]| (b[0] - at[0]).hypot(b[1] - at[1]) > PEAK_SEPARATION_STEPS * step) {
+                    beam.push(at);
+                }
+            }
             half = 1.5 * step;
             if step < 1.0 {
                 break;
             }
         }
-        let best = beam.first().copied().unwrap_or([0.0, 0.0]);
-        Ok([best[0] + origin[0], best[1] + origin[1]])
+        Ok(beam.iter().map(|b| [b[0] + origin[0], b[1] + origin[1]]).collect())
     }
 }
 
