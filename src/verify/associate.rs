@@ -980,6 +980,67 @@ mod tests {
         assert!(candidates.iter().flatten().filter(|d| d.event_id < 0).count() <= 1, "false alarms are dropped");
     }
 
+    /// A round heard by six arrays with bearings, the first 1.2 km away, is found whole though a
+    /// busier patch 16 km along the first's bearing scores more on the coarse grid: 24
+    /// microphones beyond it heard other events that fit a source there with the first arrival's
+    /// origin time to seconds, as chance coincidences do, not to the picks' milliseconds. A beam of the
+    /// best coarse points' neighbours refined that patch alone and dropped the round's seed.
+    #[test]
+    fn the_seeds_own_event_is_found_beside_a_stronger_coarse_peak_of_chance_arrivals() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        const OWN: usize = 6;
+        let (source, patch) = ([0.0, 1_200.0], [0.0, 16_000.0]);
+        let array = |at: [f64; 2]| array_at(at, [0.0, 0.0], 3f64.to_radians(), 0.3f64.to_radians());
+        // The first array due south of the round; five more on a ring 2.5 km around it.
+        let mut models = vec![array([0.0, 0.0])];
+        models.extend((0..OWN - 1).map(|i| {
+            let a = (30.0 + 70.0 * i as f64).to_radians();
+            array([source[0] + 2_500.0 * a.sin(), source[1] + 2_500.0 * a.cos()])
+        }));
+        // The patch's microphones on an arc 18 km beyond it, so that their arrivals come after
+        // the first array's.
+        models.extend((0..24).map(|i| {
+            let a = (-60.0 + 5.0 * f64::from(i)).to_radians();
+            let at = [patch[0] + 18_000.0 * a.sin(), patch[1] + 18_000.0 * a.cos()];
+            SensorModel { bearing: None, ..array_at(at, [0.0; 2], 0.0, 0.0) }
+        }));
+        let record = |event_id: i64, sensor_id: usize, t_s: f64, bearing_rad: f64| DetectionRecord {
+            event_id,
+            sensor_id: sensor_id as u32,
+            modality: ModalityCode::Acoustic,
+            t_s,
+            snr_db: 20.0,
+            level_db: 80.0,
+            bearing_rad: bearing_rad as f32,
+            range_m: f32::NAN,
+            phase: crate::output::PhaseCode::Direct,
+            signature: crate::output::SignatureCode::None,
+        };
+        let t0 = 100.0;
+        let mut detections: Vec<DetectionRecord> = (0..OWN)
+            .map(|i| {
+                let m = &models[i];
+                let bearing = (source[0] - m.x).atan2(source[1] - m.y);
+                record(0, i, t0 + travel_time_s(&listener(m), source) + rng.random_range(-1e-3..1e-3), bearing)
+            })
+            .collect();
+        // The patch's arrivals fit a source there fired when the seed's arrival says, to ±2.5 s.
+        let seed_t = detections[0].t_s;
+        let patch_t0 = seed_t - travel_time_s(&listener(&models[0]), patch);
+        for (i, m) in models.iter().enumerate().skip(OWN) {
+            let t = patch_t0 + travel_time_s(&listener(m), patch) + rng.random_range(-2.5..2.5);
+            detections.push(record(1 + i as i64, i, t, f64::NAN));
+        }
+        detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let mut blind = Blind::new(&models, 120.0, 30_000.0, &super::super::search::CpuScorer);
+        for d in detections {
+            blind.push(d);
+        }
+        let candidates = blind.finish().expect("the reference scores");
+        let whole = candidates.iter().any(|c| c.iter().filter(|d| d.event_id == 0).count() == OWN);
+        assert!(whole, "the round's six arrivals in one candidate: {candidates:?}");
+    }
+
     /// One event's arrivals formed as two candidates (six arrays each) are one candidate with all
     /// twelve; the same halves of two events 3 km apart, or 2 s apart, stay two; and two halves
     /// that share a sensor's arrival of the same wave stay two. A candidate that took a few of an
