@@ -150,6 +150,17 @@ pub struct Blind<'m> {
     pub dissolved: u64,
 }
 
+/// What a sensor's picks say of a predicted arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hearing {
+    /// An arrival within the predicted window.
+    Heard,
+    /// None, the picker dead at the predicted time after an earlier pick.
+    Deaf,
+    /// None, the picker free to pick it.
+    Silent,
+}
+
 /// A candidate as formed: its detections in time order, their observations, its fit (None for
 /// what cannot be fitted alone) and its seed's arrival time.
 struct Formed {
@@ -478,7 +489,9 @@ impl<'m> Blind<'m> {
     /// microphones (within `NEAR_FRACTION` of their median range, no less sensitive than the
     /// least sensitive member, reporting at the time) heard it: at least `MIN_HEARD_FRACTION` of
     /// them have an arrival (a member's, or any other) within the window the fit predicts for
-    /// them, when there are `MIN_EXPECTED_HEARERS` of them.
+    /// them, when there are `MIN_EXPECTED_HEARERS` of them. A microphone whose picker was still
+    /// dead at the predicted time after an earlier pick (a salvo's earlier gun, another event)
+    /// could not have picked it: its silence says nothing, and it is not counted.
     fn heard_where_expected(&self, members: &[usize], e: &super::Estimate) -> bool {
         let at = [e.x, e.y];
         let sounds: Vec<&Buffered> =
@@ -502,16 +515,19 @@ impl<'m> Blind<'m> {
             {
                 continue;
             }
-            expected += 1;
-            heard += usize::from(member_sensors.contains(&(id as u32)) || self.arrived(id as u32, m, e));
+            let hearing =
+                if member_sensors.contains(&(id as u32)) { Hearing::Heard } else { self.hearing(id as u32, m, e) };
+            expected += usize::from(hearing != Hearing::Deaf);
+            heard += usize::from(hearing == Hearing::Heard);
         }
         expected < MIN_EXPECTED_HEARERS || heard as f64 >= MIN_HEARD_FRACTION * expected as f64
     }
 
     /// Whether sensor `id` has an arrival, in the buffer or gone from it, within the window the
     /// fit `e` predicts for it (its pick at threshold, the path's own speed error, and the fit's
-    /// position error along the path).
-    fn arrived(&self, id: u32, m: &SensorModel, e: &super::Estimate) -> bool {
+    /// position error along the path); if not, whether an earlier pick held its picker dead at
+    /// the predicted time.
+    fn hearing(&self, id: u32, m: &SensorModel, e: &super::Estimate) -> Hearing {
         let template = DetectionRecord {
             event_id: -1,
             sensor_id: id,
@@ -533,11 +549,21 @@ impl<'m> Blind<'m> {
         let along_m = (u[0] * u[0] * c[0][0] + 2.0 * u[0] * u[1] * c[0][1] + u[1] * u[1] * c[1][1]).max(0.0).sqrt();
         let sigma = o.sigma_at_s(range, false).hypot(along_m / o.speed_mps);
         let window = CONSISTENCY_SIGMAS * sigma + MODEL_SLACK_S;
-        let near = |t: f64| (t - predicted).abs() <= window;
-        let first = self.buffer.partition_point(|b| b.d.t_s < predicted - window);
-        let buffered =
-            self.buffer.range(first..).take_while(|b| b.d.t_s <= predicted + window).any(|b| b.d.sensor_id == id);
-        buffered || self.left.get(&id).is_some_and(|times| times.iter().any(|&t| near(t)))
+        // Arrivals from the start of the dead time before the predicted time to the window's end.
+        let (from, to) = ((predicted - m.dead_time_s).min(predicted - window), predicted + window);
+        let first = self.buffer.partition_point(|b| b.d.t_s < from);
+        let buffered = self.buffer.range(first..).take_while(|b| b.d.t_s <= to).filter(|b| b.d.sensor_id == id);
+        let left = self.left.get(&id).into_iter().flatten().copied().filter(|&t| (from..=to).contains(&t));
+        let mut hearing = Hearing::Silent;
+        for t in buffered.map(|b| b.d.t_s).chain(left) {
+            if (t - predicted).abs() <= window {
+                return Hearing::Heard;
+            }
+            if t < predicted - window {
+                hearing = Hearing::Deaf;
+            }
+        }
+        hearing
     }
 
     /// While the members' fit fails the verifier's χ² gate (1 − 1e-4), drop the arrival that
@@ -913,6 +939,7 @@ mod tests {
             bearing: Some((bearing_sigma, bearing_floor, 10.0)),
             range_sigma_m: None,
             lg: None,
+            dead_time_s: 0.0,
         }
     }
 
@@ -1133,6 +1160,7 @@ mod tests {
                 bearing: None,
                 range_sigma_m: None,
                 lg: None,
+                dead_time_s: 0.0,
             })
             .collect();
         let source = [5_500.0, 1_000.0];
@@ -1173,6 +1201,77 @@ mod tests {
         assert!(largest < BLIND_MIN_CONSTRAINTS && unheard >= 1, "largest {largest}, unheard {unheard}");
         let out: Vec<f64> = (0..models.len()).map(|id| if silent(id) { 0.0 } else { f64::INFINITY }).collect();
         assert_eq!(associate(arrivals(&|id| !silent(id)), out), (18, 0), "the six were out: nothing to hear");
+    }
+
+    /// The six nearest microphones of the test above picked something else (another round of a
+    /// salvo, say) 0.10–0.45 s before the source's sound reached them. With a picker dead for
+    /// 0.5 s after each pick they could not pick it: their silence says nothing, and the others
+    /// are a candidate. With one dead for 0.05 s they could, and their silence drops the fit (as
+    /// it drops every fit of the others in the test above).
+    #[test]
+    fn microphones_whose_picker_was_dead_are_not_expected_to_hear() {
+        let model = |i: usize, dead_time_s: f64| SensorModel {
+            x: (i % 12) as f64 * 1_000.0,
+            y: if i < 12 { 0.0 } else { 4_000.0 },
+            speed_mps: 340.0,
+            wind_mps: [0.0; 2],
+            sigma_t_s: 2e-3,
+            threshold_db: 10.0,
+            fixed_sigma_s: 0.0,
+            path_speed_sigma_mps: 0.0,
+            shared: None,
+            air: None,
+            position_sigma_m: 0.0,
+            modality: crate::scenario::Modality::Acoustic,
+            bearing: None,
+            range_sigma_m: None,
+            lg: None,
+            dead_time_s,
+        };
+        let source = [5_500.0, 1_000.0];
+        let near = |id: usize| (3..=8).contains(&id);
+        let detection = |id: usize, t_s: f64, event_id: i64| DetectionRecord {
+            event_id,
+            sensor_id: id as u32,
+            modality: ModalityCode::Acoustic,
+            t_s,
+            snr_db: 20.0,
+            level_db: 80.0,
+            bearing_rad: f32::NAN,
+            range_m: f32::NAN,
+            phase: crate::output::PhaseCode::Direct,
+            signature: crate::output::SignatureCode::None,
+        };
+        let associate = |dead_time_s: f64| {
+            let models: Vec<SensorModel> = (0..24).map(|i| model(i, dead_time_s)).collect();
+            let mut detections: Vec<DetectionRecord> = models
+                .iter()
+                .enumerate()
+                .map(|(id, m)| {
+                    let t_s = 50.0 + travel_time_s(&listener(m), source);
+                    // A near microphone's pick of something else, and its picker deaf to this.
+                    if near(id) {
+                        detection(id, t_s - 0.10 - 0.07 * (id - 3) as f64, -1)
+                    } else {
+                        detection(id, t_s, 0)
+                    }
+                })
+                .collect();
+            detections.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+            let mut blind = Blind::new(&models, 40.0, 20_000.0, &super::super::search::CpuScorer);
+            for d in detections {
+                blind.push(d);
+            }
+            let candidates = blind.finish().expect("the reference scores");
+            let largest = candidates.iter().filter(|c| c.iter().all(|d| d.event_id == 0)).map(Vec::len).max();
+            (largest.unwrap_or(0), blind.unheard)
+        };
+        // Dead: the others are a candidate (a few of them may go with the earlier picks, which a
+        // seed among those ties to the source's position).
+        let (largest, unheard) = associate(0.5);
+        assert!(largest >= 12 && unheard == 0, "largest {largest}, unheard {unheard}");
+        let (largest, unheard) = associate(0.05);
+        assert!(largest < BLIND_MIN_CONSTRAINTS && unheard >= 1, "largest {largest}, unheard {unheard}");
     }
 
     #[test]
@@ -1228,6 +1327,7 @@ mod tests {
             bearing: Some((3f64.to_radians(), 0.3f64.to_radians(), 10.0)),
             range_sigma_m: None,
             lg: None,
+            dead_time_s: 0.0,
         };
         let seismic = |y: f64| SensorModel {
             x: 0.0,

@@ -36,6 +36,9 @@ pub struct SensorModel {
     pub range_sigma_m: Option<(f64, f64)>,
     /// How a seismic sensor's arrivals on the regional phase travel; None for other modalities.
     pub lg: Option<LgModel>,
+    /// Its onset picker's dead time after each pick, s (docs/design.md §3.6): a setting of the
+    /// deployment's own equipment, which the verifier knows.
+    pub dead_time_s: f64,
 }
 
 /// What the verifier believes of Lg arrivals at one sensor.
@@ -91,6 +94,7 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
             bearing: None,
             range_sigma_m: None,
             lg: None,
+            dead_time_s: 0.0,
         };
         sensors.iter().map(|s| s.id as usize + 1).max().unwrap_or(0)
     ];
@@ -129,6 +133,7 @@ pub fn sensor_models(sensors: &[Sensor], env: &Environment, truth: &Truth) -> Ve
                     physics::source::DEFAULT_REGIONAL_FREQ_HZ,
                 ),
             }),
+            dead_time_s: s.dead_time_s,
         };
     }
     models
