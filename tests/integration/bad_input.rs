@@ -814,13 +814,13 @@ bad_inputs! {
     },
     unknown_unsettled_rule => Case {
         name: "unknown unsettled rule",
-        edits: &[("association = \"oracle\"", "association = \"oracle\"\nunsettled = \"maybe\"")],
+        edits: &[("association = \"blind\"", "association = \"blind\"\nunsettled = \"maybe\"")],
         expect: &["verify.unsettled", "maybe"],
         ..BASE
     },
     unknown_association => Case {
         name: "unknown association",
-        edits: &[("association = \"oracle\"", "association = \"psychic\"")],
+        edits: &[("association = \"blind\"", "association = \"psychic\"")],
         expect: &["verify.association", "psychic"],
         ..BASE
     },

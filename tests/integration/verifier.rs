@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 /// The smoke scenario with its [verify] association replaced and optional text substitutions.
 fn variant(dir: &Path, name: &str, association: &str, edits: &[(&str, &str)]) -> PathBuf {
     let mut text = std::fs::read_to_string(smoke_scenario()).expect("smoke scenario");
-    text = text.replace("association = \"oracle\"", &format!("association = \"{association}\""));
+    let stated = ["association = \"blind\"", "association = \"oracle\""].into_iter().find(|line| text.contains(line));
+    text = text.replace(
+        stated.expect("the smoke scenario states its association"),
+        &format!("association = \"{association}\""),
+    );
     for (from, to) in edits {
         assert!(text.contains(from), "the smoke scenario has '{from}'");
         text = text.replace(from, to);
