@@ -1137,32 +1137,42 @@ mod tests {
 
     /// An arrival confirms (its window at the range within `MAX_CONFIRMING_WINDOW_S`) exactly
     /// out to its confirming range: sharp and blunt picks, slow and fast paths.
+    /// Microphone `i` of two rows of twelve 1 km apart, the rows 4 km apart, with sharp picks
+    /// and no bearings, its picker dead for `dead_time_s` after each pick.
+    fn row_microphone(i: usize, dead_time_s: f64) -> SensorModel {
+        let at = [(i % 12) as f64 * 1_000.0, if i < 12 { 0.0 } else { 4_000.0 }];
+        SensorModel {
+            speed_mps: 340.0,
+            sigma_t_s: 2e-3,
+            bearing: None,
+            dead_time_s,
+            ..array_at(at, [0.0; 2], 0.0, 0.0)
+        }
+    }
+
+    /// A microphone's arrival at 20 dB SNR, without a bearing.
+    fn sound_arrival(sensor: usize, t_s: f64, event_id: i64) -> DetectionRecord {
+        DetectionRecord {
+            event_id,
+            sensor_id: sensor as u32,
+            modality: ModalityCode::Acoustic,
+            t_s,
+            snr_db: 20.0,
+            level_db: 80.0,
+            bearing_rad: f32::NAN,
+            range_m: f32::NAN,
+            phase: crate::output::PhaseCode::Direct,
+            signature: crate::output::SignatureCode::None,
+        }
+    }
+
     /// Two rows of microphones 4 km apart, a source between them: with every arrival it is one
     /// candidate. Without the arrivals of the six microphones nearest to it, the rest still fit,
     /// but microphones far nearer than their median range heard nothing: dropped as unheard,
     /// unless the deployment's state of health says those six were out.
     #[test]
     fn a_fit_where_the_nearest_microphones_heard_nothing_is_dropped() {
-        let models: Vec<SensorModel> = (0..24)
-            .map(|i| SensorModel {
-                x: f64::from(i % 12) * 1_000.0,
-                y: if i < 12 { 0.0 } else { 4_000.0 },
-                speed_mps: 340.0,
-                wind_mps: [0.0; 2],
-                sigma_t_s: 2e-3,
-                threshold_db: 10.0,
-                fixed_sigma_s: 0.0,
-                path_speed_sigma_mps: 0.0,
-                shared: None,
-                air: None,
-                position_sigma_m: 0.0,
-                modality: crate::scenario::Modality::Acoustic,
-                bearing: None,
-                range_sigma_m: None,
-                lg: None,
-                dead_time_s: 0.0,
-            })
-            .collect();
+        let models: Vec<SensorModel> = (0..24).map(|i| row_microphone(i, 0.0)).collect();
         let source = [5_500.0, 1_000.0];
         let silent = |id: usize| (3..=8).contains(&id);
         let arrivals = |keep: &dyn Fn(usize) -> bool| -> Vec<DetectionRecord> {
@@ -1170,18 +1180,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|&(id, _)| keep(id))
-                .map(|(id, m)| DetectionRecord {
-                    event_id: 0,
-                    sensor_id: id as u32,
-                    modality: ModalityCode::Acoustic,
-                    t_s: 50.0 + travel_time_s(&listener(m), source),
-                    snr_db: 20.0,
-                    level_db: 80.0,
-                    bearing_rad: f32::NAN,
-                    range_m: f32::NAN,
-                    phase: crate::output::PhaseCode::Direct,
-                    signature: crate::output::SignatureCode::None,
-                })
+                .map(|(id, m)| sound_arrival(id, 50.0 + travel_time_s(&listener(m), source), 0))
                 .collect();
             out.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
             out
@@ -1210,40 +1209,10 @@ mod tests {
     /// it drops every fit of the others in the test above).
     #[test]
     fn microphones_whose_picker_was_dead_are_not_expected_to_hear() {
-        let model = |i: usize, dead_time_s: f64| SensorModel {
-            x: (i % 12) as f64 * 1_000.0,
-            y: if i < 12 { 0.0 } else { 4_000.0 },
-            speed_mps: 340.0,
-            wind_mps: [0.0; 2],
-            sigma_t_s: 2e-3,
-            threshold_db: 10.0,
-            fixed_sigma_s: 0.0,
-            path_speed_sigma_mps: 0.0,
-            shared: None,
-            air: None,
-            position_sigma_m: 0.0,
-            modality: crate::scenario::Modality::Acoustic,
-            bearing: None,
-            range_sigma_m: None,
-            lg: None,
-            dead_time_s,
-        };
         let source = [5_500.0, 1_000.0];
         let near = |id: usize| (3..=8).contains(&id);
-        let detection = |id: usize, t_s: f64, event_id: i64| DetectionRecord {
-            event_id,
-            sensor_id: id as u32,
-            modality: ModalityCode::Acoustic,
-            t_s,
-            snr_db: 20.0,
-            level_db: 80.0,
-            bearing_rad: f32::NAN,
-            range_m: f32::NAN,
-            phase: crate::output::PhaseCode::Direct,
-            signature: crate::output::SignatureCode::None,
-        };
         let associate = |dead_time_s: f64| {
-            let models: Vec<SensorModel> = (0..24).map(|i| model(i, dead_time_s)).collect();
+            let models: Vec<SensorModel> = (0..24).map(|i| row_microphone(i, dead_time_s)).collect();
             let mut detections: Vec<DetectionRecord> = models
                 .iter()
                 .enumerate()
@@ -1251,9 +1220,9 @@ mod tests {
                     let t_s = 50.0 + travel_time_s(&listener(m), source);
                     // A near microphone's pick of something else, and its picker deaf to this.
                     if near(id) {
-                        detection(id, t_s - 0.10 - 0.07 * (id - 3) as f64, -1)
+                        sound_arrival(id, t_s - 0.10 - 0.07 * (id - 3) as f64, -1)
                     } else {
-                        detection(id, t_s, 0)
+                        sound_arrival(id, t_s, 0)
                     }
                 })
                 .collect();
