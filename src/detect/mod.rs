@@ -3,6 +3,7 @@
 
 pub mod false_alarms;
 pub mod gpu;
+pub mod picker;
 pub mod reference;
 pub mod signature;
 

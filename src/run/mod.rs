@@ -3,7 +3,6 @@
 
 pub mod calibration;
 mod coverage;
-mod picker;
 mod records;
 mod summary;
 pub mod tally;
@@ -142,7 +141,7 @@ fn simulate(
     // Detections whose arrival falls after the current block wait here, so that the table is
     // sorted by arrival time across blocks.
     let mut pending: Vec<DetectionRecord> = Vec::new();
-    let mut picker = picker::Picker::new(sensors.iter().map(|x| x.dead_time_s).collect());
+    let mut picker = crate::detect::picker::Picker::new(sensors.iter().map(|x| x.dead_time_s).collect());
     let call_laws = signature::call_laws(sensors, &s.rows);
     let mut plotted: Vec<PlottedEvent> = Vec::new();
     for b in 0..generator.block_count {

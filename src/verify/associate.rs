@@ -559,7 +559,7 @@ impl<'m> Blind<'m> {
             if (t - predicted).abs() <= window {
                 return Hearing::Heard;
             }
-            if t < predicted - window {
+            if t < predicted - window && crate::detect::picker::holds(t, predicted, m.dead_time_s) {
                 hearing = Hearing::Deaf;
             }
         }

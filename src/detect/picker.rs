@@ -5,6 +5,12 @@
 
 use crate::output::records::DetectionRecord;
 
+/// Whether a picker that picked at `last_pick_s` is still dead at `t_s` (after it: the verifier
+/// asks the same of a sensor's silence, docs/design.md §6).
+pub fn holds(last_pick_s: f64, t_s: f64, dead_time_s: f64) -> bool {
+    dead_time_s > 0.0 && t_s - last_pick_s < dead_time_s
+}
+
 /// Each sensor's dead time and last pick, carried from block to block.
 pub struct Picker {
     dead_time_s: Vec<f64>,
@@ -30,7 +36,7 @@ impl Picker {
                 picked.push(*d);
                 continue;
             };
-            if dead > 0.0 && d.t_s - *last < dead {
+            if holds(*last, d.t_s, dead) {
                 self.unpicked += 1;
                 continue;
             }
