@@ -2,7 +2,7 @@
 //! by the ground-truth event id (an upper bound to compare against); `Blind` uses only what a
 //! deployed system has: arrival times, sensor positions and propagation speeds.
 
-use super::locate::{Observation, Refit, locate, refit, residual_s, travel_time_s};
+use super::locate::{Observation, Refit, locate, origin_time_at, refit, residual_s, travel_time_s};
 use super::observe::{SensorModel, observation};
 use super::search::{BEARING_SIGMAS, LevelScorer, SearchArrival, SearchJob};
 use crate::error::Result;
@@ -385,6 +385,7 @@ impl<'m> Blind<'m> {
         // A seed with a bearing is held out by its time alone: its bearing crossing the others'
         // lines of position fixes the source apart from its time, which the fit then tests (three
         // arrays with bearings are a candidate as five constraints from three sensors are).
+        // Agreeing is not enough: the others must test the seed (`seed_is_tested`).
         let (without, held_out) = match obs[0].bearing {
             Some(_) => {
                 let mut untimed = obs.clone();
@@ -397,6 +398,7 @@ impl<'m> Blind<'m> {
             without.mahalanobis2_to([e.x, e.y]) <= SEED_AGREEMENT_CHI2
                 && e.chi2 - without.chi2 <= super::chi2_upper_quantile(held_out as f64, SEED_TAIL_SIGMAS)
                 && ellipse_area(&without) <= MAX_SEED_SHRINK * ellipse_area(&e)
+                && seed_is_tested(&obs, &without)
         });
         if !seed_belongs {
             return Ok(self.drop_seed());
@@ -862,6 +864,32 @@ fn confirmed(obs: &[Observation], e: &super::Estimate) -> bool {
     confirming.len() >= BLIND_MIN_SENSORS && constraints(&confirming) >= BLIND_MIN_CONSTRAINTS
 }
 
+/// Whether the others, `obs[1..]`, test the seed `obs[0]`: they predict its arrival time
+/// (`predicts_the_seed`), or, for a seed with a bearing, they fix the source without it, so that
+/// its bearing must point there. Two arrivals nearly in line with their source fix only that line (their
+/// time difference is the sensors' separation all along it): any bearing crosses it, and a seed's
+/// time fits somewhere along it, so an arrival of another event passes both tests with one
+/// degree of freedom to spare (on the full line a fit 11.5 km off with σ 40 m, docs/design.md §6).
+fn seed_is_tested(obs: &[Observation], without: &super::Estimate) -> bool {
+    predicts_the_seed(&obs[1..], without, &obs[0]) || (obs[0].bearing.is_some() && locate(&obs[1..]).is_some())
+}
+
+/// Whether the others predict the seed's arrival time to a confirming window: its time from
+/// their origin time and its range, at ±1σ along the long axis of `without` (the fit with the
+/// seed's time held out), changes by at most ±`CONFIRMING_SIGMA_S`. A wider prediction tests the
+/// seed's time no better than a far arrival's wide window does (`confirming_range_m`).
+fn predicts_the_seed(others: &[Observation], without: &super::Estimate, seed: &Observation) -> bool {
+    let (u, sigma) = without.long_axis();
+    let predicted = |k: f64| {
+        let at = [without.x + k * sigma * u[0], without.y + k * sigma * u[1]];
+        origin_time_at(others, at).map(|t0| t0 + travel_time_s(seed, at))
+    };
+    match (predicted(1.0), predicted(-1.0)) {
+        (Some(ahead), Some(behind)) => (ahead - behind).abs() <= 2.0 * CONFIRMING_SIGMA_S,
+        _ => false,
+    }
+}
+
 /// Whether a fit passes the verifier's χ² gate.
 fn passes_the_gate(obs: &[Observation], e: &super::Estimate) -> bool {
     !super::exceeds_chi2_gate(e.chi2, constraints(obs).saturating_sub(3).max(1))
@@ -1241,6 +1269,49 @@ mod tests {
         assert!(largest >= 12 && unheard == 0, "largest {largest}, unheard {unheard}");
         let (largest, unheard) = associate(0.05);
         assert!(largest < BLIND_MIN_CONSTRAINTS && unheard >= 1, "largest {largest}, unheard {unheard}");
+    }
+
+    /// Two arrays in line with a source 20 km north fix only that line. A third array's arrival
+    /// of another event, whose bearing crosses the line 14 km north at just the time a source
+    /// there would give, fits them exactly, but a time that fits somewhere along the line and a
+    /// bearing that crosses it test nothing. Moved off the line, the second array crosses the
+    /// first's bearing: the two fix the source, and the third array's own bearing must point there.
+    #[test]
+    fn a_seed_whose_time_fits_anywhere_along_the_others_line_is_untested() {
+        let bearing_sigma = 2f64.to_radians();
+        let heard = |m: &SensorModel, at: [f64; 2], t0: f64| {
+            let (dx, dy) = (at[0] - m.x, at[1] - m.y);
+            Observation {
+                t_s: t0 + travel_time_s(&listener(m), at),
+                bearing: Some((dx.atan2(dy), bearing_sigma)),
+                ..listener(m)
+            }
+        };
+        // Picks to 20 ms: sharper ones would make the two arrays' hyperbola a line of position
+        // far thinner than their bearings' crossing, an ellipse `locate` calls no fix.
+        let array =
+            |at: [f64; 2]| SensorModel { sigma_t_s: 0.02, ..array_at(at, [0.0; 2], bearing_sigma, bearing_sigma) };
+        let (source, crossing, t0) = ([0.0, 20_000.0], [0.0, 14_000.0], 100.0);
+        let seed_array = array([10_000.0, 4_000.0]);
+        let first = array([0.0, 0.0]);
+        let first_heard = heard(&first, source, t0);
+        for (second, seed_own, tested) in [([0.0, -3_000.0], false, false), ([8_000.0, 0.0], true, true)] {
+            let others = [first_heard, heard(&array(second), source, t0)];
+            let seed = if seed_own {
+                heard(&seed_array, source, t0)
+            } else {
+                // The time a source at the crossing would give, the line's t0 there.
+                let t0_there = first_heard.t_s - travel_time_s(&first_heard, crossing);
+                heard(&seed_array, crossing, t0_there)
+            };
+            let untimed: Vec<Observation> =
+                std::iter::once(Observation { sigma_t_s: f64::INFINITY, ..seed }).chain(others).collect();
+            let without = locate(&untimed).expect("the seed's bearing crosses the others'");
+            let at = if seed_own { source } else { crossing };
+            assert!((without.x - at[0]).hypot(without.y - at[1]) < 100.0, "{without:?}");
+            let obs: Vec<Observation> = std::iter::once(seed).chain(others).collect();
+            assert_eq!(seed_is_tested(&obs, &without), tested, "second array at {second:?}");
+        }
     }
 
     #[test]

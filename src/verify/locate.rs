@@ -113,6 +113,12 @@ impl Estimate {
         variance_along(&self.cov_xy, n).max(0.0).sqrt()
     }
 
+    /// The ellipse's long axis: its unit vector and the standard deviation along it, m.
+    pub fn long_axis(&self) -> ([f64; 2], f64) {
+        let (angle, variance) = major_axis(&self.cov_xy);
+        ([angle.cos(), angle.sin()], variance.max(0.0).sqrt())
+    }
+
     /// eᵀ Σ⁻¹ e for the error e of this estimate from `truth`: χ² with 2 degrees of freedom when
     /// the covariance is honest.
     pub fn nees(&self, truth: [f64; 2]) -> f64 {
@@ -123,6 +129,21 @@ impl Estimate {
     pub fn mahalanobis2_to(&self, p: [f64; 2]) -> f64 {
         mahalanobis2(&self.cov_xy, [self.x - p[0], self.y - p[1]])
     }
+}
+
+/// The long axis of a 2 × 2 covariance: its angle from the x axis, rad, and the variance along it.
+fn major_axis(cov: &[[f64; 2]; 2]) -> (f64, f64) {
+    let (a, b, c) = (cov[0][0], cov[0][1], cov[1][1]);
+    let major = 0.5 * (a + c) + (0.25 * (a - c) * (a - c) + b * b).sqrt();
+    // Eigenvector of the larger eigenvalue; for a diagonal matrix, the axis of the larger entry.
+    let angle = if b.abs() > f64::EPSILON * major {
+        b.atan2(major - c)
+    } else if a >= c {
+        0.0
+    } else {
+        std::f64::consts::FRAC_PI_2
+    };
+    (angle, major)
 }
 
 /// nᵀ Σ n: the variance of a 2 × 2 covariance Σ along the unit vector n.
@@ -527,10 +548,25 @@ pub fn chi2_at(obs: &[Observation], at: [f64; 2]) -> f64 {
     if obs.is_empty() {
         return 0.0;
     }
+    held_at(obs, at).1
+}
+
+/// The origin time that fits the detections best with the source held at `at` (weather free), s;
+/// None without detections.
+pub fn origin_time_at(obs: &[Observation], at: [f64; 2]) -> Option<f64> {
+    if obs.is_empty() {
+        return None;
+    }
+    Some(held_at(obs, at).0[2])
+}
+
+/// The fit with the source held at `at`: its parameters and χ².
+fn held_at(obs: &[Observation], at: [f64; 2]) -> (Vector, f64) {
     let t0 = obs.iter().map(|o| o.t_s - travel_time_s(o, at)).sum::<f64>() / obs.len() as f64;
     let mut start = [0.0; N];
     start[..3].copy_from_slice(&[at[0], at[1], t0]);
-    refine_holding(obs, &Weights::at(obs, at), start, true).1
+    let (p, chi2, _) = refine_holding(obs, &Weights::at(obs, at), start, true);
+    (p, chi2)
 }
 
 /// Mahalanobis distance², under the linearised covariance, beyond which another root the starts
@@ -598,16 +634,7 @@ fn widen_along_ridges(obs: &[Observation], best: [f64; 2], cov: [[f64; 2]; 2]) -
     if !is_a_fix(&cov) {
         return cov;
     }
-    let (a, b, c) = (cov[0][0], cov[0][1], cov[1][1]);
-    let major = 0.5 * (a + c) + (0.25 * (a - c) * (a - c) + b * b).sqrt();
-    // Eigenvector of the larger eigenvalue; for a diagonal matrix, the axis of the larger entry.
-    let long_axis = if b.abs() > f64::EPSILON * major {
-        b.atan2(major - c)
-    } else if a >= c {
-        0.0
-    } else {
-        std::f64::consts::FRAC_PI_2
-    };
+    let (long_axis, _) = major_axis(&cov);
     // Angles from the x axis; a bearing φ (clockwise from north) points along (sin φ, cos φ).
     // The earliest arrivals' bearings: the nearest sensors, one of which a ray-shaped ridge
     // starts from; a fit with many bearings has no ridge left, and each try costs a fit.
