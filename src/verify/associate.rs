@@ -2,7 +2,7 @@
 //! by the ground-truth event id (an upper bound to compare against); `Blind` uses only what a
 //! deployed system has: arrival times, sensor positions and propagation speeds.
 
-use super::locate::{Observation, Refit, locate, origin_time_at, refit, residual_s, travel_time_s};
+use super::locate::{Observation, Refit, chi2_at, locate, origin_time_at, refit, residual_s, travel_time_s};
 use super::observe::{SensorModel, observation};
 use super::search::{BEARING_SIGMAS, LevelScorer, SearchArrival, SearchJob};
 use crate::error::Result;
@@ -398,7 +398,7 @@ impl<'m> Blind<'m> {
             without.mahalanobis2_to([e.x, e.y]) <= SEED_AGREEMENT_CHI2
                 && e.chi2 - without.chi2 <= super::chi2_upper_quantile(held_out as f64, SEED_TAIL_SIGMAS)
                 && ellipse_area(&without) <= MAX_SEED_SHRINK * ellipse_area(&e)
-                && seed_is_tested(&obs, &without)
+                && seed_is_tested(&obs, &without, &e)
         });
         if !seed_belongs {
             return Ok(self.drop_seed());
@@ -870,8 +870,20 @@ fn confirmed(obs: &[Observation], e: &super::Estimate) -> bool {
 /// time difference is the sensors' separation all along it): any bearing crosses it, and a seed's
 /// time fits somewhere along it, so an arrival of another event passes both tests with one
 /// degree of freedom to spare (on the full line a fit 11.5 km off with σ 40 m, docs/design.md §6).
-fn seed_is_tested(obs: &[Observation], without: &super::Estimate) -> bool {
-    predicts_the_seed(&obs[1..], without, &obs[0]) || (obs[0].bearing.is_some() && locate(&obs[1..]).is_some())
+///
+/// A seed's bearing may also pull the fit along a line of position the others leave long (a far
+/// row of arrays fixes a direction, the range to a kilometre or two): the others' own χ² at the
+/// whole fit may then exceed their least by no more than `SEED_AGREEMENT_CHI2` (a likelihood-ratio
+/// test; a seed without a bearing is held out whole, and its `without` is already the others').
+fn seed_is_tested(obs: &[Observation], without: &super::Estimate, whole: &super::Estimate) -> bool {
+    let (seed, others) = (&obs[0], &obs[1..]);
+    if seed.bearing.is_some() {
+        let Some(own) = refit(others, &Refit::from(whole)) else { return false };
+        if chi2_at(others, [whole.x, whole.y]) - own.chi2 > SEED_AGREEMENT_CHI2 {
+            return false;
+        }
+    }
+    predicts_the_seed(others, without, seed) || (seed.bearing.is_some() && locate(others).is_some())
 }
 
 /// Whether the others predict the seed's arrival time to a confirming window: its time from
@@ -1310,7 +1322,8 @@ mod tests {
             let at = if seed_own { source } else { crossing };
             assert!((without.x - at[0]).hypot(without.y - at[1]) < 100.0, "{without:?}");
             let obs: Vec<Observation> = std::iter::once(seed).chain(others).collect();
-            assert_eq!(seed_is_tested(&obs, &without), tested, "second array at {second:?}");
+            let whole = locate(&obs).expect("the whole fit");
+            assert_eq!(seed_is_tested(&obs, &without, &whole), tested, "second array at {second:?}");
         }
     }
 
