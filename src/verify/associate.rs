@@ -877,13 +877,12 @@ fn confirmed(obs: &[Observation], e: &super::Estimate) -> bool {
 /// test; a seed without a bearing is held out whole, and its `without` is already the others').
 fn seed_is_tested(obs: &[Observation], without: &super::Estimate, whole: &super::Estimate) -> bool {
     let (seed, others) = (&obs[0], &obs[1..]);
-    if seed.bearing.is_some() {
-        let Some(own) = refit(others, &Refit::from(whole)) else { return false };
-        if chi2_at(others, [whole.x, whole.y]) - own.chi2 > SEED_AGREEMENT_CHI2 {
-            return false;
-        }
+    if seed.bearing.is_none() {
+        return predicts_the_seed(others, without, seed);
     }
-    predicts_the_seed(others, without, seed) || (seed.bearing.is_some() && locate(others).is_some())
+    let Some(own) = refit(others, &Refit::from(whole)) else { return false };
+    chi2_at(others, [whole.x, whole.y]) - own.chi2 <= SEED_AGREEMENT_CHI2
+        && (predicts_the_seed(others, without, seed) || locate(others).is_some())
 }
 
 /// Whether the others predict the seed's arrival time to a confirming window: its time from
@@ -1289,7 +1288,7 @@ mod tests {
     /// bearing that crosses it test nothing. Moved off the line, the second array crosses the
     /// first's bearing: the two fix the source, and the third array's own bearing must point there.
     #[test]
-    fn a_seed_whose_time_fits_anywhere_along_the_others_line_is_untested() {
+    fn a_seed_whose_time_fits_anywhere_along_the_others_line_is_untested() -> Result<(), String> {
         let bearing_sigma = 2f64.to_radians();
         let heard = |m: &SensorModel, at: [f64; 2], t0: f64| {
             let (dx, dy) = (at[0] - m.x, at[1] - m.y);
@@ -1318,13 +1317,14 @@ mod tests {
             };
             let untimed: Vec<Observation> =
                 std::iter::once(Observation { sigma_t_s: f64::INFINITY, ..seed }).chain(others).collect();
-            let without = locate(&untimed).expect("the seed's bearing crosses the others'");
+            let without = locate(&untimed).ok_or("the seed's bearing crosses the others'")?;
             let at = if seed_own { source } else { crossing };
             assert!((without.x - at[0]).hypot(without.y - at[1]) < 100.0, "{without:?}");
             let obs: Vec<Observation> = std::iter::once(seed).chain(others).collect();
-            let whole = locate(&obs).expect("the whole fit");
+            let whole = locate(&obs).ok_or("the whole fit")?;
             assert_eq!(seed_is_tested(&obs, &without, &whole), tested, "second array at {second:?}");
         }
+        Ok(())
     }
 
     #[test]
