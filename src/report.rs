@@ -25,8 +25,14 @@ pub fn print_verify(r: &VerifyReport) {
     }
     if let Some(search) = &r.search {
         println!(
-            "  blind search   on {}: {} grid points, {} point-partner pairs of {} in the travel-time windows, in {} dispatches ({} scored again by the reference)",
-            search.device, search.points, search.pairs, search.window_pairs, search.dispatches, search.recomputed
+            "  blind search   on {}: {} grid points, {} point-partner pairs of {} in the travel-time windows, in {} dispatches taking {:.1} s ({} scored again by the reference)",
+            search.device,
+            search.points,
+            search.pairs,
+            search.window_pairs,
+            search.dispatches,
+            search.seconds,
+            search.recomputed
         );
     }
     println!("  class          events  located  CEP50 m  CEP90 m  NEES  right side  wrong side  indeterminate");

@@ -39,13 +39,14 @@ impl fmt::Display for VerifyBench {
         if let (Some(search), Some((seconds, candidates, located))) = (&self.search, self.reference) {
             writeln!(
                 f,
-                "  grid search on {}: {} points, {} point-partner pairs, in {} dispatches ({} by the reference), {:.2e} pairs/s of the verifier's time",
+                "  grid search on {}: {} points, {} point-partner pairs, in {} dispatches ({} by the reference) taking {:.2} s, {:.2e} pairs/s of that time",
                 search.device,
                 search.points,
                 search.pairs,
                 search.dispatches,
                 search.recomputed,
-                search.pairs as f64 / self.seconds.max(1e-12)
+                search.seconds,
+                search.pairs as f64 / search.seconds.max(1e-12)
             )?;
             writeln!(
                 f,

@@ -775,24 +775,27 @@ fn taken_from(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Form
     }
     let new_waves: Vec<(u32, (u8, u8))> = new.detections.iter().map(|d| (d.sensor_id, wave_kind(d))).collect();
     let at = [fit.x, fit.y];
-    let (detections, obs): (Candidate, Vec<Observation>) = held
-        .detections
-        .iter()
-        .zip(&held.obs)
-        .filter(|&(d, o)| {
-            let sigma = o.sigma_at_s((o.x - at[0]).hypot(o.y - at[1]), false);
-            !new_waves.contains(&(d.sensor_id, wave_kind(d)))
-                && residual_s(o, fit).abs() <= CONSISTENCY_SIGMAS * sigma + MODEL_SLACK_S
-                && points_at(o, at)
-        })
-        .map(|(d, o)| (*d, *o))
-        .unzip();
-    (2 * detections.len() >= held.detections.len()).then_some(Formed {
-        detections,
-        obs,
-        fit: None,
-        seed_t_s: held.seed_t_s,
-    })
+    let count = held.detections.len();
+    let (mut detections, mut obs) = (Vec::new(), Vec::new());
+    let mut unexplained = 0;
+    for (d, o) in held.detections.iter().zip(&held.obs) {
+        let sigma = o.sigma_at_s((o.x - at[0]).hypot(o.y - at[1]), false);
+        let explained = residual_s(o, fit).abs() <= CONSISTENCY_SIGMAS * sigma + MODEL_SLACK_S
+            && points_at(o, at)
+            && !new_waves.contains(&(d.sensor_id, wave_kind(d)));
+        if explained {
+            detections.push(*d);
+            obs.push(*o);
+            continue;
+        }
+        // Every new candidate is tried against every held one, nearly all another event's: stop
+        // as soon as it can no longer explain half.
+        unexplained += 1;
+        if 2 * (count - unexplained) < count {
+            return None;
+        }
+    }
+    Some(Formed { detections, obs, fit: None, seed_t_s: held.seed_t_s })
 }
 
 /// `a` and `b` as one candidate in time order, unfitted.

@@ -6,6 +6,7 @@
 //! own path travels at over its range, r·σc/c² (docs/design.md §6).
 
 use crate::physics::acoustic::{self, AirColumn};
+use rayon::prelude::*;
 use std::f64::consts::PI;
 
 /// A range beyond every path's, m: where the wind factor of a path reaches its ceiling.
@@ -696,17 +697,18 @@ pub fn locate(obs: &[Observation]) -> Option<Estimate> {
         return None;
     }
     let mut solutions: Vec<(Vector, f64)> = Vec::new();
+    // The starts are independent: refined side by side, kept in their order (the first of equal
+    // minima wins, as in a loop).
     let refine_from = |points: Vec<[f64; 2]>, solutions: &mut Vec<(Vector, f64)>| {
-        for [x, y] in points {
+        let refined = points.par_iter().filter_map(|&[x, y]| {
             // The origin time that fits this start best on average.
             let t0 = obs.iter().map(|o| o.t_s - travel_time_s(o, [x, y])).sum::<f64>() / obs.len() as f64;
             let mut start = [0.0; N];
             start[..3].copy_from_slice(&[x, y, t0]);
             let (p, c, _) = refine(obs, &Weights::at(obs, [x, y]), start);
-            if c.is_finite() {
-                solutions.push((p, c));
-            }
-        }
+            c.is_finite().then_some((p, c))
+        });
+        solutions.par_extend(refined);
     };
     refine_from(starts(obs), &mut solutions);
     // Sensors along a row hear a source and its mirror image across the row alike: start from

@@ -152,6 +152,8 @@ pub struct SearchCounts {
     pub window_pairs: u64,
     pub recomputed: u64,
     pub dispatches: u64,
+    /// Wall time in the search kernel's dispatches, upload to read-back, s (0 on the reference).
+    pub seconds: f64,
 }
 
 enum Associator<'m> {
@@ -539,6 +541,7 @@ pub fn verify(
             window_pairs,
             recomputed: scorer.recomputed.get(),
             dispatches: scorer.dispatches.get(),
+            seconds: scorer.seconds.get(),
         }),
         (Association::Blind, None) => Some(SearchCounts {
             device: "the f64 reference (CPU)".into(),
@@ -547,6 +550,7 @@ pub fn verify(
             window_pairs,
             recomputed: 0,
             dispatches: 0,
+            seconds: 0.0,
         }),
     };
     Ok(VerifyReport {

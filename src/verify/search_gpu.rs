@@ -31,11 +31,12 @@ pub struct GpuScorer<'g> {
     gpu: &'g Gpu,
     pipeline: wgpu::ComputePipeline,
     /// Points scored on the device, (point, partner arrival) pairs evaluated, points the
-    /// reference scored again, dispatches.
+    /// reference scored again, dispatches, and the wall time from upload to read-back, s.
     pub points: Cell<u64>,
     pub pairs: Cell<u64>,
     pub recomputed: Cell<u64>,
     pub dispatches: Cell<u64>,
+    pub seconds: Cell<f64>,
 }
 
 impl<'g> GpuScorer<'g> {
@@ -52,6 +53,7 @@ impl<'g> GpuScorer<'g> {
             pairs: Cell::new(0),
             recomputed: Cell::new(0),
             dispatches: Cell::new(0),
+            seconds: Cell::new(0.0),
         })
     }
 }
@@ -75,6 +77,7 @@ impl LevelScorer for GpuScorer<'_> {
                 self.gpu.describe()
             )));
         }
+        let started = std::time::Instant::now();
         let device = &self.gpu.device;
         let level = SearchLevel {
             jobs: jobs.len() as u32,
@@ -101,6 +104,7 @@ impl LevelScorer for GpuScorer<'_> {
         }
         self.gpu.queue.submit([encoder.finish()]);
         let raw: Vec<f32> = read_back(self.gpu, &scores, total)?;
+        self.seconds.set(self.seconds.get() + started.elapsed().as_secs_f64());
         self.dispatches.set(self.dispatches.get() + 1);
         self.points.set(self.points.get() + total as u64);
         let partners: u64 = jobs.iter().map(|j| u64::from(j.count.saturating_sub(1))).sum();
