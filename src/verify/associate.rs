@@ -8,6 +8,7 @@ use super::search::{BEARING_SIGMAS, LevelScorer, SearchArrival, SearchJob};
 use crate::error::Result;
 use crate::output::records::DetectionRecord;
 use crate::scenario::Modality;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// Arrival-time consistency, in combined timing σ: a detection belongs to a hypothesis when
@@ -148,6 +149,9 @@ pub struct Blind<'m> {
     pub merged: u64,
     /// Candidates dissolved because a later one with more members explains most of their arrivals.
     pub dissolved: u64,
+    /// The fits of the current seed's member sets (buffer indices), each worked out once: the
+    /// refits, the χ² trim and the wave test often fit the same set again.
+    fits: RefCell<Vec<(Vec<usize>, Option<super::Estimate>)>>,
 }
 
 /// What a sensor's picks say of a predicted arrival.
@@ -188,6 +192,7 @@ impl<'m> Blind<'m> {
             formed: VecDeque::new(),
             merged: 0,
             dissolved: 0,
+            fits: RefCell::new(Vec::new()),
         }
     }
 
@@ -282,6 +287,8 @@ impl<'m> Blind<'m> {
 
     /// Try the earliest buffered arrival as a seed; it leaves the buffer either way.
     fn seed_front(&mut self) -> Result<Option<Formed>> {
+        // Buffer indices name arrivals only until this seed's arrivals leave.
+        self.fits.get_mut().clear();
         let Some(seed) = self.buffer.front() else { return Ok(None) };
         let (seed_sensor, s0) = (seed.d.sensor_id, seed.o);
         // Partners: arrivals no later than the travel time between the two sensors allows.
@@ -294,8 +301,10 @@ impl<'m> Blind<'m> {
             .filter(|(_, b)| {
                 let o = &b.o;
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
+                let latest = between / b.slowest_mps;
+                // The tolerance (never negative) is worked out only where it decides.
                 b.d.sensor_id != seed_sensor
-                    && o.t_s - s0.t_s <= between / b.slowest_mps + tolerance(&s0, o, 0.0, between)
+                    && (o.t_s - s0.t_s <= latest || o.t_s - s0.t_s <= latest + tolerance(&s0, o, 0.0, between))
             })
             .map(|(j, b)| (j, b.o))
             .unzip();
@@ -334,9 +343,8 @@ impl<'m> Blind<'m> {
         let members_at = |at: [f64; 2]| {
             let t0 = s0.t_s - travel_time_s(&s0, at);
             let seed_range = (s0.x - at[0]).hypot(s0.y - at[1]);
-            self.consistent(&observations, &partners, |o| {
-                let range = (o.x - at[0]).hypot(o.y - at[1]);
-                ((o.t_s - t0 - travel_time_s(o, at)).abs(), tolerance(&s0, o, seed_range, range), at)
+            self.consistent(&observations, &partners, at, |o, range| {
+                ((o.t_s - t0 - travel_time_s(o, at)).abs(), tolerance(&s0, o, seed_range, range))
             })
         };
         // Of the peaks the search refined, the one most partners agree with (the best scored
@@ -363,9 +371,8 @@ impl<'m> Blind<'m> {
                 break;
             }
             let at = [e.x, e.y];
-            members = self.consistent(&observations, &partners, |o| {
-                let sigma = o.sigma_at_s((o.x - at[0]).hypot(o.y - at[1]), false);
-                (residual_s(o, &e).abs(), CONSISTENCY_SIGMAS * sigma + MODEL_SLACK_S, at)
+            members = self.consistent(&observations, &partners, at, |o, range| {
+                (residual_s(o, &e).abs(), consistency_window_s(o, range))
             });
         }
         // Drop what one fit does not explain; a set that no fit explains is no candidate.
@@ -459,19 +466,25 @@ impl<'m> Blind<'m> {
     /// whose timing miss is within its tolerance, whose bearing, if any, points at the source, and
     /// whose confirming range reaches it (a farther arrival's window is wide enough to take some
     /// arrival of another event; it leaves with the candidate as a straggler if the fit explains
-    /// it, but does not move the fit): `judge` gives an observation's miss, tolerance and the
-    /// source position it is judged at.
+    /// it, but does not move the fit): `judge` gives an observation's miss and tolerance for a
+    /// source at `at`, given its range from there.
     fn consistent(
         &self,
         observations: &[Observation],
         partners: &[usize],
-        judge: impl Fn(&Observation) -> (f64, f64, [f64; 2]),
+        at: [f64; 2],
+        judge: impl Fn(&Observation, f64) -> (f64, f64),
     ) -> Vec<usize> {
         let mut chosen: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
         for (o, &j) in observations.iter().zip(partners) {
-            let (miss, tolerance, at) = judge(o);
-            let within_reach = self.buffer[j].confirm_range_m >= (o.x - at[0]).hypot(o.y - at[1]);
-            if miss <= tolerance && points_at(o, at) && within_reach {
+            // Most partners are out of reach (far sensors, whose windows take any event's arrival):
+            // the cheap test first.
+            let range = (o.x - at[0]).hypot(o.y - at[1]);
+            if self.buffer[j].confirm_range_m < range {
+                continue;
+            }
+            let (miss, tolerance) = judge(o, range);
+            if miss <= tolerance && points_at(o, at) {
                 let sensor = self.buffer[j].d.sensor_id;
                 if chosen.get(&sensor).is_none_or(|&(m, _)| miss < m) {
                     chosen.insert(sensor, (miss, j));
@@ -484,7 +497,17 @@ impl<'m> Blind<'m> {
     /// The members' observations and their fit.
     fn fit(&self, members: &[usize]) -> Option<(Vec<Observation>, super::Estimate)> {
         let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
-        locate(&obs).map(|e| (obs, e))
+        self.located(members, &obs).map(|e| (obs, e))
+    }
+
+    /// `locate` of the members' observations `obs`, once per member set and seed.
+    fn located(&self, members: &[usize], obs: &[Observation]) -> Option<super::Estimate> {
+        if let Some((_, e)) = self.fits.borrow().iter().find(|(m, _)| m == members) {
+            return *e;
+        }
+        let e = locate(obs);
+        self.fits.borrow_mut().push((members.to_vec(), e));
+        e
     }
 
     /// Whether the microphones that a source at the fit would reach louder than half its member
@@ -579,7 +602,7 @@ impl<'m> Blind<'m> {
         while self.could_confirm(members) {
             let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
             let fit = match &last {
-                None => locate(&obs).map(|e| Refit::from(&e)),
+                None => self.located(members, &obs).map(|e| Refit::from(&e)),
                 Some(last) => refit(&obs, last),
             };
             let Some(e) = fit else { return };
@@ -616,7 +639,7 @@ impl<'m> Blind<'m> {
         let seed_kind = kind(0);
         loop {
             let obs: Vec<Observation> = members.iter().map(|&j| self.buffer[j].o).collect();
-            let whole = locate(&obs)?;
+            let whole = self.located(members, &obs)?;
             let mut kinds: Vec<(u8, u8)> = members.iter().map(|&j| kind(j)).collect();
             // The seed's kind is judged last, once the others are clear of what does not belong.
             kinds.sort_unstable_by_key(|&k| (k == seed_kind, k));
@@ -779,8 +802,7 @@ fn taken_from(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Form
     let (mut detections, mut obs) = (Vec::new(), Vec::new());
     let mut unexplained = 0;
     for (d, o) in held.detections.iter().zip(&held.obs) {
-        let sigma = o.sigma_at_s((o.x - at[0]).hypot(o.y - at[1]), false);
-        let explained = residual_s(o, fit).abs() <= CONSISTENCY_SIGMAS * sigma + MODEL_SLACK_S
+        let explained = residual_s(o, fit).abs() <= consistency_window_s(o, (o.x - at[0]).hypot(o.y - at[1]))
             && points_at(o, at)
             && !new_waves.contains(&(d.sensor_id, wave_kind(d)));
         if explained {
@@ -828,6 +850,12 @@ fn merged(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Formed> 
     let union = merged_unchecked(held, new);
     let fit = locate(&union.obs).filter(|e| confirmed(&union.obs, e) && passes_the_gate(&union.obs, e))?;
     Some(Formed { fit: Some(fit), ..union })
+}
+
+/// Half-width of the window, s, within which a member's arrival must fall of the time a fit
+/// predicts for a sensor `range_m` from it (its σ with the event's weather fitted).
+pub fn consistency_window_s(o: &Observation, range_m: f64) -> f64 {
+    CONSISTENCY_SIGMAS * o.sigma_at_s(range_m, false) + MODEL_SLACK_S
 }
 
 /// d' Σ⁻¹ d for a 2 × 2 covariance; None when it is singular.

@@ -158,7 +158,7 @@ pub struct SearchCounts {
 
 enum Associator<'m> {
     Oracle(Oracle),
-    Blind(Blind<'m>),
+    Blind(Box<Blind<'m>>),
 }
 
 impl Associator<'_> {
@@ -399,9 +399,9 @@ pub fn verify(
         Association::Oracle => Associator::Oracle(Oracle::new(horizon)),
         Association::Blind => {
             let out_from_s = outages(file, sensors, models.len())?;
-            Associator::Blind(
+            Associator::Blind(Box::new(
                 Blind::new(&models, horizon, deepest_km * 1000.0 + farthest_sensor_m, scorer).with_outages(out_from_s),
-            )
+            ))
         }
     };
     let detections = file.dataset("detections").map_err(|e| h5("detections", e))?;
