@@ -194,6 +194,17 @@ fn horizon_s(models: &[SensorModel], sensors: &[Sensor]) -> f64 {
     if sensors.is_empty() { 0.0 } else { (hi[0] - lo[0]).hypot(hi[1] - lo[1]) / slowest + 1.0 }
 }
 
+/// What an observation tells of a source `range_m` away, 1/m²: its arrival time as a distance
+/// along the path (σ_t times the signal's speed), its bearing across it (σ_θ times the range)
+/// and its range, each as an inverse variance.
+fn position_weight(o: &Observation, range_m: f64) -> f64 {
+    let range_m = range_m.max(1.0);
+    let timed = (o.sigma_at_s(range_m, false) * o.speed_mps).powi(-2);
+    let across = o.bearing.map_or(0.0, |(_, s)| (s.hypot(o.position_sigma_m / range_m) * range_m).powi(-2));
+    let along = o.range.map_or(0.0, |(_, s)| s.hypot(o.position_sigma_m).powi(-2));
+    timed + across + along
+}
+
 /// 1 − ρ² of the x–y covariance below which an estimate's ellipse counts as a line: an axis ratio
 /// beyond ~200 (a stated threshold: the fits of well-spread arrivals stay far above it).
 const DEGENERATE_ELLIPSE: f64 = 1e-4;
@@ -267,12 +278,12 @@ fn assess(
             a.side = SideCode::Indeterminate;
         }
     }
-    // The event the fit mostly stands on: each detection votes with the weight its arrival
-    // carries at the fit, 1/σ² (a few sharp arrivals outweigh many loose ones that joined).
+    // The event the fit mostly stands on: each detection votes with what it tells of the
+    // position at the fit (a few sharp arrivals outweigh many loose ones that joined; an RF
+    // detector's arrival, timed to the microsecond but at the speed of light, tells little).
     let mut votes: HashMap<i64, f64> = HashMap::new();
     for (d, o) in c.iter().zip(&obs) {
-        let sigma = o.sigma_at_s((o.x - e.x).hypot(o.y - e.y), false);
-        *votes.entry(d.event_id).or_default() += sigma.powi(-2);
+        *votes.entry(d.event_id).or_default() += position_weight(o, (o.x - e.x).hypot(o.y - e.y));
     }
     let truth = votes.into_iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))).map_or(-1, |(id, _)| id);
     let truth_event = u32::try_from(truth).ok().and_then(|id| events.get(&id));
@@ -610,6 +621,45 @@ mod tests {
             let held = side_confidence(&obs, &e, &line, a.chainage_km);
             assert!((held - gaussian).abs() < 0.01, "source at y = {source_y}: {held} vs {gaussian}");
         }
+    }
+
+    /// The event an estimate is scored against is the one whose detections fix its position: an
+    /// RF detector's arrival, timed to a microsecond but at the speed of light, with a bearing of
+    /// σ 1° at 10 km, tells less than one microphone's arrival timed to 10 ms (on the full line a
+    /// drone's RF detection that joined three arrivals of a gun's round took the estimate, 7 km
+    /// from the drone, by its timing σ alone).
+    #[test]
+    fn a_detection_votes_with_what_it_tells_of_the_position() -> Result<(), String> {
+        let at = |sigma_t_s: f64, speed_mps: f64, bearing: Option<(f64, f64)>| Observation {
+            x: 0.0,
+            y: 0.0,
+            t_s: 0.0,
+            sigma_t_s,
+            speed_mps,
+            wind_mps: [0.0; 2],
+            bearing,
+            range: None,
+            path_speed_sigma_mps: 0.0,
+            position_sigma_m: 0.0,
+            shared: None,
+            air: None,
+        };
+        let light = 299_792_458.0;
+        let sound = position_weight(&at(0.01, 340.0, None), 10_000.0);
+        let rf = position_weight(&at(1e-6, light, Some((0.0, 1f64.to_radians()))), 10_000.0);
+        let expected = (1f64.to_radians() * 10_000.0).powi(-2) + (1e-6 * light).powi(-2);
+        if (rf / expected - 1.0).abs() > 1e-9 {
+            return Err(format!("RF weight {rf} against {expected}"));
+        }
+        if rf >= sound / 100.0 {
+            return Err(format!("RF weight {rf} not far below one microphone's {sound}"));
+        }
+        // An untimed bearing weighs by its bearing alone.
+        let untimed = position_weight(&at(f64::INFINITY, light, Some((0.0, 1f64.to_radians()))), 10_000.0);
+        if (untimed / (1f64.to_radians() * 10_000.0).powi(-2) - 1.0).abs() > 1e-9 {
+            return Err(format!("untimed bearing weight {untimed}"));
+        }
+        Ok(())
     }
 
     #[test]
