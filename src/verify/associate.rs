@@ -301,10 +301,9 @@ impl<'m> Blind<'m> {
             .filter(|(_, b)| {
                 let o = &b.o;
                 let between = (o.x - s0.x).hypot(o.y - s0.y);
-                let latest = between / b.slowest_mps;
+                let (after, latest) = (o.t_s - s0.t_s, between / b.slowest_mps);
                 // The tolerance (never negative) is worked out only where it decides.
-                b.d.sensor_id != seed_sensor
-                    && (o.t_s - s0.t_s <= latest || o.t_s - s0.t_s <= latest + tolerance(&s0, o, 0.0, between))
+                b.d.sensor_id != seed_sensor && (after <= latest || after <= latest + tolerance(&s0, o, 0.0, between))
             })
             .map(|(j, b)| (j, b.o))
             .unzip();
@@ -854,7 +853,7 @@ fn merged(held: &Formed, new: &Formed, fit: &super::Estimate) -> Option<Formed> 
 
 /// Half-width of the window, s, within which a member's arrival must fall of the time a fit
 /// predicts for a sensor `range_m` from it (its σ with the event's weather fitted).
-pub fn consistency_window_s(o: &Observation, range_m: f64) -> f64 {
+fn consistency_window_s(o: &Observation, range_m: f64) -> f64 {
     CONSISTENCY_SIGMAS * o.sigma_at_s(range_m, false) + MODEL_SLACK_S
 }
 
